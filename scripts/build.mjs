@@ -1,0 +1,38 @@
+// Bundles each Lambda entry point with esbuild: CommonJS, node20 target (the same bundle runs under the
+// local Node 20 in tests and on the nodejs22.x runtime). @aws-sdk/* stays external because the runtime
+// ships SDK v3; `--bundle-sdk` bundles it too (for runtimes or regions where that is preferred).
+import { build } from 'esbuild';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export const ENTRY_POINTS = {
+  'custom-resource': 'src/handlers/custom-resource.ts',
+};
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const bundleSdk = process.argv.includes('--bundle-sdk');
+const outRoot = path.join(root, 'dist');
+
+await rm(outRoot, { recursive: true, force: true });
+const sizes = {};
+for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
+  const outdir = path.join(outRoot, name);
+  await mkdir(outdir, { recursive: true });
+  const result = await build({
+    entryPoints: [path.join(root, entry)],
+    outfile: path.join(outdir, 'index.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    sourcemap: false,
+    legalComments: 'none',
+    external: bundleSdk ? [] : ['@aws-sdk/*'],
+    metafile: true,
+    logLevel: 'warning',
+  });
+  sizes[name] = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+}
+await writeFile(path.join(outRoot, 'bundles.json'), JSON.stringify({ bundleSdk, sizes }, null, 2));
+for (const [name, bytes] of Object.entries(sizes)) console.log(`built dist/${name}/index.js (${(bytes / 1024).toFixed(1)} KiB)`);

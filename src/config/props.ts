@@ -1,0 +1,89 @@
+/**
+ * Small typed readers for CloudFormation resource properties, which always arrive as strings.
+ * Each reader records a problem naming the property and its allowed values instead of throwing,
+ * so one FAILED response lists every mistake at once.
+ */
+export class PropertyReader {
+  readonly problems: string[] = [];
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly props: Readonly<Record<string, unknown>>) {}
+
+  private raw(name: string): string | undefined {
+    this.seen.add(name);
+    const v = this.props[name];
+    if (v === undefined || v === null || v === '') return undefined;
+    return typeof v === 'string' ? v : String(v);
+  }
+
+  /** One of a fixed set of values. */
+  choice<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(v)) return v as T;
+    this.problems.push(`${name} '${v}' is not allowed; allowed values: ${allowed.join(', ')}`);
+    return fallback;
+  }
+
+  /** A whole number within [min, max]. */
+  int(name: string, min: number, max: number, fallback: number): number {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    const n = /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : NaN;
+    if (Number.isSafeInteger(n) && n >= min && n <= max) return n;
+    this.problems.push(`${name} '${v}' is not allowed; allowed values: a whole number from ${min} to ${max}`);
+    return fallback;
+  }
+
+  /** A whole number from a fixed set (CloudWatch Logs retention, flow-log aggregation interval). */
+  intChoice(name: string, allowed: readonly number[], fallback: number): number {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    const n = Number(v.trim());
+    if (/^\d+$/.test(v.trim()) && allowed.includes(n)) return n;
+    this.problems.push(`${name} '${v}' is not allowed; allowed values: ${allowed.join(', ')}`);
+    return fallback;
+  }
+
+  /** CloudFormation booleans: "true"/"false" (any case) become booleans here and nowhere else. */
+  bool(name: string, fallback: boolean): boolean {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    const lower = v.toLowerCase();
+    if (lower === 'true' || lower === 'false') return lower === 'true';
+    this.problems.push(`${name} '${v}' is not allowed; allowed values: true, false`);
+    return fallback;
+  }
+
+  /** A string matching `pattern`; `describe` says in words what is allowed. Secret values are never echoed. */
+  pattern(name: string, pattern: RegExp, describe: string, fallback: string, opts: { secret?: boolean } = {}): string {
+    const v = this.raw(name);
+    if (v === undefined) return fallback;
+    if (pattern.test(v)) return v;
+    const shown = opts.secret ? '(value hidden)' : `'${v}'`;
+    this.problems.push(`${name} ${shown} is not allowed; allowed values: ${describe}`);
+    return fallback;
+  }
+
+  /** A comma-separated list, each item matching `pattern`; blanks dropped, duplicates removed, order kept. */
+  list(name: string, pattern: RegExp, describe: string): string[] {
+    const v = this.raw(name);
+    if (v === undefined) return [];
+    const items = [...new Set(v.split(',').map((s) => s.trim()).filter(Boolean))];
+    const bad = items.filter((i) => !pattern.test(i));
+    if (bad.length > 0) {
+      this.problems.push(`${name} has invalid item(s) ${bad.map((b) => `'${b}'`).join(', ')}; allowed values: ${describe}`);
+    }
+    return items.filter((i) => pattern.test(i));
+  }
+
+  /** Records a problem found by a rule across several properties. */
+  require(condition: boolean, problem: string): void {
+    if (!condition) this.problems.push(problem);
+  }
+
+  /** Properties that no reader asked for: typos and unsupported settings. */
+  unknown(ignored: readonly string[]): string[] {
+    return Object.keys(this.props).filter((k) => !this.seen.has(k) && !ignored.includes(k));
+  }
+}

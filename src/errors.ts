@@ -1,0 +1,50 @@
+/** Bad resource properties or environment: the message names each property and its allowed values. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid properties: ${problems.join('; ')}`);
+  }
+}
+
+/** A pipeline step (component + operation) failed; the message names the step, the cause is kept. */
+export class PipelineStepError extends Error {
+  override readonly name = 'PipelineStepError';
+  constructor(
+    readonly component: string,
+    readonly operation: 'ensure' | 'remove' | 'inspect',
+    cause: unknown,
+  ) {
+    super(`${operation} ${component} failed: ${describeError(cause)}`, { cause });
+  }
+}
+
+/** A resource with one of our deterministic names exists but belongs to someone else. */
+export class OwnershipConflictError extends Error {
+  override readonly name = 'OwnershipConflictError';
+}
+
+/** Work did not finish in the time it was given. */
+export class DeadlineError extends Error {
+  override readonly name = 'DeadlineError';
+}
+
+/** `Name: message` of any thrown value, for logs and CloudFormation Reasons. */
+export function describeError(err: unknown): string {
+  if (err instanceof PipelineStepError || err instanceof ConfigError) return err.message;
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}
+
+/** The AWS error name (`ResourceNotFoundException`, `NoSuchEntity`, ...) of a thrown value, if any. */
+export function awsErrorName(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as { name?: unknown; Code?: unknown; code?: unknown };
+  for (const v of [e.name, e.Code, e.code]) if (typeof v === 'string' && v !== 'Error') return v;
+  return undefined;
+}
+
+/** True when `err` is an AWS error with one of the given names. */
+export function isAwsError(err: unknown, ...names: string[]): boolean {
+  const n = awsErrorName(err);
+  return n !== undefined && names.includes(n);
+}

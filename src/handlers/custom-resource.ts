@@ -1,0 +1,24 @@
+import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { rejectedPhysicalId } from '../cfn/identity';
+import { safeHandler, type SafeHandlerOptions } from '../cfn/safe-handler';
+import { createLogger, parseLogLevel } from '../log';
+import { handleRequest } from '../pipeline/lifecycle';
+import { createLifecycleDeps, type RuntimeOptions } from '../runtime';
+
+export type CustomResourceHandlerOptions = RuntimeOptions & Partial<Omit<SafeHandlerOptions, 'fallbackPhysicalId'>>;
+
+/** Builds the custom resource handler with injected dependencies (tests) or the Lambda environment (handler). */
+export function createCustomResourceHandler(opts: CustomResourceHandlerOptions) {
+  const log = opts.log ?? createLogger({ level: parseLogLevel(opts.env.LOG_LEVEL) });
+  const deps = createLifecycleDeps(opts);
+  return safeHandler((event, requestLog) => handleRequest(event, deps, requestLog), {
+    ...opts,
+    log,
+    fallbackPhysicalId: rejectedPhysicalId,
+  });
+}
+
+/** Lambda entry point of the custom resource. */
+export async function handler(event: CloudFormationCustomResourceEvent, context: Context): Promise<void> {
+  await createCustomResourceHandler({ env: process.env })(event, context);
+}

@@ -1,0 +1,40 @@
+import type { AwsClients } from '../aws/clients';
+import type { RetryOptions } from '../aws/retry';
+import type { Clock } from '../clock';
+import type { PipelineNames } from '../config/names';
+import type { Logger } from '../log';
+
+/** SDK waiter settings, in seconds as the SDK takes them. */
+export interface WaitSettings {
+  minDelay: number;
+  maxDelay: number;
+  maxWaitTime: number;
+}
+
+/** Everything a component needs besides its config: injected, never read from globals. */
+export interface PipelineContext {
+  clients: AwsClients;
+  account: string;
+  region: string;
+  partition: string;
+  stackId: string;
+  names: PipelineNames;
+  /** Tags put on everything we create. */
+  tags: Record<string, string>;
+  /** Managed policy that bounds every role and user the pipeline creates. */
+  permissionsBoundaryArn: string;
+  log: Logger;
+  clock: Clock;
+  /** Retries of AWS eventual consistency (role propagation, test-message delivery). */
+  propagationRetry: Omit<RetryOptions, 'clock'>;
+  waits: WaitSettings;
+}
+
+export const DEFAULT_WAITS: WaitSettings = { minDelay: 2, maxDelay: 20, maxWaitTime: 300 };
+
+export const DEFAULT_PROPAGATION_RETRY: Omit<RetryOptions, 'clock'> = {
+  maxAttempts: 20,
+  baseDelayMs: 1000,
+  maxDelayMs: 15_000,
+  maxElapsedMs: 180_000,
+};

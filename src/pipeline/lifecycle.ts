@@ -1,0 +1,151 @@
+import type {
+  CloudFormationCustomResourceCreateEvent,
+  CloudFormationCustomResourceDeleteEvent,
+  CloudFormationCustomResourceEvent,
+  CloudFormationCustomResourceUpdateEvent,
+} from 'aws-lambda';
+import { physicalResourceId, pipelineNameFromId, rejectedPhysicalId, stackIdentity, type StackIdentity } from '../cfn/identity';
+import { RequestFailedError, type RequestResult } from '../cfn/safe-handler';
+import { parseConfig, type PipelineConfig } from '../config/pipeline-config';
+import { describeError } from '../errors';
+import type { Logger } from '../log';
+import type { PipelineContext } from './context';
+import type { PipelineEngine } from './engine';
+import { planPipeline } from './plan';
+
+export interface LifecycleDeps {
+  engine: PipelineEngine;
+  /** Builds the context for one pipeline (names, tags, clients) in this stack's account and region. */
+  contextFor(config: PipelineConfig, identity: StackIdentity, log: Logger): PipelineContext;
+}
+
+/** Dispatches a custom resource request by type: Create and Update converge, Delete removes. */
+export function handleRequest(event: CloudFormationCustomResourceEvent, deps: LifecycleDeps, log: Logger): Promise<RequestResult> {
+  const identity = stackIdentity(event);
+  switch (event.RequestType) {
+    case 'Create':
+      return onCreate(event, identity, deps, log);
+    case 'Update':
+      return onUpdate(event, identity, deps, log);
+    case 'Delete':
+      return onDelete(event, identity, deps, log);
+  }
+}
+
+function outputs(config: PipelineConfig, identity: StackIdentity, fromComponents: Record<string, string>): Record<string, string> {
+  return { PipelineName: config.name, Region: identity.region, SecretArn: '', ReaderRoleArn: '', ...fromComponents };
+}
+
+async function onCreate(
+  event: CloudFormationCustomResourceCreateEvent,
+  identity: StackIdentity,
+  deps: LifecycleDeps,
+  log: Logger,
+): Promise<RequestResult> {
+  const config = parseOrFail(event.ResourceProperties, rejectedPhysicalId(event));
+  const id = physicalResourceId(identity, config.name);
+  const ctx = deps.contextFor(config, identity, log);
+  const plan = planPipeline(deps.engine.ids, { type: 'Create', enabled: deps.engine.enabledIds(config, ctx) });
+  try {
+    // A failed Create is followed by CloudFormation's Delete of this id, which removes what was made.
+    return { physicalResourceId: id, data: outputs(config, identity, await deps.engine.apply(plan, config, ctx)) };
+  } catch (err) {
+    throw new RequestFailedError(id, err);
+  }
+}
+
+async function onUpdate(
+  event: CloudFormationCustomResourceUpdateEvent,
+  identity: StackIdentity,
+  deps: LifecycleDeps,
+  log: Logger,
+): Promise<RequestResult> {
+  const oldId = event.PhysicalResourceId;
+  const config = parseOrFail(event.ResourceProperties, oldId);
+  const newId = physicalResourceId(identity, config.name);
+  const ctx = deps.contextFor(config, identity, log);
+  const enabled = deps.engine.enabledIds(config, ctx);
+
+  if (newId !== oldId) {
+    // A new PipelineName renames everything: build the new pipeline; CloudFormation then deletes the old id.
+    log.info('pipeline name changed: replacement', { oldPhysicalResourceId: oldId, physicalResourceId: newId });
+    try {
+      const made = await deps.engine.apply(planPipeline(deps.engine.ids, { type: 'Create', enabled }), config, ctx);
+      return { physicalResourceId: newId, data: outputs(config, identity, made) };
+    } catch (err) {
+      // CloudFormation keeps the old resource and never deletes a replacement that failed: clean it up here.
+      await deps.engine.removeAll(deps.engine.ids, config, ctx).catch((cleanup: unknown) =>
+        log.error('cleanup of the failed replacement failed', { error: describeError(cleanup) }),
+      );
+      throw new RequestFailedError(oldId, err);
+    }
+  }
+
+  const oldEnabled = oldEnabledIds(event.OldResourceProperties, identity, deps, log);
+  const plan = planPipeline(deps.engine.ids, { type: 'Update', oldEnabled, enabled });
+  try {
+    return { physicalResourceId: oldId, data: outputs(config, identity, await deps.engine.apply(plan, config, ctx)) };
+  } catch (err) {
+    throw new RequestFailedError(oldId, err);
+  }
+}
+
+async function onDelete(
+  event: CloudFormationCustomResourceDeleteEvent,
+  identity: StackIdentity,
+  deps: LifecycleDeps,
+  log: Logger,
+): Promise<RequestResult> {
+  const id = event.PhysicalResourceId;
+  const name = pipelineNameFromId(id, identity);
+  if (name === undefined) {
+    log.info('nothing to delete: the physical id is not a pipeline of this account and region', { physicalResourceId: id });
+    return { physicalResourceId: id };
+  }
+  const config = configForDelete(event.ResourceProperties, name, log);
+  const ctx = deps.contextFor(config, identity, log);
+  try {
+    await deps.engine.apply(planPipeline(deps.engine.ids, { type: 'Delete' }), config, ctx);
+    return { physicalResourceId: id };
+  } catch (err) {
+    throw new RequestFailedError(id, err);
+  }
+}
+
+function parseOrFail(props: Record<string, unknown> | undefined, physicalId: string): PipelineConfig {
+  try {
+    return parseConfig(props);
+  } catch (err) {
+    throw new RequestFailedError(physicalId, err);
+  }
+}
+
+/**
+ * Delete must work even when the stored properties no longer parse (for example after a stricter
+ * validation in a newer version): the name in the physical id is enough to find everything we own.
+ */
+function configForDelete(props: Record<string, unknown> | undefined, name: string, log: Logger): PipelineConfig {
+  try {
+    const config = parseConfig(props);
+    if (config.name === name) return config;
+  } catch (err) {
+    log.warn('stored properties do not parse; deleting by name with default settings', { error: describeError(err) });
+  }
+  return parseConfig({ PipelineName: name });
+}
+
+/** Components the old properties had enabled; if they no longer parse, assume all (removal is safe). */
+function oldEnabledIds(
+  props: Record<string, unknown> | undefined,
+  identity: StackIdentity,
+  deps: LifecycleDeps,
+  log: Logger,
+): Set<string> {
+  try {
+    const old = parseConfig(props);
+    return deps.engine.enabledIds(old, deps.contextFor(old, identity, log));
+  } catch (err) {
+    log.warn('old properties do not parse; treating every component as previously enabled', { error: describeError(err) });
+    return new Set(deps.engine.ids);
+  }
+}

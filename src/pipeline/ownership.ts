@@ -1,0 +1,46 @@
+import { TAG_STACK } from '../config/names';
+import { isAwsError, OwnershipConflictError } from '../errors';
+import type { PipelineContext } from './context';
+
+/** `{Key, Value}` tag lists, the shape IAM, Secrets Manager, S3, CloudTrail and EventBridge take. */
+export function tagList(tags: Record<string, string>): { Key: string; Value: string }[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+/** Tags as a map, whatever shape the service returned them in. */
+export function tagMap(tags: readonly { Key?: string; Value?: string }[] | Record<string, string> | undefined): Record<string, string> {
+  if (!tags) return {};
+  if (!Array.isArray(tags)) return { ...(tags as Record<string, string>) };
+  return Object.fromEntries(tags.filter((t) => t.Key !== undefined).map((t) => [t.Key!, t.Value ?? '']));
+}
+
+/**
+ * A resource with our deterministic name must carry this stack's tag; anything else (made by hand or by
+ * another stack with the same PipelineName) is never adopted or changed.
+ */
+export function assertOwned(what: string, tags: Record<string, string>, ctx: Pick<PipelineContext, 'stackId'>): void {
+  const owner = tags[TAG_STACK];
+  if (owner !== ctx.stackId) {
+    throw new OwnershipConflictError(
+      `${what} exists but is not managed by this stack (${owner ? `tag ${TAG_STACK}=${owner}` : `no ${TAG_STACK} tag`}); rename the pipeline or remove it`,
+    );
+  }
+}
+
+/** Runs a delete, treating the named "not found" errors as done (and saying so in the log). */
+export async function deleteIgnoringNotFound(
+  ctx: Pick<PipelineContext, 'log'>,
+  what: string,
+  call: () => Promise<unknown>,
+  notFound: readonly string[],
+): Promise<boolean> {
+  try {
+    await call();
+    ctx.log.info('deleted', { resource: what });
+    return true;
+  } catch (err) {
+    if (!isAwsError(err, ...notFound)) throw err;
+    ctx.log.info('already gone', { resource: what });
+    return false;
+  }
+}

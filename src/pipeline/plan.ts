@@ -1,0 +1,31 @@
+import type { ComponentId } from './component';
+
+/** What one request does to the pipeline: which components to converge and which to remove. */
+export interface PipelinePlan {
+  ensure: ComponentId[];
+  remove: ComponentId[];
+}
+
+export type PlanRequest =
+  | { type: 'Create'; enabled: ReadonlySet<ComponentId> }
+  | { type: 'Update'; oldEnabled: ReadonlySet<ComponentId>; enabled: ReadonlySet<ComponentId> }
+  | { type: 'Delete' };
+
+/**
+ * Pure planning: from the components that are enabled before and after, what to ensure and what to remove.
+ * Delete removes every component, enabled or not: each remove is safe when nothing exists, and this way a
+ * Delete cleans up even what a half-finished Create or an older config left behind.
+ */
+export function planPipeline(all: readonly ComponentId[], request: PlanRequest): PipelinePlan {
+  switch (request.type) {
+    case 'Create':
+      return { ensure: all.filter((id) => request.enabled.has(id)), remove: [] };
+    case 'Update':
+      return {
+        ensure: all.filter((id) => request.enabled.has(id)),
+        remove: all.filter((id) => request.oldEnabled.has(id) && !request.enabled.has(id)),
+      };
+    case 'Delete':
+      return { ensure: [], remove: [...all] };
+  }
+}

@@ -43,8 +43,11 @@ export function awsErrorName(err: unknown): string | undefined {
   return undefined;
 }
 
-/** True when `err` is an AWS error with one of the given names. */
+/**
+ * True when `err` is an AWS error with one of the given names. SDK v3 query-protocol errors (IAM) carry
+ * the class name in `name` (`NoSuchEntityException`) and the wire code in `Code` (`NoSuchEntity`): either matches.
+ */
 export function isAwsError(err: unknown, ...names: string[]): boolean {
-  const n = awsErrorName(err);
-  return n !== undefined && names.includes(n);
+  const e = (typeof err === 'object' && err !== null ? err : {}) as { name?: unknown; Code?: unknown; code?: unknown };
+  return [e.name, e.Code, e.code].some((v) => typeof v === 'string' && names.includes(v));
 }

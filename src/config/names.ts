@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Deterministic names for everything the pipeline creates, from the pipeline name, region and account.
  *
@@ -46,9 +48,12 @@ export function ownershipTags(pipelineName: string, stackId: string): Record<str
   return { [TAG_NAME]: pipelineName, [TAG_STACK]: stackId };
 }
 
+/** The ARN partition of a region: aws, aws-cn, aws-us-gov, or the isolated aws-iso(-b, -e, -f) partitions. */
 export function partitionOf(region: string): string {
   if (region.startsWith('cn-')) return 'aws-cn';
   if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  const iso = /^[a-z]{2}-iso([a-z]?)-/.exec(region);
+  if (iso) return iso[1] ? `aws-iso-${iso[1]}` : 'aws-iso';
   return 'aws';
 }
 
@@ -75,10 +80,23 @@ export function pipelineNames(name: string, region: string, account: string): Pi
     flowLogGroup: `${LOG_GROUP_PREFIX}${name}/vpc-flow-logs`,
     subscriptionFilter: `${NAME_PREFIX}${name}-to-kinesis`,
     guardDutyRule: rule('guardduty'),
-    sourceRule: (source) => rule(`src-${source.replace(/^aws\./, '').replace(/[^a-z0-9-]/g, '-')}`.slice(0, 64)),
+    sourceRule: (source) => sourceRuleName(`${NAME_PREFIX}${name}-src-`, source),
     roleArn: (roleName) => `arn:${partition}:iam::${account}:role${IAM_PATH}${roleName}`,
     logGroupArn: (logGroup) => `arn:${partition}:logs:${region}:${account}:log-group:${logGroup}`,
   };
+}
+
+/**
+ * `<prefix><source without "aws.">`, kept readable when it fits; otherwise (or when characters had to be
+ * replaced) cut and suffixed with a hash of the whole source, so every source keeps its own rule.
+ */
+function sourceRuleName(prefix: string, source: string): string {
+  const slug = source.replace(/^aws\./, '');
+  const clean = slug.replace(/[^a-z0-9.-]/g, '-');
+  const full = `${prefix}${clean}`;
+  if (full.length <= NAME_LIMITS.rule && clean === slug && source.startsWith('aws.')) return full;
+  const suffix = `-${createHash('sha256').update(source).digest('hex').slice(0, 8)}`;
+  return checked(full.slice(0, NAME_LIMITS.rule - suffix.length) + suffix, NAME_LIMITS.rule, 'EventBridge rule name');
 }
 
 function checked(value: string, limit: number, what: string): string {

@@ -66,13 +66,9 @@ const LOG_GROUP_PATTERN = /^[\w\-/.#]{1,512}$/;
  */
 export function parseConfig(props: Readonly<Record<string, unknown>> | undefined): PipelineConfig {
   const r = new PropertyReader(props ?? {});
-  const name = r.pattern(
-    'PipelineName',
-    PIPELINE_NAME_PATTERN,
-    '2-20 characters: lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen',
-    '',
-  );
-  r.require(name !== '' || r.problems.some((p) => p.startsWith('PipelineName')), 'PipelineName is required');
+  const nameRule = '2-20 characters: lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen';
+  const name = r.pattern('PipelineName', PIPELINE_NAME_PATTERN, nameRule, '');
+  r.require(name !== '' || r.problems.some((p) => p.startsWith('PipelineName')), `PipelineName is required; allowed values: ${nameRule}`);
 
   const stream = {
     mode: r.choice<StreamMode>('StreamMode', ['PROVISIONED', 'ON_DEMAND'], 'PROVISIONED'),

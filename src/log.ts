@@ -49,7 +49,9 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   const context = opts.context ?? {};
   const write = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (LEVELS[level] < min) return;
-    const entry = { level, timestamp: now().toISOString(), message, ...context, ...fields };
+    const fixed = { level, timestamp: now().toISOString(), message };
+    // The fixed keys come first and cannot be overwritten by context or fields.
+    const entry = { ...fixed, ...context, ...fields, ...fixed };
     sink(JSON.stringify(redact(entry)));
   };
   return {
@@ -63,5 +65,6 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
 
 /** Parses LOG_LEVEL; anything unknown falls back to info. */
 export function parseLogLevel(value: string | undefined): LogLevel {
-  return value && value.toLowerCase() in LEVELS ? (value.toLowerCase() as LogLevel) : 'info';
+  const lower = value?.toLowerCase();
+  return lower !== undefined && Object.hasOwn(LEVELS, lower) ? (lower as LogLevel) : 'info';
 }

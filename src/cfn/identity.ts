@@ -1,4 +1,5 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { PIPELINE_NAME_PATTERN } from '../config/pipeline-config';
 
 /** Partition, region and account of the stack, read from its StackId ARN. */
 export interface StackIdentity {
@@ -31,9 +32,12 @@ export function rejectedPhysicalId(event: Pick<CloudFormationCustomResourceEvent
   return `${PREFIX}/rejected/${event.LogicalResourceId}`;
 }
 
-/** The pipeline name inside one of our physical ids, or undefined for anything else (including rejected ids). */
+/**
+ * The pipeline name inside one of our physical ids, or undefined for anything else (including rejected ids
+ * and names PipelineName could never have had, so Delete never fails on an id that is not ours).
+ */
 export function pipelineNameFromId(physicalId: string, id: Pick<StackIdentity, 'account' | 'region'>): string | undefined {
   const parts = physicalId.split('/');
   if (parts.length !== 4 || parts[0] !== PREFIX || parts[1] !== id.account || parts[2] !== id.region) return undefined;
-  return parts[3];
+  return PIPELINE_NAME_PATTERN.test(parts[3]!) ? parts[3] : undefined;
 }

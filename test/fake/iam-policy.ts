@@ -1,0 +1,65 @@
+/**
+ * The policy-document checks IAM applies on PutUserPolicy / PutRolePolicy / CreateRole, reduced to what
+ * catches real mistakes: invalid JSON, a missing Effect/Action/Resource, actions without a service prefix,
+ * a Principal in an identity policy, a Resource in a trust policy. Returns IAM's message, or undefined.
+ */
+export function policyProblem(text: string, kind: 'identity' | 'trust'): string | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return 'This policy contains invalid Json';
+  }
+  if (!isObject(doc)) return 'This policy contains invalid Json';
+  if (doc.Version !== undefined && doc.Version !== '2012-10-17' && doc.Version !== '2008-10-17') {
+    return 'The policy failed legacy parsing';
+  }
+  const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+  if (doc.Statement === undefined || statements.length === 0) return 'Syntax errors in policy.';
+  for (const st of statements) {
+    if (!isObject(st)) return 'Syntax errors in policy.';
+    if (st.Effect !== 'Allow' && st.Effect !== 'Deny') return 'Syntax errors in policy.';
+    const actions = st.Action ?? st.NotAction;
+    if (actions === undefined) return 'Policy statement must contain actions.';
+    for (const a of list(actions)) {
+      if (typeof a !== 'string' || (a !== '*' && !/^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(a))) {
+        return 'Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.';
+      }
+    }
+    if (kind === 'identity') {
+      if (st.Principal !== undefined || st.NotPrincipal !== undefined) return 'Policy document should not specify a principal.';
+      if (st.Resource === undefined && st.NotResource === undefined) return 'Policy statement must contain resources.';
+    } else {
+      if (st.Resource !== undefined || st.NotResource !== undefined) return 'Has prohibited field Resource';
+      if (!isObject(st.Principal)) return 'Syntax errors in policy.';
+      const principals = [...list(st.Principal.AWS), ...list(st.Principal.Service), ...list(st.Principal.Federated)];
+      if (principals.length === 0) return 'Invalid principal in policy';
+      for (const p of list(st.Principal.AWS)) {
+        if (typeof p !== 'string' || !/^(\d{12}|\*|arn:aws[a-z-]*:(iam|sts)::\d{12}:.+)$/.test(p)) return `Invalid principal in policy: "AWS":"${String(p)}"`;
+      }
+      for (const p of list(st.Principal.Service)) {
+        if (typeof p !== 'string' || !/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(p)) return `Invalid principal in policy: "SERVICE":"${String(p)}"`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Characters that count toward IAM's inline-policy size quotas: whitespace is not counted. */
+export function policySize(text: string): number {
+  return text.replace(/\s/g, '').length;
+}
+
+/** IAM hands policy documents back URL-encoded (RFC 3986), in GetRole, GetUserPolicy, GetRolePolicy, ... */
+export function iamEncode(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function list(v: unknown): unknown[] {
+  if (v === undefined) return [];
+  return Array.isArray(v) ? v : [v];
+}

@@ -27,6 +27,21 @@ export function assertOwned(what: string, tags: Record<string, string>, ctx: Pic
   }
 }
 
+/**
+ * For remove: true when this stack owns the resource; otherwise logs that it is left in place and returns
+ * false, so a Delete never touches what it did not make.
+ */
+export function ownedOrLeftAlone(what: string, tags: Record<string, string>, ctx: Pick<PipelineContext, 'stackId' | 'log'>): boolean {
+  try {
+    assertOwned(what, tags, ctx);
+    return true;
+  } catch (err) {
+    if (!(err instanceof OwnershipConflictError)) throw err;
+    ctx.log.warn('left in place: not ours', { resource: what, reason: err.message });
+    return false;
+  }
+}
+
 /** Runs a delete, treating the named "not found" errors as done (and saying so in the log). */
 export async function deleteIgnoringNotFound(
   ctx: Pick<PipelineContext, 'log'>,

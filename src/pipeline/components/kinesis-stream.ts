@@ -1,0 +1,209 @@
+import {
+  CreateStreamCommand,
+  DecreaseStreamRetentionPeriodCommand,
+  DeleteStreamCommand,
+  DescribeStreamSummaryCommand,
+  IncreaseStreamRetentionPeriodCommand,
+  ListTagsForStreamCommand,
+  StartStreamEncryptionCommand,
+  UpdateShardCountCommand,
+  UpdateStreamModeCommand,
+  waitUntilStreamExists,
+  waitUntilStreamNotExists,
+  type StreamDescriptionSummary,
+  type Tag,
+} from '@aws-sdk/client-kinesis';
+import type { PipelineConfig } from '../../config/pipeline-config';
+import { isAwsError } from '../../errors';
+import type { Component, ComponentOutputs, ComponentStatus } from '../component';
+import type { PipelineContext } from '../context';
+import { assertOwned, ownedOrLeftAlone, tagMap } from '../ownership';
+import { planStreamChanges, streamDifferences, type StreamAction, type StreamState } from './stream-plan';
+
+/** The KMS key Kinesis manages for itself: server-side encryption with it needs no extra IAM. */
+export const STREAM_KMS_KEY = 'alias/aws/kinesis';
+
+/**
+ * The Kinesis data stream every source delivers to and the SIEM reads from.
+ * Created once, then converged in place on every run (mode, shards, retention, encryption).
+ */
+export const streamComponent: Component = {
+  id: 'stream',
+  dependsOn: [],
+  enabled: () => true,
+  ensure: ensureStream,
+  remove: removeStream,
+  inspect: inspectStream,
+};
+
+async function ensureStream(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs> {
+  const StreamName = ctx.names.streamName;
+  let summary = await describeStream(ctx);
+  if (summary?.StreamStatus === 'DELETING') {
+    // Our own earlier Delete (or a replacement's cleanup) is still running: a name cannot be reused before it ends.
+    ctx.log.info('stream is being deleted; waiting before re-creating it', { stream: StreamName });
+    await waitForDeletion(ctx);
+    summary = undefined;
+  }
+  if (!summary) await createStream(config, ctx);
+  if (summary?.StreamStatus !== 'ACTIVE') {
+    await waitForActive(ctx);
+    summary = await describeStream(ctx);
+    if (!summary) throw new Error(`stream ${StreamName} disappeared while waiting for it to become ACTIVE`);
+  }
+  await assertStreamOwned(ctx);
+
+  const streamArn = summary.StreamARN ?? ctx.names.streamArn;
+  for (const action of planStreamChanges(stateOf(summary), config.stream)) {
+    ctx.log.info('stream change', { stream: StreamName, action });
+    await applyAction(action, streamArn, ctx);
+    // Every change leaves the stream UPDATING, and Kinesis refuses the next one until it is ACTIVE again.
+    await waitForActive(ctx);
+  }
+  return { StreamName, StreamArn: streamArn };
+}
+
+async function removeStream(_config: PipelineConfig, ctx: PipelineContext): Promise<void> {
+  const StreamName = ctx.names.streamName;
+  const summary = await describeStream(ctx);
+  if (!summary || summary.StreamStatus === 'DELETING') {
+    ctx.log.info('already gone', { resource: `Kinesis stream ${StreamName}` });
+    if (summary) await waitForDeletion(ctx);
+    return;
+  }
+  // DeleteStream needs an ACTIVE stream: a failed Create may have left it CREATING or UPDATING.
+  if (summary.StreamStatus !== 'ACTIVE') await waitForActive(ctx);
+  const tags = await streamTags(ctx);
+  if (tags === undefined) {
+    ctx.log.info('already gone', { resource: `Kinesis stream ${StreamName}` });
+    return;
+  }
+  if (!ownedOrLeftAlone(`Kinesis stream ${StreamName}`, tags, ctx)) return;
+  try {
+    // EnforceConsumerDeletion: registered enhanced fan-out consumers would otherwise block the delete.
+    await ctx.clients.kinesis.send(new DeleteStreamCommand({ StreamName, EnforceConsumerDeletion: true }));
+  } catch (err) {
+    if (!isAwsError(err, 'ResourceNotFoundException')) throw err;
+    ctx.log.info('already gone', { resource: `Kinesis stream ${StreamName}` });
+    return;
+  }
+  await waitForDeletion(ctx);
+  ctx.log.info('deleted', { resource: `Kinesis stream ${StreamName}` });
+}
+
+async function inspectStream(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentStatus> {
+  const summary = await describeStream(ctx);
+  if (!summary || summary.StreamStatus === 'DELETING') return { state: 'absent' };
+  const tags = await streamTags(ctx);
+  if (tags === undefined) return { state: 'absent' };
+  try {
+    assertOwned(`Kinesis stream ${ctx.names.streamName}`, tags, ctx);
+  } catch (err) {
+    return { state: 'absent', details: { conflict: (err as Error).message } };
+  }
+  const differences = streamDifferences(stateOf(summary), config.stream);
+  const details = { status: summary.StreamStatus, streamArn: summary.StreamARN };
+  return differences.length > 0 ? { state: 'drifted', details: { ...details, differences } } : { state: 'present', details };
+}
+
+/** The stream's summary, or undefined when it does not exist. */
+async function describeStream(ctx: PipelineContext): Promise<StreamDescriptionSummary | undefined> {
+  try {
+    const out = await ctx.clients.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: ctx.names.streamName }));
+    return out.StreamDescriptionSummary;
+  } catch (err) {
+    if (isAwsError(err, 'ResourceNotFoundException')) return undefined;
+    throw err;
+  }
+}
+
+async function createStream(config: PipelineConfig, ctx: PipelineContext): Promise<void> {
+  const { mode, shardCount } = config.stream;
+  try {
+    await ctx.clients.kinesis.send(
+      new CreateStreamCommand({
+        StreamName: ctx.names.streamName,
+        ...(mode === 'PROVISIONED' ? { ShardCount: shardCount } : {}),
+        StreamModeDetails: { StreamMode: mode },
+        Tags: ctx.tags,
+      }),
+    );
+    ctx.log.info('created', { resource: `Kinesis stream ${ctx.names.streamName}`, mode, ...(mode === 'PROVISIONED' ? { shardCount } : {}) });
+  } catch (err) {
+    // A duplicate delivery of the same request got there first; ownership is checked once it is ACTIVE.
+    if (!isAwsError(err, 'ResourceInUseException')) throw err;
+    ctx.log.info('already exists', { resource: `Kinesis stream ${ctx.names.streamName}` });
+  }
+}
+
+/** All tags of the stream (ListTagsForStream pages at 50), or undefined when the stream is gone. */
+async function streamTags(ctx: PipelineContext): Promise<Record<string, string> | undefined> {
+  const tags: Tag[] = [];
+  let ExclusiveStartTagKey: string | undefined;
+  try {
+    for (;;) {
+      const out = await ctx.clients.kinesis.send(
+        new ListTagsForStreamCommand({ StreamName: ctx.names.streamName, ...(ExclusiveStartTagKey ? { ExclusiveStartTagKey } : {}) }),
+      );
+      tags.push(...(out.Tags ?? []));
+      if (!out.HasMoreTags || !out.Tags?.length) break;
+      ExclusiveStartTagKey = out.Tags[out.Tags.length - 1]!.Key;
+    }
+  } catch (err) {
+    if (isAwsError(err, 'ResourceNotFoundException')) return undefined;
+    throw err;
+  }
+  return tagMap(tags);
+}
+
+async function assertStreamOwned(ctx: PipelineContext): Promise<void> {
+  const what = `Kinesis stream ${ctx.names.streamName}`;
+  const tags = await streamTags(ctx);
+  if (tags === undefined) throw new Error(`${what} disappeared while it was being converged`);
+  assertOwned(what, tags, ctx);
+}
+
+function stateOf(summary: StreamDescriptionSummary): StreamState {
+  return {
+    // Streams from before on-demand existed report no mode: they are provisioned.
+    mode: summary.StreamModeDetails?.StreamMode ?? 'PROVISIONED',
+    openShardCount: summary.OpenShardCount ?? 0,
+    retentionHours: summary.RetentionPeriodHours ?? 24,
+    encryption: summary.EncryptionType ?? 'NONE',
+  };
+}
+
+async function applyAction(action: StreamAction, streamArn: string, ctx: PipelineContext): Promise<void> {
+  const { kinesis } = ctx.clients;
+  const StreamName = ctx.names.streamName;
+  switch (action.type) {
+    case 'UpdateStreamMode':
+      await kinesis.send(new UpdateStreamModeCommand({ StreamARN: streamArn, StreamModeDetails: { StreamMode: action.mode } }));
+      return;
+    case 'UpdateShardCount':
+      await kinesis.send(new UpdateShardCountCommand({ StreamName, TargetShardCount: action.to, ScalingType: 'UNIFORM_SCALING' }));
+      return;
+    case 'IncreaseStreamRetentionPeriod':
+      await kinesis.send(new IncreaseStreamRetentionPeriodCommand({ StreamName, RetentionPeriodHours: action.hours }));
+      return;
+    case 'DecreaseStreamRetentionPeriod':
+      await kinesis.send(new DecreaseStreamRetentionPeriodCommand({ StreamName, RetentionPeriodHours: action.hours }));
+      return;
+    case 'StartStreamEncryption':
+      await kinesis.send(new StartStreamEncryptionCommand({ StreamName, EncryptionType: 'KMS', KeyId: STREAM_KMS_KEY }));
+      return;
+  }
+}
+
+function waiterConfig(ctx: PipelineContext) {
+  const { minDelay, maxDelay, maxWaitTime } = ctx.waits;
+  return { client: ctx.clients.kinesis, minDelay, maxDelay, maxWaitTime };
+}
+
+async function waitForActive(ctx: PipelineContext): Promise<void> {
+  await waitUntilStreamExists(waiterConfig(ctx), { StreamName: ctx.names.streamName });
+}
+
+async function waitForDeletion(ctx: PipelineContext): Promise<void> {
+  await waitUntilStreamNotExists(waiterConfig(ctx), { StreamName: ctx.names.streamName });
+}

@@ -173,7 +173,8 @@ export class FakeAccount {
   }
 
   private injected(svc: FakeService, call: FakeCall, spec: ErrorSpec | undefined): Error {
-    const note = ` (fault injected by the fake account at call ${call.index})`;
+    // The same text on every repeat, as AWS sends: waiters and logs then group the repeats.
+    const note = ' (fault injected by the fake account)';
     if (spec === undefined) return svc.errors.accessDenied(call.command, this.account, note);
     if (typeof spec === 'string') return svc.errors.make(spec, `${spec} on ${call.command}${note}`);
     if (typeof spec === 'function') return spec(call);

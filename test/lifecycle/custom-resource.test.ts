@@ -1,3 +1,6 @@
+import { CreateUserCommand } from '@aws-sdk/client-iam';
+import { CreateStreamCommand } from '@aws-sdk/client-kinesis';
+import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { parsePolicyText } from '../../src/pipeline/policies';
 import type { FakeAccount } from '../fake/account';
 import { ACCOUNT, BOUNDARY_ARN, makeHarness, props, REGION, scanLogsForSecrets, STACK_ID } from './harness';
@@ -169,9 +172,6 @@ describe('lifecycle: Delete', () => {
   it('removes everything of ours, succeeds when repeated, and leaves what existed before untouched', async () => {
     const { fake, simulateEvent } = makeHarness();
     const clients = fake.clients();
-    const { CreateStreamCommand } = await import('@aws-sdk/client-kinesis');
-    const { CreateUserCommand } = await import('@aws-sdk/client-iam');
-    const { CreateSecretCommand } = await import('@aws-sdk/client-secrets-manager');
     await clients.kinesis.send(new CreateStreamCommand({ StreamName: 'app-events', ShardCount: 1 }));
     await clients.iam.send(new CreateUserCommand({ UserName: 'alice', Path: '/siem-pipeline/' }));
     await clients.secrets.send(new CreateSecretCommand({ Name: 'siem-pipeline/other/db', SecretString: 'x' }));
@@ -187,6 +187,23 @@ describe('lifecycle: Delete', () => {
     expect(fake.resourcesOwnedBy('demo')).toEqual([]);
     expect(fake.resourcesOwnedBy(STACK_ID)).toEqual([]);
     expect(fake.snapshot()).toEqual(before);
+  });
+});
+
+describe('lifecycle: names taken by someone else', () => {
+  it('fails a Create whose stream name belongs to another owner, and its Delete leaves that stream alone', async () => {
+    const { fake, simulateEvent } = makeHarness();
+    await fake.clients().kinesis.send(new CreateStreamCommand({ StreamName: STREAM, ShardCount: 3, Tags: { owner: 'data-team' } }));
+    fake.kinesis.settleAll();
+    const theirs = streams(fake);
+
+    const res = await simulateEvent('Create', props());
+    expect(res).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(/^ensure stream failed: .*siem-demo exists but is not managed by this stack/) });
+    const del = await simulateEvent('Delete', props(), { id: res.PhysicalResourceId });
+
+    expect(del.Status).toBe('SUCCESS');
+    expect(streams(fake)).toEqual(theirs);
+    expect(fake.resourcesOwnedBy(STACK_ID)).toEqual([]);
   });
 });
 

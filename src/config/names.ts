@@ -28,6 +28,8 @@ export interface PipelineNames {
   guardDutyRule: string;
   /** Rule name for one extra EventBridge source. */
   sourceRule(source: string): string;
+  /** The prefix every sourceRule name starts with: ListRules by it finds the source rules of this pipeline. */
+  sourceRulePrefix: string;
   roleArn(roleName: string): string;
   logGroupArn(logGroup: string): string;
 }
@@ -62,6 +64,7 @@ export function pipelineNames(name: string, region: string, account: string): Pi
   const iam = (suffix: string) => checked(`${NAME_PREFIX}${name}-${region}-${suffix}`, NAME_LIMITS.iamName, 'IAM name');
   const rule = (suffix: string) => checked(`${NAME_PREFIX}${name}-${suffix}`, NAME_LIMITS.rule, 'EventBridge rule name');
   const streamName = `${NAME_PREFIX}${name}`;
+  const sourceRulePrefix = `${NAME_PREFIX}${name}-src-`;
   return {
     streamName,
     streamArn: `arn:${partition}:kinesis:${region}:${account}:stream/${streamName}`,
@@ -80,7 +83,8 @@ export function pipelineNames(name: string, region: string, account: string): Pi
     flowLogGroup: `${LOG_GROUP_PREFIX}${name}/vpc-flow-logs`,
     subscriptionFilter: `${NAME_PREFIX}${name}-to-kinesis`,
     guardDutyRule: rule('guardduty'),
-    sourceRule: (source) => sourceRuleName(`${NAME_PREFIX}${name}-src-`, source),
+    sourceRule: (source) => sourceRuleName(sourceRulePrefix, source),
+    sourceRulePrefix,
     roleArn: (roleName) => `arn:${partition}:iam::${account}:role${IAM_PATH}${roleName}`,
     logGroupArn: (logGroup) => `arn:${partition}:logs:${region}:${account}:log-group:${logGroup}`,
   };

@@ -6,6 +6,7 @@ import { withRetries, type RetryOptions } from '../aws/retry';
 /** CloudFormation rejects response bodies over 4096 bytes. */
 export const MAX_RESPONSE_BYTES = 4096;
 const TRUNCATED = ' [truncated]';
+const DATA_DROPPED = `(response Data exceeded ${MAX_RESPONSE_BYTES} bytes and was dropped)`;
 
 export interface CfnResponse {
   Status: 'SUCCESS' | 'FAILED';
@@ -27,7 +28,7 @@ export interface ResponseOutcome {
 
 /**
  * The response body, at most 4096 bytes: an over-long Reason is cut (on a character boundary) and marked;
- * if Data alone is too large it is dropped and the Reason says so.
+ * Data that does not fit beside the shortest Reason is dropped and the Reason says so.
  */
 export function buildResponseBody(event: CloudFormationCustomResourceEvent, outcome: ResponseOutcome): string {
   const base: CfnResponse = {
@@ -37,32 +38,33 @@ export function buildResponseBody(event: CloudFormationCustomResourceEvent, outc
     RequestId: event.RequestId,
     LogicalResourceId: event.LogicalResourceId,
   };
-  let reason = outcome.reason ?? (outcome.status === 'FAILED' ? 'Failed' : undefined);
-  let data = outcome.data;
-  const render = () => JSON.stringify({ ...base, ...(reason !== undefined ? { Reason: reason } : {}), ...(data ? { Data: data } : {}) });
+  const render = (reason: string | undefined, data?: Record<string, string>) =>
+    JSON.stringify({ ...base, ...(reason !== undefined ? { Reason: reason } : {}), ...(data ? { Data: data } : {}) });
+  const fits = (body: string) => Buffer.byteLength(body) <= MAX_RESPONSE_BYTES;
 
-  if (Buffer.byteLength(render()) <= MAX_RESPONSE_BYTES) return render();
-  if (data) {
-    const withoutReason = JSON.stringify({ ...base, Reason: '', Data: data });
-    if (Buffer.byteLength(withoutReason) > MAX_RESPONSE_BYTES) {
-      data = undefined;
-      reason = `${reason ?? ''} (response Data exceeded ${MAX_RESPONSE_BYTES} bytes and was dropped)`;
-      if (Buffer.byteLength(render()) <= MAX_RESPONSE_BYTES) return render();
-    }
+  const text = outcome.reason ?? (outcome.status === 'FAILED' ? 'Failed' : undefined);
+  let data = outcome.data;
+  const whole = render(text, data);
+  if (fits(whole)) return whole;
+
+  let note = '';
+  if (data && !fits(render(text === undefined ? undefined : TRUNCATED, data))) {
+    data = undefined;
+    note = DATA_DROPPED;
+    const withNote = text === undefined ? note : `${text} ${note}`;
+    if (fits(render(withNote))) return render(withNote);
   }
-  const full = reason ?? '';
-  const cut = (n: number) => full.slice(0, n).replace(/[\uD800-\uDBFF]$/, '') + TRUNCATED;
+  const full = text ?? '';
+  const cut = (n: number) => `${full.slice(0, n).replace(/[\uD800-\uDBFF]$/, '')}${TRUNCATED}${note ? ` ${note}` : ''}`;
   // Longest prefix of the reason (in characters) that keeps the whole body within the limit.
   let lo = 0;
   let hi = full.length;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    reason = cut(mid);
-    if (Buffer.byteLength(render()) <= MAX_RESPONSE_BYTES) lo = mid;
+    if (fits(render(cut(mid), data))) lo = mid;
     else hi = mid - 1;
   }
-  reason = cut(lo);
-  return render();
+  return render(cut(lo), data);
 }
 
 /** An HTTP status from the response URL that is not 2xx. */

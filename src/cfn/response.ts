@@ -90,6 +90,11 @@ export const httpPut: PutFn = (url, body) =>
         timeout: 30_000,
       },
       (res) => {
+        // A connection dropped mid-answer emits neither 'end' nor a request error: settle on 'close' too.
+        res.on('error', reject);
+        res.on('close', () => {
+          if (!res.complete) reject(new Error('CloudFormation response PUT: connection closed before the answer was complete'));
+        });
         res.resume();
         res.on('end', () => {
           const code = res.statusCode ?? 0;

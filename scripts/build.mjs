@@ -2,7 +2,8 @@
 // local Node 20 in tests and on the nodejs22.x runtime). @aws-sdk/* stays external because the runtime
 // ships SDK v3; `--bundle-sdk` bundles it too (for runtimes or regions where that is preferred).
 import { build } from 'esbuild';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 export const ENTRY_POINTS = {
@@ -36,3 +37,15 @@ for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
 }
 await writeFile(path.join(outRoot, 'bundles.json'), JSON.stringify({ bundleSdk, sizes }, null, 2));
 for (const [name, bytes] of Object.entries(sizes)) console.log(`built dist/${name}/index.js (${(bytes / 1024).toFixed(1)} KiB)`);
+
+// The transform-free template for launch links and service-managed StackSets, with each bundle inlined.
+// Skipped with --bundle-sdk: bundles that carry the SDK are too large to inline.
+if (!bundleSdk) {
+  const { renderTemplateText } = createRequire(import.meta.url)('./lib/render-template.cjs');
+  const bundles = {};
+  for (const name of Object.keys(ENTRY_POINTS)) bundles[name] = await readFile(path.join(outRoot, name, 'index.js'), 'utf8');
+  const rendered = renderTemplateText(await readFile(path.join(root, 'template.yaml'), 'utf8'), bundles);
+  const body = JSON.stringify(rendered, null, 1);
+  await writeFile(path.join(outRoot, 'siem-pipeline.template.json'), body);
+  console.log(`rendered dist/siem-pipeline.template.json (${(Buffer.byteLength(body) / 1024).toFixed(1)} KiB, no transform)`);
+}

@@ -1,0 +1,269 @@
+import {
+  BadRequestException,
+  CreateDetectorCommand,
+  DeleteDetectorCommand,
+  GetDetectorCommand,
+  GuardDutyClient,
+  InternalServerErrorException,
+  ListDetectorsCommand,
+  UpdateDetectorCommand,
+  type GetDetectorCommandOutput,
+} from '@aws-sdk/client-guardduty';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { TAG_NAME, TAG_STACK } from '../../../../src/config/names';
+import { guardDutyDetectorComponent } from '../../../../src/pipeline/components/guardduty';
+import { awsError, sentCommands, sentRequests } from '../../helpers/aws-mock';
+import { createTestContext, OTHER_STACK_ID, TEST_STACK_ID, testConfig } from '../../helpers/context';
+
+const guardduty = mockClient(GuardDutyClient);
+const DETECTOR = '12abc34d567e8fa901bc2d34e56789f0';
+const ourTags = { [TAG_NAME]: 'test', [TAG_STACK]: TEST_STACK_ID };
+
+function detector(over: Partial<GetDetectorCommandOutput> = {}): Partial<GetDetectorCommandOutput> {
+  return { Status: 'ENABLED', FindingPublishingFrequency: 'FIFTEEN_MINUTES', ServiceRole: 'arn:aws:iam::123456789012:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty', ...over };
+}
+const alreadyExists = () =>
+  awsError(BadRequestException, 'The request is rejected because a detector already exists for the current account.');
+const notOwned = () =>
+  awsError(BadRequestException, 'The request is rejected because the input detectorId is not owned by the current account.');
+
+/** The messages of the captured log lines, with their level. */
+function messages(logs: Record<string, unknown>[]): string[] {
+  return logs.map((l) => `${String(l.level)}: ${String(l.message)}`);
+}
+
+afterEach(() => guardduty.reset());
+afterAll(() => guardduty.restore());
+
+describe('guardduty-detector enabled', () => {
+  it.each([
+    [{}, true],
+    [{ EnableGuardDuty: 'false' }, false],
+    [{ CreateGuardDutyDetector: 'false' }, true],
+  ])('%j -> %s', (props, expected) => {
+    const { ctx } = createTestContext();
+    expect(guardDutyDetectorComponent.enabled(testConfig(props), ctx)).toBe(expected);
+  });
+});
+
+describe('guardduty-detector ensure', () => {
+  it.each([
+    ['the same frequency: no write', 'FIFTEEN_MINUTES', {}, [], []],
+    [
+      'another frequency: only the frequency is updated',
+      'SIX_HOURS',
+      {},
+      [['UpdateDetectorCommand', { DetectorId: DETECTOR, FindingPublishingFrequency: 'FIFTEEN_MINUTES' }]],
+      ['info: finding publishing frequency updated'],
+    ],
+    [
+      'ONE_HOUR asked for, FIFTEEN_MINUTES set',
+      'FIFTEEN_MINUTES',
+      { GuardDutyFindingFrequency: 'ONE_HOUR' },
+      [['UpdateDetectorCommand', { DetectorId: DETECTOR, FindingPublishingFrequency: 'ONE_HOUR' }]],
+      ['info: finding publishing frequency updated'],
+    ],
+  ])('adopts an existing detector with %s', async (_case, current, props, writes, logged) => {
+    const t = createTestContext();
+    guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [DETECTOR] });
+    guardduty.on(GetDetectorCommand).resolves(detector({ FindingPublishingFrequency: current as 'SIX_HOURS' }));
+    guardduty.on(UpdateDetectorCommand).resolves({});
+
+    await expect(guardDutyDetectorComponent.ensure(testConfig(props), t.ctx)).resolves.toEqual({ GuardDutyDetectorId: DETECTOR });
+
+    expect(sentRequests(guardduty)).toEqual([
+      ['ListDetectorsCommand', {}],
+      ['GetDetectorCommand', { DetectorId: DETECTOR }],
+      ...writes,
+    ]);
+    expect(guardduty).not.toHaveReceivedCommand(CreateDetectorCommand);
+    expect(messages(t.logs())).toEqual(expect.arrayContaining([...logged, 'info: adopted existing detector (never deleted by this stack)']));
+    expect(messages(t.logs()).includes('info: finding publishing frequency updated')).toBe(logged.length > 0);
+  });
+
+  it('finds the detector on a later page of ListDetectors', async () => {
+    const { ctx } = createTestContext();
+    guardduty
+      .on(ListDetectorsCommand, {})
+      .resolves({ DetectorIds: [], NextToken: 'page-2' })
+      .on(ListDetectorsCommand, { NextToken: 'page-2' })
+      .resolves({ DetectorIds: [DETECTOR] });
+    guardduty.on(GetDetectorCommand).resolves(detector());
+
+    await expect(guardDutyDetectorComponent.ensure(testConfig(), ctx)).resolves.toEqual({ GuardDutyDetectorId: DETECTOR });
+    expect(sentRequests(guardduty).slice(0, 2)).toEqual([
+      ['ListDetectorsCommand', {}],
+      ['ListDetectorsCommand', { NextToken: 'page-2' }],
+    ]);
+    expect(guardduty).not.toHaveReceivedCommand(CreateDetectorCommand);
+  });
+
+  it('leaves a disabled detector disabled and unchanged, with a warning', async () => {
+    const t = createTestContext();
+    guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [DETECTOR] });
+    guardduty.on(GetDetectorCommand).resolves(detector({ Status: 'DISABLED', FindingPublishingFrequency: 'SIX_HOURS' }));
+
+    await expect(guardDutyDetectorComponent.ensure(testConfig(), t.ctx)).resolves.toEqual({ GuardDutyDetectorId: DETECTOR });
+
+    expect(sentCommands(guardduty)).toEqual(['ListDetectorsCommand', 'GetDetectorCommand']);
+    expect(messages(t.logs())).toContain('warn: GuardDuty detector is disabled: no findings will flow until it is enabled; left as it is');
+  });
+
+  it('creates an enabled, tagged detector with the asked frequency when none exists', async () => {
+    const { ctx } = createTestContext();
+    guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [] });
+    guardduty.on(CreateDetectorCommand).resolves({ DetectorId: DETECTOR });
+
+    await expect(guardDutyDetectorComponent.ensure(testConfig({ GuardDutyFindingFrequency: 'ONE_HOUR' }), ctx)).resolves.toEqual({
+      GuardDutyDetectorId: DETECTOR,
+    });
+
+    expect(sentRequests(guardduty)).toEqual([
+      ['ListDetectorsCommand', {}],
+      ['CreateDetectorCommand', { Enable: true, FindingPublishingFrequency: 'ONE_HOUR', Tags: ourTags }],
+    ]);
+  });
+
+  it('creates nothing and says findings will not flow when none exists and CreateGuardDutyDetector is false', async () => {
+    const t = createTestContext();
+    guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [] });
+
+    await expect(guardDutyDetectorComponent.ensure(testConfig({ CreateGuardDutyDetector: 'false' }), t.ctx)).resolves.toEqual({
+      GuardDutyDetectorId: '',
+    });
+
+    expect(sentCommands(guardduty)).toEqual(['ListDetectorsCommand']);
+    expect(messages(t.logs())).toContain(
+      'warn: no GuardDuty detector in this region and CreateGuardDutyDetector is false: no GuardDuty findings will flow',
+    );
+  });
+
+  it('adopts the detector a racing duplicate delivery created (BadRequestException "already exists")', async () => {
+    const t = createTestContext();
+    guardduty
+      .on(ListDetectorsCommand)
+      .resolvesOnce({ DetectorIds: [] })
+      .resolves({ DetectorIds: [DETECTOR] });
+    guardduty.on(CreateDetectorCommand).rejects(alreadyExists());
+    guardduty.on(GetDetectorCommand).resolves(detector({ Tags: ourTags }));
+
+    await expect(guardDutyDetectorComponent.ensure(testConfig(), t.ctx)).resolves.toEqual({ GuardDutyDetectorId: DETECTOR });
+
+    expect(sentCommands(guardduty)).toEqual(['ListDetectorsCommand', 'CreateDetectorCommand', 'ListDetectorsCommand', 'GetDetectorCommand']);
+    expect(messages(t.logs())).toEqual(expect.arrayContaining(['info: already exists', 'info: exists']));
+  });
+
+  it.each([
+    ['another BadRequestException', () => notOwned(), 'detectorId is not owned'],
+    ['an internal error', () => awsError(InternalServerErrorException, 'Internal server error'), 'Internal server error'],
+  ])('rethrows %s from CreateDetector', async (_case, error, message) => {
+    const { ctx } = createTestContext();
+    guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [] });
+    guardduty.on(CreateDetectorCommand).rejects(error());
+
+    await expect(guardDutyDetectorComponent.ensure(testConfig(), ctx)).rejects.toThrow(message);
+    expect(sentCommands(guardduty)).toEqual(['ListDetectorsCommand', 'CreateDetectorCommand']);
+  });
+
+  it('rethrows "already exists" when listing again still finds no detector', async () => {
+    const { ctx } = createTestContext();
+    guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [] });
+    guardduty.on(CreateDetectorCommand).rejects(alreadyExists());
+
+    await expect(guardDutyDetectorComponent.ensure(testConfig(), ctx)).rejects.toThrow('a detector already exists');
+  });
+});
+
+describe('guardduty-detector remove', () => {
+  it.each([
+    ['created by us, GuardDutyOnDelete Delete: deleted', ourTags, 'Delete', true, 'info: deleted'],
+    ['created by us, GuardDutyOnDelete Retain: retained', ourTags, 'Retain', false, 'info: retained: GuardDutyOnDelete is Retain (keeps the findings history)'],
+    ['adopted (no tags), GuardDutyOnDelete Delete: never deleted', undefined, 'Delete', false, 'info: retained: this stack did not create it'],
+    ['adopted (another stack), GuardDutyOnDelete Delete: never deleted', { [TAG_STACK]: OTHER_STACK_ID }, 'Delete', false, 'info: retained: this stack did not create it'],
+    ['adopted (no tags), GuardDutyOnDelete Retain: retained', undefined, 'Retain', false, 'info: retained: this stack did not create it'],
+  ])('detector %s', async (_case, Tags, onDelete, deleted, logged) => {
+    const t = createTestContext();
+    guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [DETECTOR] });
+    guardduty.on(GetDetectorCommand).resolves(detector(Tags ? { Tags } : {}));
+    guardduty.on(DeleteDetectorCommand).resolves({});
+
+    await guardDutyDetectorComponent.remove(testConfig({ GuardDutyOnDelete: onDelete }), t.ctx);
+
+    expect(sentRequests(guardduty)).toEqual([
+      ['ListDetectorsCommand', {}],
+      ['GetDetectorCommand', { DetectorId: DETECTOR }],
+      ...(deleted ? [['DeleteDetectorCommand', { DetectorId: DETECTOR }]] : []),
+    ]);
+    expect(messages(t.logs())).toContain(logged);
+  });
+
+  it.each([
+    ['no detector exists', () => guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [] }), ['ListDetectorsCommand']],
+    [
+      'the detector vanishes before GetDetector',
+      () => {
+        guardduty.on(ListDetectorsCommand).resolvesOnce({ DetectorIds: [DETECTOR] }).resolves({ DetectorIds: [] });
+        guardduty.on(GetDetectorCommand).rejects(notOwned());
+      },
+      ['ListDetectorsCommand', 'GetDetectorCommand', 'ListDetectorsCommand'],
+    ],
+    [
+      'the detector vanishes before DeleteDetector',
+      () => {
+        guardduty.on(ListDetectorsCommand).resolvesOnce({ DetectorIds: [DETECTOR] }).resolves({ DetectorIds: [] });
+        guardduty.on(GetDetectorCommand).resolves(detector({ Tags: ourTags }));
+        guardduty.on(DeleteDetectorCommand).rejects(notOwned());
+      },
+      ['ListDetectorsCommand', 'GetDetectorCommand', 'DeleteDetectorCommand', 'ListDetectorsCommand'],
+    ],
+  ])('is done when %s', async (_case, arrange, expected) => {
+    const { ctx } = createTestContext();
+    arrange();
+    await expect(guardDutyDetectorComponent.remove(testConfig({ GuardDutyOnDelete: 'Delete' }), ctx)).resolves.toBeUndefined();
+    expect(sentCommands(guardduty)).toEqual(expected);
+  });
+
+  it('fails when DeleteDetector is refused and the detector is still there', async () => {
+    const { ctx } = createTestContext();
+    guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [DETECTOR] });
+    guardduty.on(GetDetectorCommand).resolves(detector({ Tags: ourTags }));
+    guardduty.on(DeleteDetectorCommand).rejects(awsError(BadRequestException, 'The request is rejected because the detector is a member account.'));
+
+    await expect(guardDutyDetectorComponent.remove(testConfig({ GuardDutyOnDelete: 'Delete' }), ctx)).rejects.toThrow('member account');
+  });
+});
+
+describe('guardduty-detector inspect', () => {
+  it.each([
+    ['absent without a detector', undefined, {}, { state: 'absent' }],
+    [
+      'present when enabled with the asked frequency',
+      detector({ Tags: ourTags }),
+      {},
+      { state: 'present', details: { detectorId: DETECTOR, status: 'ENABLED', findingPublishingFrequency: 'FIFTEEN_MINUTES', createdByThisStack: true } },
+    ],
+    [
+      'drifted when disabled with another frequency',
+      detector({ Status: 'DISABLED', FindingPublishingFrequency: 'SIX_HOURS' }),
+      {},
+      {
+        state: 'drifted',
+        details: {
+          detectorId: DETECTOR,
+          status: 'DISABLED',
+          findingPublishingFrequency: 'SIX_HOURS',
+          createdByThisStack: false,
+          differences: ['detector is DISABLED', 'finding publishing frequency is SIX_HOURS, wanted FIFTEEN_MINUTES'],
+        },
+      },
+    ],
+  ])('%s', async (_case, found, props, expected) => {
+    const { ctx } = createTestContext();
+    guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: found ? [DETECTOR] : [] });
+    if (found) guardduty.on(GetDetectorCommand).resolves(found);
+
+    await expect(guardDutyDetectorComponent.inspect(testConfig(props), ctx)).resolves.toEqual(expected);
+    expect(sentCommands(guardduty).every((c) => c.startsWith('List') || c.startsWith('Get'))).toBe(true);
+  });
+});

@@ -125,3 +125,136 @@ function normalize(value: unknown): unknown {
   }
   return value;
 }
+
+/** A service principal may assume the role, only on behalf of the given source (the confused-deputy guard). */
+export function serviceTrustPolicy(service: string, condition: PolicyCondition): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: ['sts:AssumeRole'], Condition: condition }],
+  };
+}
+
+/** Where a delivery role is used: the account, region and partition its source runs in. */
+export interface SourceScope {
+  partition: string;
+  region: string;
+  account: string;
+}
+
+/** CloudWatch Logs -> Kinesis: only subscription filters of this account's log groups in this region. */
+export function logsToKinesisTrustPolicy(scope: SourceScope): PolicyDocument {
+  return serviceTrustPolicy('logs.amazonaws.com', {
+    StringEquals: { 'aws:SourceAccount': scope.account },
+    ArnLike: { 'aws:SourceArn': `arn:${scope.partition}:logs:${scope.region}:${scope.account}:*` },
+  });
+}
+
+/** EventBridge -> Kinesis: only the pipeline's own rules (`<rulePrefix>*`) on this region's buses. */
+export function eventsToKinesisTrustPolicy(scope: SourceScope, rulePrefix: string): PolicyDocument {
+  return serviceTrustPolicy('events.amazonaws.com', {
+    StringEquals: { 'aws:SourceAccount': scope.account },
+    ArnLike: { 'aws:SourceArn': `arn:${scope.partition}:events:${scope.region}:${scope.account}:rule/${rulePrefix}*` },
+  });
+}
+
+/** VPC Flow Logs -> CloudWatch Logs: only flow logs of this account in this region. */
+export function flowLogsTrustPolicy(scope: SourceScope): PolicyDocument {
+  return serviceTrustPolicy('vpc-flow-logs.amazonaws.com', {
+    StringEquals: { 'aws:SourceAccount': scope.account },
+    ArnLike: { 'aws:SourceArn': `arn:${scope.partition}:ec2:${scope.region}:${scope.account}:vpc-flow-log/*` },
+  });
+}
+
+/** CloudTrail -> CloudWatch Logs: only the pipeline's trail. */
+export function trailTrustPolicy(account: string, trailArn: string): PolicyDocument {
+  return serviceTrustPolicy('cloudtrail.amazonaws.com', {
+    StringEquals: { 'aws:SourceAccount': account, 'aws:SourceArn': trailArn },
+  });
+}
+
+/** What a delivery into the stream may do: put records into this one stream. */
+export function streamWriterPolicy(streamArn: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'PutIntoStream', Effect: 'Allow', Action: ['kinesis:PutRecord', 'kinesis:PutRecords'], Resource: [streamArn] }],
+  };
+}
+
+/** What VPC Flow Logs may do: write the streams of the flow-log group (it never creates the group itself). */
+export function flowLogsDeliveryPolicy(logGroupArn: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'WriteFlowLogGroup',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        Resource: [`${logGroupArn}:*`],
+      },
+    ],
+  };
+}
+
+/**
+ * What CloudTrail may do: write its own streams of the trail's log group. A multi-region trail writes one
+ * stream per region, each named `<account>_CloudTrail_<region>`.
+ */
+export function trailDeliveryPolicy(logGroupArn: string, account: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'WriteTrailLogStreams',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: [`${logGroupArn}:log-stream:${account}_CloudTrail_*`],
+      },
+    ],
+  };
+}
+
+export interface TrailBucketScope {
+  partition: string;
+  account: string;
+  bucket: string;
+  trailArn: string;
+}
+
+/**
+ * The staging bucket's policy: TLS only for everyone, and CloudTrail may check the ACL and write this
+ * account's log files only on behalf of the pipeline's trail. The TLS deny names `s3:*` on purpose: a deny
+ * must cover every action, including ones S3 adds later (it is the one wildcard action we write).
+ */
+export function trailBucketPolicy(scope: TrailBucketScope): PolicyDocument {
+  const bucketArn = `arn:${scope.partition}:s3:::${scope.bucket}`;
+  const fromOurTrail: PolicyCondition = { StringEquals: { 'aws:SourceArn': scope.trailArn } };
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: ['s3:*'],
+        Resource: [bucketArn, `${bucketArn}/*`],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+      {
+        Sid: 'CloudTrailAclCheck',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: ['s3:GetBucketAcl'],
+        Resource: [bucketArn],
+        Condition: fromOurTrail,
+      },
+      {
+        Sid: 'CloudTrailWrite',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: ['s3:PutObject'],
+        Resource: [`${bucketArn}/AWSLogs/${scope.account}/*`],
+        Condition: fromOurTrail,
+      },
+    ],
+  };
+}

@@ -1,0 +1,313 @@
+import {
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  IAMClient,
+  NoSuchEntityException,
+  PutRolePolicyCommand,
+  UpdateAssumeRolePolicyCommand,
+  type Role,
+} from '@aws-sdk/client-iam';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { TAG_NAME, TAG_STACK } from '../../../../src/config/names';
+import { OwnershipConflictError } from '../../../../src/errors';
+import type { Component } from '../../../../src/pipeline/component';
+import { eventsRoleComponent, flowLogsRoleComponent, logsRoleComponent, trailRoleComponent } from '../../../../src/pipeline/components/delivery-roles';
+import { policyJson } from '../../../../src/pipeline/policies';
+import { awsError, sentCommands, sentRequests } from '../../helpers/aws-mock';
+import { createTestContext, OTHER_STACK_ID, TEST_BOUNDARY_ARN, TEST_STACK_ID, testConfig } from '../../helpers/context';
+
+const iam = mockClient(IAMClient);
+const { ctx } = createTestContext();
+const A = '123456789012';
+const R = 'eu-west-1';
+const STREAM_ARN = `arn:aws:kinesis:${R}:${A}:stream/siem-test`;
+const ourTags = [
+  { Key: TAG_NAME, Value: 'test' },
+  { Key: TAG_STACK, Value: TEST_STACK_ID },
+];
+
+interface RoleCase {
+  component: Component;
+  roleName: string;
+  description: string;
+  trust: object;
+  policy: object;
+}
+
+/** Every delivery role with the exact documents it must carry (written out, not rebuilt from the code under test). */
+const roles: [string, RoleCase][] = [
+  [
+    'logs-role',
+    {
+      component: logsRoleComponent,
+      roleName: `siem-test-${R}-cwl-to-kinesis`,
+      description: 'CloudWatch Logs subscription filters deliver to Kinesis stream siem-test',
+      trust: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'logs.amazonaws.com' },
+            Action: ['sts:AssumeRole'],
+            Condition: { StringEquals: { 'aws:SourceAccount': A }, ArnLike: { 'aws:SourceArn': `arn:aws:logs:${R}:${A}:*` } },
+          },
+        ],
+      },
+      policy: {
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'PutIntoStream', Effect: 'Allow', Action: ['kinesis:PutRecord', 'kinesis:PutRecords'], Resource: [STREAM_ARN] }],
+      },
+    },
+  ],
+  [
+    'events-role',
+    {
+      component: eventsRoleComponent,
+      roleName: `siem-test-${R}-events-to-kinesis`,
+      description: 'EventBridge rules deliver to Kinesis stream siem-test',
+      trust: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: ['sts:AssumeRole'],
+            Condition: { StringEquals: { 'aws:SourceAccount': A }, ArnLike: { 'aws:SourceArn': `arn:aws:events:${R}:${A}:rule/siem-test-*` } },
+          },
+        ],
+      },
+      policy: {
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'PutIntoStream', Effect: 'Allow', Action: ['kinesis:PutRecord', 'kinesis:PutRecords'], Resource: [STREAM_ARN] }],
+      },
+    },
+  ],
+  [
+    'flowlogs-role',
+    {
+      component: flowLogsRoleComponent,
+      roleName: `siem-test-${R}-flowlogs-to-cwl`,
+      description: 'VPC Flow Logs deliver to log group /siem-pipeline/test/vpc-flow-logs',
+      trust: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+            Action: ['sts:AssumeRole'],
+            Condition: { StringEquals: { 'aws:SourceAccount': A }, ArnLike: { 'aws:SourceArn': `arn:aws:ec2:${R}:${A}:vpc-flow-log/*` } },
+          },
+        ],
+      },
+      policy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'WriteFlowLogGroup',
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+            Resource: [`arn:aws:logs:${R}:${A}:log-group:/siem-pipeline/test/vpc-flow-logs:*`],
+          },
+        ],
+      },
+    },
+  ],
+  [
+    'trail-role',
+    {
+      component: trailRoleComponent,
+      roleName: `siem-test-${R}-trail-to-cwl`,
+      description: 'CloudTrail trail siem-test delivers to log group /siem-pipeline/test/cloudtrail',
+      trust: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'cloudtrail.amazonaws.com' },
+            Action: ['sts:AssumeRole'],
+            Condition: { StringEquals: { 'aws:SourceAccount': A, 'aws:SourceArn': `arn:aws:cloudtrail:${R}:${A}:trail/siem-test` } },
+          },
+        ],
+      },
+      policy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'WriteTrailLogStreams',
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: [`arn:aws:logs:${R}:${A}:log-group:/siem-pipeline/test/cloudtrail:log-stream:${A}_CloudTrail_*`],
+          },
+        ],
+      },
+    },
+  ],
+];
+
+function role(c: RoleCase, over: Partial<Role> = {}): { Role: Role } {
+  return {
+    Role: {
+      Path: '/siem-pipeline/',
+      RoleName: c.roleName,
+      RoleId: 'AROAROLEID',
+      Arn: `arn:aws:iam::${A}:role/siem-pipeline/${c.roleName}`,
+      CreateDate: new Date(0),
+      AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(c.trust)),
+      Tags: ourTags,
+      ...over,
+    },
+  };
+}
+const noRole = () => awsError(NoSuchEntityException, 'The role cannot be found.', 'NoSuchEntity');
+
+afterEach(() => iam.reset());
+afterAll(() => iam.restore());
+
+describe('delivery roles enabled', () => {
+  const all = { EnableCloudTrail: 'true', EnableFlowLogs: 'true', EnableGuardDuty: 'true' };
+  const none = { EnableCloudTrail: 'false', EnableFlowLogs: 'false', EnableGuardDuty: 'false' };
+  it.each([
+    // [case, props, region, logs, events, flowlogs, trail]
+    ['every source on', all, R, true, true, true, true],
+    ['every source off', none, R, false, false, false, false],
+    ['CloudTrail alone', { ...none, EnableCloudTrail: 'true' }, R, true, false, false, true],
+    ['CloudTrail homed in another region', { ...none, EnableCloudTrail: 'true', TrailHomeRegion: 'us-east-1' }, R, false, false, false, false],
+    ['CloudTrail homed here', { ...none, EnableCloudTrail: 'true', TrailHomeRegion: R }, R, true, false, false, true],
+    ['a reused trail log group', { ...none, EnableCloudTrail: 'true', ExistingTrailLogGroup: 'org-trail' }, R, true, false, false, false],
+    ['flow logs alone', { ...none, EnableFlowLogs: 'true' }, R, true, false, true, false],
+    ['flow logs in a non-home region', { ...all, TrailHomeRegion: 'us-east-1', EnableGuardDuty: 'false' }, R, true, false, true, false],
+    ['GuardDuty alone', { ...none, EnableGuardDuty: 'true' }, R, false, true, false, false],
+    ['an extra source alone', { ...none, ExtraEventSources: 'aws.securityhub' }, R, false, true, false, false],
+  ])('%s', (_case, props, region, logs, events, flowlogs, trail) => {
+    const c = createTestContext({ region }).ctx;
+    const config = testConfig(props);
+    expect([logsRoleComponent, eventsRoleComponent, flowLogsRoleComponent, trailRoleComponent].map((r) => r.enabled(config, c))).toEqual([
+      logs,
+      events,
+      flowlogs,
+      trail,
+    ]);
+  });
+});
+
+describe.each(roles)('%s', (id, c) => {
+  const RoleName = c.roleName;
+  const putPolicy = ['PutRolePolicyCommand', { RoleName, PolicyName: 'siem-pipeline', PolicyDocument: JSON.stringify(c.policy) }];
+
+  it('has its id and no dependencies', () => {
+    expect([c.component.id, c.component.dependsOn]).toEqual([id, []]);
+  });
+
+  it('creates the role under the path, with the boundary, our tags, its trust and its inline policy', async () => {
+    iam.on(GetRoleCommand).rejects(noRole());
+    iam.on(CreateRoleCommand).resolves(role(c));
+    iam.on(PutRolePolicyCommand).resolves({});
+
+    await expect(c.component.ensure(testConfig(), ctx)).resolves.toEqual({});
+
+    expect(sentRequests(iam)).toEqual([
+      ['GetRoleCommand', { RoleName }],
+      [
+        'CreateRoleCommand',
+        {
+          RoleName,
+          Path: '/siem-pipeline/',
+          AssumeRolePolicyDocument: JSON.stringify(c.trust),
+          PermissionsBoundary: TEST_BOUNDARY_ARN,
+          Description: c.description,
+          Tags: ourTags,
+        },
+      ],
+      putPolicy,
+    ]);
+  });
+
+  it('converges an existing role of ours: trust only when it changed, the policy always', async () => {
+    iam.on(GetRoleCommand).resolves(role(c, { AssumeRolePolicyDocument: encodeURIComponent(policyJson({ Version: '2012-10-17', Statement: [] })) }));
+    iam.on(UpdateAssumeRolePolicyCommand).resolves({});
+    iam.on(PutRolePolicyCommand).resolves({});
+
+    await c.component.ensure(testConfig(), ctx);
+
+    expect(sentRequests(iam)).toEqual([
+      ['GetRoleCommand', { RoleName }],
+      ['UpdateAssumeRolePolicyCommand', { RoleName, PolicyDocument: JSON.stringify(c.trust) }],
+      putPolicy,
+    ]);
+  });
+
+  it('refuses a role with its name that another stack owns', async () => {
+    iam.on(GetRoleCommand).resolves(role(c, { Tags: [{ Key: TAG_STACK, Value: OTHER_STACK_ID }] }));
+
+    await expect(c.component.ensure(testConfig(), ctx)).rejects.toThrow(OwnershipConflictError);
+    expect(sentCommands(iam)).toEqual(['GetRoleCommand']);
+  });
+
+  it('removes the policy, then the role, of ours only', async () => {
+    iam.on(GetRoleCommand).resolves(role(c));
+    iam.on(DeleteRolePolicyCommand).resolves({});
+    iam.on(DeleteRoleCommand).resolves({});
+
+    await c.component.remove(testConfig(), ctx);
+
+    expect(sentRequests(iam)).toEqual([
+      ['GetRoleCommand', { RoleName }],
+      ['DeleteRolePolicyCommand', { RoleName, PolicyName: 'siem-pipeline' }],
+      ['DeleteRoleCommand', { RoleName }],
+    ]);
+  });
+
+  it.each([
+    ['not ours', () => iam.on(GetRoleCommand).resolves(role(c, { Tags: [{ Key: TAG_STACK, Value: OTHER_STACK_ID }] }))],
+    ['gone', () => iam.on(GetRoleCommand).rejects(noRole())],
+  ])('remove leaves it alone when %s', async (_case, arrange) => {
+    arrange();
+    await expect(c.component.remove(testConfig(), ctx)).resolves.toBeUndefined();
+    expect(sentCommands(iam)).toEqual(['GetRoleCommand']);
+  });
+
+  it('inspects read-only: present when trust and policy match', async () => {
+    iam.on(GetRoleCommand).resolves(role(c));
+    iam.on(GetRolePolicyCommand).resolves({ RoleName, PolicyName: 'siem-pipeline', PolicyDocument: encodeURIComponent(JSON.stringify(c.policy)) });
+
+    await expect(c.component.inspect(testConfig(), ctx)).resolves.toEqual({
+      state: 'present',
+      details: { roleArn: `arn:aws:iam::${A}:role/siem-pipeline/${RoleName}` },
+    });
+    expect(sentCommands(iam)).toEqual(['GetRoleCommand', 'GetRolePolicyCommand']);
+  });
+});
+
+describe('delivery role inspect', () => {
+  it('reports a role of ours that the config no longer wants', async () => {
+    const c = roles.find(([id]) => id === 'trail-role')![1];
+    iam.on(GetRoleCommand).resolves(role(c));
+    iam.on(GetRolePolicyCommand).rejects(noRole());
+
+    await expect(trailRoleComponent.inspect(testConfig({ EnableCloudTrail: 'false' }), ctx)).resolves.toEqual({
+      state: 'drifted',
+      details: {
+        roleArn: `arn:aws:iam::${A}:role/siem-pipeline/${c.roleName}`,
+        differences: ['not wanted by the config', 'inline policy missing or changed'],
+      },
+    });
+  });
+
+  it('uses the partition of the region in every ARN it trusts', async () => {
+    const cn = createTestContext({ region: 'cn-north-1' }).ctx;
+    iam.on(GetRoleCommand).rejects(noRole());
+    iam.on(CreateRoleCommand).resolves(role(roles[0]![1]));
+    iam.on(PutRolePolicyCommand).resolves({});
+
+    await logsRoleComponent.ensure(testConfig(), cn);
+
+    const trust = JSON.parse(iam.commandCalls(CreateRoleCommand)[0]!.args[0].input.AssumeRolePolicyDocument!);
+    expect(trust.Statement[0].Condition.ArnLike).toEqual({ 'aws:SourceArn': `arn:aws-cn:logs:cn-north-1:${A}:*` });
+    const policy = JSON.parse(iam.commandCalls(PutRolePolicyCommand)[0]!.args[0].input.PolicyDocument!);
+    expect(policy.Statement[0].Resource).toEqual([`arn:aws-cn:kinesis:cn-north-1:${A}:stream/siem-test`]);
+  });
+});

@@ -70,8 +70,20 @@ async function adopt(detectorId: string, config: PipelineConfig, ctx: PipelineCo
   }
   const wanted = config.guardDuty.findingFrequency;
   if (detector.FindingPublishingFrequency !== wanted) {
-    await ctx.clients.guardduty.send(new UpdateDetectorCommand({ DetectorId: detectorId, FindingPublishingFrequency: wanted }));
-    ctx.log.info('finding publishing frequency updated', { resource, from: detector.FindingPublishingFrequency, to: wanted });
+    try {
+      await ctx.clients.guardduty.send(new UpdateDetectorCommand({ DetectorId: detectorId, FindingPublishingFrequency: wanted }));
+      ctx.log.info('finding publishing frequency updated', { resource, from: detector.FindingPublishingFrequency, to: wanted });
+    } catch (err) {
+      // A member account of a GuardDuty organization may not change what its administrator account manages;
+      // findings still flow, so an adopted detector keeps its frequency rather than failing the stack.
+      if (createdByUs || !isAwsError(err, BAD_REQUEST)) throw err;
+      ctx.log.warn('finding publishing frequency of the adopted detector not changed: GuardDuty refused it', {
+        resource,
+        current: detector.FindingPublishingFrequency,
+        wanted,
+        error: err,
+      });
+    }
   }
   ctx.log.info(createdByUs ? 'exists' : 'adopted existing detector (never deleted by this stack)', { resource });
   return { GuardDutyDetectorId: detectorId };

@@ -82,6 +82,31 @@ describe('guardduty-detector ensure', () => {
     expect(messages(t.logs()).includes('info: finding publishing frequency updated')).toBe(logged.length > 0);
   });
 
+  describe('when GuardDuty refuses the frequency (a member account of a GuardDuty organization)', () => {
+    const refused = () => awsError(BadRequestException, 'The request is rejected because a member account cannot update this setting.');
+
+    it('an adopted detector keeps its frequency, with a warning', async () => {
+      const t = createTestContext();
+      guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [DETECTOR] });
+      guardduty.on(GetDetectorCommand).resolves(detector({ FindingPublishingFrequency: 'SIX_HOURS' }));
+      guardduty.on(UpdateDetectorCommand).rejects(refused());
+
+      await expect(guardDutyDetectorComponent.ensure(testConfig(), t.ctx)).resolves.toEqual({ GuardDutyDetectorId: DETECTOR });
+
+      expect(sentCommands(guardduty)).toEqual(['ListDetectorsCommand', 'GetDetectorCommand', 'UpdateDetectorCommand']);
+      expect(messages(t.logs())).toContain('warn: finding publishing frequency of the adopted detector not changed: GuardDuty refused it');
+    });
+
+    it('our own detector fails the step', async () => {
+      const { ctx } = createTestContext();
+      guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [DETECTOR] });
+      guardduty.on(GetDetectorCommand).resolves(detector({ FindingPublishingFrequency: 'SIX_HOURS', Tags: ourTags }));
+      guardduty.on(UpdateDetectorCommand).rejects(refused());
+
+      await expect(guardDutyDetectorComponent.ensure(testConfig(), ctx)).rejects.toThrow('member account cannot update');
+    });
+  });
+
   it('finds the detector on a later page of ListDetectors', async () => {
     const { ctx } = createTestContext();
     guardduty

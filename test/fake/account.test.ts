@@ -1,4 +1,4 @@
-import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeLogStreamsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateRoleCommand, CreateUserCommand, GetUserCommand, ServiceFailureException, TagUserCommand } from '@aws-sdk/client-iam';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
@@ -102,7 +102,7 @@ describe('FakeAccount', () => {
 
   it.each([
     ['a command the module does not model', (f: FakeAccount) => f.clients().kinesis.send(new ListShardsCommand({ StreamName: 's' })), /kinesis.ListShards is not modelled/],
-    ['a service without a module', (f: FakeAccount) => f.clients().logs.send(new DescribeLogGroupsCommand({})), /service logs is not modelled/],
+    ['another command the fake does not model', (f: FakeAccount) => f.clients().logs.send(new DescribeLogStreamsCommand({ logGroupName: 'g' })), /logs.DescribeLogStreams is not modelled/],
   ])('fails loudly on %s', async (_what, call, message) => {
     await expect(call(new FakeAccount())).rejects.toMatchObject({ name: 'FakeNotModelled', message: expect.stringMatching(message) });
   });

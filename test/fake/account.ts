@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { createClients, type AwsClients, type DecoratableClient, type ServiceKey } from '../../src/aws/clients';
 import { partitionOf, pipelineNames } from '../../src/config/names';
+import { CloudTrailFake } from './cloudtrail';
+import { Ec2Fake } from './ec2';
+import { EventBridgeFake } from './eventbridge';
 import { FaultPlan, isReadCommand, type ErrorSpec, type FakeCall } from './faults';
+import { GuardDutyFake } from './guardduty';
 import { IamFake } from './iam';
 import { KinesisFake } from './kinesis';
+import { LogsFake } from './logs';
+import { S3Fake } from './s3';
 import { SecretsManagerFake } from './secrets-manager';
 import { deepCopy, type FakeEnv, type FakeService, type OwnedResource, type TransitionTiming } from './service';
 
@@ -20,6 +26,12 @@ export interface FakeAccountOptions {
   /** How long a stream stays CREATING / UPDATING / DELETING. Default: one describe call. */
   streamTransition?: TransitionTiming;
   kinesisShardLimit?: number;
+  /** How long a new or changed IAM role stays unusable by the services that assume it. Default: one attempt. */
+  rolePropagation?: TransitionTiming;
+  /** Subscription filters per log group (default 2, the quota page's value). */
+  filtersPerGroup?: number;
+  /** Largest page each listing returns: small EC2 pages (default 5) make callers follow NextToken. */
+  pageSizes?: { ec2?: number; logs?: number; s3?: number };
   /** Awaited before each call is answered: a latency model on a fake clock plugs in here. */
   latency?: (call: FakeCall) => Promise<void>;
 }
@@ -40,10 +52,16 @@ export class FakeAccount {
   readonly kinesis: KinesisFake;
   readonly iam: IamFake;
   readonly secrets: SecretsManagerFake;
+  readonly logs: LogsFake;
+  readonly s3: S3Fake;
+  readonly cloudtrail: CloudTrailFake;
+  readonly ec2: Ec2Fake;
+  readonly guardduty: GuardDutyFake;
+  readonly events: EventBridgeFake;
   /** Every call in this run, in arrival order. */
   readonly calls: FakeCall[] = [];
 
-  private readonly services: Partial<Record<ServiceKey, FakeService>>;
+  private readonly services: Record<ServiceKey, FakeService>;
   private readonly faults = new FaultPlan();
   private readonly hung: ((err: Error) => void)[] = [];
   private readonly latency: ((call: FakeCall) => Promise<void>) | undefined;
@@ -55,9 +73,25 @@ export class FakeAccount {
     this.latency = opts.latency;
     const env = makeEnv(this.account, this.region, this.partition, opts.now ?? Date.now, opts.seed ?? 1);
     this.kinesis = new KinesisFake(env, { timing: opts.streamTransition ?? { describes: 1 }, shardLimit: opts.kinesisShardLimit ?? 200 });
-    this.iam = new IamFake(env);
+    this.iam = new IamFake(env, { rolePropagation: opts.rolePropagation ?? { describes: 1 } });
     this.secrets = new SecretsManagerFake(env);
-    this.services = { kinesis: this.kinesis, iam: this.iam, secrets: this.secrets };
+    this.logs = new LogsFake(env, { kinesis: this.kinesis, iam: this.iam }, { filtersPerGroup: opts.filtersPerGroup ?? 2, pageSize: opts.pageSizes?.logs ?? 50 });
+    this.s3 = new S3Fake(env, { pageSize: opts.pageSizes?.s3 ?? 1000 });
+    this.cloudtrail = new CloudTrailFake(env, { s3: this.s3, logs: this.logs, iam: this.iam });
+    this.ec2 = new Ec2Fake(env, { logs: this.logs, iam: this.iam }, { pageSize: opts.pageSizes?.ec2 ?? 5 });
+    this.guardduty = new GuardDutyFake(env);
+    this.events = new EventBridgeFake(env, { kinesis: this.kinesis, iam: this.iam });
+    this.services = {
+      kinesis: this.kinesis,
+      iam: this.iam,
+      secrets: this.secrets,
+      logs: this.logs,
+      s3: this.s3,
+      cloudtrail: this.cloudtrail,
+      ec2: this.ec2,
+      guardduty: this.guardduty,
+      events: this.events,
+    };
   }
 
   /**
@@ -160,7 +194,6 @@ export class FakeAccount {
       return new Promise((_resolve, reject) => this.hung.push(reject));
     }
     try {
-      if (!svc) throw notModelledService(service, command);
       if (fault?.type === 'throttle') throw svc.errors.throttling(command);
       if (fault?.type === 'fail') throw this.injected(svc, call, fault.spec);
       const result = await svc.handle(command, input);
@@ -180,12 +213,6 @@ export class FakeAccount {
     if (typeof spec === 'function') return spec(call);
     return spec;
   }
-}
-
-function notModelledService(service: ServiceKey, command: string): Error {
-  const err = new Error(`fake account: service ${service} is not modelled (called ${command})`);
-  err.name = 'FakeNotModelled';
-  return err;
 }
 
 function makeEnv(account: string, region: string, partition: string, now: () => number, seed: number): FakeEnv {

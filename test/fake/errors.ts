@@ -16,11 +16,13 @@ export interface ErrorFactoryOptions {
   /** Wire error code -> modelled class and HTTP status. */
   modeled: Record<string, [ModeledErrorClass, number]>;
   /**
-   * json: the error's `name` is the wire code (Kinesis, Secrets Manager, ...).
-   * query: IAM, EC2-style XML errors; the SDK names the error after its class (`NoSuchEntityException`)
-   * and keeps the wire code in `Code` (`NoSuchEntity`), as it does for a real response.
+   * How the SDK decorates an error of this protocol (checked by feeding real error responses to the clients):
+   * json (Kinesis, Secrets Manager, Logs, ...): `name` only.
+   * query (IAM): `name` is the class (`NoSuchEntityException`), `Code` the wire code, plus `Type` and `Error`.
+   * ec2: `name` and `Code` are the wire code (`InvalidVpcID.NotFound`), plus `Error`.
+   * restXml (S3): `name` and `Code` are the wire code, plus `RequestId`.
    */
-  protocol: 'json' | 'query';
+  protocol: 'json' | 'query' | 'ec2' | 'restXml';
   /** Wire code the service sends when a caller is throttled. */
   throttling: string;
   /** Wire code the service sends when IAM denies the call. */
@@ -45,9 +47,14 @@ export class ErrorFactory {
     const err = modeled
       ? new modeled[0]({ $metadata, message })
       : new this.opts.base({ name: code, $fault: httpStatusCode >= 500 ? 'server' : 'client', $metadata, message });
+    const { requestId } = $metadata;
     if (this.opts.protocol === 'query') {
       const Type = httpStatusCode >= 500 ? 'Receiver' : 'Sender';
-      Object.assign(err, { Type, Code: code, Error: { Type, Code: code, Message: message }, RequestId: $metadata.requestId });
+      Object.assign(err, { Type, Code: code, Error: { Type, Code: code, Message: message }, RequestId: requestId });
+    } else if (this.opts.protocol === 'ec2') {
+      Object.assign(err, { Code: code, Error: { Code: code, Message: message } });
+    } else if (this.opts.protocol === 'restXml') {
+      Object.assign(err, { Code: code, RequestId: requestId });
     }
     return err;
   }

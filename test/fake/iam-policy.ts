@@ -63,3 +63,88 @@ function list(v: unknown): unknown[] {
   if (v === undefined) return [];
   return Array.isArray(v) ? v : [v];
 }
+
+/** The request context services put into condition keys when they assume a role or write on our behalf. */
+export interface RequestContext {
+  'aws:SourceArn'?: string;
+  'aws:SourceAccount'?: string;
+}
+
+/** True when an identity policy document Allows `action` on `resource` (glob match; Deny and conditions ignored). */
+export function policyAllows(text: string, action: string, resource: string): boolean {
+  return statementsOf(text).some(
+    (st) => st.Effect === 'Allow' && list(st.Action).some((a) => globMatch(String(a), action, true)) && list(st.Resource).some((r) => globMatch(String(r), resource)),
+  );
+}
+
+/**
+ * True when a trust policy lets `service` (`logs.amazonaws.com`, ...) assume the role in `context`:
+ * an Allow for sts:AssumeRole naming the service, whose aws:SourceArn / aws:SourceAccount conditions hold.
+ */
+export function trustAllows(text: string, service: string, context: RequestContext): boolean {
+  return statementsOf(text).some((st) => {
+    if (st.Effect !== 'Allow' || !list(st.Action).some((a) => globMatch(String(a), 'sts:AssumeRole', true))) return false;
+    const principal = isObject(st.Principal) ? list(st.Principal.Service).map(String) : [];
+    return principal.includes(service) && conditionsHold(st.Condition, context);
+  });
+}
+
+/**
+ * True when a resource policy (an S3 bucket policy) lets `service` do `action` on `resource` in `context`.
+ */
+export function resourcePolicyAllows(text: string, service: string, action: string, resource: string, context: RequestContext): boolean {
+  return statementsOf(text).some((st) => {
+    if (st.Effect !== 'Allow') return false;
+    const principal = isObject(st.Principal) ? list(st.Principal.Service).map(String) : [];
+    return (
+      principal.includes(service) &&
+      list(st.Action).some((a) => globMatch(String(a), action, true)) &&
+      list(st.Resource).some((r) => globMatch(String(r), resource)) &&
+      conditionsHold(st.Condition, context)
+    );
+  });
+}
+
+/** Evaluates the string and ARN operators on aws:SourceArn / aws:SourceAccount; other keys are not modelled and pass. */
+function conditionsHold(condition: unknown, context: RequestContext): boolean {
+  if (!isObject(condition)) return true;
+  return Object.entries(condition).every(([operator, entries]) => {
+    if (!isObject(entries)) return true;
+    return Object.entries(entries).every(([key, expected]) => {
+      const actual = context[key as keyof RequestContext];
+      if (!(key in KNOWN_KEYS)) return true;
+      if (actual === undefined) return operator.startsWith('StringNot') || operator.startsWith('ArnNot');
+      const values = list(expected).map(String);
+      switch (operator) {
+        case 'StringEquals':
+        case 'ArnEquals':
+          return values.includes(actual);
+        case 'StringLike':
+        case 'ArnLike':
+          return values.some((v) => globMatch(v, actual));
+        case 'StringNotEquals':
+          return !values.includes(actual);
+        default:
+          return true;
+      }
+    });
+  });
+}
+
+const KNOWN_KEYS = { 'aws:SourceArn': true, 'aws:SourceAccount': true };
+
+function statementsOf(text: string): Record<string, unknown>[] {
+  try {
+    const doc: unknown = JSON.parse(text.trim().startsWith('{') ? text : decodeURIComponent(text));
+    if (!isObject(doc)) return [];
+    return list(doc.Statement).filter(isObject);
+  } catch {
+    return [];
+  }
+}
+
+/** IAM-style wildcard match: `*` any run, `?` one character; actions compare case-insensitively. */
+export function globMatch(pattern: string, value: string, ignoreCase = false): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, ignoreCase ? 'i' : '');
+  return re.test(value);
+}

@@ -18,19 +18,21 @@ import {
   type User,
 } from '@aws-sdk/client-iam';
 import { ErrorFactory } from './errors';
-import { iamEncode, policyProblem, policySize } from './iam-policy';
+import { iamEncode, policyAllows, policyProblem, policySize, trustAllows, type RequestContext } from './iam-policy';
 import {
   ALNUM,
   fromTagList,
   matchesOwner,
   notModelled,
   toTagList,
+  Transition,
   UPPER_ALNUM,
   type FakeEnv,
   type FakeService,
   type Out,
   type OwnedResource,
   type OwnerMatch,
+  type TransitionTiming,
 } from './service';
 
 type Kind = 'user' | 'role';
@@ -60,6 +62,16 @@ interface EntityState {
   maxSessionDuration?: number;
   /** Users only. */
   keys: AccessKeyState[];
+  /** Roles: until this settles, services that assume the role are refused (IAM is eventually consistent). */
+  propagation?: Transition<'PROPAGATING'>;
+}
+
+/** What a service gets when it tries to use a role on our behalf. */
+export type RoleUse = { ok: true; policies: string[] } | { ok: false; reason: string };
+
+export interface IamFakeOptions {
+  /** How long a new or changed role stays invisible to the services that assume it. */
+  rolePropagation: TransitionTiming;
 }
 
 /** IAM quotas the fake enforces (the AWS defaults). */
@@ -101,7 +113,10 @@ export class IamFake implements FakeService {
   /** Every secret access key ever issued, so tests can scan logs for them. */
   readonly issuedSecrets: string[] = [];
 
-  constructor(private readonly env: FakeEnv) {}
+  constructor(
+    private readonly env: FakeEnv,
+    private readonly opts: IamFakeOptions = { rolePropagation: {} },
+  ) {}
 
   private readonly handlers: Record<string, (i: Input) => unknown> = {
     CreateUser: (i) => ({ User: this.user(this.create('user', i)) }),
@@ -155,6 +170,23 @@ export class IamFake implements FakeService {
   /** An inline policy document exactly as stored (not URL-encoded), for test assertions. */
   inlinePolicy(kind: Kind, entityName: string, policyName: string): string | undefined {
     return this.entities[kind].get(entityName.toLowerCase())?.policies.get(policyName);
+  }
+
+  /**
+   * A service (`logs.amazonaws.com`, ...) assumes a role to act for us: refused until the role has
+   * propagated (each attempt counts toward it), when the trust policy does not let the service in within
+   * `context`, or when its inline policies do not allow every one of `actions` on `resource`.
+   */
+  useRole(roleArn: string | undefined, service: string, context: RequestContext, actions: readonly string[], resource: string): RoleUse {
+    const role = [...this.entities.role.values()].find((e) => e.arn === roleArn);
+    if (!role) return { ok: false, reason: `role ${String(roleArn)} does not exist` };
+    if (role.propagation && !role.propagation.isDone(this.env.now(), true)) return { ok: false, reason: `role ${role.name} has not propagated yet` };
+    role.propagation = undefined;
+    if (!trustAllows(role.trust ?? '', service, context)) return { ok: false, reason: `${service} may not assume role ${role.name}` };
+    const policies = [...role.policies.values()];
+    const missing = actions.find((a) => !policies.some((p) => policyAllows(p, a, resource)));
+    if (missing) return { ok: false, reason: `role ${role.name} does not allow ${missing} on ${resource}` };
+    return { ok: true, policies };
   }
 
   snapshot(): unknown {
@@ -214,8 +246,13 @@ export class IamFake implements FakeService {
       ...(kind === 'role' ? { maxSessionDuration: (i.MaxSessionDuration as number | undefined) ?? 3600 } : {}),
       keys: [],
     };
+    if (kind === 'role') this.propagate(e);
     this.entities[kind].set(name.toLowerCase(), e);
     return e;
+  }
+
+  private propagate(e: EntityState): void {
+    e.propagation = new Transition('PROPAGATING', this.opts.rolePropagation, this.env.now(), () => undefined);
   }
 
   private get(kind: Kind, rawName: unknown): EntityState {
@@ -280,7 +317,9 @@ export class IamFake implements FakeService {
 
   private updateTrust(rawName: unknown, doc: unknown): Record<string, never> {
     const e = this.get('role', rawName);
-    e.trust = this.checkedPolicy(doc, 'trust');
+    const text = this.checkedPolicy(doc, 'trust');
+    if (text !== e.trust) this.propagate(e);
+    e.trust = text;
     return {};
   }
 
@@ -339,6 +378,7 @@ export class IamFake implements FakeService {
     if (total > limit) {
       throw this.errors.make('LimitExceeded', `Maximum policy size of ${limit} bytes exceeded for ${kind} ${e.name}`);
     }
+    if (kind === 'role' && e.policies.get(policyName) !== text) this.propagate(e);
     e.policies.set(policyName, text);
     return {};
   }

@@ -142,6 +142,19 @@ export class KinesisFake implements FakeService {
     return [...(this.streams.get(streamName)?.records ?? [])];
   }
 
+  /** Status of the stream with this ARN as a delivering service sees it; undefined when there is none. */
+  statusOf(arn: string): StreamStatus | undefined {
+    this.settleDue();
+    return [...this.streams.values()].find((s) => s.arn === arn)?.status;
+  }
+
+  /** Puts a record the way a delivering service does (CloudWatch Logs, EventBridge): no call is logged. */
+  deliver(arn: string, partitionKey: string, data: Uint8Array): void {
+    const s = [...this.streams.values()].find((x) => x.arn === arn);
+    if (!s || s.status === 'CREATING') throw new Error(`fake account: no writable stream ${arn}`);
+    this.store(s, partitionKey, data);
+  }
+
   /** Ends every pending transition now (CREATING/UPDATING -> ACTIVE, DELETING -> gone). */
   settleAll(): void {
     for (const s of [...this.streams.values()]) this.finish(s);

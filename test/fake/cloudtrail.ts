@@ -1,0 +1,319 @@
+import {
+  CloudTrailServiceException,
+  InsufficientS3BucketPolicyException,
+  InvalidCloudWatchLogsLogGroupArnException,
+  InvalidCloudWatchLogsRoleArnException,
+  InvalidHomeRegionException,
+  InvalidTrailNameException,
+  MaximumNumberOfTrailsExceededException,
+  S3BucketDoesNotExistException,
+  TrailAlreadyExistsException,
+  TrailNotFoundException,
+  type EventSelector,
+  type Tag,
+  type Trail,
+} from '@aws-sdk/client-cloudtrail';
+import { ErrorFactory } from './errors';
+import type { IamFake } from './iam';
+import { resourcePolicyAllows } from './iam-policy';
+import type { LogsFake } from './logs';
+import type { S3Fake } from './s3';
+import { fromTagList, matchesOwner, notModelled, toTagList, type FakeEnv, type FakeService, type OwnedResource, type OwnerMatch } from './service';
+
+interface TrailState {
+  name: string;
+  arn: string;
+  homeRegion: string;
+  bucket: string;
+  prefix?: string;
+  multiRegion: boolean;
+  globalEvents: boolean;
+  validation: boolean;
+  logGroupArn?: string;
+  roleArn?: string;
+  kmsKeyId?: string;
+  logging: boolean;
+  tags: Record<string, string>;
+  selectors: EventSelector[];
+}
+
+/** What a trail created elsewhere looks like here (a multi-region trail of another home region, say). */
+export interface SeedTrail {
+  name: string;
+  homeRegion?: string;
+  bucket?: string;
+  multiRegion?: boolean;
+  logGroupArn?: string;
+  tags?: Record<string, string>;
+}
+
+/** Trails per region, multi-region trails of other home regions included. */
+export const TRAILS_PER_REGION = 5;
+
+type Input = Record<string, unknown>;
+
+/**
+ * CloudTrail: trails with home regions (multi-region trails of another home region show up as shadow
+ * trails and refuse changes), the limit of 5 per region, and the checks CreateTrail/UpdateTrail make of
+ * the bucket policy, the log group and the role it would deliver with.
+ */
+export class CloudTrailFake implements FakeService {
+  readonly key = 'cloudtrail' as const;
+  readonly errors = new ErrorFactory({
+    base: CloudTrailServiceException,
+    modeled: {
+      InsufficientS3BucketPolicyException: [InsufficientS3BucketPolicyException, 400],
+      InvalidCloudWatchLogsLogGroupArnException: [InvalidCloudWatchLogsLogGroupArnException, 400],
+      InvalidCloudWatchLogsRoleArnException: [InvalidCloudWatchLogsRoleArnException, 400],
+      InvalidHomeRegionException: [InvalidHomeRegionException, 400],
+      InvalidTrailNameException: [InvalidTrailNameException, 400],
+      MaximumNumberOfTrailsExceededException: [MaximumNumberOfTrailsExceededException, 400],
+      S3BucketDoesNotExistException: [S3BucketDoesNotExistException, 400],
+      TrailAlreadyExistsException: [TrailAlreadyExistsException, 400],
+      TrailNotFoundException: [TrailNotFoundException, 400],
+    },
+    protocol: 'json',
+    throttling: 'ThrottlingException',
+    accessDenied: 'AccessDeniedException',
+    actionPrefix: 'cloudtrail',
+  });
+  private readonly trails = new Map<string, TrailState>();
+
+  constructor(
+    private readonly env: FakeEnv,
+    private readonly links: { s3: S3Fake; logs: LogsFake; iam: IamFake },
+  ) {}
+
+  private readonly handlers: Record<string, (i: Input) => unknown> = {
+    CreateTrail: (i) => this.view(this.createTrail(i), false),
+    UpdateTrail: (i) => this.view(this.updateTrail(i), false),
+    DeleteTrail: (i) => this.deleteTrail(i),
+    GetTrail: (i) => ({ Trail: this.view(this.trail(i.Name)) }),
+    DescribeTrails: (i) => this.describeTrails(i),
+    ListTrails: () => ({ Trails: this.visible().map((t) => ({ TrailARN: t.arn, Name: t.name, HomeRegion: t.homeRegion })) }),
+    GetTrailStatus: (i) => ({ IsLogging: this.trail(i.Name).logging }),
+    StartLogging: (i) => this.setLogging(i.Name, true),
+    StopLogging: (i) => this.setLogging(i.Name, false),
+    PutEventSelectors: (i) => this.putSelectors(i),
+    GetEventSelectors: (i) => ({ TrailARN: this.trail(i.TrailName).arn, EventSelectors: this.trail(i.TrailName).selectors }),
+    AddTags: (i) => this.tag(i.ResourceId, i.TagsList as Tag[] | undefined),
+    RemoveTags: (i) => this.untag(i.ResourceId, i.TagsList as Tag[] | undefined),
+    ListTags: (i) => ({
+      ResourceTagList: ((i.ResourceIdList as string[] | undefined) ?? []).map((id) => ({ ResourceId: id, TagsList: toTagList(this.trail(id).tags) })),
+    }),
+  };
+
+  readonly commands = Object.keys(this.handlers);
+
+  handle(command: string, input: Record<string, unknown>): unknown {
+    const h = this.handlers[command];
+    if (!h) return notModelled(this.key, command);
+    return h(input);
+  }
+
+  /** Adds a trail that exists before the test (possibly managed from another home region). */
+  seedTrail(seed: SeedTrail): string {
+    const homeRegion = seed.homeRegion ?? this.env.region;
+    const t: TrailState = {
+      name: seed.name,
+      arn: `arn:${this.env.partition}:cloudtrail:${homeRegion}:${this.env.account}:trail/${seed.name}`,
+      homeRegion,
+      bucket: seed.bucket ?? `aws-cloudtrail-logs-${this.env.account}-${this.env.random(8)}`,
+      multiRegion: seed.multiRegion ?? homeRegion !== this.env.region,
+      globalEvents: true,
+      validation: true,
+      ...(seed.logGroupArn ? { logGroupArn: seed.logGroupArn } : {}),
+      logging: true,
+      tags: { ...(seed.tags ?? {}) },
+      selectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }],
+    };
+    this.trails.set(t.arn, t);
+    return t.arn;
+  }
+
+  /**
+   * A management event as the trails of this region record it: written to each logging trail's log group
+   * (and so to its subscription filters). Returns the number of log groups it reached.
+   */
+  recordEvent(event: Record<string, unknown>): number {
+    let reached = 0;
+    for (const t of this.visible().filter((x) => x.logging && x.logGroupArn)) {
+      const group = /:log-group:(.+?)(:\*)?$/.exec(t.logGroupArn!)?.[1];
+      if (group && this.links.logs.hasGroup(group)) {
+        this.links.logs.ingest(group, `${this.env.account}_CloudTrail_${this.env.region}`, [JSON.stringify(event)]);
+        reached++;
+      }
+    }
+    return reached;
+  }
+
+  snapshot(): unknown {
+    return [...this.trails.values()].map((t) => ({
+      name: t.name,
+      arn: t.arn,
+      homeRegion: t.homeRegion,
+      bucket: t.bucket,
+      multiRegion: t.multiRegion,
+      validation: t.validation,
+      logging: t.logging,
+      ...(t.logGroupArn ? { logGroupArn: t.logGroupArn, roleArn: t.roleArn } : {}),
+      tags: { ...t.tags },
+    }));
+  }
+
+  owned(match: OwnerMatch): OwnedResource[] {
+    return [...this.trails.values()].filter((t) => matchesOwner(match, t.name, t.tags)).map((t) => ({ service: this.key, type: 'trail', id: t.name }));
+  }
+
+  // ---- commands ----
+
+  private createTrail(i: Input): TrailState {
+    const name = String(i.Name ?? '');
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/.test(name) || /[._-]{2}/.test(name)) {
+      throw this.errors.make('InvalidTrailNameException', 'Trail name must start with a letter or number, end with a letter or number, and contain only letters, numbers, periods, underscores and dashes; 3 to 128 characters.');
+    }
+    const arn = `arn:${this.env.partition}:cloudtrail:${this.env.region}:${this.env.account}:trail/${name}`;
+    if (this.trails.has(arn)) throw this.errors.make('TrailAlreadyExistsException', `Trail ${name} already exists for customer: ${this.env.account}`);
+    if (this.visible().length >= TRAILS_PER_REGION) {
+      throw this.errors.make('MaximumNumberOfTrailsExceededException', `User: ${this.env.account} already has ${TRAILS_PER_REGION} trails in ${this.env.region}.`);
+    }
+    const t: TrailState = {
+      name,
+      arn,
+      homeRegion: this.env.region,
+      bucket: String(i.S3BucketName ?? ''),
+      ...(i.S3KeyPrefix ? { prefix: String(i.S3KeyPrefix) } : {}),
+      multiRegion: i.IsMultiRegionTrail === true,
+      globalEvents: i.IncludeGlobalServiceEvents !== false,
+      validation: i.EnableLogFileValidation === true,
+      ...(i.CloudWatchLogsLogGroupArn ? { logGroupArn: String(i.CloudWatchLogsLogGroupArn) } : {}),
+      ...(i.CloudWatchLogsRoleArn ? { roleArn: String(i.CloudWatchLogsRoleArn) } : {}),
+      ...(i.KmsKeyId ? { kmsKeyId: String(i.KmsKeyId) } : {}),
+      logging: false,
+      tags: fromTagList(i.TagsList as Tag[] | undefined),
+      selectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }],
+    };
+    this.checkDelivery(t);
+    this.trails.set(arn, t);
+    return t;
+  }
+
+  private updateTrail(i: Input): TrailState {
+    const current = this.managed(i.Name);
+    const next: TrailState = { ...current };
+    if (i.S3BucketName !== undefined) next.bucket = String(i.S3BucketName);
+    if (i.S3KeyPrefix !== undefined) next.prefix = String(i.S3KeyPrefix);
+    if (i.IsMultiRegionTrail !== undefined) next.multiRegion = i.IsMultiRegionTrail === true;
+    if (i.IncludeGlobalServiceEvents !== undefined) next.globalEvents = i.IncludeGlobalServiceEvents === true;
+    if (i.EnableLogFileValidation !== undefined) next.validation = i.EnableLogFileValidation === true;
+    if (i.CloudWatchLogsLogGroupArn !== undefined) next.logGroupArn = String(i.CloudWatchLogsLogGroupArn) || undefined;
+    if (i.CloudWatchLogsRoleArn !== undefined) next.roleArn = String(i.CloudWatchLogsRoleArn) || undefined;
+    this.checkDelivery(next);
+    this.trails.set(next.arn, next);
+    return next;
+  }
+
+  private deleteTrail(i: Input): Record<string, never> {
+    const t = this.managed(i.Name);
+    this.trails.delete(t.arn);
+    return {};
+  }
+
+  private describeTrails(i: Input): unknown {
+    const names = i.trailNameList as string[] | undefined;
+    const shadows = i.includeShadowTrails !== false;
+    const all = this.visible().filter((t) => shadows || t.homeRegion === this.env.region);
+    const picked = names && names.length > 0 ? all.filter((t) => names.includes(t.name) || names.includes(t.arn)) : all;
+    return { trailList: picked.map((t) => this.view(t)) };
+  }
+
+  private setLogging(id: unknown, on: boolean): Record<string, never> {
+    this.managed(id).logging = on;
+    return {};
+  }
+
+  private putSelectors(i: Input): unknown {
+    const t = this.managed(i.TrailName);
+    t.selectors = (i.EventSelectors as EventSelector[] | undefined) ?? [];
+    return { TrailARN: t.arn, EventSelectors: t.selectors };
+  }
+
+  private tag(id: unknown, tags: Tag[] | undefined): Record<string, never> {
+    const t = this.trail(id);
+    t.tags = { ...t.tags, ...fromTagList(tags) };
+    return {};
+  }
+
+  private untag(id: unknown, tags: Tag[] | undefined): Record<string, never> {
+    const t = this.trail(id);
+    for (const tag of tags ?? []) if (tag.Key) delete t.tags[tag.Key];
+    return {};
+  }
+
+  // ---- checks ----
+
+  /** What CloudTrail verifies before it accepts a trail: the bucket, its policy, the log group and the role. */
+  private checkDelivery(t: TrailState): void {
+    if (!this.links.s3.hasBucket(t.bucket)) throw this.errors.make('S3BucketDoesNotExistException', `S3 bucket does not exist: ${t.bucket}`);
+    const context = { 'aws:SourceArn': t.arn, 'aws:SourceAccount': this.env.account };
+    const policy = this.links.s3.policyOf(t.bucket) ?? '';
+    const objects = `arn:${this.env.partition}:s3:::${t.bucket}/${t.prefix ? `${t.prefix}/` : ''}AWSLogs/${this.env.account}/CloudTrail/log.json.gz`;
+    const bucketArn = `arn:${this.env.partition}:s3:::${t.bucket}`;
+    if (
+      !resourcePolicyAllows(policy, 'cloudtrail.amazonaws.com', 's3:GetBucketAcl', bucketArn, context) ||
+      !resourcePolicyAllows(policy, 'cloudtrail.amazonaws.com', 's3:PutObject', objects, context)
+    ) {
+      throw this.errors.make('InsufficientS3BucketPolicyException', `Incorrect S3 bucket policy is detected for bucket: ${t.bucket}`);
+    }
+    if (!t.logGroupArn && !t.roleArn) return;
+    if (!t.logGroupArn || !t.roleArn) {
+      throw this.errors.make('InvalidCloudWatchLogsLogGroupArnException', 'You must specify a log group and a role ARN together.');
+    }
+    const m = new RegExp(`^arn:aws[a-z-]*:logs:${this.env.region}:${this.env.account}:log-group:(.+):\\*$`).exec(t.logGroupArn);
+    if (!m || !this.links.logs.hasGroup(m[1]!)) {
+      throw this.errors.make('InvalidCloudWatchLogsLogGroupArnException', `CloudWatch Logs log group ARN is invalid: ${t.logGroupArn}`);
+    }
+    const stream = `${t.logGroupArn.slice(0, -2)}:log-stream:${this.env.account}_CloudTrail_${this.env.region}`;
+    const use = this.links.iam.useRole(t.roleArn, 'cloudtrail.amazonaws.com', context, ['logs:CreateLogStream', 'logs:PutLogEvents'], stream);
+    if (!use.ok) throw this.errors.make('InvalidCloudWatchLogsRoleArnException', 'Access denied. Verify in IAM that the role has adequate permissions.');
+  }
+
+  private visible(): TrailState[] {
+    return [...this.trails.values()].filter((t) => t.homeRegion === this.env.region || t.multiRegion).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private trail(id: unknown): TrailState {
+    const key = String(id ?? '');
+    const t = this.visible().find((x) => x.name === key || x.arn === key);
+    if (!t) {
+      throw this.errors.make('TrailNotFoundException', `Unknown trail: ${key.startsWith('arn:') ? key : `arn:${this.env.partition}:cloudtrail:${this.env.region}:${this.env.account}:trail/${key}`} for the user: ${this.env.account}`);
+    }
+    return t;
+  }
+
+  /** A trail this region may change: multi-region trails are managed from their home region only. */
+  private managed(id: unknown): TrailState {
+    const t = this.trail(id);
+    if (t.homeRegion !== this.env.region) {
+      throw this.errors.make('InvalidHomeRegionException', `This operation must be called from the trail's home region ${t.homeRegion}.`);
+    }
+    return t;
+  }
+
+  private view(t: TrailState, full = true): Trail {
+    return {
+      Name: t.name,
+      S3BucketName: t.bucket,
+      ...(t.prefix ? { S3KeyPrefix: t.prefix } : {}),
+      IncludeGlobalServiceEvents: t.globalEvents,
+      IsMultiRegionTrail: t.multiRegion,
+      ...(full ? { HomeRegion: t.homeRegion, HasCustomEventSelectors: false, HasInsightSelectors: false } : {}),
+      TrailARN: t.arn,
+      LogFileValidationEnabled: t.validation,
+      ...(t.logGroupArn ? { CloudWatchLogsLogGroupArn: t.logGroupArn } : {}),
+      ...(t.roleArn ? { CloudWatchLogsRoleArn: t.roleArn } : {}),
+      ...(t.kmsKeyId ? { KmsKeyId: t.kmsKeyId } : {}),
+      IsOrganizationTrail: false,
+    };
+  }
+}

@@ -1,0 +1,259 @@
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
+  GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketOwnershipControlsCommand,
+  GetBucketPolicyCommand,
+  GetBucketTaggingCommand,
+  GetPublicAccessBlockCommand,
+  ListObjectVersionsCommand,
+  PutBucketEncryptionCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutBucketOwnershipControlsCommand,
+  PutBucketPolicyCommand,
+  PutBucketTaggingCommand,
+  PutPublicAccessBlockCommand,
+  type BucketLocationConstraint,
+  type LifecycleRule,
+  type ObjectIdentifier,
+  type PublicAccessBlockConfiguration,
+} from '@aws-sdk/client-s3';
+import { withRetries } from '../../aws/retry';
+import type { PipelineConfig } from '../../config/pipeline-config';
+import { isAwsError, OwnershipConflictError } from '../../errors';
+import type { Component, ComponentOutputs, ComponentStatus } from '../component';
+import type { PipelineContext } from '../context';
+import { assertOwned, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
+import { policyJson, samePolicy, trailBucketPolicy } from '../policies';
+import { createsTrail, trailArn } from './sources';
+
+/** DeleteObjects takes at most this many keys per request. */
+export const DELETE_BATCH = 1000;
+
+export const PUBLIC_ACCESS_BLOCK: Required<PublicAccessBlockConfiguration> = {
+  BlockPublicAcls: true,
+  IgnorePublicAcls: true,
+  BlockPublicPolicy: true,
+  RestrictPublicBuckets: true,
+};
+
+/**
+ * The S3 bucket the trail stages its log files in: private, encrypted, TLS only, writable by our trail
+ * alone, and expiring its objects (the events live on in the stream). Delete empties it, every version
+ * included, and deletes it; a bucket without this stack's tag is never touched.
+ */
+export const trailBucketComponent: Component = {
+  id: 'trail-bucket',
+  dependsOn: [],
+  enabled: (config, ctx) => createsTrail(config, ctx.region),
+  ensure: ensureBucket,
+  remove: removeBucket,
+  inspect: inspectBucket,
+};
+
+/** The lifecycle rule: objects expire after the configured days; stray versions and uploads go after one. */
+export function trailBucketLifecycle(expirationDays: number): LifecycleRule[] {
+  return [
+    {
+      ID: 'expire-staged-trail-logs',
+      Status: 'Enabled',
+      Filter: { Prefix: '' },
+      Expiration: { Days: expirationDays },
+      NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+    },
+  ];
+}
+
+function bucketPolicy(ctx: PipelineContext) {
+  return trailBucketPolicy({ partition: ctx.partition, account: ctx.account, bucket: ctx.names.trailBucket, trailArn: trailArn(ctx) });
+}
+
+async function ensureBucket(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs> {
+  const { s3 } = ctx.clients;
+  const Bucket = ctx.names.trailBucket;
+  // Every call names our account as the owner: a bucket of this name in another account is refused by S3.
+  const ExpectedBucketOwner = ctx.account;
+  const what = `S3 bucket ${Bucket}`;
+  let tags = await bucketTags(ctx);
+  if (tags === undefined) tags = await createBucket(ctx);
+  else assertOwned(what, tags, ctx);
+  if (Object.entries(ctx.tags).some(([k, v]) => tags[k] !== v)) {
+    // PutBucketTagging replaces the whole set: keep tags others added.
+    await s3.send(new PutBucketTaggingCommand({ Bucket, ExpectedBucketOwner, Tagging: { TagSet: tagList({ ...tags, ...ctx.tags }) } }));
+  }
+  await s3.send(new PutPublicAccessBlockCommand({ Bucket, ExpectedBucketOwner, PublicAccessBlockConfiguration: PUBLIC_ACCESS_BLOCK }));
+  await s3.send(new PutBucketOwnershipControlsCommand({ Bucket, ExpectedBucketOwner, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }));
+  await s3.send(
+    new PutBucketEncryptionCommand({
+      Bucket,
+      ExpectedBucketOwner,
+      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: true }] },
+    }),
+  );
+  await s3.send(new PutBucketPolicyCommand({ Bucket, ExpectedBucketOwner, Policy: policyJson(bucketPolicy(ctx)) }));
+  await s3.send(
+    new PutBucketLifecycleConfigurationCommand({
+      Bucket,
+      ExpectedBucketOwner,
+      LifecycleConfiguration: { Rules: trailBucketLifecycle(config.cloudTrail.bucketExpirationDays) },
+    }),
+  );
+  return {};
+}
+
+/**
+ * Creates the bucket with our tags in the same request, so a failure right after it still leaves a bucket
+ * that Delete recognises as ours. Returns the tags the bucket now has.
+ */
+async function createBucket(ctx: PipelineContext): Promise<Record<string, string>> {
+  const Bucket = ctx.names.trailBucket;
+  const what = `S3 bucket ${Bucket}`;
+  try {
+    await ctx.clients.s3.send(
+      new CreateBucketCommand({
+        Bucket,
+        CreateBucketConfiguration: {
+          // us-east-1 is S3's default location and refuses to be named as a LocationConstraint.
+          ...(ctx.region === 'us-east-1' ? {} : { LocationConstraint: ctx.region as BucketLocationConstraint }),
+          Tags: tagList(ctx.tags),
+        },
+      }),
+    );
+    ctx.log.info('created', { resource: what });
+    return { ...ctx.tags };
+  } catch (err) {
+    if (isAwsError(err, 'BucketAlreadyExists')) {
+      throw new OwnershipConflictError(`${what} exists in another AWS account; bucket names are global, rename the pipeline`, { cause: err });
+    }
+    if (!isAwsError(err, 'BucketAlreadyOwnedByYou')) throw err;
+    const tags = await bucketTags(ctx);
+    if (tags === undefined) throw new Error(`${what} disappeared while it was being created`, { cause: err });
+    assertOwned(what, tags, ctx);
+    ctx.log.info('already exists', { resource: what });
+    return tags;
+  }
+}
+
+async function removeBucket(_config: PipelineConfig, ctx: PipelineContext): Promise<void> {
+  const Bucket = ctx.names.trailBucket;
+  const what = `S3 bucket ${Bucket}`;
+  const tags = await bucketTags(ctx);
+  if (tags === undefined) {
+    ctx.log.info('already gone', { resource: what });
+    return;
+  }
+  if (!ownedOrLeftAlone(what, tags, ctx)) return;
+  // A delivery that was in flight when the trail was deleted can land after the emptying: empty again then.
+  const deleted = await withRetries(
+    async () => {
+      await emptyBucket(ctx);
+      try {
+        await ctx.clients.s3.send(new DeleteBucketCommand({ Bucket, ExpectedBucketOwner: ctx.account }));
+        return true;
+      } catch (err) {
+        if (isAwsError(err, 'NoSuchBucket')) return false;
+        throw err;
+      }
+    },
+    (err) => isAwsError(err, 'BucketNotEmpty'),
+    { ...ctx.propagationRetry, clock: ctx.clock },
+  );
+  ctx.log.info(deleted ? 'deleted' : 'already gone', { resource: what });
+}
+
+/** Deletes every object version and delete marker, page by page, at most DELETE_BATCH keys per request. */
+async function emptyBucket(ctx: PipelineContext): Promise<void> {
+  const Bucket = ctx.names.trailBucket;
+  const ExpectedBucketOwner = ctx.account;
+  let KeyMarker: string | undefined;
+  let VersionIdMarker: string | undefined;
+  let count = 0;
+  for (;;) {
+    let page;
+    try {
+      page = await ctx.clients.s3.send(
+        new ListObjectVersionsCommand({ Bucket, ExpectedBucketOwner, ...(KeyMarker !== undefined ? { KeyMarker } : {}), ...(VersionIdMarker !== undefined ? { VersionIdMarker } : {}) }),
+      );
+    } catch (err) {
+      if (isAwsError(err, 'NoSuchBucket')) return;
+      throw err;
+    }
+    const keys: ObjectIdentifier[] = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]
+      .filter((v) => v.Key !== undefined)
+      .map((v) => ({ Key: v.Key!, ...(v.VersionId ? { VersionId: v.VersionId } : {}) }));
+    for (let i = 0; i < keys.length; i += DELETE_BATCH) {
+      const Objects = keys.slice(i, i + DELETE_BATCH);
+      const out = await ctx.clients.s3.send(new DeleteObjectsCommand({ Bucket, ExpectedBucketOwner, Delete: { Objects, Quiet: true } }));
+      const errors = out.Errors ?? [];
+      if (errors.length > 0) {
+        const sample = errors.slice(0, 3).map((e) => `${e.Key ?? '?'} (${e.Code ?? 'error'}: ${e.Message ?? ''})`).join(', ');
+        throw new Error(`could not delete ${errors.length} of ${Objects.length} objects of S3 bucket ${Bucket}: ${sample}`);
+      }
+      count += Objects.length;
+    }
+    if (!page.IsTruncated) break;
+    KeyMarker = page.NextKeyMarker;
+    VersionIdMarker = page.NextVersionIdMarker;
+  }
+  if (count > 0) ctx.log.info('emptied', { resource: `S3 bucket ${Bucket}`, objectVersions: count });
+}
+
+async function inspectBucket(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentStatus> {
+  const { s3 } = ctx.clients;
+  const Bucket = ctx.names.trailBucket;
+  const ExpectedBucketOwner = ctx.account;
+  const tags = await bucketTags(ctx);
+  if (tags === undefined) return { state: 'absent' };
+  try {
+    assertOwned(`S3 bucket ${Bucket}`, tags, ctx);
+  } catch (err) {
+    return { state: 'absent', details: { conflict: (err as Error).message } };
+  }
+  const differences: string[] = [];
+  if (!createsTrail(config, ctx.region)) differences.push('not wanted by the config');
+  const block = await orMissing(() => s3.send(new GetPublicAccessBlockCommand({ Bucket, ExpectedBucketOwner })), 'NoSuchPublicAccessBlockConfiguration');
+  const blocked = block?.PublicAccessBlockConfiguration;
+  if (!blocked || Object.keys(PUBLIC_ACCESS_BLOCK).some((k) => blocked[k as keyof PublicAccessBlockConfiguration] !== true)) {
+    differences.push('public access not fully blocked');
+  }
+  const ownership = await orMissing(() => s3.send(new GetBucketOwnershipControlsCommand({ Bucket, ExpectedBucketOwner })), 'OwnershipControlsNotFoundError');
+  if (ownership?.OwnershipControls?.Rules?.[0]?.ObjectOwnership !== 'BucketOwnerEnforced') differences.push('ACLs not disabled (BucketOwnerEnforced)');
+  const encryption = await orMissing(
+    () => s3.send(new GetBucketEncryptionCommand({ Bucket, ExpectedBucketOwner })),
+    'ServerSideEncryptionConfigurationNotFoundError',
+  );
+  if (!encryption?.ServerSideEncryptionConfiguration?.Rules?.some((r) => r.ApplyServerSideEncryptionByDefault?.SSEAlgorithm)) {
+    differences.push('default encryption missing');
+  }
+  const policy = await orMissing(() => s3.send(new GetBucketPolicyCommand({ Bucket, ExpectedBucketOwner })), 'NoSuchBucketPolicy');
+  if (!samePolicy(policy?.Policy, bucketPolicy(ctx))) differences.push('bucket policy missing or changed');
+  const lifecycle = await orMissing(() => s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket, ExpectedBucketOwner })), 'NoSuchLifecycleConfiguration');
+  const days = lifecycle?.Rules?.find((r) => r.ID === 'expire-staged-trail-logs' && r.Status === 'Enabled')?.Expiration?.Days;
+  if (days !== config.cloudTrail.bucketExpirationDays) differences.push(`objects expire after ${days ?? 'never'} days, want ${config.cloudTrail.bucketExpirationDays}`);
+  const details = { bucket: Bucket };
+  return differences.length > 0 ? { state: 'drifted', details: { ...details, differences } } : { state: 'present', details };
+}
+
+/** The bucket's tags ({} when it has none), or undefined when the bucket does not exist. */
+async function bucketTags(ctx: PipelineContext): Promise<Record<string, string> | undefined> {
+  try {
+    const out = await ctx.clients.s3.send(new GetBucketTaggingCommand({ Bucket: ctx.names.trailBucket, ExpectedBucketOwner: ctx.account }));
+    return tagMap(out.TagSet);
+  } catch (err) {
+    if (isAwsError(err, 'NoSuchBucket')) return undefined;
+    if (isAwsError(err, 'NoSuchTagSet')) return {};
+    throw err;
+  }
+}
+
+async function orMissing<T>(call: () => Promise<T>, ...missing: string[]): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (err) {
+    if (isAwsError(err, ...missing)) return undefined;
+    throw err;
+  }
+}

@@ -1,9 +1,25 @@
 import type { Component } from '../component';
+import { eventsRoleComponent, flowLogsRoleComponent, logsRoleComponent, trailRoleComponent } from './delivery-roles';
 import { streamComponent } from './kinesis-stream';
+import { flowLogGroupComponent, trailLogGroupComponent } from './log-group';
 import { siemRoleComponent } from './siem-role';
 import { siemUserComponent } from './siem-user';
+import { trailComponent } from './trail';
+import { trailBucketComponent } from './trail-bucket';
 
 /** Every component of the pipeline, in a stable order (the engine orders by dependencies). */
 export function defaultComponents(): Component[] {
-  return [streamComponent, siemUserComponent, siemRoleComponent];
+  return [
+    streamComponent,
+    siemUserComponent,
+    siemRoleComponent,
+    logsRoleComponent,
+    eventsRoleComponent,
+    flowLogsRoleComponent,
+    trailRoleComponent,
+    trailLogGroupComponent,
+    flowLogGroupComponent,
+    trailBucketComponent,
+    trailComponent,
+  ];
 }

@@ -1,0 +1,66 @@
+import { createClients, type AwsClients, type ClientFactoryOptions } from './aws/clients';
+import type { RetryOptions } from './aws/retry';
+import type { StackIdentity } from './cfn/identity';
+import { systemClock, type Clock } from './clock';
+import { ownershipTags, pipelineNames } from './config/names';
+import type { PipelineConfig } from './config/pipeline-config';
+import type { Logger } from './log';
+import { DEFAULT_PROPAGATION_RETRY, DEFAULT_WAITS, type PipelineContext, type WaitSettings } from './pipeline/context';
+
+/** The environment variable the template sets to the permissions boundary's ARN. */
+export const BOUNDARY_ENV = 'PERMISSIONS_BOUNDARY_ARN';
+
+/** What a Lambda entry point injects to build pipeline contexts: its environment, time and SDK clients. */
+export interface ContextOptions {
+  env: Readonly<Record<string, string | undefined>>;
+  clock?: Clock;
+  waits?: WaitSettings;
+  propagationRetry?: Omit<RetryOptions, 'clock'>;
+  /** Overrides for the SDK clients (tests attach the fake account; emulators set an endpoint). */
+  clientOptions?: Omit<ClientFactoryOptions, 'region'>;
+  /** Prebuilt clients (unit tests with aws-sdk-client-mock). */
+  clients?: AwsClients;
+}
+
+/** SDK clients per region, created on first use (or the injected ones), so warm invocations reuse connections. */
+export function regionalClients(opts: Pick<ContextOptions, 'clients' | 'clientOptions'>): (region: string) => AwsClients {
+  const clientsByRegion = new Map<string, AwsClients>();
+  return (region) => {
+    let clients = opts.clients ?? clientsByRegion.get(region);
+    if (!clients) {
+      clients = createClients({ region, ...opts.clientOptions });
+      clientsByRegion.set(region, clients);
+    }
+    return clients;
+  };
+}
+
+/**
+ * The context for one pipeline in one stack's account and region.
+ * Shared by the custom resource and the VPC enroller so both name, tag and retry alike; kept apart from
+ * the engine so the enroller's bundle does not carry every component.
+ */
+export function buildContext(
+  opts: Pick<ContextOptions, 'env' | 'clock' | 'waits' | 'propagationRetry'>,
+  clients: AwsClients,
+  config: PipelineConfig,
+  identity: StackIdentity,
+  log: Logger,
+): PipelineContext {
+  const boundary = opts.env[BOUNDARY_ENV];
+  if (!boundary) throw new Error(`${BOUNDARY_ENV} is not set: the function needs the permissions boundary's ARN`);
+  return {
+    clients,
+    account: identity.account,
+    region: identity.region,
+    partition: identity.partition,
+    stackId: identity.stackId,
+    names: pipelineNames(config.name, identity.region, identity.account),
+    tags: ownershipTags(config.name, identity.stackId),
+    permissionsBoundaryArn: boundary,
+    log: log.child({ pipeline: config.name }),
+    clock: opts.clock ?? systemClock,
+    propagationRetry: opts.propagationRetry ?? DEFAULT_PROPAGATION_RETRY,
+    waits: opts.waits ?? DEFAULT_WAITS,
+  };
+}

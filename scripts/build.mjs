@@ -8,6 +8,7 @@ import path from 'node:path';
 
 export const ENTRY_POINTS = {
   'custom-resource': 'src/handlers/custom-resource.ts',
+  'vpc-enroller': 'src/handlers/vpc-enroller.ts',
 };
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');

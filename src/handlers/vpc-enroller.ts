@@ -1,0 +1,102 @@
+import type { EventBridgeEvent } from 'aws-lambda';
+import { stackIdentity, type StackIdentity } from '../cfn/identity';
+import { BOUNDARY_ENV, buildContext, regionalClients, type ContextOptions } from '../context-factory';
+import { ALLOWED_PROPERTIES, parseConfig, type PipelineConfig } from '../config/pipeline-config';
+import { ConfigError, describeError } from '../errors';
+import { createLogger, parseLogLevel, type Logger } from '../log';
+import { enrollVpcs, flowLogGroupExists, type EnrollmentSummary } from '../pipeline/vpc-enrollment';
+
+/** The environment variable the template sets to the stack's ARN: flow logs are tagged with it. */
+export const STACK_ID_ENV = 'STACK_ID';
+
+const NOTHING_DONE: Readonly<EnrollmentSummary> = { vpcs: 0, created: 0, recreated: 0, deleted: 0, skipped: 0 };
+
+export type VpcEnrollerOptions = ContextOptions & { log?: Logger };
+
+/** The events that start a sweep: the schedule, or the CreateVpc API call recorded by CloudTrail. */
+export type EnrollerEvent = EventBridgeEvent<string, unknown>;
+
+/**
+ * Builds the VPC enroller with injected clients, clock and log (tests) or the Lambda environment.
+ * Schedule and CreateVpc events run the same sweep; the event only makes it run sooner. A failed sweep
+ * throws, so Lambda's retries and error metrics apply.
+ */
+export function createVpcEnrollerHandler(opts: VpcEnrollerOptions) {
+  const log = opts.log ?? createLogger({ level: parseLogLevel(opts.env.LOG_LEVEL) });
+  const clientsFor = regionalClients(opts);
+  return async (event: EnrollerEvent): Promise<EnrollmentSummary> => {
+    const requestLog = log.child({ eventId: event.id, source: event.source, detailType: event['detail-type'] });
+    try {
+      const { config, identity } = parseEnvironment(opts.env);
+      const newVpcId = createdVpcId(event);
+      requestLog.info('enrollment sweep started', { trigger: isCreateVpc(event) ? 'CreateVpc' : 'schedule', ...(newVpcId ? { newVpcId } : {}) });
+      if (!config.flowLogs.enabled) {
+        requestLog.info('flow logs are turned off (EnableFlowLogs=false): nothing to do');
+        return { ...NOTHING_DONE };
+      }
+      const ctx = buildContext(opts, clientsFor(identity.region), config, identity, requestLog);
+      if (!(await flowLogGroupExists(ctx))) {
+        requestLog.warn('the flow-log group does not exist (stack being created or deleted): nothing to do', { logGroup: ctx.names.flowLogGroup });
+        return { ...NOTHING_DONE };
+      }
+      const summary = await enrollVpcs(config, ctx);
+      requestLog.info('enrollment sweep done', { ...summary });
+      return summary;
+    } catch (err) {
+      requestLog.error('enrollment sweep failed', { error: describeError(err) });
+      throw err;
+    }
+  };
+}
+
+/**
+ * The enroller's configuration from its environment: the custom resource's property names, parsed by the
+ * same parseConfig, plus the stack's ARN and the permissions boundary. Every problem is reported at once.
+ */
+export function parseEnvironment(env: Readonly<Record<string, string | undefined>>): { config: PipelineConfig; identity: StackIdentity } {
+  const props = Object.fromEntries(ALLOWED_PROPERTIES.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
+  const problems: string[] = [];
+  let config: PipelineConfig | undefined;
+  try {
+    config = parseConfig(props);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
+  }
+  let identity: StackIdentity | undefined;
+  const stackId = env[STACK_ID_ENV];
+  if (!stackId) {
+    problems.push(`${STACK_ID_ENV} is required; allowed values: the ARN of the CloudFormation stack (arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<id>)`);
+  } else {
+    try {
+      identity = stackIdentity({ StackId: stackId });
+    } catch {
+      problems.push(`${STACK_ID_ENV} '${stackId}' is not allowed; allowed values: the ARN of the CloudFormation stack (arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<id>)`);
+    }
+  }
+  if (!env[BOUNDARY_ENV]) problems.push(`${BOUNDARY_ENV} is required; allowed values: the ARN of the pipeline's permissions boundary policy`);
+  if (problems.length > 0 || !config || !identity) throw new ConfigError(problems.map((p) => `environment variable ${p}`));
+  return { config, identity };
+}
+
+type CloudTrailDetail = { eventName?: unknown; responseElements?: { vpc?: { vpcId?: unknown } } | null } | null | undefined;
+
+/** True for the CreateVpc API call as CloudTrail delivers it to EventBridge. */
+export function isCreateVpc(event: EnrollerEvent): boolean {
+  return event.source === 'aws.ec2' && (event.detail as CloudTrailDetail)?.eventName === 'CreateVpc';
+}
+
+/** The id of the VPC a CreateVpc event reports; a failed call has no responseElements. */
+export function createdVpcId(event: EnrollerEvent): string | undefined {
+  if (!isCreateVpc(event)) return undefined;
+  const vpcId = (event.detail as CloudTrailDetail)?.responseElements?.vpc?.vpcId;
+  return typeof vpcId === 'string' && /^vpc-[0-9a-f]+$/.test(vpcId) ? vpcId : undefined;
+}
+
+let lambdaHandler: ReturnType<typeof createVpcEnrollerHandler> | undefined;
+
+/** Lambda entry point of the VPC enroller; built on the first invocation and reused while the sandbox is warm. */
+export async function handler(event: EnrollerEvent): Promise<EnrollmentSummary> {
+  lambdaHandler ??= createVpcEnrollerHandler({ env: process.env });
+  return lambdaHandler(event);
+}

@@ -1,5 +1,6 @@
 import type { Component } from '../component';
 import { eventsRoleComponent, flowLogsRoleComponent, logsRoleComponent, trailRoleComponent } from './delivery-roles';
+import { flowLogsComponent } from './flow-logs';
 import { streamComponent } from './kinesis-stream';
 import { flowLogGroupComponent, trailLogGroupComponent } from './log-group';
 import { siemRoleComponent } from './siem-role';
@@ -19,6 +20,7 @@ export function defaultComponents(): Component[] {
     trailRoleComponent,
     trailLogGroupComponent,
     flowLogGroupComponent,
+    flowLogsComponent,
     trailBucketComponent,
     trailComponent,
   ];

@@ -41,7 +41,7 @@ const filter = (logGroupName: string, filterPattern: string) => ({
   filterPattern,
   destinationArn: `arn:aws:kinesis:${R}:${A}:stream/siem-test`,
   roleArn: `arn:aws:iam::${A}:role/siem-pipeline/siem-test-${R}-cwl-to-kinesis`,
-  distribution: 'Random',
+  distribution: 'Random' as const,
 });
 const putFilter = (group: string, pattern: string) => ['PutSubscriptionFilterCommand', filter(group, pattern)];
 const notFound = () => awsError(ResourceNotFoundException, 'The specified log group does not exist.');

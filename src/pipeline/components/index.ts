@@ -1,6 +1,9 @@
 import type { Component } from '../component';
 import { eventsRoleComponent, flowLogsRoleComponent, logsRoleComponent, trailRoleComponent } from './delivery-roles';
+import { eventSourcesComponent } from './event-sources';
 import { flowLogsComponent } from './flow-logs';
+import { guardDutyDetectorComponent } from './guardduty';
+import { guardDutyRuleComponent } from './guardduty-rule';
 import { streamComponent } from './kinesis-stream';
 import { flowLogGroupComponent, trailLogGroupComponent } from './log-group';
 import { siemRoleComponent } from './siem-role';
@@ -23,5 +26,8 @@ export function defaultComponents(): Component[] {
     flowLogsComponent,
     trailBucketComponent,
     trailComponent,
+    guardDutyDetectorComponent,
+    guardDutyRuleComponent,
+    eventSourcesComponent,
   ];
 }

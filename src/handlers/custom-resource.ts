@@ -1,8 +1,7 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { rejectedPhysicalId } from '../cfn/identity';
 import { safeHandler, type SafeHandlerOptions } from '../cfn/safe-handler';
 import { createLogger, parseLogLevel } from '../log';
-import { handleRequest } from '../pipeline/lifecycle';
+import { createPhysicalId, handleRequest } from '../pipeline/lifecycle';
 import { createLifecycleDeps, type RuntimeOptions } from '../runtime';
 
 export type CustomResourceHandlerOptions = RuntimeOptions & Partial<Omit<SafeHandlerOptions, 'fallbackPhysicalId'>>;
@@ -14,7 +13,7 @@ export function createCustomResourceHandler(opts: CustomResourceHandlerOptions) 
   return safeHandler((event, requestLog) => handleRequest(event, deps, requestLog), {
     ...opts,
     log,
-    fallbackPhysicalId: rejectedPhysicalId,
+    fallbackPhysicalId: createPhysicalId,
   });
 }
 

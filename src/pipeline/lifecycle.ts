@@ -112,6 +112,19 @@ async function onDelete(
   }
 }
 
+/**
+ * The PhysicalResourceId a Create reports when it cannot finish (timeout guard, crash): the deterministic id
+ * when the properties parse, so CloudFormation's following Delete removes whatever the Create made;
+ * the rejected id otherwise (nothing was made).
+ */
+export function createPhysicalId(event: CloudFormationCustomResourceEvent): string {
+  try {
+    return physicalResourceId(stackIdentity(event), parseConfig(event.ResourceProperties).name);
+  } catch {
+    return rejectedPhysicalId(event);
+  }
+}
+
 function parseOrFail(props: Record<string, unknown> | undefined, physicalId: string): PipelineConfig {
   try {
     return parseConfig(props);

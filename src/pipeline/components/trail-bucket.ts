@@ -77,10 +77,11 @@ async function ensureBucket(config: PipelineConfig, ctx: PipelineContext): Promi
   // Every call names our account as the owner: a bucket of this name in another account is refused by S3.
   const ExpectedBucketOwner = ctx.account;
   const what = `S3 bucket ${Bucket}`;
-  let tags = await bucketTags(ctx);
-  if (tags === undefined) tags = await createBucket(ctx);
-  else assertOwned(what, tags, ctx);
-  if (Object.entries(ctx.tags).some(([k, v]) => tags[k] !== v)) {
+  const found = await bucketTags(ctx);
+  if (found !== undefined) assertOwned(what, found, ctx);
+  const { tags, fresh } = found === undefined ? await createBucket(ctx) : { tags: found, fresh: false };
+  // Tagged again after a create: emulators, and partitions without create-time tags, drop the CreateBucket tags.
+  if (fresh || Object.entries(ctx.tags).some(([k, v]) => tags[k] !== v)) {
     // PutBucketTagging replaces the whole set: keep tags others added.
     await s3.send(new PutBucketTaggingCommand({ Bucket, ExpectedBucketOwner, Tagging: { TagSet: tagList({ ...tags, ...ctx.tags }) } }));
   }
@@ -106,9 +107,9 @@ async function ensureBucket(config: PipelineConfig, ctx: PipelineContext): Promi
 
 /**
  * Creates the bucket with our tags in the same request, so a failure right after it still leaves a bucket
- * that Delete recognises as ours. Returns the tags the bucket now has.
+ * that Delete recognises as ours. Returns the tags the bucket has, and whether this call created it.
  */
-async function createBucket(ctx: PipelineContext): Promise<Record<string, string>> {
+async function createBucket(ctx: PipelineContext): Promise<{ tags: Record<string, string>; fresh: boolean }> {
   const Bucket = ctx.names.trailBucket;
   const what = `S3 bucket ${Bucket}`;
   try {
@@ -123,7 +124,7 @@ async function createBucket(ctx: PipelineContext): Promise<Record<string, string
       }),
     );
     ctx.log.info('created', { resource: what });
-    return { ...ctx.tags };
+    return { tags: { ...ctx.tags }, fresh: true };
   } catch (err) {
     if (isAwsError(err, 'BucketAlreadyExists')) {
       throw new OwnershipConflictError(`${what} exists in another AWS account; bucket names are global, rename the pipeline`, { cause: err });
@@ -133,7 +134,7 @@ async function createBucket(ctx: PipelineContext): Promise<Record<string, string
     if (tags === undefined) throw new Error(`${what} disappeared while it was being created`, { cause: err });
     assertOwned(what, tags, ctx);
     ctx.log.info('already exists', { resource: what });
-    return tags;
+    return { tags, fresh: false };
   }
 }
 

@@ -132,7 +132,7 @@ describe('trail-bucket enabled', () => {
 });
 
 describe('trail-bucket ensure', () => {
-  it('creates the bucket with our tags in its region, then locks it down and sets its expiry', async () => {
+  it('creates the bucket with our tags in its region (and tags it again), then locks it down and sets its expiry', async () => {
     s3.on(GetBucketTaggingCommand).rejects(noSuchBucket());
     s3.on(CreateBucketCommand).resolves({});
     acceptConfiguration();
@@ -142,6 +142,7 @@ describe('trail-bucket ensure', () => {
     expect(sentRequests(s3)).toEqual([
       ['GetBucketTaggingCommand', { Bucket, ExpectedBucketOwner }],
       ['CreateBucketCommand', { Bucket, CreateBucketConfiguration: { LocationConstraint: R, Tags: ourTagSet } }],
+      ['PutBucketTaggingCommand', { Bucket, ExpectedBucketOwner, Tagging: { TagSet: ourTagSet } }],
       ...configure(Bucket, 30),
     ]);
   });
@@ -158,6 +159,7 @@ describe('trail-bucket ensure', () => {
     expect(sentRequests(s3)).toEqual([
       ['GetBucketTaggingCommand', { Bucket: eastBucket, ExpectedBucketOwner }],
       ['CreateBucketCommand', { Bucket: eastBucket, CreateBucketConfiguration: { Tags: ourTagSet } }],
+      ['PutBucketTaggingCommand', { Bucket: eastBucket, ExpectedBucketOwner, Tagging: { TagSet: ourTagSet } }],
       ...configure(eastBucket, 7, A, `arn:aws:cloudtrail:us-east-1:${A}:trail/siem-test`),
     ]);
   });

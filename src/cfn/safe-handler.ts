@@ -50,12 +50,13 @@ export function requestSummary(event: CloudFormationCustomResourceEvent): Record
  * on success, on any exception, and before the Lambda times out (remaining time minus a margin).
  * The handler itself never throws, so Lambda does not retry it.
  */
-export function safeHandler(work: RequestWork, opts: SafeHandlerOptions) {
+export function safeHandler(unsafeWork: RequestWork, opts: SafeHandlerOptions) {
+  // A work function that throws synchronously (not async) must still get its FAILED response.
+  const work: RequestWork = async (...args) => unsafeWork(...args);
   return async (event: CloudFormationCustomResourceEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<void> => {
     const log = opts.log.child(requestSummary(event));
     log.info('request received');
-    const fallbackId =
-      'PhysicalResourceId' in event ? event.PhysicalResourceId : (opts.fallbackPhysicalId?.(event) ?? `${event.LogicalResourceId}-failed`);
+    const fallbackId = fallbackIdFor(event, opts);
 
     let timer: NodeJS.Timeout | undefined;
     const margin = opts.timeoutMarginMs ?? DEFAULT_TIMEOUT_MARGIN_MS;
@@ -94,4 +95,16 @@ export function safeHandler(work: RequestWork, opts: SafeHandlerOptions) {
       log.error('response could not be sent', { status: result.status, error: describeError(err) });
     }
   };
+}
+
+/** The id to report when the work fails without naming one; a throwing `fallbackPhysicalId` must not cost the response. */
+function fallbackIdFor(event: CloudFormationCustomResourceEvent, opts: SafeHandlerOptions): string {
+  if ('PhysicalResourceId' in event) return event.PhysicalResourceId;
+  try {
+    const id = opts.fallbackPhysicalId?.(event);
+    if (id) return id;
+  } catch {
+    // fall through to the generic id
+  }
+  return `${event.LogicalResourceId}-failed`;
 }

@@ -13,6 +13,10 @@ export class PipelineEngine {
 
   constructor(readonly components: readonly Component[]) {
     this.byId = new Map(components.map((c) => [c.id, c]));
+    // A repeated id would silently shadow the first component, which then never runs.
+    for (const [i, c] of components.entries()) {
+      if (components.findIndex((o) => o.id === c.id) !== i) throw new Error(`duplicate component id ${c.id}`);
+    }
     for (const c of components) {
       for (const d of c.dependsOn) if (!this.byId.has(d)) throw new Error(`component ${c.id} depends on unknown ${d}`);
     }

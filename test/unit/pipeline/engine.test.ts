@@ -1,0 +1,289 @@
+import { parseConfig } from '../../../src/config/pipeline-config';
+import { PipelineStepError } from '../../../src/errors';
+import { createLogger } from '../../../src/log';
+import type { Component, ComponentOutputs, ComponentStatus } from '../../../src/pipeline/component';
+import type { PipelineContext } from '../../../src/pipeline/context';
+import { PipelineEngine } from '../../../src/pipeline/engine';
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (v: T) => void;
+  reject: (e: unknown) => void;
+}
+function deferred<T>(): Deferred<T> {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Lets every pending promise callback run. */
+const flush = () => new Promise((r) => setImmediate(r));
+
+/**
+ * Small fake components sharing one event log ("start ensure a", "end ensure a"). A step either finishes
+ * at once or, when held, waits for the test to release (or fail) it.
+ */
+class Fakes {
+  readonly events: string[] = [];
+  private readonly held = new Map<string, Deferred<void>>();
+  private readonly failures = new Map<string, Error>();
+
+  component(id: string, dependsOn: string[] = [], opts: { enabled?: boolean; outputs?: ComponentOutputs; status?: ComponentStatus } = {}): Component {
+    const step = async (op: string) => {
+      const key = `${op} ${id}`;
+      this.events.push(`start ${key}`);
+      const gate = this.held.get(key);
+      if (gate) await gate.promise;
+      const failure = this.failures.get(key);
+      if (failure) {
+        this.events.push(`fail ${key}`);
+        throw failure;
+      }
+      this.events.push(`end ${key}`);
+    };
+    return {
+      id,
+      dependsOn,
+      enabled: () => opts.enabled ?? true,
+      ensure: async () => {
+        await step('ensure');
+        return opts.outputs ?? {};
+      },
+      remove: () => step('remove'),
+      inspect: async () => {
+        await step('inspect');
+        return opts.status ?? { state: 'present' };
+      },
+    };
+  }
+
+  /** The step `op id` waits until the returned deferred is resolved or rejected. */
+  hold(key: string): Deferred<void> {
+    const d = deferred<void>();
+    this.held.set(key, d);
+    return d;
+  }
+
+  fail(key: string, err: Error): void {
+    this.failures.set(key, err);
+  }
+}
+
+const config = parseConfig({ PipelineName: 'prod' });
+
+function context(): { ctx: PipelineContext; lines: string[] } {
+  const lines: string[] = [];
+  let t = 0;
+  // The engine reads only log and clock from the context; the rest stays unset on purpose.
+  const ctx = {
+    log: createLogger({ sink: (l) => lines.push(l), level: 'debug' }),
+    clock: { now: () => t, sleep: async (ms: number) => void (t += ms) },
+  } as unknown as PipelineContext;
+  return { ctx, lines };
+}
+
+describe('PipelineEngine', () => {
+  describe('ensureAll', () => {
+    it('runs a chain in dependency order, whatever the registry order, and merges outputs', async () => {
+      const f = new Fakes();
+      const engine = new PipelineEngine([
+        f.component('rule', ['role'], { outputs: { RuleName: 'r' } }),
+        f.component('role', ['stream'], { outputs: { RoleArn: 'arn:role' } }),
+        f.component('stream', [], { outputs: { StreamName: 's' } }),
+      ]);
+      await expect(engine.ensureAll(engine.ids, config, context().ctx)).resolves.toEqual({ RuleName: 'r', RoleArn: 'arn:role', StreamName: 's' });
+      expect(f.events).toEqual(['start ensure stream', 'end ensure stream', 'start ensure role', 'end ensure role', 'start ensure rule', 'end ensure rule']);
+    });
+
+    it('runs independent components concurrently and starts a dependent only when all its dependencies are done', async () => {
+      const f = new Fakes();
+      const engine = new PipelineEngine([f.component('a'), f.component('b'), f.component('c', ['a', 'b'])]);
+      const a = f.hold('ensure a');
+      const b = f.hold('ensure b');
+      const run = engine.ensureAll(['a', 'b', 'c'], config, context().ctx);
+      await flush();
+      // both started while neither has finished: they overlap
+      expect(f.events).toEqual(['start ensure a', 'start ensure b']);
+      b.resolve();
+      await flush();
+      expect(f.events).toEqual(['start ensure a', 'start ensure b', 'end ensure b']);
+      a.resolve();
+      await run;
+      expect(f.events).toEqual(['start ensure a', 'start ensure b', 'end ensure b', 'end ensure a', 'start ensure c', 'end ensure c']);
+    });
+
+    it('does not wait for a dependency that is not part of this run', async () => {
+      const f = new Fakes();
+      const engine = new PipelineEngine([f.component('a'), f.component('b', ['a'])]);
+      await engine.ensureAll(['b'], config, context().ctx);
+      expect(f.events).toEqual(['start ensure b', 'end ensure b']);
+    });
+
+    it('after a failure starts no new work, lets running work finish, and throws a PipelineStepError naming the component', async () => {
+      const f = new Fakes();
+      const boom = Object.assign(new Error('Stream busy'), { name: 'ResourceInUseException' });
+      f.fail('ensure a', boom);
+      const a = f.hold('ensure a');
+      const b = f.hold('ensure b');
+      const engine = new PipelineEngine([f.component('a'), f.component('b'), f.component('c', ['b']), f.component('d', ['a'])]);
+      const { ctx, lines } = context();
+      let settled = false;
+      const run = engine.ensureAll(engine.ids, config, ctx).finally(() => (settled = true));
+      await flush();
+      expect(f.events).toEqual(['start ensure a', 'start ensure b']);
+      a.resolve();
+      await flush();
+      expect(f.events).toEqual(['start ensure a', 'start ensure b', 'fail ensure a']);
+      expect(settled).toBe(false); // b is still running: the engine waits for it
+      b.resolve();
+      const err = await run.catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PipelineStepError);
+      expect(err).toMatchObject({ component: 'a', operation: 'ensure', cause: boom, message: 'ensure a failed: ResourceInUseException: Stream busy' });
+      // c (after b) and d (after the failed a) never started
+      expect(f.events).toEqual(['start ensure a', 'start ensure b', 'fail ensure a', 'end ensure b']);
+      const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(logged.filter((l) => l.level === 'error')).toEqual([
+        expect.objectContaining({ message: 'ensure failed', component: 'a', error: { name: 'ResourceInUseException', message: 'Stream busy' } }),
+      ]);
+      expect(logged.filter((l) => l.message === 'ensure skipped').map((l) => l.component).sort()).toEqual(['c', 'd']);
+    });
+
+    it('rejects with await expect(...).rejects for the first failure only', async () => {
+      const f = new Fakes();
+      f.fail('ensure a', new Error('first'));
+      f.fail('ensure b', new Error('second'));
+      const b = f.hold('ensure b');
+      const engine = new PipelineEngine([f.component('a'), f.component('b')]);
+      const run = engine.ensureAll(engine.ids, config, context().ctx);
+      await flush();
+      b.resolve();
+      await expect(run).rejects.toThrow(new PipelineStepError('a', 'ensure', new Error('first')));
+      await expect(run).rejects.toThrow('ensure a failed: Error: first');
+    });
+
+    it('rejects an unknown component id before running anything', async () => {
+      const f = new Fakes();
+      const engine = new PipelineEngine([f.component('a')]);
+      await expect(engine.ensureAll(['a', 'ghost'], config, context().ctx)).rejects.toThrow('unknown component ghost');
+      expect(f.events).toEqual([]);
+    });
+  });
+
+  describe('removeAll', () => {
+    it('removes in reverse dependency order', async () => {
+      const f = new Fakes();
+      const engine = new PipelineEngine([f.component('stream'), f.component('role', ['stream']), f.component('rule', ['role'])]);
+      await engine.removeAll(engine.ids, config, context().ctx);
+      expect(f.events).toEqual(['start remove rule', 'end remove rule', 'start remove role', 'end remove role', 'start remove stream', 'end remove stream']);
+    });
+
+    it('after a failure still removes what does not wait on the failed one, keeps what does, and throws the first failure', async () => {
+      const f = new Fakes();
+      const denied = Object.assign(new Error('not allowed'), { name: 'AccessDenied' });
+      f.fail('remove role', denied);
+      const role = f.hold('remove role');
+      const logs = f.hold('remove logs');
+      // stream <- role ; stream2 <- logs : removal order role -> stream, logs -> stream2
+      const engine = new PipelineEngine([f.component('stream'), f.component('role', ['stream']), f.component('stream2'), f.component('logs', ['stream2'])]);
+      const run = engine.removeAll(engine.ids, config, context().ctx);
+      await flush();
+      expect(f.events).toEqual(['start remove role', 'start remove logs']);
+      role.resolve();
+      await flush();
+      expect(f.events).toEqual(['start remove role', 'start remove logs', 'fail remove role']);
+      logs.resolve();
+      await expect(run).rejects.toThrow(new PipelineStepError('role', 'remove', denied));
+      await expect(run).rejects.toMatchObject({ component: 'role', operation: 'remove', cause: denied });
+      // the independent chain went on after the failure; the stream the role needs was kept
+      expect(f.events).toEqual(['start remove role', 'start remove logs', 'fail remove role', 'end remove logs', 'start remove stream2', 'end remove stream2']);
+    });
+
+    it('removes components concurrently when nothing orders them', async () => {
+      const f = new Fakes();
+      const a = f.hold('remove a');
+      f.hold('remove b').resolve();
+      const engine = new PipelineEngine([f.component('a'), f.component('b')]);
+      const run = engine.removeAll(engine.ids, config, context().ctx);
+      await flush();
+      expect(f.events).toEqual(['start remove a', 'start remove b', 'end remove b']);
+      a.resolve();
+      await run;
+    });
+  });
+
+  describe('apply', () => {
+    it('removes first, then ensures, and returns the ensured outputs', async () => {
+      const f = new Fakes();
+      const engine = new PipelineEngine([f.component('stream', [], { outputs: { StreamName: 's' } }), f.component('guardduty', ['stream'])]);
+      await expect(engine.apply({ remove: ['guardduty'], ensure: ['stream'] }, config, context().ctx)).resolves.toEqual({ StreamName: 's' });
+      expect(f.events).toEqual(['start remove guardduty', 'end remove guardduty', 'start ensure stream', 'end ensure stream']);
+    });
+
+    it('does not ensure anything when a removal fails', async () => {
+      const f = new Fakes();
+      f.fail('remove guardduty', new Error('stuck'));
+      const engine = new PipelineEngine([f.component('stream'), f.component('guardduty', ['stream'])]);
+      await expect(engine.apply({ remove: ['guardduty'], ensure: ['stream'] }, config, context().ctx)).rejects.toThrow('remove guardduty failed: Error: stuck');
+      expect(f.events).toEqual(['start remove guardduty', 'fail remove guardduty']);
+    });
+
+    it('returns no outputs for an empty plan', async () => {
+      const engine = new PipelineEngine([new Fakes().component('a')]);
+      await expect(engine.apply({ remove: [], ensure: [] }, config, context().ctx)).resolves.toEqual({});
+    });
+  });
+
+  describe('validation', () => {
+    it('rejects a dependency on an unknown component', () => {
+      const f = new Fakes();
+      expect(() => new PipelineEngine([f.component('a', ['missing'])])).toThrow('component a depends on unknown missing');
+    });
+
+    it('rejects two components with the same id', () => {
+      const f = new Fakes();
+      expect(() => new PipelineEngine([f.component('a'), f.component('b'), f.component('a')])).toThrow('duplicate component id a');
+    });
+
+    it.each([
+      ['ensureAll', (e: PipelineEngine, ctx: PipelineContext) => e.ensureAll(e.ids, config, ctx)],
+      ['removeAll', (e: PipelineEngine, ctx: PipelineContext) => e.removeAll(e.ids, config, ctx)],
+    ])('%s rejects a dependency cycle before running anything', async (_op, run) => {
+      const f = new Fakes();
+      const engine = new PipelineEngine([f.component('x'), f.component('a', ['c']), f.component('b', ['a']), f.component('c', ['b'])]);
+      await expect(run(engine, context().ctx)).rejects.toThrow(/^dependency cycle: (a -> c -> b -> a|a -> b -> c -> a)$/);
+      expect(f.events).toEqual([]);
+    });
+
+    it('rejects a component that depends on itself', async () => {
+      const f = new Fakes();
+      const engine = new PipelineEngine([f.component('a', ['a'])]);
+      await expect(engine.ensureAll(['a'], config, context().ctx)).rejects.toThrow('dependency cycle: a -> a');
+    });
+  });
+
+  describe('enabledIds and inspectAll', () => {
+    it('lists the components the config enables', () => {
+      const f = new Fakes();
+      const engine = new PipelineEngine([f.component('a'), f.component('b', [], { enabled: false }), f.component('c')]);
+      expect(engine.ids).toEqual(['a', 'b', 'c']);
+      expect(engine.enabledIds(config, context().ctx)).toEqual(new Set(['a', 'c']));
+    });
+
+    it('inspects every component and keys the result by id', async () => {
+      const f = new Fakes();
+      const engine = new PipelineEngine([f.component('a'), f.component('b', ['a'], { status: { state: 'drifted', details: { shards: 2 } } })]);
+      await expect(engine.inspectAll(config, context().ctx)).resolves.toEqual({ a: { state: 'present' }, b: { state: 'drifted', details: { shards: 2 } } });
+    });
+
+    it('names the component whose inspect failed', async () => {
+      const f = new Fakes();
+      f.fail('inspect b', new Error('denied'));
+      const engine = new PipelineEngine([f.component('a'), f.component('b')]);
+      await expect(engine.inspectAll(config, context().ctx)).rejects.toThrow(new PipelineStepError('b', 'inspect', new Error('denied')));
+    });
+  });
+});

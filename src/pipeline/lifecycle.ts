@@ -11,7 +11,7 @@ import { describeError } from '../errors';
 import type { Logger } from '../log';
 import type { PipelineContext } from './context';
 import type { PipelineEngine } from './engine';
-import { planPipeline } from './plan';
+import { planPipeline, type PipelinePlan } from './plan';
 
 export interface LifecycleDeps {
   engine: PipelineEngine;
@@ -44,8 +44,15 @@ async function onCreate(
 ): Promise<RequestResult> {
   const config = parseOrFail(event.ResourceProperties, rejectedPhysicalId(event));
   const id = physicalResourceId(identity, config.name);
-  const ctx = deps.contextFor(config, identity, log);
-  const plan = planPipeline(deps.engine.ids, { type: 'Create', enabled: deps.engine.enabledIds(config, ctx) });
+  let ctx: PipelineContext;
+  let plan: PipelinePlan;
+  try {
+    ctx = deps.contextFor(config, identity, log);
+    plan = planPipeline(deps.engine.ids, { type: 'Create', enabled: deps.engine.enabledIds(config, ctx) });
+  } catch (err) {
+    // Nothing was made yet: the rejected id lets the following Delete succeed without a context.
+    throw new RequestFailedError(rejectedPhysicalId(event), err);
+  }
   try {
     // A failed Create is followed by CloudFormation's Delete of this id, which removes what was made.
     return { physicalResourceId: id, data: outputs(config, identity, await deps.engine.apply(plan, config, ctx)) };

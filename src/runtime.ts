@@ -1,3 +1,4 @@
+import type { AwsClients } from './aws/clients';
 import { buildContext, regionalClients, type ContextOptions } from './context-factory';
 import type { Component } from './pipeline/component';
 import { defaultComponents } from './pipeline/components';
@@ -13,9 +14,23 @@ export interface RuntimeOptions extends ContextOptions {
 /** Wires engine, clients and context for the custom resource from the Lambda environment. */
 export function createLifecycleDeps(opts: RuntimeOptions): LifecycleDeps {
   const engine = new PipelineEngine(opts.components ?? defaultComponents());
-  const clientsFor = regionalClients(opts);
+  const shared = regionalClients(opts);
+  // A request with a deadline gets its own clients, which refuse every call once the deadline has passed.
+  const perRequest = new WeakMap<AbortSignal, (region: string) => AwsClients>();
+  const clientsFor = (region: string, signal?: AbortSignal): AwsClients => {
+    if (!signal || opts.clients) return shared(region);
+    let forSignal = perRequest.get(signal);
+    if (!forSignal) {
+      forSignal = regionalClients({ clientOptions: { ...opts.clientOptions, signal } });
+      perRequest.set(signal, forSignal);
+    }
+    return forSignal(region);
+  };
   return {
     engine,
-    contextFor: (config, identity, log) => buildContext(opts, clientsFor(identity.region), config, identity, log),
+    contextFor: (config, identity, log, signal) => ({
+      ...buildContext(opts, clientsFor(identity.region, signal), config, identity, log),
+      ...(signal ? { signal } : {}),
+    }),
   };
 }

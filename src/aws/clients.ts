@@ -42,6 +42,8 @@ export interface ClientFactoryOptions {
   userAgent?: [name: string, version: string];
   /** Static credentials, for emulators. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Once aborted, every call fails before it is sent: the request's deadline has passed. */
+  signal?: AbortSignal;
   /** Called once for each client after it is created: tests attach a fake-account middleware here. */
   decorate?: (client: DecoratableClient, service: ServiceKey) => void;
 }
@@ -83,6 +85,7 @@ export function createClients(opts: ClientFactoryOptions): AwsClients {
       get() {
         if (!cache[key]) {
           const client = makers[key]();
+          if (opts.signal) abortOn(opts.signal, client as unknown as DecoratableClient);
           opts.decorate?.(client as unknown as DecoratableClient, key);
           (cache as Record<ServiceKey, unknown>)[key] = client;
         }
@@ -91,4 +94,13 @@ export function createClients(opts: ClientFactoryOptions): AwsClients {
     });
   }
   return clients;
+}
+
+/** Adds a first middleware that refuses to start a call once `signal` is aborted (it throws the abort reason). */
+function abortOn(signal: AbortSignal, client: DecoratableClient): void {
+  const middleware = (next: (args: unknown) => Promise<unknown>) => (args: unknown) => {
+    signal.throwIfAborted();
+    return next(args);
+  };
+  client.middlewareStack.add(middleware as never, { step: 'initialize', priority: 'high', name: 'abortOnDeadline' } as never);
 }

@@ -1,6 +1,6 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import type { RetryOptions } from '../aws/retry';
-import { describeError } from '../errors';
+import { DeadlineError, describeError } from '../errors';
 import type { Logger } from '../log';
 import { buildResponseBody, submitResponse, type PutFn, type ResponseOutcome } from './response';
 
@@ -20,7 +20,8 @@ export interface RequestResult {
   data?: Record<string, string>;
 }
 
-export type RequestWork = (event: CloudFormationCustomResourceEvent, log: Logger) => Promise<RequestResult>;
+/** The work for one request; `signal` aborts when the timeout guard has answered, so no AWS call starts after it. */
+export type RequestWork = (event: CloudFormationCustomResourceEvent, log: Logger, signal: AbortSignal) => Promise<RequestResult>;
 
 export interface SafeHandlerOptions {
   log: Logger;
@@ -59,20 +60,19 @@ export function safeHandler(unsafeWork: RequestWork, opts: SafeHandlerOptions) {
     const fallbackId = fallbackIdFor(event, opts);
 
     let timer: NodeJS.Timeout | undefined;
+    const deadline = new AbortController();
     const margin = opts.timeoutMarginMs ?? DEFAULT_TIMEOUT_MARGIN_MS;
     const guard = new Promise<ResponseOutcome>((resolve) => {
       const budget = Math.max(0, context.getRemainingTimeInMillis() - margin);
-      timer = setTimeout(
-        () =>
-          resolve({
-            status: 'FAILED',
-            physicalResourceId: fallbackId,
-            reason: `Timed out: the ${event.RequestType} did not finish within ${Math.round(budget / 1000)} s`,
-          }),
-        budget,
-      );
+      timer = setTimeout(() => {
+        const reason = `Timed out: the ${event.RequestType} did not finish within ${Math.round(budget / 1000)} s`;
+        // CloudFormation will now act on this answer (a Delete follows a failed Create): the unfinished work
+        // must not go on changing the account, also if a frozen container is thawed later. Every later AWS call fails.
+        deadline.abort(new DeadlineError(reason));
+        resolve({ status: 'FAILED', physicalResourceId: fallbackId, reason });
+      }, budget);
     });
-    const outcome = work(event, log).then(
+    const outcome = work(event, log, deadline.signal).then(
       (r): ResponseOutcome => ({ status: 'SUCCESS', physicalResourceId: r.physicalResourceId, ...(r.data ? { data: r.data } : {}) }),
       (err: unknown): ResponseOutcome => ({
         status: 'FAILED',

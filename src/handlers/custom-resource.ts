@@ -10,7 +10,7 @@ export type CustomResourceHandlerOptions = RuntimeOptions & Partial<Omit<SafeHan
 export function createCustomResourceHandler(opts: CustomResourceHandlerOptions) {
   const log = opts.log ?? createLogger({ level: parseLogLevel(opts.env.LOG_LEVEL) });
   const deps = createLifecycleDeps(opts);
-  return safeHandler((event, requestLog) => handleRequest(event, deps, requestLog), {
+  return safeHandler((event, requestLog, signal) => handleRequest(event, deps, requestLog, signal), {
     ...opts,
     log,
     fallbackPhysicalId: createPhysicalId,

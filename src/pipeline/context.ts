@@ -28,6 +28,8 @@ export interface PipelineContext {
   /** Retries of AWS eventual consistency (role propagation, test-message delivery). */
   propagationRetry: Omit<RetryOptions, 'clock'>;
   waits: WaitSettings;
+  /** Aborted when the request's deadline has passed: the engine starts no further step, waiters stop. */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_WAITS: WaitSettings = { minDelay: 2, maxDelay: 20, maxWaitTime: 300 };

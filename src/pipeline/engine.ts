@@ -87,6 +87,10 @@ export class PipelineEngine {
       const c = this.byId.get(id)!;
       const before = waitsFor(c).filter((d) => selected.has(d));
       const promise = Promise.all(before.map(run)).then(async (results) => {
+        if (ctx.signal?.aborted) {
+          firstError ??= new PipelineStepError(id, operation, ctx.signal.reason);
+          return false;
+        }
         if (results.some((ok) => !ok) || (stopOnFailure && firstError)) {
           ctx.log.warn(`${operation} skipped`, { component: id });
           return false;

@@ -16,19 +16,25 @@ import { planPipeline, type PipelinePlan } from './plan';
 export interface LifecycleDeps {
   engine: PipelineEngine;
   /** Builds the context for one pipeline (names, tags, clients) in this stack's account and region. */
-  contextFor(config: PipelineConfig, identity: StackIdentity, log: Logger): PipelineContext;
+  contextFor(config: PipelineConfig, identity: StackIdentity, log: Logger, signal?: AbortSignal): PipelineContext;
 }
 
 /** Dispatches a custom resource request by type: Create and Update converge, Delete removes. */
-export function handleRequest(event: CloudFormationCustomResourceEvent, deps: LifecycleDeps, log: Logger): Promise<RequestResult> {
+export function handleRequest(
+  event: CloudFormationCustomResourceEvent,
+  deps: LifecycleDeps,
+  log: Logger,
+  signal?: AbortSignal,
+): Promise<RequestResult> {
   const identity = stackIdentity(event);
+  const scoped: LifecycleDeps = { engine: deps.engine, contextFor: (c, i, l) => deps.contextFor(c, i, l, signal) };
   switch (event.RequestType) {
     case 'Create':
-      return onCreate(event, identity, deps, log);
+      return onCreate(event, identity, scoped, log);
     case 'Update':
-      return onUpdate(event, identity, deps, log);
+      return onUpdate(event, identity, scoped, log);
     case 'Delete':
-      return onDelete(event, identity, deps, log);
+      return onDelete(event, identity, scoped, log);
   }
 }
 

@@ -236,9 +236,25 @@ describe('lifecycle: invalid properties and timeouts', () => {
     }
   });
 
-  // Known frame bug (src/handlers/custom-resource.ts, fallbackPhysicalId: rejectedPhysicalId): a Create that
-  // times out reports the "rejected" id, so CloudFormation's cleanup Delete is a no-op and what the Create
-  // made so far stays behind. Turn this into a plain `it` once the fallback reports the pipeline's own id.
+  it('makes no AWS call after the timeout guard has answered, even when the slow call returns later', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { fake, simulateEvent } = makeHarness({
+      remainingMs: 1_000,
+      timeoutMarginMs: 900,
+      fake: { latency: (call) => (call.command === 'CreateStream' ? gate : Promise.resolve()) },
+    });
+    const res = await simulateEvent('Create', props());
+    expect(res.Reason).toMatch(/^Timed out/);
+    const callsAtResponse = fake.calls.length;
+
+    release();
+    // Let the unfinished work run on: without the deadline it would wait for ACTIVE, tag and encrypt the stream.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fake.calls.slice(callsAtResponse).map((c) => c.command)).toEqual([]);
+    expect(fake.calls.filter((c) => c.command === 'CreateStream')).toHaveLength(1);
+  });
+
   it('after a timed-out Create, the Delete CloudFormation sends for the reported id leaves nothing of ours', async () => {
     const { fake, simulateEvent } = makeHarness({ remainingMs: 1_000, timeoutMarginMs: 900 });
     fake.hang('CreateStream');

@@ -197,7 +197,7 @@ async function applyAction(action: StreamAction, streamArn: string, ctx: Pipelin
 
 function waiterConfig(ctx: PipelineContext) {
   const { minDelay, maxDelay, maxWaitTime } = ctx.waits;
-  return { client: ctx.clients.kinesis, minDelay, maxDelay, maxWaitTime };
+  return { client: ctx.clients.kinesis, minDelay, maxDelay, maxWaitTime, ...(ctx.signal ? { abortSignal: ctx.signal } : {}) };
 }
 
 async function waitForActive(ctx: PipelineContext): Promise<void> {

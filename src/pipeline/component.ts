@@ -23,6 +23,11 @@ export interface Component {
   readonly dependsOn: readonly ComponentId[];
   /** Whether the config asks for this component at all. */
   enabled(config: PipelineConfig, ctx: PipelineContext): boolean;
+  /**
+   * True when an Update from `before` to `after` points this component at a different resource it cannot
+   * converge (e.g. another log group to subscribe): the old one is removed with the old config first.
+   */
+  replacedWhen?(before: PipelineConfig, after: PipelineConfig): boolean;
   ensure(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs>;
   remove(config: PipelineConfig, ctx: PipelineContext): Promise<void>;
   inspect(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentStatus>;

@@ -30,10 +30,24 @@ export class PipelineEngine {
     return new Set(this.components.filter((c) => c.enabled(config, ctx)).map((c) => c.id));
   }
 
-  /** Removes, then ensures, as the plan says. Returns the merged outputs of the ensured components. */
-  async apply(plan: PipelinePlan, config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs> {
+  /**
+   * Removes, then ensures, as the plan says; components to replace are removed in between with `previous`
+   * (the config and context they were made with). Returns the merged outputs of the ensured components.
+   */
+  async apply(
+    plan: PipelinePlan,
+    config: PipelineConfig,
+    ctx: PipelineContext,
+    previous?: { config: PipelineConfig; ctx: PipelineContext },
+  ): Promise<ComponentOutputs> {
     if (plan.remove.length > 0) await this.removeAll(plan.remove, config, ctx);
+    if (plan.replace?.length) await this.removeAll(plan.replace, previous?.config ?? config, previous?.ctx ?? ctx);
     return plan.ensure.length > 0 ? this.ensureAll(plan.ensure, config, ctx) : {};
+  }
+
+  /** Ids of the components that an Update from `before` to `after` must replace rather than converge. */
+  replacedIds(before: PipelineConfig, after: PipelineConfig): Set<ComponentId> {
+    return new Set(this.components.filter((c) => c.replacedWhen?.(before, after)).map((c) => c.id));
   }
 
   /** Ensures `ids` in dependency order; stops starting new work at the first failure and throws it. */

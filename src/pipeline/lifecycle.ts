@@ -94,10 +94,13 @@ async function onUpdate(
     }
   }
 
-  const oldEnabled = oldEnabledIds(event.OldResourceProperties, identity, deps, log);
-  const plan = planPipeline(deps.engine.ids, { type: 'Update', oldEnabled, enabled });
+  const previous = previousState(event.OldResourceProperties, identity, deps, log);
+  const oldEnabled = previous ? deps.engine.enabledIds(previous.config, previous.ctx) : new Set(deps.engine.ids);
+  const replaced = previous ? deps.engine.replacedIds(previous.config, config) : new Set<string>();
+  const plan = planPipeline(deps.engine.ids, { type: 'Update', oldEnabled, enabled, replaced });
   try {
-    return { physicalResourceId: oldId, data: outputs(config, identity, await deps.engine.apply(plan, config, ctx)) };
+    const made = await deps.engine.apply(plan, config, ctx, previous);
+    return { physicalResourceId: oldId, data: outputs(config, identity, made) };
   } catch (err) {
     throw new RequestFailedError(oldId, err);
   }
@@ -160,18 +163,21 @@ function configForDelete(props: Record<string, unknown> | undefined, name: strin
   return parseConfig({ PipelineName: name });
 }
 
-/** Components the old properties had enabled; if they no longer parse, assume all (removal is safe). */
-function oldEnabledIds(
+/**
+ * The config (and its context) the old properties describe, or undefined when they no longer parse: then
+ * every component counts as previously enabled (removing what does not exist is safe).
+ */
+function previousState(
   props: Record<string, unknown> | undefined,
   identity: StackIdentity,
   deps: LifecycleDeps,
   log: Logger,
-): Set<string> {
+): { config: PipelineConfig; ctx: PipelineContext } | undefined {
   try {
-    const old = parseConfig(props);
-    return deps.engine.enabledIds(old, deps.contextFor(old, identity, log));
+    const config = parseConfig(props);
+    return { config, ctx: deps.contextFor(config, identity, log) };
   } catch (err) {
     log.warn('old properties do not parse; treating every component as previously enabled', { error: describeError(err) });
-    return new Set(deps.engine.ids);
+    return undefined;
   }
 }

@@ -4,11 +4,19 @@ import type { ComponentId } from './component';
 export interface PipelinePlan {
   ensure: ComponentId[];
   remove: ComponentId[];
+  /** Enabled before and after, but their old instance must go first (removed with the OLD config). */
+  replace?: ComponentId[];
 }
 
 export type PlanRequest =
   | { type: 'Create'; enabled: ReadonlySet<ComponentId> }
-  | { type: 'Update'; oldEnabled: ReadonlySet<ComponentId>; enabled: ReadonlySet<ComponentId> }
+  | {
+      type: 'Update';
+      oldEnabled: ReadonlySet<ComponentId>;
+      enabled: ReadonlySet<ComponentId>;
+      /** Components whose old instance cannot be converged into the new one (see Component.replacedWhen). */
+      replaced?: ReadonlySet<ComponentId>;
+    }
   | { type: 'Delete' };
 
 /**
@@ -24,6 +32,7 @@ export function planPipeline(all: readonly ComponentId[], request: PlanRequest):
       return {
         ensure: all.filter((id) => request.enabled.has(id)),
         remove: all.filter((id) => request.oldEnabled.has(id) && !request.enabled.has(id)),
+        replace: all.filter((id) => request.replaced?.has(id) && request.oldEnabled.has(id) && request.enabled.has(id)),
       };
     case 'Delete':
       return { ensure: [], remove: [...all] };

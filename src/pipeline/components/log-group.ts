@@ -39,6 +39,8 @@ export function logGroupComponent(spec: LogGroupSpec): Component {
     id: spec.id,
     dependsOn: spec.dependsOn,
     enabled: (config, ctx) => spec.enabled(config, ctx),
+    // Another group to subscribe (reused trail <-> our own): our filter must come off the old one first.
+    ...(spec.existingGroup ? { replacedWhen: (before, after) => spec.existingGroup!(before) !== spec.existingGroup!(after) } : {}),
     ensure: (config, ctx) => ensureLogGroup(spec, config, ctx),
     remove: (config, ctx) => removeLogGroup(spec, config, ctx),
     inspect: (config, ctx) => inspectLogGroup(spec, config, ctx),

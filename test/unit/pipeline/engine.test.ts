@@ -231,6 +231,35 @@ describe('PipelineEngine', () => {
       expect(f.events).toEqual(['start remove guardduty', 'fail remove guardduty']);
     });
 
+    it('removes a replaced component with the previous config and context, after the removals and before it is ensured again', async () => {
+      const seen: string[] = [];
+      const before = parseConfig({ PipelineName: 'demo', ExistingTrailLogGroup: 'old-trail-group' });
+      const after = parseConfig({ PipelineName: 'demo' });
+      const previousCtx = context().ctx;
+      const ctx = context().ctx;
+      const group: Component = {
+        id: 'trail-log-group',
+        dependsOn: [],
+        enabled: () => true,
+        replacedWhen: (b, a) => b.cloudTrail.existingLogGroup !== a.cloudTrail.existingLogGroup,
+        ensure: async (c, x) => {
+          seen.push(`ensure ${c.cloudTrail.existingLogGroup ?? 'own'} ${x === ctx ? 'new ctx' : 'old ctx'}`);
+          return {};
+        },
+        remove: async (c, x) => {
+          seen.push(`remove ${c.cloudTrail.existingLogGroup ?? 'own'} ${x === previousCtx ? 'old ctx' : 'new ctx'}`);
+        },
+        inspect: async () => ({ state: 'present' }),
+      };
+      const f = new Fakes();
+      const engine = new PipelineEngine([group, f.component('gone')]);
+      expect([...engine.replacedIds(before, after)]).toEqual(['trail-log-group']);
+      expect([...engine.replacedIds(after, after)]).toEqual([]);
+      await engine.apply({ ensure: ['trail-log-group'], remove: ['gone'], replace: ['trail-log-group'] }, after, ctx, { config: before, ctx: previousCtx });
+      expect(f.events).toEqual(['start remove gone', 'end remove gone']);
+      expect(seen).toEqual(['remove old-trail-group old ctx', 'ensure own new ctx']);
+    });
+
     it('returns no outputs for an empty plan', async () => {
       const engine = new PipelineEngine([new Fakes().component('a')]);
       await expect(engine.apply({ remove: [], ensure: [] }, config, context().ctx)).resolves.toEqual({});

@@ -3,34 +3,44 @@ import { planPipeline, type PlanRequest } from '../../../src/pipeline/plan';
 const ALL = ['stream', 'siem-access', 'log-groups', 'flow-logs', 'guardduty', 'event-sources'];
 
 describe('planPipeline', () => {
-  it.each<[string, PlanRequest, { ensure: string[]; remove: string[] }]>([
+  it.each<[string, PlanRequest, { ensure: string[]; remove: string[]; replace?: string[] }]>([
     ['Create ensures the enabled components in registry order', { type: 'Create', enabled: new Set(['guardduty', 'stream', 'siem-access']) }, { ensure: ['stream', 'siem-access', 'guardduty'], remove: [] }],
     ['Create with nothing enabled does nothing', { type: 'Create', enabled: new Set() }, { ensure: [], remove: [] }],
     ['Create ignores ids the registry does not know', { type: 'Create', enabled: new Set(['stream', 'ghost']) }, { ensure: ['stream'], remove: [] }],
     [
       'Update with the same components converges them all and removes nothing',
       { type: 'Update', oldEnabled: new Set(ALL), enabled: new Set(ALL) },
-      { ensure: ALL, remove: [] },
+      { ensure: ALL, remove: [], replace: [] },
     ],
     [
       'Update that turns sources off removes exactly those',
       { type: 'Update', oldEnabled: new Set(ALL), enabled: new Set(['stream', 'siem-access', 'log-groups']) },
-      { ensure: ['stream', 'siem-access', 'log-groups'], remove: ['flow-logs', 'guardduty', 'event-sources'] },
+      { ensure: ['stream', 'siem-access', 'log-groups'], remove: ['flow-logs', 'guardduty', 'event-sources'], replace: [] },
     ],
     [
       'Update that turns a source on ensures it and removes nothing',
       { type: 'Update', oldEnabled: new Set(['stream', 'siem-access']), enabled: new Set(['stream', 'siem-access', 'guardduty']) },
-      { ensure: ['stream', 'siem-access', 'guardduty'], remove: [] },
+      { ensure: ['stream', 'siem-access', 'guardduty'], remove: [], replace: [] },
     ],
     [
       'Update that swaps sources removes the old one and ensures the new one',
       { type: 'Update', oldEnabled: new Set(['stream', 'flow-logs']), enabled: new Set(['stream', 'guardduty']) },
-      { ensure: ['stream', 'guardduty'], remove: ['flow-logs'] },
+      { ensure: ['stream', 'guardduty'], remove: ['flow-logs'], replace: [] },
     ],
     [
       'Update never removes what was not enabled before',
       { type: 'Update', oldEnabled: new Set(['stream']), enabled: new Set(['stream']) },
-      { ensure: ['stream'], remove: [] },
+      { ensure: ['stream'], remove: [], replace: [] },
+    ],
+    [
+      'Update replaces a component pointed at another resource: removed (with the old config) and ensured again',
+      { type: 'Update', oldEnabled: new Set(ALL), enabled: new Set(ALL), replaced: new Set(['log-groups']) },
+      { ensure: ALL, remove: [], replace: ['log-groups'] },
+    ],
+    [
+      'Update replaces only what is enabled before and after',
+      { type: 'Update', oldEnabled: new Set(['stream']), enabled: new Set(['stream', 'log-groups']), replaced: new Set(['log-groups', 'stream']) },
+      { ensure: ['stream', 'log-groups'], remove: [], replace: ['stream'] },
     ],
     ['Delete removes every component, enabled or not', { type: 'Delete' }, { ensure: [], remove: ALL }],
   ])('%s', (_what, request, expected) => {

@@ -32,7 +32,7 @@ function bundleNameOf(id, fn) {
   return path.basename(entry).replace(/\.[cm]?[jt]s$/, '');
 }
 
-function convertEvent(fnId, eventId, event) {
+function convertEvent(fnId, eventId, event, condition) {
   const target = { Arn: { 'Fn::GetAtt': [fnId, 'Arn'] }, Id: `${fnId}${eventId}` };
   const p = event.Properties || {};
   let rule;
@@ -45,10 +45,13 @@ function convertEvent(fnId, eventId, event) {
   }
   if (p.Description) rule.Description = p.Description;
   const ruleId = `${fnId}${eventId}`;
+  // The function's Condition holds for its rule and permission too, or they would point at nothing.
+  const when = condition === undefined ? {} : { Condition: condition };
   return {
-    [ruleId]: { Type: 'AWS::Events::Rule', Properties: rule },
+    [ruleId]: { Type: 'AWS::Events::Rule', ...when, Properties: rule },
     [`${ruleId}Permission`]: {
       Type: 'AWS::Lambda::Permission',
+      ...when,
       Properties: {
         Action: 'lambda:InvokeFunction',
         FunctionName: { Ref: fnId },
@@ -85,7 +88,7 @@ function renderTemplate(samTemplate, bundles) {
     const fn = { Type: 'AWS::Lambda::Function', Properties: props };
     for (const key of ['Condition', 'DependsOn']) if (res[key] !== undefined) fn[key] = res[key];
     out[id] = fn;
-    for (const [eventId, event] of Object.entries(res.Properties.Events || {})) Object.assign(out, convertEvent(id, eventId, event));
+    for (const [eventId, event] of Object.entries(res.Properties.Events || {})) Object.assign(out, convertEvent(id, eventId, event, res.Condition));
   }
   t.Resources = out;
   t.Description = `${t.Description || ''} (transform-free build for launch links and StackSets)`.trim();

@@ -23,6 +23,18 @@ export const FORBIDDEN_ACTIONS = [
   'iam:AddUserToGroup',
 ];
 
+/**
+ * Actions AWS offers no resource-level permissions for: only these may have Resource "*"
+ * (EC2 Describe*, GuardDuty's account-level calls, EventBridge ListRules).
+ */
+export const ACTIONS_WITHOUT_RESOURCE_SCOPE = [
+  'ec2:DescribeVpcs',
+  'ec2:DescribeFlowLogs',
+  'guardduty:ListDetectors',
+  'guardduty:CreateDetector',
+  'events:ListRules',
+];
+
 /** Actions that create or widen a principal: each needs the boundary condition. */
 export const BOUNDED_ACTIONS = ['iam:CreateRole', 'iam:CreateUser', 'iam:PutRolePolicy', 'iam:PutUserPolicy'];
 
@@ -39,7 +51,11 @@ export function iamFindings(template: JsonObject, boundaryRef = 'PipelineBoundar
     for (const a of asArray(statement.Action)) if (a.includes('*')) findings.push(`${at}: wildcard action ${a}`);
     const arns = resourceStrings(statement);
     if (arns.length === 0) findings.push(`${at}: no Resource`);
-    for (const arn of arns) if (arn === '*' || !/^(arn:|\$\{)/.test(arn)) findings.push(`${at}: unscoped resource ${arn}`);
+    const unscopable = asArray(statement.Action).every((a) => ACTIONS_WITHOUT_RESOURCE_SCOPE.includes(a));
+    for (const arn of arns) {
+      if (arn === '*' && unscopable) continue;
+      if (arn === '*' || !/^(arn:|\$\{)/.test(arn)) findings.push(`${at}: unscoped resource ${arn}`);
+    }
   }
   for (const action of BOUNDED_ACTIONS) {
     for (const { where, statement } of statementsAllowing(template, action)) {

@@ -84,6 +84,14 @@ describe('transform-free template (launch links, service-managed StackSets)', ()
     }
   });
 
+  it('gives the rules and permissions of a conditional function the same condition', () => {
+    const yaml = read('test/template/fixtures/events.yaml').replace('    Type: AWS::Serverless::Function\n', '    Type: AWS::Serverless::Function\n    Condition: FlowLogsOn\n');
+    const out = resourcesOf(renderTemplateText(yaml, { 'vpc-enroller': 'exports.handler = async () => {};' }));
+    expect(['Enroller', 'EnrollerSweep', 'EnrollerSweepPermission', 'EnrollerNewVpc', 'EnrollerNewVpcPermission'].map((id) => out[id]!.Condition)).toEqual(
+      Array(5).fill('FlowLogsOn'),
+    );
+  });
+
   it.each([
     ['a missing bundle', {}, /Enroller: no bundle named vpc-enroller/],
     ['a template over 1 MB', { 'vpc-enroller': 'x'.repeat(1_100_000) }, /at most 1000000/],

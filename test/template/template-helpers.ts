@@ -31,6 +31,21 @@ export function resources(template: JsonObject): Record<string, JsonObject> {
 
 export const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
+/**
+ * Statements of a policy document; a statement wrapped in `Fn::If` counts with each of its branches
+ * (minus `AWS::NoValue`), so conditional statements are checked like the others.
+ */
+export function statementsOf(doc: JsonObject): Statement[] {
+  return asArray(doc.Statement as Json).flatMap((s) => {
+    const o = s as JsonObject;
+    if (o && 'Fn::If' in o) {
+      const [, yes, no] = o['Fn::If'] as Json[];
+      return [yes, no].filter((b) => !(b && typeof b === 'object' && (b as JsonObject).Ref === 'AWS::NoValue')) as unknown as Statement[];
+    }
+    return [o as unknown as Statement];
+  });
+}
+
 /** Every permission statement of every role and managed policy (trust policies excluded). */
 export function permissionStatements(template: JsonObject): LocatedStatement[] {
   const out: LocatedStatement[] = [];
@@ -38,15 +53,11 @@ export function permissionStatements(template: JsonObject): LocatedStatement[] {
     const props = (res.Properties ?? {}) as JsonObject;
     if (res.Type === 'AWS::IAM::Role') {
       for (const p of asArray(props.Policies as JsonObject[] | undefined)) {
-        for (const s of asArray((p.PolicyDocument as JsonObject).Statement as unknown as Statement[])) {
-          out.push({ where: `${id}/${String(p.PolicyName)}`, statement: s });
-        }
+        for (const s of statementsOf(p.PolicyDocument as JsonObject)) out.push({ where: `${id}/${String(p.PolicyName)}`, statement: s });
       }
     }
     if (res.Type === 'AWS::IAM::ManagedPolicy' || res.Type === 'AWS::IAM::Policy') {
-      for (const s of asArray((props.PolicyDocument as JsonObject).Statement as unknown as Statement[])) {
-        out.push({ where: id, statement: s });
-      }
+      for (const s of statementsOf(props.PolicyDocument as JsonObject)) out.push({ where: id, statement: s });
     }
   }
   return out;

@@ -7,7 +7,7 @@ const res = resources(template);
 const parameters = template.Parameters as Record<string, JsonObject>;
 
 /** Parameters that configure the stack itself rather than the pipeline. */
-const STACK_ONLY_PARAMETERS = ['FunctionLogRetentionDays'];
+const STACK_ONLY_PARAMETERS = ['FunctionLogRetentionDays', 'VpcSweepSchedule'];
 
 describe('template.yaml', () => {
   it('is a SAM template whose functions run on nodejs22.x and build with esbuild', () => {
@@ -87,6 +87,7 @@ describe('template IAM: least privilege and escalation guards', () => {
       expect.arrayContaining([
         'PipelineBoundary: wildcard action kinesis:*',
         'PipelineBoundary: unscoped resource *',
+        'BadRole/bad/StarForScopableAction: unscoped resource *',
         'BadRole/bad: iam:CreateRole without the iam:PermissionsBoundary condition',
         'BadRole/bad: iam:PutUserPolicy without the iam:PermissionsBoundary condition',
         'BadRole/bad: allows iam:DeleteRolePermissionsBoundary',

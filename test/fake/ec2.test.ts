@@ -61,11 +61,26 @@ describe('fake EC2', () => {
     ]);
   });
 
-  it('marks delivery FAILED when the role cannot be used, lists flow logs by log group in pages, and deletes them', async () => {
+  it('refuses the whole call with InvalidParameter while the role cannot be assumed (not propagated, wrong trust), creating nothing', async () => {
+    const fake = new FakeAccount({ rolePropagation: { describes: 1 } });
+    const vpcs = fake.ec2.seedVpcs(2);
+    const { ec2 } = fake.clients();
+    const fresh = await serviceRole(fake, 'fresh', 'vpc-flow-logs.amazonaws.com', ['logs:CreateLogStream', 'logs:PutLogEvents'], '*');
+    const wrongTrust = await serviceRole(fake, 'wrong', 'logs.amazonaws.com', ['logs:CreateLogStream', 'logs:PutLogEvents'], '*');
+    const unassumable = { name: 'InvalidParameter', Code: 'InvalidParameter' };
+
+    await expect(flowLogs(ec2, vpcs, fresh)).rejects.toMatchObject({ ...unassumable, message: `Unable to assume given IAM role: '${fresh}'` });
+    await expect(flowLogs(ec2, vpcs, wrongTrust)).rejects.toMatchObject(unassumable);
+    await expect(flowLogs(ec2, vpcs, wrongTrust)).rejects.toMatchObject(unassumable);
+    expect((await ec2.send(new DescribeFlowLogsCommand({}))).FlowLogs).toEqual([]);
+    expect(await flowLogs(ec2, vpcs, fresh)).toMatchObject({ FlowLogIds: [expect.any(String), expect.any(String)], Unsuccessful: [] });
+  });
+
+  it('marks delivery FAILED when the role may not write to the group, lists flow logs by log group in pages, and deletes them', async () => {
     const fake = new FakeAccount({ rolePropagation: {} });
     const vpcs = fake.ec2.seedVpcs(7);
     const { ec2 } = fake.clients();
-    const wrong = await serviceRole(fake, 'wrong', 'logs.amazonaws.com', ['logs:PutLogEvents'], '*');
+    const wrong = await serviceRole(fake, 'short', 'vpc-flow-logs.amazonaws.com', ['logs:PutLogEvents'], '*');
     const created = await flowLogs(ec2, vpcs, wrong);
 
     const page1 = await ec2.send(new DescribeFlowLogsCommand({ Filter: [{ Name: 'log-group-name', Values: [GROUP] }] }));

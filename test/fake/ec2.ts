@@ -195,6 +195,7 @@ export class Ec2Fake implements FakeService {
 
     const FlowLogIds: string[] = [];
     const Unsuccessful: { ResourceId: string; Error: { Code: string; Message: string } }[] = [];
+    const fresh: { id: string; resourceId: string }[] = [];
     for (const resourceId of ids) {
       if (!this.vpcs.has(resourceId)) {
         Unsuccessful.push({ ResourceId: resourceId, Error: { Code: 'InvalidVpcID.NotFound', Message: `The vpc ID '${resourceId}' does not exist` } });
@@ -208,8 +209,17 @@ export class Ec2Fake implements FakeService {
         });
         continue;
       }
-      const id = `fl-${this.env.random(17, '0123456789abcdef')}`;
-      const delivery = this.deliveryStatus(id, i.DeliverLogsPermissionArn as string | undefined, destination);
+      fresh.push({ id: `fl-${this.env.random(17, '0123456789abcdef')}`, resourceId });
+    }
+    const roleArn = i.DeliverLogsPermissionArn as string | undefined;
+    // EC2 assumes the delivery role when it creates the flow logs: a role it cannot assume (not propagated yet,
+    // or a trust policy refusing vpc-flow-logs.amazonaws.com) fails the whole call, before any flow log exists.
+    // A role it can assume but whose policy falls short only shows later, as a FAILED delivery status.
+    const deliveries = fresh.map((f) => this.deliveryStatus(f.id, roleArn, destination));
+    if (destinationType === 'cloud-watch-logs' && deliveries.some((d) => d.assumed === false)) {
+      throw this.errors.make('InvalidParameter', `Unable to assume given IAM role: '${String(roleArn)}'`);
+    }
+    fresh.forEach(({ id, resourceId }, n) => {
       this.flowLogs.set(id, {
         id,
         resourceId,
@@ -217,23 +227,27 @@ export class Ec2Fake implements FakeService {
         destinationType,
         ...(logGroupName ? { logGroupName } : {}),
         destination,
-        ...(i.DeliverLogsPermissionArn ? { roleArn: String(i.DeliverLogsPermissionArn) } : {}),
+        ...(roleArn ? { roleArn: String(roleArn) } : {}),
         format,
         interval,
         created: new Date(this.env.now()),
-        ...delivery,
+        deliverStatus: deliveries[n]!.deliverStatus,
+        ...(deliveries[n]!.deliverError ? { deliverError: deliveries[n]!.deliverError } : {}),
         tags: { ...tags },
       });
       FlowLogIds.push(id);
-    }
+    });
     return { FlowLogIds, Unsuccessful, ...(i.ClientToken ? { ClientToken: i.ClientToken } : {}) };
   }
 
-  /** Delivery works only when vpc-flow-logs.amazonaws.com can use the role to write to the group. */
-  private deliveryStatus(id: string, roleArn: string | undefined, destination: string): Pick<FlowLogState, 'deliverStatus' | 'deliverError'> {
+  /**
+   * Delivery works only when vpc-flow-logs.amazonaws.com can use the role to write to the group; `assumed`
+   * is false when the service could not assume the role at all.
+   */
+  private deliveryStatus(id: string, roleArn: string | undefined, destination: string): Pick<FlowLogState, 'deliverStatus' | 'deliverError'> & { assumed: boolean } {
     const context = { 'aws:SourceArn': `arn:${this.env.partition}:ec2:${this.env.region}:${this.env.account}:vpc-flow-log/${id}`, 'aws:SourceAccount': this.env.account };
     const use = this.links.iam.useRole(roleArn, 'vpc-flow-logs.amazonaws.com', context, ['logs:CreateLogStream', 'logs:PutLogEvents'], `${destination}:log-stream:eni-all`);
-    return use.ok ? { deliverStatus: 'SUCCESS' } : { deliverStatus: 'FAILED', deliverError: 'Access error' };
+    return use.ok ? { deliverStatus: 'SUCCESS', assumed: true } : { deliverStatus: 'FAILED', deliverError: 'Access error', assumed: use.assumed };
   }
 
   private describeFlowLogs(i: Input): unknown {

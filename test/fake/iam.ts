@@ -66,8 +66,12 @@ interface EntityState {
   propagation?: Transition<'PROPAGATING'>;
 }
 
-/** What a service gets when it tries to use a role on our behalf. */
-export type RoleUse = { ok: true; policies: string[] } | { ok: false; reason: string };
+/**
+ * What a service gets when it tries to use a role on our behalf. `assumed` tells a role the service could
+ * assume but whose policies fall short (AWS reports that later, as a delivery error) from one it could not
+ * assume at all (missing, not propagated yet, or its trust policy refuses the service).
+ */
+export type RoleUse = { ok: true; policies: string[] } | { ok: false; reason: string; assumed: boolean };
 
 export interface IamFakeOptions {
   /** How long a new or changed role stays invisible to the services that assume it. */
@@ -179,13 +183,13 @@ export class IamFake implements FakeService {
    */
   useRole(roleArn: string | undefined, service: string, context: RequestContext, actions: readonly string[], resource: string): RoleUse {
     const role = [...this.entities.role.values()].find((e) => e.arn === roleArn);
-    if (!role) return { ok: false, reason: `role ${String(roleArn)} does not exist` };
-    if (role.propagation && !role.propagation.isDone(this.env.now(), true)) return { ok: false, reason: `role ${role.name} has not propagated yet` };
+    if (!role) return { ok: false, reason: `role ${String(roleArn)} does not exist`, assumed: false };
+    if (role.propagation && !role.propagation.isDone(this.env.now(), true)) return { ok: false, reason: `role ${role.name} has not propagated yet`, assumed: false };
     role.propagation = undefined;
-    if (!trustAllows(role.trust ?? '', service, context)) return { ok: false, reason: `${service} may not assume role ${role.name}` };
+    if (!trustAllows(role.trust ?? '', service, context)) return { ok: false, reason: `${service} may not assume role ${role.name}`, assumed: false };
     const policies = [...role.policies.values()];
     const missing = actions.find((a) => !policies.some((p) => policyAllows(p, a, resource)));
-    if (missing) return { ok: false, reason: `role ${role.name} does not allow ${missing} on ${resource}` };
+    if (missing) return { ok: false, reason: `role ${role.name} does not allow ${missing} on ${resource}`, assumed: true };
     return { ok: true, policies };
   }
 

@@ -1,0 +1,171 @@
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { createCustomResourceHandler } from '../../src/handlers/custom-resource';
+import { createVpcEnrollerHandler } from '../../src/handlers/vpc-enroller';
+import { createLogger } from '../../src/log';
+import { FAKE_CREDENTIALS, FakeAccount, type FakeCall } from '../fake/account';
+import { FakeClock } from '../fake/clock';
+import { actionMatches, asArray, loadTemplate, permissionStatements, type JsonObject } from './template-helpers';
+
+const ACCOUNT = '123456789012';
+const REGION = 'eu-west-1';
+const STACK_ID = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/siem/0d5e9c10-0000-4000-8000-000000000001`;
+const BOUNDARY = `arn:aws:iam::${ACCOUNT}:policy/boundary`;
+
+/** The IAM prefix of each client of src/aws/clients.ts. */
+const IAM_PREFIX: Record<string, string> = {
+  kinesis: 'kinesis',
+  iam: 'iam',
+  secrets: 'secretsmanager',
+  logs: 'logs',
+  cloudtrail: 'cloudtrail',
+  s3: 's3',
+  ec2: 'ec2',
+  guardduty: 'guardduty',
+  events: 'events',
+};
+
+/** API operations whose IAM action has another name. */
+const RENAMED: Record<string, string[]> = {
+  's3:PutPublicAccessBlock': ['s3:PutBucketPublicAccessBlock'],
+  's3:GetPublicAccessBlock': ['s3:GetBucketPublicAccessBlock'],
+  's3:PutBucketEncryption': ['s3:PutEncryptionConfiguration'],
+  's3:GetBucketEncryption': ['s3:GetEncryptionConfiguration'],
+  's3:PutBucketLifecycleConfiguration': ['s3:PutLifecycleConfiguration'],
+  's3:GetBucketLifecycleConfiguration': ['s3:GetLifecycleConfiguration'],
+  's3:ListObjectVersions': ['s3:ListBucketVersions'],
+  's3:ListObjectsV2': ['s3:ListBucket'],
+  's3:HeadBucket': ['s3:ListBucket'],
+  's3:DeleteObjects': ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+};
+
+/** Actions AWS also authorises when a call carries tags or passes a role (tag-on-create, PassRole). */
+function impliedActions(call: FakeCall): string[] {
+  const i = call.input as Record<string, unknown>;
+  const implied: Record<string, () => string[]> = {
+    'kinesis:CreateStream': () => (i.Tags ? ['kinesis:AddTagsToStream'] : []),
+    'iam:CreateRole': () => (i.Tags ? ['iam:TagRole'] : []),
+    'iam:CreateUser': () => (i.Tags ? ['iam:TagUser'] : []),
+    'secrets:CreateSecret': () => (i.Tags ? ['secretsmanager:TagResource'] : []),
+    'logs:CreateLogGroup': () => (i.tags ? ['logs:TagResource'] : []),
+    'logs:PutSubscriptionFilter': () => (i.roleArn ? ['iam:PassRole'] : []),
+    'cloudtrail:CreateTrail': () => [...(i.TagsList ? ['cloudtrail:AddTags'] : []), ...(i.CloudWatchLogsRoleArn ? ['iam:PassRole'] : [])],
+    'cloudtrail:UpdateTrail': () => (i.CloudWatchLogsRoleArn ? ['iam:PassRole'] : []),
+    'ec2:CreateFlowLogs': () => ['ec2:CreateTags', 'iam:PassRole'],
+    'events:PutRule': () => (i.Tags ? ['events:TagResource'] : []),
+    'events:PutTargets': () => ['iam:PassRole'],
+    'guardduty:CreateDetector': () => (i.Tags ? ['guardduty:TagResource'] : []),
+    's3:CreateBucket': () => ((i.CreateBucketConfiguration as { Tags?: unknown } | undefined)?.Tags ? ['s3:TagResource'] : []),
+  };
+  return implied[`${call.service}:${call.command}`]?.() ?? [];
+}
+
+function actionsOf(calls: readonly FakeCall[]): string[] {
+  const actions = new Set<string>();
+  for (const call of calls) {
+    const action = `${IAM_PREFIX[call.service]}:${call.command}`;
+    for (const a of RENAMED[action] ?? [action]) actions.add(a);
+    for (const a of impliedActions(call)) actions.add(a);
+  }
+  return [...actions].sort();
+}
+
+/** Actions the template grants to a role, through its inline policies and the managed policies it attaches. */
+function grantedTo(template: JsonObject, roleId: string): string[] {
+  const role = (template.Resources as Record<string, JsonObject>)[roleId]!;
+  const managed = asArray((role.Properties as JsonObject).ManagedPolicyArns as JsonObject[] | undefined).map((r) => r.Ref as string);
+  return permissionStatements(template)
+    .filter(({ where, statement }) => statement.Effect === 'Allow' && (where.startsWith(`${roleId}/`) || managed.includes(where)))
+    .flatMap(({ statement }) => asArray(statement.Action));
+}
+
+const ALL_SOURCES = {
+  PipelineName: 'perm',
+  ExtraEventSources: 'aws.securityhub,aws.health',
+  GuardDutyOnDelete: 'Delete',
+};
+
+function event(type: 'Create' | 'Update' | 'Delete', props: Record<string, string>, old?: Record<string, string>): CloudFormationCustomResourceEvent {
+  const base = {
+    ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:provisioner',
+    ResponseURL: 'https://example.invalid/response',
+    StackId: STACK_ID,
+    RequestId: `req-${type}`,
+    LogicalResourceId: 'Pipeline',
+    ResourceType: 'Custom::SiemPipeline',
+    ResourceProperties: { ServiceToken: 'x', ...props },
+  };
+  if (type === 'Create') return { ...base, RequestType: 'Create' };
+  const PhysicalResourceId = `siem-pipeline/${ACCOUNT}/${REGION}/perm`;
+  if (type === 'Delete') return { ...base, RequestType: 'Delete', PhysicalResourceId };
+  return { ...base, RequestType: 'Update', PhysicalResourceId, OldResourceProperties: { ServiceToken: 'x', ...old } };
+}
+
+/** The real provisioner on a fake account, as CloudFormation would call it. */
+function provisioner() {
+  const clock = new FakeClock();
+  const fake = new FakeAccount({ account: ACCOUNT, region: REGION, now: () => clock.now() });
+  const responses: string[] = [];
+  const handler = createCustomResourceHandler({
+    env: { PERMISSIONS_BOUNDARY_ARN: BOUNDARY },
+    clientOptions: { credentials: FAKE_CREDENTIALS, retryBackoffMs: () => 0, decorate: fake.decorate },
+    waits: { minDelay: 0.001, maxDelay: 0.005, maxWaitTime: 1 },
+    propagationRetry: { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 5 },
+    clock,
+    log: createLogger({ sink: () => undefined }),
+    put: async (_url, body) => void responses.push(body),
+  });
+  const context = { getRemainingTimeInMillis: () => 600_000 };
+  const send = async (e: CloudFormationCustomResourceEvent) => {
+    await handler(e, context);
+    return JSON.parse(responses.at(-1)!).Status as string;
+  };
+  return { fake, send };
+}
+
+describe('the template grants every AWS call the code makes', () => {
+  const template = loadTemplate();
+
+  it('provisioner: Create, Update (every setting changed, access switched) and Delete with every source on', async () => {
+    const { fake, send } = provisioner();
+    fake.ec2.seedVpcs(7);
+    const changed = {
+      ...ALL_SOURCES,
+      ShardCount: '2',
+      RetentionHours: '48',
+      SiemAccess: 'CrossAccountRole',
+      SiemAccountId: '210987654321',
+      SiemExternalId: 'external-id-1234',
+      FlowLogTrafficType: 'REJECT',
+      ExtraEventSources: 'aws.health',
+      LogRetentionDays: '3',
+      TrailBucketExpirationDays: '14',
+    };
+    expect(await send(event('Create', ALL_SOURCES))).toBe('SUCCESS');
+    expect(await send(event('Update', changed, ALL_SOURCES))).toBe('SUCCESS');
+    expect(await send(event('Update', { ...changed, StreamMode: 'ON_DEMAND', SiemAccess: 'IamUser', AccessKeyRotation: '2' }, changed))).toBe('SUCCESS');
+    expect(await send(event('Delete', ALL_SOURCES))).toBe('SUCCESS');
+
+    const granted = grantedTo(template, 'ProvisionerRole');
+    const needed = actionsOf(fake.calls);
+    expect(needed.length).toBeGreaterThan(40);
+    expect(needed.filter((action) => !granted.some((g) => actionMatches(g, action)))).toEqual([]);
+  });
+
+  it('VPC enroller: a sweep that enrolls new VPCs', async () => {
+    const { fake, send } = provisioner();
+    expect(await send(event('Create', { PipelineName: 'perm', EnableCloudTrail: 'false', EnableGuardDuty: 'false' }))).toBe('SUCCESS');
+    fake.ec2.seedVpcs(3);
+    fake.resetCalls();
+    const handler = createVpcEnrollerHandler({
+      env: { PipelineName: 'perm', STACK_ID, PERMISSIONS_BOUNDARY_ARN: BOUNDARY },
+      clientOptions: { credentials: FAKE_CREDENTIALS, retryBackoffMs: () => 0, decorate: fake.decorate },
+      propagationRetry: { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 5 },
+      log: createLogger({ sink: () => undefined }),
+    });
+    await expect(handler({ 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} } as never)).resolves.toMatchObject({ created: 3 });
+    const granted = grantedTo(template, 'EnrollerRole');
+    const needed = actionsOf(fake.calls);
+    expect(needed).toEqual(expect.arrayContaining(['ec2:CreateFlowLogs', 'ec2:DescribeVpcs', 'iam:PassRole']));
+    expect(needed.filter((action) => !granted.some((g) => actionMatches(g, action)))).toEqual([]);
+  });
+});

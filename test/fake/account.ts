@@ -25,6 +25,8 @@ export interface FakeAccountOptions {
   seed?: number;
   /** How long a stream stays CREATING / UPDATING / DELETING. Default: one describe call. */
   streamTransition?: TransitionTiming;
+  /** How long a stream stays UPDATING after a change (encryption, mode, shards). Default: streamTransition. */
+  streamUpdate?: TransitionTiming;
   kinesisShardLimit?: number;
   /** How long a new or changed IAM role stays unusable by the services that assume it. Default: one attempt. */
   rolePropagation?: TransitionTiming;
@@ -72,7 +74,11 @@ export class FakeAccount {
     this.partition = partitionOf(this.region);
     this.latency = opts.latency;
     const env = makeEnv(this.account, this.region, this.partition, opts.now ?? Date.now, opts.seed ?? 1);
-    this.kinesis = new KinesisFake(env, { timing: opts.streamTransition ?? { describes: 1 }, shardLimit: opts.kinesisShardLimit ?? 200 });
+    this.kinesis = new KinesisFake(env, {
+      timing: opts.streamTransition ?? { describes: 1 },
+      updateTiming: opts.streamUpdate,
+      shardLimit: opts.kinesisShardLimit ?? 200,
+    });
     this.iam = new IamFake(env, { rolePropagation: opts.rolePropagation ?? { describes: 1 } });
     this.secrets = new SecretsManagerFake(env);
     this.logs = new LogsFake(env, { kinesis: this.kinesis, iam: this.iam }, { filtersPerGroup: opts.filtersPerGroup ?? 2, pageSize: opts.pageSizes?.logs ?? 50 });

@@ -67,6 +67,22 @@ describe('fake Kinesis', () => {
     expect(await status(kinesis)).toBe('ACTIVE');
   });
 
+  it('times UPDATING by streamUpdate and CREATING by streamTransition when both are given', async () => {
+    const clock = new FakeClock();
+    const fake = new FakeAccount({ now: () => clock.now(), streamTransition: { ms: 30_000 }, streamUpdate: { ms: 5_000 } });
+    const { kinesis } = fake.clients();
+    await kinesis.send(new CreateStreamCommand({ StreamName: 's1', ShardCount: 1 }));
+    clock.advance(29_999);
+    const creating = await status(kinesis);
+    clock.advance(1);
+    const created = await status(kinesis);
+    await kinesis.send(new StartStreamEncryptionCommand({ StreamName: 's1', EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' }));
+    const updating = await status(kinesis);
+    clock.advance(5_000);
+
+    expect([creating, created, updating, await status(kinesis)]).toEqual(['CREATING', 'ACTIVE', 'UPDATING', 'ACTIVE']);
+  });
+
   it('goes UPDATING -> ACTIVE on a reshard and applies the new shard count when it settles', async () => {
     const fake = new FakeAccount();
     const kinesis = await activeStream(fake);

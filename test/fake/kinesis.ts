@@ -76,6 +76,8 @@ interface StreamState {
 export interface KinesisFakeOptions {
   /** How long CREATING, UPDATING and DELETING last. */
   timing: TransitionTiming;
+  /** How long UPDATING lasts, when it differs from `timing` (an encryption change takes seconds, a create minutes). */
+  updateTiming?: TransitionTiming;
   /** Open shards allowed in the account and region (AWS default: 200 in most regions). */
   shardLimit: number;
 }
@@ -462,7 +464,8 @@ export class KinesisFake implements FakeService {
 
   private begin(s: StreamState, status: StreamStatus, settle: () => void): void {
     s.status = status;
-    s.transition = new Transition(status, this.opts.timing, this.env.now(), settle);
+    const timing = status === 'UPDATING' ? (this.opts.updateTiming ?? this.opts.timing) : this.opts.timing;
+    s.transition = new Transition(status, timing, this.env.now(), settle);
     this.advance(s, false);
   }
 

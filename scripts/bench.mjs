@@ -2,11 +2,12 @@
 // Each section is a function `(options) => Promise<{ title, lines }>`; add new ones to SECTIONS.
 import path from 'node:path';
 import { bundleSection } from './bench/bundles.mjs';
+import { modeledCreateSection } from './bench/modeled-create.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
 /** Sections in print order. */
-const SECTIONS = [bundleSection];
+const SECTIONS = [bundleSection, modeledCreateSection];
 
 function parseArgs(argv) {
   const runsAt = argv.indexOf('--runs');

@@ -4,7 +4,10 @@ import type { ComponentId } from './component';
 export interface PipelinePlan {
   ensure: ComponentId[];
   remove: ComponentId[];
-  /** Enabled before and after, but their old instance must go first (removed with the OLD config). */
+  /**
+   * Enabled before, pointed at another resource now: the old instance goes with the OLD config (the new
+   * config no longer names it), and is ensured again only when still enabled.
+   */
   replace?: ComponentId[];
 }
 
@@ -31,8 +34,9 @@ export function planPipeline(all: readonly ComponentId[], request: PlanRequest):
     case 'Update':
       return {
         ensure: all.filter((id) => request.enabled.has(id)),
-        remove: all.filter((id) => request.oldEnabled.has(id) && !request.enabled.has(id)),
-        replace: all.filter((id) => request.replaced?.has(id) && request.oldEnabled.has(id) && request.enabled.has(id)),
+        remove: all.filter((id) => request.oldEnabled.has(id) && !request.enabled.has(id) && !request.replaced?.has(id)),
+        // Also when switched off: removed with the new config, a reused log group the new config no longer names would keep our filter.
+        replace: all.filter((id) => request.replaced?.has(id) && request.oldEnabled.has(id)),
       };
     case 'Delete':
       return { ensure: [], remove: [...all] };

@@ -38,9 +38,14 @@ describe('planPipeline', () => {
       { ensure: ALL, remove: [], replace: ['log-groups'] },
     ],
     [
-      'Update replaces only what is enabled before and after',
+      'Update replaces only what was enabled before',
       { type: 'Update', oldEnabled: new Set(['stream']), enabled: new Set(['stream', 'log-groups']), replaced: new Set(['log-groups', 'stream']) },
       { ensure: ['stream', 'log-groups'], remove: [], replace: ['stream'] },
+    ],
+    [
+      'Update that turns off a component pointed at another resource removes it with the old config (replace), and does not ensure it',
+      { type: 'Update', oldEnabled: new Set(['stream', 'log-groups']), enabled: new Set(['stream']), replaced: new Set(['log-groups']) },
+      { ensure: ['stream'], remove: [], replace: ['log-groups'] },
     ],
     ['Delete removes every component, enabled or not', { type: 'Delete' }, { ensure: [], remove: ALL }],
   ])('%s', (_what, request, expected) => {

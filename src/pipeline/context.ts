@@ -32,7 +32,11 @@ export interface PipelineContext {
   signal?: AbortSignal;
 }
 
-export const DEFAULT_WAITS: WaitSettings = { minDelay: 2, maxDelay: 20, maxWaitTime: 300 };
+/**
+ * Stream state polls: a short cap, because the whole Create waits on the stream turning ACTIVE and a coarse
+ * backoff notices it up to maxDelay late. A poll every 1-3 s is far below DescribeStream's 10 calls/s limit.
+ */
+export const DEFAULT_WAITS: WaitSettings = { minDelay: 1, maxDelay: 3, maxWaitTime: 300 };
 
 export const DEFAULT_PROPAGATION_RETRY: Omit<RetryOptions, 'clock'> = {
   maxAttempts: 20,

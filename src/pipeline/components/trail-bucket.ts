@@ -83,7 +83,8 @@ async function ensureBucket(config: PipelineConfig, ctx: PipelineContext): Promi
   // Tagged again after a create: emulators, and partitions without create-time tags, drop the CreateBucket tags.
   if (fresh || Object.entries(ctx.tags).some(([k, v]) => tags[k] !== v)) {
     // PutBucketTagging replaces the whole set: keep tags others added.
-    await s3.send(new PutBucketTaggingCommand({ Bucket, ExpectedBucketOwner, Tagging: { TagSet: tagList({ ...tags, ...ctx.tags }) } }));
+    const tag = () => s3.send(new PutBucketTaggingCommand({ Bucket, ExpectedBucketOwner, Tagging: { TagSet: tagList({ ...tags, ...ctx.tags }) } }));
+    await (fresh ? tagNewBucket(tag, ctx) : tag());
   }
   await s3.send(new PutPublicAccessBlockCommand({ Bucket, ExpectedBucketOwner, PublicAccessBlockConfiguration: PUBLIC_ACCESS_BLOCK }));
   await s3.send(new PutBucketOwnershipControlsCommand({ Bucket, ExpectedBucketOwner, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }));
@@ -135,6 +136,27 @@ async function createBucket(ctx: PipelineContext): Promise<{ tags: Record<string
     assertOwned(what, tags, ctx);
     ctx.log.info('already exists', { resource: what });
     return { tags, fresh: false };
+  }
+}
+
+/**
+ * Tags the bucket this request has just created. Where CreateBucket drops its tags, a bucket left untagged
+ * would never count as ours again (Delete and every later Create refuse it): when tagging fails, the new,
+ * still empty bucket is deleted again before the error is thrown.
+ */
+async function tagNewBucket(tag: () => Promise<unknown>, ctx: PipelineContext): Promise<void> {
+  const Bucket = ctx.names.trailBucket;
+  const what = `S3 bucket ${Bucket}`;
+  try {
+    await tag();
+  } catch (err) {
+    try {
+      await ctx.clients.s3.send(new DeleteBucketCommand({ Bucket, ExpectedBucketOwner: ctx.account }));
+      ctx.log.warn('deleted again: the new bucket could not be tagged as ours', { resource: what, error: err });
+    } catch (undo) {
+      ctx.log.error('the new bucket could not be tagged as ours nor deleted: delete it by hand', { resource: what, error: undo });
+    }
+    throw err;
   }
 }
 

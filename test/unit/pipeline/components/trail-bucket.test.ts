@@ -164,6 +164,22 @@ describe('trail-bucket ensure', () => {
     ]);
   });
 
+  it.each([
+    ['deletes it again', () => s3.on(DeleteBucketCommand).resolves({})],
+    ['tries to delete it again', () => s3.on(DeleteBucketCommand).rejects(s3Error('AccessDenied', 'Access Denied'))],
+  ])('fails with the tagging error when a bucket it has just created cannot be tagged, and %s (untagged, it would never be ours)', async (_what, arrange) => {
+    s3.on(GetBucketTaggingCommand).rejects(noSuchBucket());
+    s3.on(CreateBucketCommand).resolves({});
+    s3.on(PutBucketTaggingCommand).rejects(s3Error('AccessDenied', 'not authorized to perform: s3:PutBucketTagging'));
+    arrange();
+
+    await expect(trailBucketComponent.ensure(testConfig(), ctx)).rejects.toThrow('not authorized to perform: s3:PutBucketTagging');
+    expect(sentRequests(s3).slice(2)).toEqual([
+      ['PutBucketTaggingCommand', { Bucket, ExpectedBucketOwner, Tagging: { TagSet: ourTagSet } }],
+      ['DeleteBucketCommand', { Bucket, ExpectedBucketOwner }],
+    ]);
+  });
+
   it('converges a bucket of ours without re-tagging it', async () => {
     s3.on(GetBucketTaggingCommand).resolves({ TagSet: ourTagSet });
     acceptConfiguration();

@@ -2,17 +2,18 @@ import {
   CreateStreamCommand,
   DecreaseStreamRetentionPeriodCommand,
   DeleteStreamCommand,
+  DescribeStreamCommand,
   DescribeStreamSummaryCommand,
   IncreaseStreamRetentionPeriodCommand,
   ListTagsForStreamCommand,
   StartStreamEncryptionCommand,
   UpdateShardCountCommand,
   UpdateStreamModeCommand,
-  waitUntilStreamExists,
-  waitUntilStreamNotExists,
+  type KinesisClient,
   type StreamDescriptionSummary,
   type Tag,
 } from '@aws-sdk/client-kinesis';
+import { checkExceptions, createWaiter, WaiterState, type WaiterResult } from '@smithy/util-waiter';
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../errors';
 import type { Component, ComponentOutputs, ComponentStatus } from '../component';
@@ -195,15 +196,35 @@ async function applyAction(action: StreamAction, streamArn: string, ctx: Pipelin
   }
 }
 
-function waiterConfig(ctx: PipelineContext) {
+/**
+ * Waits until the stream is ACTIVE (`want: 'ACTIVE'`) or gone (`want: 'GONE'`) with the SDK's waiter machinery.
+ * Unlike the generated Kinesis waiters, which poll on through any error until maxWaitTime, an error other
+ * than "not found" (AccessDenied, say) ends the wait at once; throttling was already retried by the SDK.
+ */
+async function waitForStream(ctx: PipelineContext, want: 'ACTIVE' | 'GONE'): Promise<void> {
   const { minDelay, maxDelay, maxWaitTime } = ctx.waits;
-  return { client: ctx.clients.kinesis, minDelay, maxDelay, maxWaitTime, ...(ctx.signal ? { abortSignal: ctx.signal } : {}) };
+  const check = async (client: KinesisClient, input: { StreamName: string }): Promise<WaiterResult> => {
+    try {
+      // DescribeStream, as the generated waiter polls (its limit is separate from DescribeStreamSummary's).
+      const status = (await client.send(new DescribeStreamCommand(input))).StreamDescription?.StreamStatus;
+      return { state: want === 'ACTIVE' && status === 'ACTIVE' ? WaiterState.SUCCESS : WaiterState.RETRY, reason: status };
+    } catch (err) {
+      if (!isAwsError(err, 'ResourceNotFoundException')) throw err;
+      return { state: want === 'GONE' ? WaiterState.SUCCESS : WaiterState.RETRY, reason: err };
+    }
+  };
+  const result = await createWaiter(
+    { client: ctx.clients.kinesis, minDelay, maxDelay, maxWaitTime, ...(ctx.signal ? { abortSignal: ctx.signal } : {}) },
+    { StreamName: ctx.names.streamName },
+    check,
+  );
+  checkExceptions(result);
 }
 
 async function waitForActive(ctx: PipelineContext): Promise<void> {
-  await waitUntilStreamExists(waiterConfig(ctx), { StreamName: ctx.names.streamName });
+  await waitForStream(ctx, 'ACTIVE');
 }
 
 async function waitForDeletion(ctx: PipelineContext): Promise<void> {
-  await waitUntilStreamNotExists(waiterConfig(ctx), { StreamName: ctx.names.streamName });
+  await waitForStream(ctx, 'GONE');
 }

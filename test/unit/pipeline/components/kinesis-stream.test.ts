@@ -1,4 +1,5 @@
 import {
+  AccessDeniedException,
   CreateStreamCommand,
   DeleteStreamCommand,
   DescribeStreamCommand,
@@ -133,6 +134,15 @@ describe('stream ensure', () => {
       ['DescribeStreamSummaryCommand', { StreamName }],
       ['ListTagsForStreamCommand', { StreamName }],
     ]);
+  });
+
+  it('ends the wait at the first error other than not-found, instead of polling it until maxWaitTime', async () => {
+    kinesis.on(DescribeStreamSummaryCommand).rejectsOnce(notFound()).resolves({ StreamDescriptionSummary: summary() });
+    kinesis.on(CreateStreamCommand).resolves({});
+    kinesis.on(DescribeStreamCommand).rejects(awsError(AccessDeniedException, 'not authorized to perform: kinesis:DescribeStream'));
+
+    await expect(streamComponent.ensure(testConfig(), ctx)).rejects.toThrow('not authorized to perform: kinesis:DescribeStream');
+    expect(kinesis).toHaveReceivedCommandTimes(DescribeStreamCommand, 1);
   });
 
   it('waits for a stream still CREATING before it checks and converges it', async () => {

@@ -35,21 +35,26 @@ export function regionalClients(opts: Pick<ContextOptions, 'clients' | 'clientOp
   };
 }
 
+/** `readOnly`: the context is only used to inspect (audit), so it needs no permissions boundary. */
+export interface ReadOnlyOption {
+  readOnly?: boolean;
+}
+
 /**
  * The context for one pipeline in one stack's account and region.
  * Shared by the custom resource and the VPC enroller so both name, tag and retry alike; kept apart from
  * the engine so the enroller's bundle does not carry every component.
  */
 export function buildContext(
-  opts: Pick<ContextOptions, 'env' | 'clock' | 'waits' | 'propagationRetry'>,
+  opts: Pick<ContextOptions, 'env' | 'clock' | 'waits' | 'propagationRetry'> & ReadOnlyOption,
   clients: AwsClients,
   config: PipelineConfig,
   identity: StackIdentity,
   log: Logger,
 ): PipelineContext {
   const boundary = opts.env[BOUNDARY_ENV];
-  if (!boundary) throw new Error(`${BOUNDARY_ENV} is not set: the function needs the permissions boundary's ARN`);
-  return {
+  if (!boundary && !opts.readOnly) throw new Error(`${BOUNDARY_ENV} is not set: the function needs the permissions boundary's ARN`);
+  const ctx: PipelineContext = {
     clients,
     account: identity.account,
     region: identity.region,
@@ -57,10 +62,20 @@ export function buildContext(
     stackId: identity.stackId,
     names: pipelineNames(config.name, identity.region, identity.account),
     tags: ownershipTags(config.name, identity.stackId),
-    permissionsBoundaryArn: boundary,
+    permissionsBoundaryArn: boundary ?? '',
     log: log.child({ pipeline: config.name }),
     clock: opts.clock ?? systemClock,
     propagationRetry: opts.propagationRetry ?? DEFAULT_PROPAGATION_RETRY,
     waits: opts.waits ?? DEFAULT_WAITS,
   };
+  if (!boundary) {
+    // Read-only use (inspect): any code path that would create a role or user fails here, before its AWS call.
+    Object.defineProperty(ctx, 'permissionsBoundaryArn', {
+      enumerable: true,
+      get: () => {
+        throw new Error(`read-only context: ${BOUNDARY_ENV} is not set, so nothing may create IAM roles or users`);
+      },
+    });
+  }
+  return ctx;
 }

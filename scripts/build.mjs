@@ -9,6 +9,9 @@ import path from 'node:path';
 export const ENTRY_POINTS = {
   'custom-resource': 'src/handlers/custom-resource.ts',
   'vpc-enroller': 'src/handlers/vpc-enroller.ts',
+  // The operator command (`npm run audit`); no Lambda uses it, and the template renderer inlines only the
+  // bundles its functions name.
+  cli: 'src/cli/main.ts',
 };
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');

@@ -1,6 +1,7 @@
 import type { PipelineConfig } from '../../config/pipeline-config';
 import type { Component, ComponentOutputs, ComponentStatus } from '../component';
 import type { PipelineContext } from '../context';
+import { settleAll } from '../settle';
 import { ensureStreamRule, inspectStreamRule, listRuleNames, removeStreamRule, type StreamRuleSpec } from './event-rule';
 
 /**
@@ -33,7 +34,8 @@ async function ensureEventSources(config: PipelineConfig, ctx: PipelineContext):
     ctx.log.info('source no longer listed: removing its rule', { rule: name });
     await removeStreamRule(name, ctx);
   }
-  for (const rule of wanted) await ensureStreamRule(rule, ctx);
+  // Independent rules: ensured side by side (they sit on the Create's critical path, right after the stream).
+  await settleAll(wanted.map((rule) => ensureStreamRule(rule, ctx)));
   return {};
 }
 

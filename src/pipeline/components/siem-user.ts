@@ -26,6 +26,7 @@ import type { Component, ComponentOutputs, ComponentStatus } from '../component'
 import type { PipelineContext } from '../context';
 import { assertOwned, deleteIgnoringNotFound, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
 import { policyJson, samePolicy, streamReaderPolicy } from '../policies';
+import { settleAll } from '../settle';
 
 /** Secret tag naming the access key the secret holds, so converging never needs GetSecretValue. */
 export const SECRET_TAG_KEY_ID = 'siem-pipeline:access-key-id';
@@ -301,15 +302,4 @@ async function restoreSecret(ctx: PipelineContext, secret: SecretState): Promise
 
 function afterPropagation<T>(ctx: PipelineContext, fn: () => Promise<T>): Promise<T> {
   return withRetries(fn, (err) => isAwsError(err, 'NoSuchEntity'), { ...ctx.propagationRetry, clock: ctx.clock });
-}
-
-/**
- * Waits for every promise, then throws the first failure. Unlike Promise.all nothing is left running after a
- * failure, so no write can land after the component has reported its result.
- */
-async function settleAll<T extends readonly unknown[] | []>(promises: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
-  const results = (await Promise.allSettled(promises)) as PromiseSettledResult<unknown>[];
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }

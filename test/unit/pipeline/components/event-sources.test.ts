@@ -60,6 +60,14 @@ function removed(name: string): [string, unknown][] {
   ];
 }
 
+/** The requests about one rule, in the order they were sent (rules are ensured side by side). */
+function requestsFor(rule: string): [string, unknown][] {
+  return sentRequests(events).filter(([, input]) => JSON.stringify(input).includes(`"${rule}"`) || JSON.stringify(input).includes(`/${rule}"`)) as [
+    string,
+    unknown,
+  ][];
+}
+
 function okWrites(): void {
   events.on(PutRuleCommand).callsFake((input: { Name: string }) => ({ RuleArn: arn(input.Name) }));
   events.on(PutTargetsCommand).resolves({ FailedEntryCount: 0, FailedEntries: [] });
@@ -115,11 +123,10 @@ describe('event-sources ensure', () => {
 
     await expect(eventSourcesComponent.ensure(testConfig({ ExtraEventSources: 'aws.securityhub,aws.health' }), ctx)).resolves.toEqual({});
 
-    expect(sentRequests(events)).toEqual([
-      ['ListRulesCommand', { NamePrefix: PREFIX }],
-      ...created('aws.securityhub', 'siem-test-src-securityhub'),
-      ...created('aws.health', 'siem-test-src-health'),
-    ]);
+    expect(sentRequests(events)[0]).toEqual(['ListRulesCommand', { NamePrefix: PREFIX }]);
+    expect(requestsFor('siem-test-src-securityhub')).toEqual(created('aws.securityhub', 'siem-test-src-securityhub'));
+    expect(requestsFor('siem-test-src-health')).toEqual(created('aws.health', 'siem-test-src-health'));
+    expect(sentRequests(events)).toHaveLength(1 + 2 * created('aws.health', 'siem-test-src-health').length);
   });
 
   it('converges the list: drops the source no longer listed, adds the new one, keeps the rest', async () => {
@@ -140,12 +147,13 @@ describe('event-sources ensure', () => {
     await eventSourcesComponent.ensure(testConfig({ ExtraEventSources: 'aws.securityhub,aws.inspector2' }), ctx);
 
     const kept = created('aws.securityhub', 'siem-test-src-securityhub');
-    expect(sentRequests(events)).toEqual([
-      ['ListRulesCommand', { NamePrefix: PREFIX }],
-      ...removed('siem-test-src-health'),
-      ...kept,
-      ...created('aws.inspector2', 'siem-test-src-inspector2'),
-    ]);
+    const added = created('aws.inspector2', 'siem-test-src-inspector2');
+    const dropped = removed('siem-test-src-health');
+    // The stale rule goes first; the listed ones are then ensured side by side.
+    expect(sentRequests(events).slice(0, 1 + dropped.length)).toEqual([['ListRulesCommand', { NamePrefix: PREFIX }], ...dropped]);
+    expect(requestsFor('siem-test-src-securityhub')).toEqual(kept);
+    expect(requestsFor('siem-test-src-inspector2')).toEqual(added);
+    expect(sentRequests(events)).toHaveLength(1 + dropped.length + kept.length + added.length);
     expect(events).not.toHaveReceivedCommandWith(DeleteRuleCommand, { Name: 'siem-test-src-securityhub' });
   });
 

@@ -35,14 +35,6 @@ export function describeError(err: unknown): string {
   return String(err);
 }
 
-/** The AWS error name (`ResourceNotFoundException`, `NoSuchEntity`, ...) of a thrown value, if any. */
-export function awsErrorName(err: unknown): string | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const e = err as { name?: unknown; Code?: unknown; code?: unknown };
-  for (const v of [e.name, e.Code, e.code]) if (typeof v === 'string' && v !== 'Error') return v;
-  return undefined;
-}
-
 /**
  * True when `err` is an AWS error with one of the given names. SDK v3 query-protocol errors (IAM) carry
  * the class name in `name` (`NoSuchEntityException`) and the wire code in `Code` (`NoSuchEntity`): either matches.

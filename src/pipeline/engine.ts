@@ -1,6 +1,6 @@
 import type { PipelineConfig } from '../config/pipeline-config';
 import { PipelineStepError } from '../errors';
-import type { Component, ComponentId, ComponentOutputs, ComponentStatus } from './component';
+import type { Component, ComponentId, ComponentOutputs } from './component';
 import type { PipelineContext } from './context';
 import type { PipelinePlan } from './plan';
 
@@ -67,19 +67,6 @@ export class PipelineEngine {
   async removeAll(ids: readonly ComponentId[], config: PipelineConfig, ctx: PipelineContext): Promise<void> {
     const dependents = (c: Component) => this.components.filter((d) => d.dependsOn.includes(c.id)).map((d) => d.id);
     await this.runGraph(ids, dependents, 'remove', false, (c) => c.remove(config, ctx), ctx);
-  }
-
-  async inspectAll(config: PipelineConfig, ctx: PipelineContext): Promise<Record<ComponentId, ComponentStatus>> {
-    const entries = await Promise.all(
-      this.components.map(async (c) => {
-        try {
-          return [c.id, await c.inspect(config, ctx)] as const;
-        } catch (err) {
-          throw new PipelineStepError(c.id, 'inspect', err);
-        }
-      }),
-    );
-    return Object.fromEntries(entries);
   }
 
   private async runGraph(

@@ -294,25 +294,12 @@ describe('PipelineEngine', () => {
     });
   });
 
-  describe('enabledIds and inspectAll', () => {
+  describe('enabledIds', () => {
     it('lists the components the config enables', () => {
       const f = new Fakes();
       const engine = new PipelineEngine([f.component('a'), f.component('b', [], { enabled: false }), f.component('c')]);
       expect(engine.ids).toEqual(['a', 'b', 'c']);
       expect(engine.enabledIds(config, context().ctx)).toEqual(new Set(['a', 'c']));
-    });
-
-    it('inspects every component and keys the result by id', async () => {
-      const f = new Fakes();
-      const engine = new PipelineEngine([f.component('a'), f.component('b', ['a'], { status: { state: 'drifted', details: { shards: 2 } } })]);
-      await expect(engine.inspectAll(config, context().ctx)).resolves.toEqual({ a: { state: 'present' }, b: { state: 'drifted', details: { shards: 2 } } });
-    });
-
-    it('names the component whose inspect failed', async () => {
-      const f = new Fakes();
-      f.fail('inspect b', new Error('denied'));
-      const engine = new PipelineEngine([f.component('a'), f.component('b')]);
-      await expect(engine.inspectAll(config, context().ctx)).rejects.toThrow(new PipelineStepError('b', 'inspect', new Error('denied')));
     });
   });
 });

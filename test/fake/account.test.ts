@@ -14,8 +14,8 @@ function summary(calls: FakeAccount['calls']): string[] {
 }
 
 describe('FakeAccount', () => {
-  it('throttles the n-th call once; the SDK standard retry repeats it and the call succeeds', async () => {
-    const fake = new FakeAccount().throttleAt(2);
+  it('throttles the named operation call once; the SDK standard retry repeats it and the call succeeds', async () => {
+    const fake = new FakeAccount().throttleAt('iam:GetUser#1');
     const { iam } = fake.clients();
     await iam.send(new CreateUserCommand({ UserName: 'u' }));
     const out = await iam.send(new GetUserCommand({ UserName: 'u' }));
@@ -25,8 +25,8 @@ describe('FakeAccount', () => {
     expect(summary(fake.calls)).toEqual(['1 iam:CreateUser ok', '2 iam:GetUser Throttling', '3 iam:GetUser ok']);
   });
 
-  it('fails the n-th call permanently: later calls of that operation fail too, other operations work, until clearFaults', async () => {
-    const fake = new FakeAccount().failAt(1);
+  it('fails the named operation call permanently: later calls of that operation fail too, other operations work, until clearFaults', async () => {
+    const fake = new FakeAccount().failAt('iam:CreateUser#1');
     const { iam } = fake.clients();
     await expect(iam.send(new CreateUserCommand({ UserName: 'u' }))).rejects.toMatchObject({
       name: 'AccessDenied',
@@ -42,7 +42,7 @@ describe('FakeAccount', () => {
   });
 
   it('turns a wire code into the service SDK error; a retryable one stays failed through every SDK retry', async () => {
-    const fake = new FakeAccount().failAt(1, 'ServiceFailure');
+    const fake = new FakeAccount().failAt('iam:CreateUser#1', 'ServiceFailure');
     const { iam } = fake.clients();
     const err = await iam.send(new CreateUserCommand({ UserName: 'u' })).catch((e: unknown) => e);
 

@@ -65,6 +65,7 @@ export class FakeAccount {
 
   private readonly services: Record<ServiceKey, FakeService>;
   private readonly faults = new FaultPlan();
+  private readonly occurrences = new Map<string, number>();
   private readonly hung: ((err: Error) => void)[] = [];
   private readonly latency: ((call: FakeCall) => Promise<void>) | undefined;
 
@@ -120,15 +121,18 @@ export class FakeAccount {
 
   // ---- fault injection ----
 
-  /** The n-th call of the run fails, and so does every later call of the same operation until `clearFaults`. */
-  failAt(n: number, error?: ErrorSpec): this {
-    this.faults.failAt(n, error);
+  /**
+   * The call with this operation label (`iam:CreateRole#2`, see FakeCall.op) fails, and so does every later
+   * call of the same operation until `clearFaults`.
+   */
+  failAt(op: string, error?: ErrorSpec): this {
+    this.faults.failAt(op, error);
     return this;
   }
 
-  /** The n-th call of the run is throttled once (the SDK retries it). */
-  throttleAt(n: number): this {
-    this.faults.throttleAt(n);
+  /** The call with this operation label is throttled once (the SDK retries it as a later occurrence). */
+  throttleAt(op: string): this {
+    this.faults.throttleAt(op);
     return this;
   }
 
@@ -154,9 +158,10 @@ export class FakeAccount {
     for (const reject of this.hung.splice(0)) reject(new Error('fake account: hung call released'));
   }
 
-  /** Starts a new run: empties the call log and numbers calls from 1 again. */
+  /** Starts a new run: empties the call log and numbers calls (and each operation's occurrences) from 1 again. */
   resetCalls(): this {
     this.calls.length = 0;
+    this.occurrences.clear();
     return this;
   }
 
@@ -190,7 +195,10 @@ export class FakeAccount {
   // ---- dispatch ----
 
   private async invoke(service: ServiceKey, command: string, input: Record<string, unknown>): Promise<{ output: unknown; response: unknown }> {
-    const call: FakeCall = { index: this.calls.length + 1, service, command, input: deepCopy(input) };
+    const operation = `${service}:${command}`;
+    const occurrence = (this.occurrences.get(operation) ?? 0) + 1;
+    this.occurrences.set(operation, occurrence);
+    const call: FakeCall = { index: this.calls.length + 1, service, command, op: `${operation}#${occurrence}`, input: deepCopy(input) };
     this.calls.push(call);
     const svc = this.services[service];
     if (this.latency) await this.latency(call);

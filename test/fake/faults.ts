@@ -7,6 +7,11 @@ export interface FakeCall {
   service: ServiceKey;
   /** Command name without the `Command` suffix: `CreateStream`, `PutUserPolicy`, ... */
   command: string;
+  /**
+   * The operation and its occurrence in the run: `kinesis:CreateStream#1` is the first CreateStream call.
+   * Faults are planned by this label, so a test names an AWS operation, never a position in the run.
+   */
+  op: string;
   input: Record<string, unknown>;
   /** `ok`, the error name thrown, or `hung`. */
   outcome?: string;
@@ -26,21 +31,24 @@ export function isReadCommand(command: string): boolean {
   return /^(Describe|Get|List|Lookup|Head)/.test(command);
 }
 
+/** Which call a fault is for: an operation label (`kinesis:CreateStream#1`, see FakeCall.op). */
+export type CallTarget = string;
+
 /** The faults planned for a run, and the decision for each call. */
 export class FaultPlan {
-  private readonly failAts = new Map<number, ErrorSpec | undefined>();
-  private readonly throttles = new Set<number>();
+  private readonly failAts = new Map<CallTarget, ErrorSpec | undefined>();
+  private readonly throttles = new Set<CallTarget>();
   /** Operations that failed permanently: every later call of the same command fails too. */
   private readonly broken = new Map<string, ErrorSpec | undefined>();
   private readonly predicates: { when: (call: FakeCall) => boolean; spec: ErrorSpec | undefined }[] = [];
   private readonly hangs: { command: string; service?: ServiceKey }[] = [];
 
-  failAt(n: number, spec?: ErrorSpec): void {
-    this.failAts.set(n, spec);
+  failAt(target: CallTarget, spec?: ErrorSpec): void {
+    this.failAts.set(target, spec);
   }
 
-  throttleAt(n: number): void {
-    this.throttles.add(n);
+  throttleAt(target: CallTarget): void {
+    this.throttles.add(target);
   }
 
   failWhen(when: (call: FakeCall) => boolean, spec?: ErrorSpec): void {
@@ -62,15 +70,16 @@ export class FaultPlan {
   decide(call: FakeCall): FaultDecision {
     if (this.hangs.some((h) => h.command === call.command && (h.service === undefined || h.service === call.service))) return { type: 'hang' };
     const op = `${call.service}:${call.command}`;
-    if (this.failAts.has(call.index)) {
-      const spec = this.failAts.get(call.index);
+    if (this.failAts.has(call.op)) {
+      const spec = this.failAts.get(call.op);
+      this.failAts.delete(call.op);
       this.broken.set(op, spec);
       return { type: 'fail', spec };
     }
     if (this.broken.has(op)) return { type: 'fail', spec: this.broken.get(op) };
     const matched = this.predicates.find((p) => p.when(call));
     if (matched) return { type: 'fail', spec: matched.spec };
-    if (this.throttles.has(call.index)) return { type: 'throttle' };
+    if (this.throttles.delete(call.op)) return { type: 'throttle' };
     return undefined;
   }
 }

@@ -1,16 +1,11 @@
 import { makeHarness, STACK_ID, type Harness } from './harness';
+import { failuresByOperation, recordOperations } from './operations';
 import { ALL_ON, ID, stepOf, VPC_COUNT } from './sources-helpers';
 
-/**
- * The number of AWS calls a clean Create with every source on makes against the fake account (SDK waiter
- * polls, paged listings and retried test deliveries included). If a component changes its calls, the first
- * test fails and prints the new call list: update the count so that every call keeps its own cases.
- */
-const CALLS = 64;
 /** What a clean Create leaves: stream, user, secret, 4 roles, 2 groups + 2 filters, bucket, trail, detector, 3 rules, a flow log per VPC. */
 const OWNED = 17 + VPC_COUNT;
-
-const calls = Array.from({ length: CALLS }, (_, i) => i + 1);
+/** Every operation of a clean Create runs twice (fail, throttle) in a fresh account: generous, never asserted. */
+const TIMEOUT_MS = 300_000;
 
 function world(): Harness {
   const h = makeHarness();
@@ -18,46 +13,79 @@ function world(): Harness {
   return h;
 }
 
+async function cleanCreate(): Promise<Harness['fake']> {
+  const { fake, simulateEvent } = world();
+  const res = await simulateEvent('Create', ALL_ON);
+  if (res.Status !== 'SUCCESS') throw new Error(`the clean Create failed: ${res.Reason}`);
+  return fake;
+}
+
+let ops: string[];
+
+beforeAll(async () => {
+  ops = await recordOperations(cleanCreate);
+});
+
 describe('a clean Create with every source on', () => {
-  it(`makes ${CALLS} AWS calls (the fault-injection tables cover each) and leaves ${OWNED} resources`, async () => {
+  it(`calls every service of the pipeline, each call named by its step, and leaves ${OWNED} resources`, async () => {
     const { fake, simulateEvent } = world();
-    const res = await simulateEvent('Create', ALL_ON);
+    await simulateEvent('Create', ALL_ON);
 
-    expect(res.Status).toBe('SUCCESS');
-    expect(fake.calls.map((c) => `${c.index} ${c.service}:${c.command} (${stepOf(c)})`)).toHaveLength(CALLS);
+    expect(fake.calls.map((c) => c.op)).toEqual(ops);
+    expect(fake.calls.map((c) => stepOf(c)).filter((step) => step.startsWith('('))).toEqual([]);
+    expect(new Set(fake.calls.map((c) => c.service))).toEqual(new Set(['kinesis', 'iam', 'secrets', 'logs', 's3', 'cloudtrail', 'ec2', 'guardduty', 'events']));
+    expect(ops).toEqual(expect.arrayContaining(['kinesis:CreateStream#1', 'cloudtrail:CreateTrail#1', 'ec2:CreateFlowLogs#1', 'guardduty:CreateDetector#1']));
     expect(fake.resourcesOwnedBy('demo')).toHaveLength(OWNED);
   });
 });
 
-describe('a Create with every source on that fails permanently at one call', () => {
-  it.each(calls)('call %i: FAILED naming the step that made it, then Delete leaves nothing of ours', async (n) => {
-    const { fake, simulateEvent } = world();
-    fake.failAt(n);
-    const res = await simulateEvent('Create', ALL_ON);
-    const failed = fake.calls[n - 1]!;
+describe('a Create with every source on that fails permanently at one operation', () => {
+  it(
+    'FAILED naming the step that made the call, then Delete leaves nothing of ours: for each operation in turn',
+    async () => {
+      const failures = await failuresByOperation(ops, async (op) => {
+        const { fake, simulateEvent } = world();
+        fake.failAt(op);
+        const res = await simulateEvent('Create', ALL_ON);
+        const failed = fake.calls.find((c) => c.op === op)!;
 
-    expect(failed.outcome).toMatch(/^(AccessDenied|UnauthorizedOperation)/);
-    expect(res).toMatchObject({ Status: 'FAILED', PhysicalResourceId: ID });
-    expect(res.Reason).toMatch(new RegExp(`^ensure ${stepOf(failed)} failed: `));
-    expect(res.Reason).toContain(`not authorized to perform: `);
-    expect(res.Reason).toContain(`:${failed.command}`);
+        expect(failed.outcome).toMatch(/^(AccessDenied|UnauthorizedOperation)/);
+        expect(res).toMatchObject({ Status: 'FAILED', PhysicalResourceId: ID });
+        expect(res.Reason).toMatch(new RegExp(`^ensure ${stepOf(failed)} failed: `));
+        expect(res.Reason).toContain(`not authorized to perform: `);
+        expect(res.Reason).toContain(`:${failed.command}`);
 
-    fake.clearFaults();
-    const del = await simulateEvent('Delete', ALL_ON, { id: res.PhysicalResourceId });
-    expect(del).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ID });
-    expect(fake.resourcesOwnedBy('demo')).toEqual([]);
-    expect(fake.resourcesOwnedBy(STACK_ID)).toEqual([]);
-  });
+        fake.clearFaults();
+        const del = await simulateEvent('Delete', ALL_ON, { id: res.PhysicalResourceId });
+        expect(del).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ID });
+        expect(fake.resourcesOwnedBy('demo')).toEqual([]);
+        expect(fake.resourcesOwnedBy(STACK_ID)).toEqual([]);
+      });
+
+      expect(ops.length).toBeGreaterThan(0);
+      expect(failures).toEqual([]);
+    },
+    TIMEOUT_MS,
+  );
 });
 
-describe('a Create with every source on throttled once at one call', () => {
-  it.each(calls)('call %i: the SDK retries it and the Create succeeds', async (n) => {
-    const { fake, simulateEvent } = world();
-    fake.throttleAt(n);
-    const res = await simulateEvent('Create', ALL_ON);
+describe('a Create with every source on throttled once at one operation', () => {
+  it(
+    'the SDK retries it and the Create succeeds: for each operation in turn',
+    async () => {
+      const failures = await failuresByOperation(ops, async (op) => {
+        const { fake, simulateEvent } = world();
+        fake.throttleAt(op);
+        const res = await simulateEvent('Create', ALL_ON);
 
-    expect(fake.calls[n - 1]!.outcome).toMatch(/^(Throttling|RequestLimitExceeded|SlowDown|TooManyRequests)/);
-    expect(res).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ID });
-    expect(fake.resourcesOwnedBy('demo')).toHaveLength(OWNED);
-  });
+        expect(fake.calls.find((c) => c.op === op)?.outcome).toMatch(/^(Throttling|RequestLimitExceeded|SlowDown|TooManyRequests)/);
+        expect(res).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ID });
+        expect(fake.resourcesOwnedBy('demo')).toHaveLength(OWNED);
+      });
+
+      expect(ops.length).toBeGreaterThan(0);
+      expect(failures).toEqual([]);
+    },
+    TIMEOUT_MS,
+  );
 });

@@ -1,0 +1,29 @@
+import type { FakeAccount } from '../fake/account';
+
+/**
+ * Fault injection by operation: a clean run is recorded once, then each of its calls, named by operation
+ * and occurrence (`kinesis:CreateStream#1`), is failed or throttled in turn in a fresh account. No test
+ * holds a call count or a position: a component that adds or drops a call changes the list by itself.
+ */
+
+/** The operation labels of every call a clean run made, in order. */
+export async function recordOperations(run: () => Promise<FakeAccount>): Promise<string[]> {
+  const fake = await run();
+  return fake.calls.map((c) => c.op);
+}
+
+/**
+ * Runs `check` for each operation, one after another (each check builds its own account), and returns one
+ * line per operation whose check threw: `<op>: <message>`. An empty list means every case held.
+ */
+export async function failuresByOperation(ops: readonly string[], check: (op: string) => Promise<void>): Promise<string[]> {
+  const failures: string[] = [];
+  for (const op of ops) {
+    try {
+      await check(op);
+    } catch (err) {
+      failures.push(`${op}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  return failures;
+}

@@ -1,4 +1,6 @@
 import type { AwsClients } from './aws/clients';
+import { stackIdentity } from './cfn/identity';
+import { STACK_ID_ENV, stackRequestGuard } from './cfn/request-guard';
 import { buildContext, regionalClients, type ContextOptions } from './context-factory';
 import type { Component } from './pipeline/component';
 import { defaultComponents } from './pipeline/components';
@@ -26,8 +28,11 @@ export function createLifecycleDeps(opts: RuntimeOptions): LifecycleDeps {
     }
     return forSignal(region);
   };
+  const ownStackId = opts.env[STACK_ID_ENV] || undefined;
+  const guard = stackRequestGuard(ownStackId, () => shared(stackIdentity({ StackId: ownStackId ?? '' }).region).cloudformation);
   return {
     engine,
+    guard,
     contextFor: (config, identity, log, signal) => ({
       ...buildContext(opts, clientsFor(identity.region, signal), config, identity, log),
       ...(signal ? { signal } : {}),

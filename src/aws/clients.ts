@@ -1,3 +1,4 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -21,6 +22,8 @@ export interface AwsClients {
   readonly ec2: EC2Client;
   readonly guardduty: GuardDutyClient;
   readonly events: EventBridgeClient;
+  /** Reads the provisioner's own stack (the custom resource request guard). */
+  readonly cloudformation: CloudFormationClient;
 }
 
 export type ServiceKey = keyof AwsClients;
@@ -76,6 +79,7 @@ export function createClients(opts: ClientFactoryOptions): AwsClients {
     ec2: () => new EC2Client(base),
     guardduty: () => new GuardDutyClient(base),
     events: () => new EventBridgeClient(base),
+    cloudformation: () => new CloudFormationClient(base),
   };
   const cache: Partial<AwsClients> = {};
   const clients = {} as AwsClients;

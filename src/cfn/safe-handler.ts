@@ -31,6 +31,11 @@ export interface SafeHandlerOptions {
   responseRetry?: RetryOptions;
   /** PhysicalResourceId to report when a Create fails before it could compute its own. */
   fallbackPhysicalId?: (event: CloudFormationCustomResourceEvent) => string;
+  /**
+   * Why the event's ResponseURL must not be answered, or undefined when it may. A refused URL means the
+   * request did not come from CloudFormation: nothing is done and nothing is PUT.
+   */
+  responseUrlProblem?: (event: CloudFormationCustomResourceEvent) => string | undefined;
 }
 
 export const DEFAULT_TIMEOUT_MARGIN_MS = 20_000;
@@ -57,6 +62,11 @@ export function safeHandler(unsafeWork: RequestWork, opts: SafeHandlerOptions) {
   return async (event: CloudFormationCustomResourceEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<void> => {
     const log = opts.log.child(requestSummary(event));
     log.info('request received');
+    const urlProblem = opts.responseUrlProblem?.(event);
+    if (urlProblem !== undefined) {
+      log.error('request refused: no response sent, nothing done', { reason: urlProblem });
+      return;
+    }
     const fallbackId = fallbackIdFor(event, opts);
 
     let timer: NodeJS.Timeout | undefined;

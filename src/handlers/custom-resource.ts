@@ -1,10 +1,13 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { stackIdentity } from '../cfn/identity';
+import { STACK_ID_ENV } from '../cfn/request-guard';
+import { responseUrlProblem } from '../cfn/response-url';
 import { safeHandler, type SafeHandlerOptions } from '../cfn/safe-handler';
 import { createLogger, parseLogLevel } from '../log';
 import { createPhysicalId, handleRequest } from '../pipeline/lifecycle';
 import { createLifecycleDeps, type RuntimeOptions } from '../runtime';
 
-export type CustomResourceHandlerOptions = RuntimeOptions & Partial<Omit<SafeHandlerOptions, 'fallbackPhysicalId'>>;
+export type CustomResourceHandlerOptions = RuntimeOptions & Partial<Omit<SafeHandlerOptions, 'fallbackPhysicalId' | 'responseUrlProblem'>>;
 
 /** Builds the custom resource handler with injected dependencies (tests) or the Lambda environment (handler). */
 export function createCustomResourceHandler(opts: CustomResourceHandlerOptions) {
@@ -14,7 +17,20 @@ export function createCustomResourceHandler(opts: CustomResourceHandlerOptions) 
     ...opts,
     log,
     fallbackPhysicalId: createPhysicalId,
+    responseUrlProblem: (event) => responseUrlProblem(event.ResponseURL, partitionFor(opts.env, event), Boolean(opts.env.AWS_ENDPOINT_URL)),
   });
+}
+
+/** The partition of the function's own stack; of the event's stack only when that is unknown (then every request is refused anyway). */
+function partitionFor(env: CustomResourceHandlerOptions['env'], event: CloudFormationCustomResourceEvent): string {
+  for (const stackId of [env[STACK_ID_ENV], event.StackId]) {
+    try {
+      if (stackId) return stackIdentity({ StackId: stackId }).partition;
+    } catch {
+      // not a stack ARN: try the next
+    }
+  }
+  return 'aws';
 }
 
 /** Lambda entry point of the custom resource. */

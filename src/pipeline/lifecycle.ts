@@ -4,6 +4,7 @@ import type {
   CloudFormationCustomResourceEvent,
   CloudFormationCustomResourceUpdateEvent,
 } from 'aws-lambda';
+import type { RequestGuard } from '../cfn/request-guard';
 import { physicalResourceId, pipelineNameFromId, rejectedPhysicalId, stackIdentity, type StackIdentity } from '../cfn/identity';
 import { RequestFailedError, type RequestResult } from '../cfn/safe-handler';
 import { parseConfig, type PipelineConfig } from '../config/pipeline-config';
@@ -17,17 +18,24 @@ export interface LifecycleDeps {
   engine: PipelineEngine;
   /** Builds the context for one pipeline (names, tags, clients) in this stack's account and region. */
   contextFor(config: PipelineConfig, identity: StackIdentity, log: Logger, signal?: AbortSignal): PipelineContext;
+  /** Refuses requests CloudFormation did not send for this function's own stack. */
+  guard: RequestGuard;
 }
 
-/** Dispatches a custom resource request by type: Create and Update converge, Delete removes. */
-export function handleRequest(
+/**
+ * Dispatches a custom resource request by type: Create and Update converge, Delete removes.
+ * A request for another stack is refused at once; the stack's status is checked before the first AWS call
+ * (after the pure checks, so a request that can only fail costs no call).
+ */
+export async function handleRequest(
   event: CloudFormationCustomResourceEvent,
   deps: LifecycleDeps,
   log: Logger,
   signal?: AbortSignal,
 ): Promise<RequestResult> {
+  await refuseUnless(event, () => deps.guard.checkStack(event), log);
   const identity = stackIdentity(event);
-  const scoped: LifecycleDeps = { engine: deps.engine, contextFor: (c, i, l) => deps.contextFor(c, i, l, signal) };
+  const scoped: LifecycleDeps = { ...deps, contextFor: (c, i, l) => deps.contextFor(c, i, l, signal) };
   switch (event.RequestType) {
     case 'Create':
       return onCreate(event, identity, scoped, log);
@@ -49,6 +57,7 @@ async function onCreate(
   log: Logger,
 ): Promise<RequestResult> {
   const config = parseOrFail(event.ResourceProperties, rejectedPhysicalId(event));
+  await admit(event, deps, log);
   const id = physicalResourceId(identity, config.name);
   let ctx: PipelineContext;
   let plan: PipelinePlan;
@@ -75,6 +84,7 @@ async function onUpdate(
 ): Promise<RequestResult> {
   const oldId = event.PhysicalResourceId;
   const config = parseOrFail(event.ResourceProperties, oldId);
+  await admit(event, deps, log);
   const newId = physicalResourceId(identity, config.name);
   const ctx = deps.contextFor(config, identity, log);
   const enabled = deps.engine.enabledIds(config, ctx);
@@ -118,6 +128,7 @@ async function onDelete(
     log.info('nothing to delete: the physical id is not a pipeline of this account and region', { physicalResourceId: id });
     return { physicalResourceId: id };
   }
+  await admit(event, deps, log);
   const config = configForDelete(event.ResourceProperties, name, log);
   const ctx = deps.contextFor(config, identity, log);
   try {
@@ -126,6 +137,25 @@ async function onDelete(
   } catch (err) {
     throw new RequestFailedError(id, err);
   }
+}
+
+/** The id a refused request reports: never a pipeline's id for a Create, so no Delete follows that could remove one. */
+function refusedId(event: CloudFormationCustomResourceEvent): string {
+  return event.RequestType === 'Create' ? rejectedPhysicalId(event) : event.PhysicalResourceId;
+}
+
+/** Runs one guard check; a refusal is logged with its reason and answered FAILED. */
+async function refuseUnless(event: CloudFormationCustomResourceEvent, check: () => void | Promise<void>, log: Logger): Promise<void> {
+  try {
+    await check();
+  } catch (err) {
+    log.warn('request refused', { reason: describeError(err) });
+    throw new RequestFailedError(refusedId(event), err);
+  }
+}
+
+function admit(event: CloudFormationCustomResourceEvent, deps: LifecycleDeps, log: Logger): Promise<void> {
+  return refuseUnless(event, () => deps.guard.checkStatus(event), log);
 }
 
 /**

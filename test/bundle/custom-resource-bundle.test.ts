@@ -11,6 +11,9 @@ const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/siem/4a1b2
 const ENV = {
   PERMISSIONS_BOUNDARY_ARN: 'arn:aws:iam::123456789012:policy/siem-pipeline/siem-demo-boundary',
   AWS_REGION: 'eu-west-1',
+  STACK_ID,
+  // An emulator endpoint (nothing listens): only with one set may the handler answer a loopback ResponseURL.
+  AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
 };
 /** Stands in for the credential part of CloudFormation's pre-signed URL: it must never reach a log line. */
 const URL_SECRET = 'X-Amz-Signature=feedc0ffee0123456789';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createClients, type AwsClients, type DecoratableClient, type ServiceKey } from '../../src/aws/clients';
 import { partitionOf, pipelineNames } from '../../src/config/names';
+import { CloudFormationFake } from './cloudformation';
 import { CloudTrailFake } from './cloudtrail';
 import { Ec2Fake } from './ec2';
 import { EventBridgeFake } from './eventbridge';
@@ -60,6 +61,8 @@ export class FakeAccount {
   readonly ec2: Ec2Fake;
   readonly guardduty: GuardDutyFake;
   readonly events: EventBridgeFake;
+  /** The provisioner's own stack, whose status the request guard reads. */
+  readonly cloudformation: CloudFormationFake;
   /** Every call in this run, in arrival order. */
   readonly calls: FakeCall[] = [];
 
@@ -88,6 +91,7 @@ export class FakeAccount {
     this.ec2 = new Ec2Fake(env, { logs: this.logs, iam: this.iam }, { pageSize: opts.pageSizes?.ec2 ?? 5 });
     this.guardduty = new GuardDutyFake(env);
     this.events = new EventBridgeFake(env, { kinesis: this.kinesis, iam: this.iam });
+    this.cloudformation = new CloudFormationFake(env);
     this.services = {
       kinesis: this.kinesis,
       iam: this.iam,
@@ -98,6 +102,7 @@ export class FakeAccount {
       ec2: this.ec2,
       guardduty: this.guardduty,
       events: this.events,
+      cloudformation: this.cloudformation,
     };
   }
 

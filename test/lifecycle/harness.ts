@@ -1,4 +1,5 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { REQUEST_STATUSES } from '../../src/cfn/request-guard';
 import type { CfnResponse } from '../../src/cfn/response';
 import { createCustomResourceHandler } from '../../src/handlers/custom-resource';
 import { createLogger } from '../../src/log';
@@ -49,6 +50,13 @@ export interface Harness {
    * Update and Delete take the physical id (and Update the old properties) in `old`.
    */
   simulateEvent(type: RequestType, props: Props, old?: { id?: string; props?: Props }): Promise<CfnResponse>;
+  /**
+   * Sends an event as given (a forged one, say) and returns the responses it PUT (none or one). The stack
+   * stays in whatever status the test put it in with `fake.cloudformation.setStack`.
+   */
+  sendRaw(event: CloudFormationCustomResourceEvent): Promise<CfnResponse[]>;
+  /** The event simulateEvent would send, for tests that change it before sendRaw. */
+  eventFor(type: RequestType, props: Props, old?: { id?: string; props?: Props }): CloudFormationCustomResourceEvent;
 }
 
 /** Every harness made in this test file, for the closing log scan. */
@@ -61,7 +69,7 @@ export function makeHarness(opts: HarnessOptions = {}): Harness {
   const logs: string[] = [];
   const responses: CfnResponse[] = [];
   const handler = createCustomResourceHandler({
-    env: { PERMISSIONS_BOUNDARY_ARN: BOUNDARY_ARN },
+    env: { PERMISSIONS_BOUNDARY_ARN: BOUNDARY_ARN, STACK_ID },
     clientOptions: { credentials: FAKE_CREDENTIALS, retryBackoffMs: () => 0, decorate: fake.decorate },
     waits: { minDelay: 0.001, maxDelay: 0.005, maxWaitTime: 0.5 },
     propagationRetry: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 10 },
@@ -77,7 +85,7 @@ export function makeHarness(opts: HarnessOptions = {}): Harness {
   const context = { getRemainingTimeInMillis: () => opts.remainingMs ?? 15 * 60_000 };
   let requests = 0;
 
-  const simulateEvent: Harness['simulateEvent'] = async (type, props, old = {}) => {
+  const eventFor: Harness['eventFor'] = (type, props, old = {}) => {
     requests++;
     const base = {
       ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:siem-provisioner`,
@@ -88,20 +96,30 @@ export function makeHarness(opts: HarnessOptions = {}): Harness {
       ResourceType: 'Custom::SiemPipeline',
       ResourceProperties: { ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:siem-provisioner`, ...props },
     };
-    const event = (
+    return (
       type === 'Create'
         ? { ...base, RequestType: 'Create' }
         : type === 'Update'
           ? { ...base, RequestType: 'Update', PhysicalResourceId: old.id, OldResourceProperties: { ServiceToken: base.ServiceToken, ...old.props } }
           : { ...base, RequestType: 'Delete', PhysicalResourceId: old.id }
     ) as CloudFormationCustomResourceEvent;
-    const before = responses.length;
-    await handler(event, context);
-    if (responses.length !== before + 1) throw new Error(`${type} sent ${responses.length - before} responses instead of one`);
-    return responses[responses.length - 1]!;
   };
 
-  const harness = { fake, clock, logs, responses, simulateEvent };
+  const sendRaw: Harness['sendRaw'] = async (event) => {
+    const before = responses.length;
+    await handler(event, context);
+    return responses.slice(before);
+  };
+
+  const simulateEvent: Harness['simulateEvent'] = async (type, props, old = {}) => {
+    // CloudFormation sends each request type only while the stack is in one of these statuses (the guard checks).
+    fake.cloudformation.setStack(STACK_ID, REQUEST_STATUSES[type][0]!);
+    const sent = await sendRaw(eventFor(type, props, old));
+    if (sent.length !== 1) throw new Error(`${type} sent ${sent.length} responses instead of one`);
+    return sent[0]!;
+  };
+
+  const harness = { fake, clock, logs, responses, simulateEvent, sendRaw, eventFor };
   harnesses.push(harness);
   return harness;
 }

@@ -1,4 +1,4 @@
-import type { FakeAccount } from '../fake/account';
+import type { FakeAccount, FakeCall } from '../fake/account';
 
 /**
  * Fault injection by operation: a clean run is recorded once, then each of its calls, named by operation
@@ -6,10 +6,17 @@ import type { FakeAccount } from '../fake/account';
  * holds a call count or a position: a component that adds or drops a call changes the list by itself.
  */
 
-/** The operation labels of every call a clean run made, in order. */
+/**
+ * The calls the pipeline's steps made: the request guard's read of the stack's status is no step (its
+ * failures are covered in forged-requests.test.ts).
+ */
+export function pipelineCalls(fake: FakeAccount): FakeCall[] {
+  return fake.calls.filter((c) => c.service !== 'cloudformation');
+}
+
+/** The operation labels of every call a clean run's steps made, in order. */
 export async function recordOperations(run: () => Promise<FakeAccount>): Promise<string[]> {
-  const fake = await run();
-  return fake.calls.map((c) => c.op);
+  return pipelineCalls(await run()).map((c) => c.op);
 }
 
 /**

@@ -74,7 +74,8 @@ function realHandler() {
   const awsCalls: string[] = [];
   const lines: string[] = [];
   const handler = createCustomResourceHandler({
-    env: { PERMISSIONS_BOUNDARY_ARN: 'arn:aws:iam::123456789012:policy/siem-pipeline-boundary' },
+    // The emulator endpoint is what lets the handler answer s3rver's loopback URL at all.
+    env: { PERMISSIONS_BOUNDARY_ARN: 'arn:aws:iam::123456789012:policy/siem-pipeline-boundary', STACK_ID, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
     log: createLogger({ sink: (line) => lines.push(line) }),
     clientOptions: {
       endpoint: 'http://127.0.0.1:9',

@@ -1,4 +1,5 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { REQUEST_STATUSES } from '../../src/cfn/request-guard';
 import { createCustomResourceHandler } from '../../src/handlers/custom-resource';
 import { createVpcEnrollerHandler } from '../../src/handlers/vpc-enroller';
 import { createLogger } from '../../src/log';
@@ -22,6 +23,7 @@ const IAM_PREFIX: Record<string, string> = {
   ec2: 'ec2',
   guardduty: 'guardduty',
   events: 'events',
+  cloudformation: 'cloudformation',
 };
 
 /** API operations whose IAM action has another name. */
@@ -87,7 +89,7 @@ const ALL_SOURCES = {
 function event(type: 'Create' | 'Update' | 'Delete', props: Record<string, string>, old?: Record<string, string>): CloudFormationCustomResourceEvent {
   const base = {
     ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:provisioner',
-    ResponseURL: 'https://example.invalid/response',
+    ResponseURL: 'https://cloudformation-custom-resource-response-euwest1.s3.eu-west-1.amazonaws.com/response',
     StackId: STACK_ID,
     RequestId: `req-${type}`,
     LogicalResourceId: 'Pipeline',
@@ -106,7 +108,7 @@ function provisioner() {
   const fake = new FakeAccount({ account: ACCOUNT, region: REGION, now: () => clock.now() });
   const responses: string[] = [];
   const handler = createCustomResourceHandler({
-    env: { PERMISSIONS_BOUNDARY_ARN: BOUNDARY },
+    env: { PERMISSIONS_BOUNDARY_ARN: BOUNDARY, STACK_ID },
     clientOptions: { credentials: FAKE_CREDENTIALS, retryBackoffMs: () => 0, decorate: fake.decorate },
     waits: { minDelay: 0.001, maxDelay: 0.005, maxWaitTime: 1 },
     propagationRetry: { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 5 },
@@ -116,6 +118,7 @@ function provisioner() {
   });
   const context = { getRemainingTimeInMillis: () => 600_000 };
   const send = async (e: CloudFormationCustomResourceEvent) => {
+    fake.cloudformation.setStack(STACK_ID, REQUEST_STATUSES[e.RequestType][0]!);
     await handler(e, context);
     return JSON.parse(responses.at(-1)!).Status as string;
   };

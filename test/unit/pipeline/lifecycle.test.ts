@@ -1,4 +1,5 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { RequestRefusedError } from '../../../src/cfn/request-guard';
 import { RequestFailedError, type RequestResult } from '../../../src/cfn/safe-handler';
 import type { StackIdentity } from '../../../src/cfn/identity';
 import type { PipelineConfig } from '../../../src/config/pipeline-config';
@@ -46,9 +47,18 @@ function setup() {
     // The fake components read only the config; the context just has to be the one built for it.
     return { account: identity.account, region: identity.region, stackId: identity.stackId, log: l, clock: { now: () => 0, sleep: async () => undefined }, pipeline: config.name } as unknown as PipelineContext;
   });
-  const deps: LifecycleDeps = { engine, contextFor };
+  const refusal: { stack?: Error; status?: Error } = {};
+  const guard: LifecycleDeps['guard'] = {
+    checkStack: () => {
+      if (refusal.stack) throw refusal.stack;
+    },
+    checkStatus: async () => {
+      if (refusal.status) throw refusal.status;
+    },
+  };
+  const deps: LifecycleDeps = { engine, contextFor, guard };
   const run = (event: CloudFormationCustomResourceEvent): Promise<RequestResult> => handleRequest(event, deps, log);
-  return { calls, failures, deps, contextFor, run, lines };
+  return { calls, failures, deps, contextFor, run, lines, refusal };
 }
 
 /** The RequestFailedError a request rejects with (the test fails if it resolves or throws something else). */
@@ -248,6 +258,33 @@ describe('handleRequest', () => {
       expect(s.calls).toContain('remove guardduty prod');
       expect(s.calls).not.toContain('remove stream prod');
     });
+  });
+});
+
+describe('handleRequest: refused requests', () => {
+  const refusedBy = new RequestRefusedError('not our stack');
+  it.each([
+    ['Create, other stack', 'stack', createEvent(PROPS), REJECTED],
+    ['Create, stack at rest', 'status', createEvent(PROPS), REJECTED],
+    ['Update, stack at rest', 'status', updateEvent(idOf('prod'), { PipelineName: 'prod', SiemAccess: 'CrossAccountRole', SiemAccountId: '999999999999', SiemExternalId: 'attacker-ext-id' }, PROPS), idOf('prod')],
+    ['Delete, stack at rest', 'status', deleteEvent(idOf('prod'), PROPS), idOf('prod')],
+  ] as const)('%s: FAILED with the id it reports, no component touched, no context built, reason logged', async (_what, check, event, id) => {
+    const s = setup();
+    s.refusal[check] = refusedBy;
+    const err = await failureOf(s.run(event));
+    expect(err.physicalResourceId).toBe(id);
+    expect(err.cause).toBe(refusedBy);
+    expect(s.calls).toEqual([]);
+    expect(s.contextFor).not.toHaveBeenCalled();
+    expect(s.lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toContainEqual(
+      expect.objectContaining({ level: 'warn', message: 'request refused', reason: 'RequestRefusedError: not our stack' }),
+    );
+  });
+
+  it('a Delete of an id that is not a pipeline needs no status check (it changes nothing)', async () => {
+    const s = setup();
+    s.refusal.status = refusedBy;
+    await expect(s.run(deleteEvent('some-other-id', PROPS))).resolves.toEqual({ physicalResourceId: 'some-other-id' });
   });
 });
 

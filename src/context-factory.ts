@@ -7,8 +7,10 @@ import type { PipelineConfig } from './config/pipeline-config';
 import type { Logger } from './log';
 import { DEFAULT_PROPAGATION_RETRY, DEFAULT_WAITS, type PipelineContext, type WaitSettings } from './pipeline/context';
 
-/** The environment variable the template sets to the permissions boundary's ARN. */
+/** The environment variable the template sets to the delivery roles' permissions boundary's ARN. */
 export const BOUNDARY_ENV = 'PERMISSIONS_BOUNDARY_ARN';
+/** The environment variable the template sets to the SIEM reader's permissions boundary's ARN. */
+export const READER_BOUNDARY_ENV = 'READER_BOUNDARY_ARN';
 
 /** What a Lambda entry point injects to build pipeline contexts: its environment, time and SDK clients. */
 export interface ContextOptions {
@@ -63,6 +65,7 @@ export function buildContext(
     names: pipelineNames(config.name, identity.region, identity.account),
     tags: ownershipTags(config.name, identity.stackId),
     permissionsBoundaryArn: boundary ?? '',
+    readerBoundaryArn: '',
     log: log.child({ pipeline: config.name }),
     clock: opts.clock ?? systemClock,
     propagationRetry: opts.propagationRetry ?? DEFAULT_PROPAGATION_RETRY,
@@ -70,12 +73,20 @@ export function buildContext(
   };
   if (!boundary) {
     // Read-only use (inspect): any code path that would create a role or user fails here, before its AWS call.
-    Object.defineProperty(ctx, 'permissionsBoundaryArn', {
-      enumerable: true,
-      get: () => {
-        throw new Error(`read-only context: ${BOUNDARY_ENV} is not set, so nothing may create IAM roles or users`);
-      },
-    });
+    failOnRead(ctx, 'permissionsBoundaryArn', `read-only context: ${BOUNDARY_ENV} is not set, so nothing may create IAM roles or users`);
   }
+  const readerBoundary = opts.env[READER_BOUNDARY_ENV];
+  if (readerBoundary) ctx.readerBoundaryArn = readerBoundary;
+  // Only the reader's components need it (the VPC enroller never does): they fail before their first AWS call.
+  else failOnRead(ctx, 'readerBoundaryArn', `${READER_BOUNDARY_ENV} is not set: the SIEM reader cannot be created without its permissions boundary`);
   return ctx;
+}
+
+function failOnRead(ctx: PipelineContext, key: 'permissionsBoundaryArn' | 'readerBoundaryArn', message: string): void {
+  Object.defineProperty(ctx, key, {
+    enumerable: true,
+    get: () => {
+      throw new Error(message);
+    },
+  });
 }

@@ -143,7 +143,11 @@ async function runOnce(seed: number, waits: WaitSettings): Promise<RunResult> {
     fake.cloudformation.setStack(STACK_ID, 'CREATE_IN_PROGRESS');
     const responses: { at: number; body: { Status: string; Reason?: string } }[] = [];
     const handler = createCustomResourceHandler({
-      env: { PERMISSIONS_BOUNDARY_ARN: `arn:aws:iam::${ACCOUNT}:policy/siem-pipeline/siem-pipeline-boundary-${REGION}`, STACK_ID },
+      env: {
+        PERMISSIONS_BOUNDARY_ARN: `arn:aws:iam::${ACCOUNT}:policy/siem-pipeline/siem-pipeline-boundary-${REGION}`,
+        READER_BOUNDARY_ARN: `arn:aws:iam::${ACCOUNT}:policy/siem-pipeline/siem-pipeline-reader-boundary-${REGION}`,
+        STACK_ID,
+      },
       // No retryBackoffMs: SDK retries keep their real backoff, on the fake clock.
       clientOptions: { credentials: FAKE_CREDENTIALS, decorate: fake.decorate },
       clock: systemClock,

@@ -21,8 +21,10 @@ export interface PipelineContext {
   names: PipelineNames;
   /** Tags put on everything we create. */
   tags: Record<string, string>;
-  /** Managed policy that bounds every role and user the pipeline creates. */
+  /** Managed policy that bounds every delivery role the pipeline creates: write into our stream and log groups only. */
   permissionsBoundaryArn: string;
+  /** Managed policy that bounds the SIEM's reader (user or role): read our stream only. */
+  readerBoundaryArn: string;
   log: Logger;
   clock: Clock;
   /** Retries of AWS eventual consistency (role propagation, test-message delivery). */

@@ -3,7 +3,7 @@ import { CreateStreamCommand } from '@aws-sdk/client-kinesis';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { parsePolicyText } from '../../src/pipeline/policies';
 import type { FakeAccount } from '../fake/account';
-import { ACCOUNT, BOUNDARY_ARN, makeHarness, props, REGION, scanLogsForSecrets, STACK_ID } from './harness';
+import { ACCOUNT, makeHarness, READER_BOUNDARY_ARN, props, REGION, scanLogsForSecrets, STACK_ID } from './harness';
 
 const ID = `siem-pipeline/${ACCOUNT}/${REGION}/demo`;
 const STREAM = 'siem-demo';
@@ -79,7 +79,7 @@ describe('lifecycle: Create', () => {
       }),
     ]);
     const [user] = users(fake);
-    expect(user).toMatchObject({ name: USER, arn: `arn:aws:iam::${ACCOUNT}:user/siem-pipeline/${USER}`, boundary: BOUNDARY_ARN, tags: OWNER_TAGS });
+    expect(user).toMatchObject({ name: USER, arn: `arn:aws:iam::${ACCOUNT}:user/siem-pipeline/${USER}`, boundary: READER_BOUNDARY_ARN, tags: OWNER_TAGS });
     expect(user!.accessKeys).toHaveLength(1);
     expect(secretValue(fake)).toEqual({
       accessKeyId: user!.accessKeys[0]!.id,
@@ -139,7 +139,7 @@ describe('lifecycle: Update', () => {
     expect(res).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ID, Data: { ReaderRoleArn: `arn:aws:iam::${ACCOUNT}:role/siem-pipeline/${ROLE}`, SecretArn: '' } });
     expect(fake.resourcesOwnedBy('demo')).toEqual([OURS[0], { service: 'iam', type: 'role', id: ROLE }]);
     const [role] = roles(fake);
-    expect(role).toMatchObject({ boundary: BOUNDARY_ARN, tags: OWNER_TAGS });
+    expect(role).toMatchObject({ boundary: READER_BOUNDARY_ARN, tags: OWNER_TAGS });
     expect(JSON.parse(role!.trust)).toEqual({
       Version: '2012-10-17',
       Statement: [

@@ -1,6 +1,8 @@
 import {
   asArray,
   permissionStatements,
+  type Json,
+  type Statement,
   resourceStrings,
   statementsAllowing,
   trustStatements,
@@ -35,8 +37,47 @@ export const ACTIONS_WITHOUT_RESOURCE_SCOPE = [
   'events:ListRules',
 ];
 
-/** Actions that create or widen a principal: each needs the boundary condition. */
-export const BOUNDED_ACTIONS = ['iam:CreateRole', 'iam:CreateUser', 'iam:PutRolePolicy', 'iam:PutUserPolicy'];
+/**
+ * Actions that create, widen, rewrite or remove a principal: each needs the iam:PermissionsBoundary condition
+ * naming only our boundaries, so no principal without one of them can be made, rewritten or removed.
+ * The key is documented for each of these actions in the Service Authorization Reference (IAM):
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
+ */
+export const BOUNDED_ACTIONS = [
+  'iam:CreateRole',
+  'iam:CreateUser',
+  'iam:PutRolePolicy',
+  'iam:PutUserPolicy',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:DeleteRole',
+  'iam:DeleteRolePolicy',
+  'iam:DeleteUserPolicy',
+];
+
+/** Our permissions boundaries: the delivery roles' and the SIEM reader's. */
+export const BOUNDARY_REFS = ['PipelineBoundary', 'ReaderBoundary'];
+
+/** The stack's ownership tag, as a condition key on a resource or a request. */
+export const STACK_TAG = 'siem-pipeline:stack';
+
+/**
+ * Actions on the reader's user that need our stack tag on it (aws:ResourceTag, documented for each in the
+ * IAM Service Authorization Reference): a key can only be made or removed for the user this stack owns.
+ */
+export const STACK_TAGGED_ACTIONS = ['iam:CreateAccessKey', 'iam:DeleteAccessKey', 'iam:DeleteUser'];
+
+/** Tagging actions: keys limited with aws:TagKeys and our stack id required in aws:RequestTag (both documented for them). */
+export const TAG_ACTIONS = ['iam:TagRole', 'iam:TagUser', 'guardduty:TagResource'];
+
+/** Other actions and the condition key each must carry (each documented for the action in its service's reference). */
+export const REQUIRED_CONDITION_KEYS: [action: string, key: string][] = [
+  ['events:PutTargets', 'events:TargetArn'],
+  ['guardduty:UpdateDetector', `aws:ResourceTag/${STACK_TAG}`],
+  ['guardduty:CreateDetector', 'aws:RequestedRegion'],
+];
+
+/** IAM actions on principals by a wildcard name: `*` also matches `/`, so nested paths must be denied beside them. */
+const PRINCIPAL_ARN = /:(role|user)\/siem-pipeline\/.*\*/;
 
 /**
  * Every least-privilege and escalation problem in a template's IAM, as readable findings.
@@ -57,14 +98,36 @@ export function iamFindings(template: JsonObject, boundaryRef = 'PipelineBoundar
       if (arn === '*' || !/^(arn:|\$\{)/.test(arn)) findings.push(`${at}: unscoped resource ${arn}`);
     }
   }
+  const boundaries = boundaryRef === 'PipelineBoundary' ? BOUNDARY_REFS : [boundaryRef];
   for (const action of BOUNDED_ACTIONS) {
     for (const { where, statement } of statementsAllowing(template, action)) {
-      const cond = statement.Condition?.StringEquals as JsonObject | undefined;
-      if (JSON.stringify(cond?.['iam:PermissionsBoundary']) !== JSON.stringify({ Ref: boundaryRef })) {
-        findings.push(`${where}: ${action} without the iam:PermissionsBoundary condition`);
+      const named = asArray(conditionValue(statement, 'StringEquals', 'iam:PermissionsBoundary') as Json | Json[] | undefined);
+      const ours = named.length > 0 && named.every((v) => boundaries.includes(String((v as JsonObject | null)?.Ref)));
+      if (!ours) findings.push(`${where}: ${action} without the iam:PermissionsBoundary condition`);
+    }
+  }
+  for (const action of STACK_TAGGED_ACTIONS) {
+    for (const { where, statement } of statementsAllowing(template, action)) {
+      if (!isStackId(conditionValue(statement, 'StringEquals', `aws:ResourceTag/${STACK_TAG}`))) {
+        findings.push(`${where}: ${action} without our stack tag on the resource`);
       }
     }
   }
+  for (const action of TAG_ACTIONS) {
+    for (const { where, statement } of statementsAllowing(template, action)) {
+      const keys = conditionValue(statement, 'ForAllValues:StringEquals', 'aws:TagKeys');
+      if (!keys || !isStackId(conditionValue(statement, 'StringEquals', `aws:RequestTag/${STACK_TAG}`))) {
+        findings.push(`${where}: ${action} without limits on tag keys and our stack tag value`);
+      }
+    }
+  }
+  for (const [action, key] of REQUIRED_CONDITION_KEYS) {
+    for (const { where, statement } of statementsAllowing(template, action)) {
+      const keys = Object.values(statement.Condition ?? {}).flatMap((c) => Object.keys(c as JsonObject));
+      if (!keys.includes(key)) findings.push(`${where}: ${action} without the ${key} condition`);
+    }
+  }
+  findings.push(...nestedPathFindings(template));
   for (const action of FORBIDDEN_ACTIONS) {
     for (const { where } of statementsAllowing(template, action)) findings.push(`${where}: allows ${action}`);
   }
@@ -81,4 +144,36 @@ export function iamFindings(template: JsonObject, boundaryRef = 'PipelineBoundar
     }
   }
   return findings;
+}
+
+function conditionValue(statement: Statement, operator: string, key: string): Json | undefined {
+  return (statement.Condition?.[operator] as JsonObject | undefined)?.[key];
+}
+
+function isStackId(value: Json | undefined): boolean {
+  return JSON.stringify(value) === JSON.stringify({ Ref: 'AWS::StackId' });
+}
+
+/** Each IAM write allowed on a wildcard principal name needs a Deny of it on `…/siem-pipeline/*\/*` in the same policy. */
+function nestedPathFindings(template: JsonObject): string[] {
+  const all = permissionStatements(template);
+  const findings: string[] = [];
+  for (const { where, statement } of all) {
+    if (statement.Effect !== 'Allow') continue;
+    const kinds = new Set(resourceStrings(statement).flatMap((arn) => PRINCIPAL_ARN.exec(arn)?.[1] ?? []));
+    // Reads reveal nothing we do not name; every IAM write on a wildcard name needs the Deny.
+    for (const action of asArray(statement.Action).filter((a) => a.startsWith('iam:') && !/^iam:(Get|List)/.test(a))) {
+      for (const kind of kinds) {
+        const denied = all.some(
+          (d) =>
+            d.where === where &&
+            d.statement.Effect === 'Deny' &&
+            asArray(d.statement.Action).includes(action) &&
+            resourceStrings(d.statement).some((arn) => arn.endsWith(`:${kind}/siem-pipeline/*/*`)),
+        );
+        if (!denied) findings.push(`${where}: ${action} on ${kind}s by a wildcard name without a Deny of nested paths`);
+      }
+    }
+  }
+  return [...new Set(findings)];
 }

@@ -75,12 +75,19 @@ describe('template IAM: least privilege and escalation guards', () => {
     for (const action of ['iam:CreateRole', 'iam:DeleteRole', 'iam:CreateUser', 'iam:DeleteUser']) {
       for (const { statement } of statementsAllowing(template, action)) {
         for (const arn of resourceStrings(statement)) {
-          expect(arn).toMatch(/:(role|user)\/siem-pipeline\/siem-\*-\$\{AWS::Region\}-\*$/);
+          expect(arn).toMatch(/:(role|user)\/siem-pipeline\/siem-\*-\$\{AWS::Region\}-(\*|reader|cwl-to-kinesis|events-to-kinesis|flowlogs-to-cwl|trail-to-cwl)$/);
         }
       }
     }
   });
 
+  // Condition keys used by the template, each documented for its action in the Service Authorization Reference:
+  // IAM (iam:PermissionsBoundary on Create/Delete Role, DeleteRolePolicy, DeleteUserPolicy, UpdateAssumeRolePolicy;
+  // aws:ResourceTag on CreateAccessKey/DeleteAccessKey/DeleteUser; aws:TagKeys and aws:RequestTag on TagRole/TagUser)
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html
+  // EventBridge (events:TargetArn on PutTargets) .../list_amazoneventbridge.html
+  // GuardDuty (aws:RequestTag/aws:TagKeys on CreateDetector and TagResource, aws:ResourceTag on UpdateDetector/DeleteDetector)
+  // .../list_amazonguardduty.html; aws:RequestedRegion is a global key: .../IAM/latest/UserGuide/reference_policies_condition-keys.html
   it('the checks catch each kind of unsafe statement (fixture)', () => {
     const findings = iamFindings(loadTemplate('test/template/fixtures/escalation.yaml'));
     expect(findings).toEqual(
@@ -94,6 +101,14 @@ describe('template IAM: least privilege and escalation guards', () => {
         'BadRole/bad: allows iam:AttachRolePolicy',
         'BadRole/bad: iam:PassRole without iam:PassedToService',
         'BadRole: service trust without aws:SourceAccount or aws:SourceArn',
+        'BadRole/bad: iam:UpdateAssumeRolePolicy without the iam:PermissionsBoundary condition',
+        'BadRole/bad: iam:DeleteRole without the iam:PermissionsBoundary condition',
+        'BadRole/bad: iam:CreateAccessKey without our stack tag on the resource',
+        'BadRole/bad: iam:TagRole without limits on tag keys and our stack tag value',
+        'BadRole/bad: events:PutTargets without the events:TargetArn condition',
+        'BadRole/bad: guardduty:UpdateDetector without the aws:ResourceTag/siem-pipeline:stack condition',
+        'BadRole/bad: guardduty:CreateDetector without the aws:RequestedRegion condition',
+        'BadRole/bad: iam:CreateUser on users by a wildcard name without a Deny of nested paths',
       ]),
     );
   });

@@ -74,9 +74,10 @@ async function adopt(detectorId: string, config: PipelineConfig, ctx: PipelineCo
       await ctx.clients.guardduty.send(new UpdateDetectorCommand({ DetectorId: detectorId, FindingPublishingFrequency: wanted }));
       ctx.log.info('finding publishing frequency updated', { resource, from: detector.FindingPublishingFrequency, to: wanted });
     } catch (err) {
-      // A member account of a GuardDuty organization may not change what its administrator account manages;
+      // A member account of a GuardDuty organization may not change what its administrator account manages, and
+      // the template lets the provisioner update only a detector its stack created (so it can disable no other):
       // findings still flow, so an adopted detector keeps its frequency rather than failing the stack.
-      if (createdByUs || !isAwsError(err, BAD_REQUEST)) throw err;
+      if (createdByUs || !isAwsError(err, BAD_REQUEST, 'AccessDeniedException')) throw err;
       ctx.log.warn('finding publishing frequency of the adopted detector not changed: GuardDuty refused it', {
         resource,
         current: detector.FindingPublishingFrequency,

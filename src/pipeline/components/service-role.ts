@@ -33,6 +33,8 @@ export interface ServiceRoleSpec {
   policyLabel?: string;
   /** Why inspect calls a role of ours unwanted under this config (default "not wanted by the config"). */
   unwantedReason?(config: PipelineConfig): string;
+  /** Which permissions boundary bounds the role: the SIEM reader's, or (default) the delivery roles'. */
+  boundary?: 'reader' | 'delivery';
 }
 
 /**
@@ -84,7 +86,7 @@ async function createRole(spec: ServiceRoleSpec, trust: PolicyDocument, ctx: Pip
         RoleName,
         Path: ctx.names.iamPath,
         AssumeRolePolicyDocument: policyJson(trust),
-        PermissionsBoundary: ctx.permissionsBoundaryArn,
+        PermissionsBoundary: spec.boundary === 'reader' ? ctx.readerBoundaryArn : ctx.permissionsBoundaryArn,
         Description: spec.description(ctx),
         Tags: tagList(ctx.tags),
       }),

@@ -17,6 +17,7 @@ export const siemRoleComponent = serviceRoleComponent({
   outputKey: 'ReaderRoleArn',
   policyLabel: 'reader policy',
   unwantedReason: (config) => `not wanted: SiemAccess is ${config.siemAccess.kind}`,
+  boundary: 'reader',
 });
 
 function trustPolicy(config: PipelineConfig, ctx: PipelineContext): PolicyDocument {

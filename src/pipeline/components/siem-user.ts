@@ -227,7 +227,7 @@ async function ensureUser(ctx: PipelineContext): Promise<{ arn: string; fresh: b
       new CreateUserCommand({
         UserName: ctx.names.siemUser,
         Path: ctx.names.iamPath,
-        PermissionsBoundary: ctx.permissionsBoundaryArn,
+        PermissionsBoundary: ctx.readerBoundaryArn,
         Tags: tagList(ctx.tags),
       }),
     );

@@ -1,6 +1,6 @@
 import { stackIdentity } from '../../../src/cfn/identity';
 import { parseConfig } from '../../../src/config/pipeline-config';
-import { BOUNDARY_ENV, buildContext } from '../../../src/context-factory';
+import { BOUNDARY_ENV, buildContext, READER_BOUNDARY_ENV } from '../../../src/context-factory';
 import { createLogger } from '../../../src/log';
 import { FakeAccount } from '../../fake/account';
 import { STACK_ID } from '../../lifecycle/harness';
@@ -25,5 +25,14 @@ describe('buildContext for read-only use (audit)', () => {
   it('uses the boundary when one is set, read-only or not', () => {
     const ctx = buildContext({ env: { [BOUNDARY_ENV]: 'arn:aws:iam::123456789012:policy/b' }, readOnly: true }, clients, config, identity, log);
     expect(ctx.permissionsBoundaryArn).toBe('arn:aws:iam::123456789012:policy/b');
+  });
+
+  it('hands out the reader boundary separately, and refuses it when it is not set (only the reader needs it)', () => {
+    const env = { [BOUNDARY_ENV]: 'arn:aws:iam::123456789012:policy/delivery' };
+    const without = buildContext({ env }, clients, config, identity, log);
+    expect(without.permissionsBoundaryArn).toBe('arn:aws:iam::123456789012:policy/delivery');
+    expect(() => without.readerBoundaryArn).toThrow(`${READER_BOUNDARY_ENV} is not set: the SIEM reader cannot be created without its permissions boundary`);
+    const withIt = buildContext({ env: { ...env, [READER_BOUNDARY_ENV]: 'arn:aws:iam::123456789012:policy/reader' } }, clients, config, identity, log);
+    expect(withIt.readerBoundaryArn).toBe('arn:aws:iam::123456789012:policy/reader');
   });
 });

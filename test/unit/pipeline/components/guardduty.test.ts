@@ -1,4 +1,5 @@
 import {
+  AccessDeniedException,
   BadRequestException,
   CreateDetectorCommand,
   DeleteDetectorCommand,
@@ -85,11 +86,14 @@ describe('guardduty-detector ensure', () => {
   describe('when GuardDuty refuses the frequency (a member account of a GuardDuty organization)', () => {
     const refused = () => awsError(BadRequestException, 'The request is rejected because a member account cannot update this setting.');
 
-    it('an adopted detector keeps its frequency, with a warning', async () => {
+    it.each([
+      ['GuardDuty refuses it (organization member)', refused],
+      ['IAM denies it (the template allows UpdateDetector only on this stack\'s detector)', () => awsError(AccessDeniedException, 'not authorized to perform: guardduty:UpdateDetector')],
+    ])('an adopted detector keeps its frequency, with a warning, when %s', async (_why, error) => {
       const t = createTestContext();
       guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [DETECTOR] });
       guardduty.on(GetDetectorCommand).resolves(detector({ FindingPublishingFrequency: 'SIX_HOURS' }));
-      guardduty.on(UpdateDetectorCommand).rejects(refused());
+      guardduty.on(UpdateDetectorCommand).rejects(error());
 
       await expect(guardDutyDetectorComponent.ensure(testConfig(), t.ctx)).resolves.toEqual({ GuardDutyDetectorId: DETECTOR });
 

@@ -18,7 +18,7 @@ import { OwnershipConflictError } from '../../../../src/errors';
 import { siemRoleComponent } from '../../../../src/pipeline/components/siem-role';
 import { crossAccountTrustPolicy, policyJson, streamReaderPolicy } from '../../../../src/pipeline/policies';
 import { awsError, sentCommands, sentRequests } from '../../helpers/aws-mock';
-import { createTestContext, OTHER_STACK_ID, TEST_BOUNDARY_ARN, TEST_STACK_ID, testConfig } from '../../helpers/context';
+import { createTestContext, OTHER_STACK_ID, TEST_READER_BOUNDARY_ARN, TEST_STACK_ID, testConfig } from '../../helpers/context';
 
 const iam = mockClient(IAMClient);
 const { ctx } = createTestContext();
@@ -80,7 +80,7 @@ describe('siem-role ensure', () => {
           RoleName,
           Path: '/siem-pipeline/',
           AssumeRolePolicyDocument: policyJson(trust()),
-          PermissionsBoundary: TEST_BOUNDARY_ARN,
+          PermissionsBoundary: TEST_READER_BOUNDARY_ARN,
           Description: 'SIEM read access to Kinesis stream siem-test',
           Tags: ourTags,
         },

@@ -33,7 +33,7 @@ import { OwnershipConflictError } from '../../../../src/errors';
 import { SECRET_TAG_KEY_ID, SECRET_TAG_ROTATION, siemUserComponent } from '../../../../src/pipeline/components/siem-user';
 import { policyJson, streamReaderPolicy } from '../../../../src/pipeline/policies';
 import { awsError, sentCommands, sentRequests, timeline } from '../../helpers/aws-mock';
-import { createTestContext, OTHER_STACK_ID, TEST_BOUNDARY_ARN, TEST_STACK_ID, testConfig } from '../../helpers/context';
+import { createTestContext, OTHER_STACK_ID, TEST_READER_BOUNDARY_ARN, TEST_STACK_ID, testConfig } from '../../helpers/context';
 
 const iam = mockClient(IAMClient);
 const secrets = mockClient(SecretsManagerClient);
@@ -113,7 +113,7 @@ describe('siem-user ensure', () => {
     expect(out).toEqual({ SecretArn: SECRET_ARN, ReaderUserArn: USER_ARN });
     expect(sentRequests(iam)).toEqual([
       ['GetUserCommand', { UserName }],
-      ['CreateUserCommand', { UserName, Path: '/siem-pipeline/', PermissionsBoundary: TEST_BOUNDARY_ARN, Tags: ourTags }],
+      ['CreateUserCommand', { UserName, Path: '/siem-pipeline/', PermissionsBoundary: TEST_READER_BOUNDARY_ARN, Tags: ourTags }],
       putPolicy,
       ['ListAccessKeysCommand', { UserName }],
       ['CreateAccessKeyCommand', { UserName }],

@@ -11,6 +11,8 @@ import { DEFAULT_PROPAGATION_RETRY, DEFAULT_WAITS, type PipelineContext, type Wa
 export const BOUNDARY_ENV = 'PERMISSIONS_BOUNDARY_ARN';
 /** The environment variable the template sets to the SIEM reader's permissions boundary's ARN. */
 export const READER_BOUNDARY_ENV = 'READER_BOUNDARY_ARN';
+/** The environment variable the template sets to the provisioner's role ARN (the secret's policy names it). */
+export const PROVISIONER_ROLE_ENV = 'PROVISIONER_ROLE_ARN';
 
 /** What a Lambda entry point injects to build pipeline contexts: its environment, time and SDK clients. */
 export interface ContextOptions {
@@ -66,6 +68,7 @@ export function buildContext(
     tags: ownershipTags(config.name, identity.stackId),
     permissionsBoundaryArn: boundary ?? '',
     readerBoundaryArn: '',
+    ...(opts.env[PROVISIONER_ROLE_ENV] ? { provisionerRoleArn: opts.env[PROVISIONER_ROLE_ENV] } : {}),
     log: log.child({ pipeline: config.name }),
     clock: opts.clock ?? systemClock,
     propagationRetry: opts.propagationRetry ?? DEFAULT_PROPAGATION_RETRY,

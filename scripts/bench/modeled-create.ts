@@ -146,6 +146,7 @@ async function runOnce(seed: number, waits: WaitSettings): Promise<RunResult> {
       env: {
         PERMISSIONS_BOUNDARY_ARN: `arn:aws:iam::${ACCOUNT}:policy/siem-pipeline/siem-pipeline-boundary-${REGION}`,
         READER_BOUNDARY_ARN: `arn:aws:iam::${ACCOUNT}:policy/siem-pipeline/siem-pipeline-reader-boundary-${REGION}`,
+        PROVISIONER_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/siem-bench-ProvisionerRole`,
         STACK_ID,
       },
       // No retryBackoffMs: SDK retries keep their real backoff, on the fake clock.

@@ -17,7 +17,14 @@ export interface PipelineConfig {
     retentionHours: number;
   };
   siemAccess:
-    | { kind: 'IamUser'; rotationToken: string }
+    | {
+        kind: 'IamUser';
+        rotationToken: string;
+        /** IAM roles and users that may read the key's secret (its resource policy denies everyone else). */
+        secretReaders: string[];
+        /** Customer managed KMS key of the secret; undefined means the AWS managed key aws/secretsmanager. */
+        secretKmsKeyArn?: string;
+      }
     | { kind: 'CrossAccountRole'; trustedAccountId: string; externalId: string };
   /** Retention of the pipeline's CloudWatch Logs groups: the data lives on in Kinesis. */
   logRetentionDays: number;
@@ -59,6 +66,10 @@ export const PIPELINE_NAME_PATTERN = /^[a-z][a-z0-9-]{0,18}[a-z0-9]$/;
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const EVENT_SOURCE_PATTERN = /^aws\.[a-z0-9-]+(\.[a-z0-9-]+)*$/;
 const LOG_GROUP_PATTERN = /^[\w\-/.#]{1,512}$/;
+/** An IAM role or user ARN (any path); aws:PrincipalArn of a role session is its role's ARN. */
+const PRINCIPAL_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
+const KMS_KEY_ARN_PATTERN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/;
+const MAX_SECRET_READERS = 10;
 
 /**
  * Parses the custom resource properties once, at the edge.
@@ -86,8 +97,17 @@ export function parseConfig(props: Readonly<Record<string, unknown>> | undefined
     r.require(trustedAccountId !== '' || r.problems.some((p) => p.startsWith('SiemAccountId')), 'SiemAccountId is required when SiemAccess is CrossAccountRole');
     r.require(externalId !== '' || r.problems.some((p) => p.startsWith('SiemExternalId')), 'SiemExternalId is required when SiemAccess is CrossAccountRole');
   }
+  const secretReaders = r.list('SecretReaderArns', PRINCIPAL_ARN_PATTERN, 'comma-separated IAM role or user ARNs such as arn:aws:iam::123456789012:role/siem-connector');
+  r.require(secretReaders.length <= MAX_SECRET_READERS, `SecretReaderArns allows at most ${MAX_SECRET_READERS} principals`);
+  const secretKmsKeyArn = r.pattern('SecretKmsKeyArn', KMS_KEY_ARN_PATTERN, 'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), or empty for the AWS managed key', '');
+  if (accessKind !== 'IamUser') {
+    r.require(secretReaders.length === 0, 'SecretReaderArns applies only when SiemAccess is IamUser (CrossAccountRole keeps no secret)');
+    r.require(secretKmsKeyArn === '', 'SecretKmsKeyArn applies only when SiemAccess is IamUser (CrossAccountRole keeps no secret)');
+  }
   const siemAccess: PipelineConfig['siemAccess'] =
-    accessKind === 'IamUser' ? { kind: 'IamUser', rotationToken } : { kind: 'CrossAccountRole', trustedAccountId, externalId };
+    accessKind === 'IamUser'
+      ? { kind: 'IamUser', rotationToken, secretReaders, ...(secretKmsKeyArn ? { secretKmsKeyArn } : {}) }
+      : { kind: 'CrossAccountRole', trustedAccountId, externalId };
 
   const logRetentionDays = r.intChoice('LogRetentionDays', LOG_RETENTION_DAYS, 1);
 
@@ -138,6 +158,8 @@ export const ALLOWED_PROPERTIES = [
   'AccessKeyRotation',
   'SiemAccountId',
   'SiemExternalId',
+  'SecretReaderArns',
+  'SecretKmsKeyArn',
   'LogRetentionDays',
   'EnableCloudTrail',
   'ExistingTrailLogGroup',

@@ -25,6 +25,11 @@ export interface PipelineContext {
   permissionsBoundaryArn: string;
   /** Managed policy that bounds the SIEM's reader (user or role): read our stream only. */
   readerBoundaryArn: string;
+  /**
+   * The provisioner's own role: the reader secret's resource policy lets it (and the named readers) alone in.
+   * Undefined outside the stack (the audit): nothing may then write the secret's policy.
+   */
+  provisionerRoleArn?: string;
   log: Logger;
   clock: Clock;
   /** Retries of AWS eventual consistency (role propagation, test-message delivery). */

@@ -2,6 +2,7 @@ import {
   InvalidParameterException,
   InvalidRequestException,
   LimitExceededException,
+  MalformedPolicyDocumentException,
   ResourceExistsException,
   ResourceNotFoundException,
   SecretsManagerServiceException,
@@ -11,6 +12,10 @@ import {
   type DeleteSecretCommandOutput,
   type DescribeSecretCommandInput,
   type DescribeSecretCommandOutput,
+  type GetResourcePolicyCommandInput,
+  type GetResourcePolicyCommandOutput,
+  type PutResourcePolicyCommandInput,
+  type PutResourcePolicyCommandOutput,
   type GetSecretValueCommandInput,
   type GetSecretValueCommandOutput,
   type PutSecretValueCommandInput,
@@ -49,6 +54,8 @@ interface SecretState {
   arn: string;
   description?: string;
   kmsKeyId?: string;
+  /** The resource policy as put (JSON text). */
+  policy?: string;
   tags: Record<string, string>;
   versions: VersionState[];
   created: Date;
@@ -72,6 +79,7 @@ export class SecretsManagerFake implements FakeService {
       InvalidParameterException: [InvalidParameterException, 400],
       InvalidRequestException: [InvalidRequestException, 400],
       LimitExceededException: [LimitExceededException, 400],
+      MalformedPolicyDocumentException: [MalformedPolicyDocumentException, 400],
       ResourceExistsException: [ResourceExistsException, 400],
       ResourceNotFoundException: [ResourceNotFoundException, 400],
     },
@@ -94,6 +102,11 @@ export class SecretsManagerFake implements FakeService {
     UntagResource: (i: UntagResourceCommandInput) => this.untag(i),
     DeleteSecret: (i: DeleteSecretCommandInput): Out<DeleteSecretCommandOutput> => this.delete(i),
     RestoreSecret: (i: RestoreSecretCommandInput): Out<RestoreSecretCommandOutput> => this.restore(i),
+    PutResourcePolicy: (i: PutResourcePolicyCommandInput): Out<PutResourcePolicyCommandOutput> => this.putPolicy(i),
+    GetResourcePolicy: (i: GetResourcePolicyCommandInput): Out<GetResourcePolicyCommandOutput> => {
+      const s = this.find(i.SecretId);
+      return { ARN: s.arn, Name: s.name, ...(s.policy !== undefined ? { ResourcePolicy: s.policy } : {}) };
+    },
   } satisfies Handlers;
 
   readonly commands = Object.keys(this.handlers);
@@ -116,6 +129,8 @@ export class SecretsManagerFake implements FakeService {
       arn: s.arn,
       tags: { ...s.tags },
       versions: s.versions.length,
+      ...(s.kmsKeyId !== undefined ? { kmsKeyId: s.kmsKeyId } : {}),
+      ...(s.policy !== undefined ? { policy: JSON.parse(s.policy) as unknown } : {}),
       ...(s.deletionDate ? { scheduledForDeletion: s.deletionDate.toISOString() } : {}),
     }));
   }
@@ -204,11 +219,25 @@ export class SecretsManagerFake implements FakeService {
   private update(i: UpdateSecretCommandInput): Out<UpdateSecretCommandOutput> {
     const s = this.live(i.SecretId);
     if (i.Description !== undefined) s.description = i.Description;
-    if (i.KmsKeyId !== undefined) s.kmsKeyId = i.KmsKeyId;
+    // The AWS managed key is the default: DescribeSecret then omits KmsKeyId.
+    if (i.KmsKeyId === 'alias/aws/secretsmanager') delete s.kmsKeyId;
+    else if (i.KmsKeyId !== undefined) s.kmsKeyId = i.KmsKeyId;
     s.changed = new Date(this.env.now());
     if (i.SecretString === undefined) return { ARN: s.arn, Name: s.name };
     const v = this.addVersion(s, i.SecretString, i.ClientRequestToken, ['AWSCURRENT']);
     return { ARN: s.arn, Name: s.name, VersionId: v.id };
+  }
+
+  private putPolicy(i: PutResourcePolicyCommandInput): Out<PutResourcePolicyCommandOutput> {
+    const s = this.live(i.SecretId);
+    try {
+      const doc = JSON.parse(i.ResourcePolicy ?? '') as { Statement?: unknown };
+      if (!Array.isArray(doc.Statement)) throw new Error('no Statement list');
+    } catch {
+      throw this.errors.make('MalformedPolicyDocumentException', 'The policy document you provided isn\'t valid.');
+    }
+    s.policy = i.ResourcePolicy;
+    return { ARN: s.arn, Name: s.name };
   }
 
   private tag(i: TagResourceCommandInput): Record<string, never> {

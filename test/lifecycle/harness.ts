@@ -10,6 +10,7 @@ export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
 export const STACK_ID = `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/siem/6a0f1c30-4b1e-11f0-9a2b-0e3c5d7f9a11`;
 export const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/siem-pipeline/siem-pipeline-boundary-${REGION}`;
+export const PROVISIONER_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/siem-ProvisionerRole-1A2B3C4D5E6F`;
 export const READER_BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/siem-pipeline/siem-pipeline-reader-boundary-${REGION}`;
 const SIGNATURE = '5d2c6b0e0f1a4b8c9d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c';
 /** A pre-signed URL as CloudFormation sends it: a credential that must never reach a log line. */
@@ -70,7 +71,7 @@ export function makeHarness(opts: HarnessOptions = {}): Harness {
   const logs: string[] = [];
   const responses: CfnResponse[] = [];
   const handler = createCustomResourceHandler({
-    env: { PERMISSIONS_BOUNDARY_ARN: BOUNDARY_ARN, READER_BOUNDARY_ARN, STACK_ID },
+    env: { PERMISSIONS_BOUNDARY_ARN: BOUNDARY_ARN, READER_BOUNDARY_ARN, PROVISIONER_ROLE_ARN, STACK_ID },
     clientOptions: { credentials: FAKE_CREDENTIALS, retryBackoffMs: () => 0, decorate: fake.decorate },
     waits: { minDelay: 0.001, maxDelay: 0.005, maxWaitTime: 0.5 },
     propagationRetry: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 10 },

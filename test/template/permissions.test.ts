@@ -108,7 +108,7 @@ function provisioner() {
   const fake = new FakeAccount({ account: ACCOUNT, region: REGION, now: () => clock.now() });
   const responses: string[] = [];
   const handler = createCustomResourceHandler({
-    env: { PERMISSIONS_BOUNDARY_ARN: BOUNDARY, READER_BOUNDARY_ARN: `${BOUNDARY}-reader`, STACK_ID },
+    env: { PERMISSIONS_BOUNDARY_ARN: BOUNDARY, READER_BOUNDARY_ARN: `${BOUNDARY}-reader`, PROVISIONER_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/provisioner`, STACK_ID },
     clientOptions: { credentials: FAKE_CREDENTIALS, retryBackoffMs: () => 0, decorate: fake.decorate },
     waits: { minDelay: 0.001, maxDelay: 0.005, maxWaitTime: 1 },
     propagationRetry: { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 5 },

@@ -10,14 +10,6 @@ import {
   PutUserPolicyCommand,
   type User,
 } from '@aws-sdk/client-iam';
-import {
-  CreateSecretCommand,
-  DeleteSecretCommand,
-  DescribeSecretCommand,
-  PutSecretValueCommand,
-  RestoreSecretCommand,
-  TagResourceCommand,
-} from '@aws-sdk/client-secrets-manager';
 import { withRetries } from '../../aws/retry';
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { TAG_STACK } from '../../config/names';
@@ -27,20 +19,21 @@ import type { PipelineContext } from '../context';
 import { assertOwned, deleteIgnoringNotFound, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
 import { policyJson, samePolicy, streamReaderPolicy } from '../policies';
 import { settleAll } from '../settle';
-
-/** Secret tag naming the access key the secret holds, so converging never needs GetSecretValue. */
-export const SECRET_TAG_KEY_ID = 'siem-pipeline:access-key-id';
-/** Secret tag holding the AccessKeyRotation value the key was made for; a new value rotates the key. */
-export const SECRET_TAG_ROTATION = 'siem-pipeline:key-rotation';
-
-/** What the secret's JSON holds: everything a SIEM needs to read the stream. */
-export interface ReaderSecretValue {
-  accessKeyId: string;
-  secretAccessKey: string;
-  streamName: string;
-  streamArn: string;
-  region: string;
-}
+import {
+  convergeSecretPolicy,
+  describeSecret,
+  recordedKey,
+  removeSecret,
+  restoreSecret,
+  sameKmsKey,
+  secretDifferences,
+  SECRET_TAG_ROTATION,
+  unpublishKeyId,
+  wantedKmsKey,
+  writeSecret,
+  type ReaderSecretValue,
+  type SecretState,
+} from './reader-secret';
 
 /**
  * SIEM read access by IAM user: a user allowed only to read the stream, its access key kept in a
@@ -55,13 +48,6 @@ export const siemUserComponent: Component = {
   remove: removeSiemUser,
   inspect: inspectSiemUser,
 };
-
-interface SecretState {
-  arn: string;
-  tags: Record<string, string>;
-  /** Scheduled for deletion (recoverable until then with RestoreSecret). */
-  deleted: boolean;
-}
 
 async function ensureSiemUser(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs> {
   const rotationToken = config.siemAccess.kind === 'IamUser' ? config.siemAccess.rotationToken : '';
@@ -79,8 +65,9 @@ async function ensureSiemUser(config: PipelineConfig, ctx: PipelineContext): Pro
         }),
       ),
     ),
-    convergeAccessKey(ctx, secret, rotationToken, call),
+    convergeAccessKey(ctx, config, secret, rotationToken, call),
   ]);
+  await convergeSecretPolicy(ctx, config, secretArn);
   return { SecretArn: secretArn, ReaderUserArn: user.arn };
 }
 
@@ -90,15 +77,20 @@ async function ensureSiemUser(config: PipelineConfig, ctx: PipelineContext): Pro
  */
 async function convergeAccessKey(
   ctx: PipelineContext,
+  config: PipelineConfig,
   found: SecretState | undefined,
   rotationToken: string,
   call: <T>(fn: () => Promise<T>) => Promise<T>,
 ): Promise<string> {
   const secret = found?.deleted ? await restoreSecret(ctx, found) : found;
   const keys = await listAccessKeys(ctx);
-  const recorded = secret?.tags[SECRET_TAG_KEY_ID];
-  const recordedLive = recorded !== undefined && keys.includes(recorded);
-  if (secret && recordedLive && secret.tags[SECRET_TAG_ROTATION] === rotationToken) return secret.arn;
+  const recorded = recordedKey(secret, keys);
+  // A new KMS key takes a new key too: the value written under it is then the only current one.
+  const upToDate = secret?.tags[SECRET_TAG_ROTATION] === rotationToken && sameKmsKey(secret.kmsKeyId, wantedKmsKey(config));
+  if (secret && recorded !== undefined && upToDate) {
+    await unpublishKeyId(ctx, secret, recorded);
+    return secret.arn;
+  }
 
   // Keys the secret does not name are leftovers of an interrupted run; IAM allows two keys per user.
   for (const id of keys.filter((k) => k !== recorded)) await deleteAccessKey(ctx, id);
@@ -112,43 +104,10 @@ async function convergeAccessKey(
     streamArn: ctx.names.streamArn,
     region: ctx.region,
   };
-  const arn = await writeSecret(ctx, secret, value, rotationToken);
-  if (recordedLive) await deleteAccessKey(ctx, recorded);
+  const arn = await writeSecret(ctx, config, secret, value, rotationToken);
+  if (recorded !== undefined) await deleteAccessKey(ctx, recorded);
   ctx.log.info(secret ? 'access key rotated' : 'access key created', { resource: `IAM user ${ctx.names.siemUser}` });
   return arn;
-}
-
-async function writeSecret(ctx: PipelineContext, existing: SecretState | undefined, value: ReaderSecretValue, rotationToken: string): Promise<string> {
-  const SecretString = JSON.stringify(value);
-  const keyTags = [
-    { Key: SECRET_TAG_KEY_ID, Value: value.accessKeyId },
-    { Key: SECRET_TAG_ROTATION, Value: rotationToken },
-  ];
-  let secret = existing;
-  if (!secret) {
-    try {
-      const out = await ctx.clients.secrets.send(
-        new CreateSecretCommand({
-          Name: ctx.names.siemSecret,
-          Description: `Access key of the SIEM reader of Kinesis stream ${ctx.names.streamName}`,
-          SecretString,
-          Tags: [...tagList(ctx.tags), ...keyTags],
-        }),
-      );
-      if (!out.ARN) throw new Error('CreateSecret returned no ARN');
-      return out.ARN;
-    } catch (err) {
-      // A duplicate delivery created it first: take it over if it is ours.
-      if (!isAwsError(err, 'ResourceExistsException')) throw err;
-      secret = await describeSecret(ctx);
-      if (!secret) throw err;
-      assertOwned(`secret ${ctx.names.siemSecret}`, secret.tags, ctx);
-      if (secret.deleted) secret = await restoreSecret(ctx, secret);
-    }
-  }
-  await ctx.clients.secrets.send(new PutSecretValueCommand({ SecretId: secret.arn, SecretString }));
-  await ctx.clients.secrets.send(new TagResourceCommand({ SecretId: secret.arn, Tags: keyTags }));
-  return secret.arn;
 }
 
 async function removeSiemUser(_config: PipelineConfig, ctx: PipelineContext): Promise<void> {
@@ -170,23 +129,6 @@ async function removeUser(ctx: PipelineContext): Promise<void> {
   await deleteIgnoringNotFound(ctx, what, () => iam.send(new DeleteUserCommand({ UserName })), ['NoSuchEntity']);
 }
 
-async function removeSecret(ctx: PipelineContext): Promise<void> {
-  const what = `secret ${ctx.names.siemSecret}`;
-  const secret = await describeSecret(ctx);
-  if (!secret) {
-    ctx.log.info('already gone', { resource: what });
-    return;
-  }
-  if (!ownedOrLeftAlone(what, secret.tags, ctx)) return;
-  // Without recovery: a secret left pending deletion would block re-creating the same name for up to 30 days.
-  await deleteIgnoringNotFound(
-    ctx,
-    what,
-    () => ctx.clients.secrets.send(new DeleteSecretCommand({ SecretId: secret.arn, ForceDeleteWithoutRecovery: true })),
-    ['ResourceNotFoundException'],
-  );
-}
-
 async function inspectSiemUser(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentStatus> {
   const [user, secret] = await Promise.all([getUser(ctx), describeSecret(ctx)]);
   const userOurs = user !== undefined && tagMap(user.Tags)[TAG_STACK] === ctx.stackId;
@@ -202,15 +144,7 @@ async function inspectSiemUser(config: PipelineConfig, ctx: PipelineContext): Pr
   if (!user) differences.push('user missing');
   if (userOurs && !samePolicy(await getUserPolicy(ctx), streamReaderPolicy(ctx.names.streamArn))) differences.push('reader policy missing or changed');
   if (!secret) differences.push('secret missing');
-  if (secretOurs) {
-    if (secret.deleted) differences.push('secret scheduled for deletion');
-    const recorded = secret.tags[SECRET_TAG_KEY_ID];
-    const keys = userOurs ? await listAccessKeys(ctx) : [];
-    if (recorded === undefined || !keys.includes(recorded)) differences.push('secret names no live access key of the user');
-    if (config.siemAccess.kind === 'IamUser' && secret.tags[SECRET_TAG_ROTATION] !== config.siemAccess.rotationToken) {
-      differences.push('access key rotation pending');
-    }
-  }
+  if (secretOurs) differences.push(...(await secretDifferences(ctx, config, secret, userOurs ? await listAccessKeys(ctx) : [])));
   const details = { ...(user ? { userArn: user.Arn } : {}), ...(secret ? { secretArn: secret.arn } : {}) };
   return differences.length > 0 ? { state: 'drifted', details: { ...details, differences } } : { state: 'present', details };
 }
@@ -282,22 +216,6 @@ async function deleteAccessKey(ctx: PipelineContext, AccessKeyId: string): Promi
     () => ctx.clients.iam.send(new DeleteAccessKeyCommand({ UserName: ctx.names.siemUser, AccessKeyId })),
     ['NoSuchEntity'],
   );
-}
-
-async function describeSecret(ctx: PipelineContext): Promise<SecretState | undefined> {
-  try {
-    const out = await ctx.clients.secrets.send(new DescribeSecretCommand({ SecretId: ctx.names.siemSecret }));
-    return { arn: out.ARN ?? ctx.names.siemSecret, tags: tagMap(out.Tags), deleted: out.DeletedDate !== undefined };
-  } catch (err) {
-    if (isAwsError(err, 'ResourceNotFoundException')) return undefined;
-    throw err;
-  }
-}
-
-async function restoreSecret(ctx: PipelineContext, secret: SecretState): Promise<SecretState> {
-  await ctx.clients.secrets.send(new RestoreSecretCommand({ SecretId: secret.arn }));
-  ctx.log.info('restored: it was scheduled for deletion', { resource: `secret ${ctx.names.siemSecret}` });
-  return { ...secret, deleted: false };
 }
 
 function afterPropagation<T>(ctx: PipelineContext, fn: () => Promise<T>): Promise<T> {

@@ -18,7 +18,7 @@ function problemsOf(props: Record<string, unknown> | undefined): readonly string
 const DEFAULTS: PipelineConfig = {
   name: 'prod',
   stream: { mode: 'PROVISIONED', shardCount: 1, retentionHours: 24 },
-  siemAccess: { kind: 'IamUser', rotationToken: '' },
+  siemAccess: { kind: 'IamUser', rotationToken: '', secretReaders: [] },
   logRetentionDays: 1,
   cloudTrail: { enabled: true, bucketExpirationDays: 7 },
   flowLogs: { enabled: true, trafficType: 'ALL', maxAggregationInterval: 600, dropNoData: true },
@@ -46,7 +46,17 @@ describe('parseConfig', () => {
     ['ShardCount', '500', { stream: { ...DEFAULTS.stream, shardCount: 500 } }],
     ['ShardCount', ' 4 ', { stream: { ...DEFAULTS.stream, shardCount: 4 } }],
     ['RetentionHours', '8760', { stream: { ...DEFAULTS.stream, retentionHours: 8760 } }],
-    ['AccessKeyRotation', '2024-06-01.v2', { siemAccess: { kind: 'IamUser', rotationToken: '2024-06-01.v2' } }],
+    ['AccessKeyRotation', '2024-06-01.v2', { siemAccess: { kind: 'IamUser', rotationToken: '2024-06-01.v2', secretReaders: [] } }],
+    [
+      'SecretReaderArns',
+      'arn:aws:iam::123456789012:role/siem-connector, arn:aws:iam::210987654321:user/team/reader',
+      { siemAccess: { ...DEFAULTS.siemAccess, secretReaders: ['arn:aws:iam::123456789012:role/siem-connector', 'arn:aws:iam::210987654321:user/team/reader'] } },
+    ],
+    [
+      'SecretKmsKeyArn',
+      'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      { siemAccess: { ...DEFAULTS.siemAccess, secretKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' } },
+    ],
     ['LogRetentionDays', '3653', { logRetentionDays: 3653 }],
     ['LogRetentionDays', '14', { logRetentionDays: 14 }],
     ['EnableCloudTrail', 'false', { cloudTrail: { ...DEFAULTS.cloudTrail, enabled: false } }],
@@ -94,6 +104,16 @@ describe('parseConfig', () => {
   const NAME_RULE = '2-20 characters: lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen';
   it.each([
     ['PipelineName', 'Prod', `PipelineName 'Prod' is not allowed; allowed values: ${NAME_RULE}`],
+    [
+      'SecretReaderArns',
+      'arn:aws:iam::123456789012:root',
+      "SecretReaderArns has invalid item(s) 'arn:aws:iam::123456789012:root'; allowed values: comma-separated IAM role or user ARNs such as arn:aws:iam::123456789012:role/siem-connector",
+    ],
+    [
+      'SecretKmsKeyArn',
+      'alias/aws/secretsmanager',
+      "SecretKmsKeyArn 'alias/aws/secretsmanager' is not allowed; allowed values: a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), or empty for the AWS managed key",
+    ],
     ['PipelineName', 'a', `PipelineName 'a' is not allowed; allowed values: ${NAME_RULE}`],
     ['PipelineName', 'prod-', `PipelineName 'prod-' is not allowed; allowed values: ${NAME_RULE}`],
     ['PipelineName', '1prod', `PipelineName '1prod' is not allowed; allowed values: ${NAME_RULE}`],
@@ -165,6 +185,19 @@ describe('parseConfig', () => {
   it('allows at most 20 extra event sources', () => {
     const sources = Array.from({ length: 21 }, (_, i) => `aws.service${i}`).join(',');
     expect(problemsOf({ ...base, ExtraEventSources: sources })).toEqual(['ExtraEventSources allows at most 20 sources']);
+  });
+
+  it('allows at most 10 SecretReaderArns', () => {
+    const arns = Array.from({ length: 11 }, (_, i) => `arn:aws:iam::123456789012:role/r${i}`).join(',');
+    expect(problemsOf({ ...base, SecretReaderArns: arns })).toEqual(['SecretReaderArns allows at most 10 principals']);
+  });
+
+  it.each([
+    ['SecretReaderArns', 'arn:aws:iam::123456789012:role/r'],
+    ['SecretKmsKeyArn', 'arn:aws:kms:eu-west-1:123456789012:key/k-1'],
+  ])('refuses %s with CrossAccountRole (no secret is kept)', (name, value) => {
+    const role = { ...base, SiemAccess: 'CrossAccountRole', SiemAccountId: '210987654321', SiemExternalId: 'ext-id-1' };
+    expect(problemsOf({ ...role, [name]: value })).toEqual([`${name} applies only when SiemAccess is IamUser (CrossAccountRole keeps no secret)`]);
   });
 
   describe('CrossAccountRole', () => {

@@ -14,6 +14,7 @@ export const TEST_STACK_ID = `arn:aws:cloudformation:${TEST_REGION}:${TEST_ACCOU
 /** Another stack in the same account: what it made must never be adopted or deleted. */
 export const OTHER_STACK_ID = `arn:aws:cloudformation:${TEST_REGION}:${TEST_ACCOUNT}:stack/someone-else/99999999-8888-7777-6666-555544443333`;
 export const TEST_BOUNDARY_ARN = `arn:aws:iam::${TEST_ACCOUNT}:policy/siem-pipeline/siem-test-boundary`;
+export const TEST_PROVISIONER_ROLE_ARN = `arn:aws:iam::${TEST_ACCOUNT}:role/siem-stack-ProvisionerRole-ABC123`;
 export const TEST_READER_BOUNDARY_ARN = `arn:aws:iam::${TEST_ACCOUNT}:policy/siem-pipeline/siem-test-reader-boundary`;
 /** Fake credentials so the SDK never looks for real ones. */
 export const TEST_CREDENTIALS = { accessKeyId: 'AKIDUNITTEST', secretAccessKey: 'unit-test-secret' };
@@ -80,6 +81,7 @@ export function createTestContext(opts: TestContextOptions = {}): TestContext {
     tags: ownershipTags(name, stackId),
     permissionsBoundaryArn: TEST_BOUNDARY_ARN,
     readerBoundaryArn: TEST_READER_BOUNDARY_ARN,
+    provisionerRoleArn: TEST_PROVISIONER_ROLE_ARN,
     log: createLogger({ level: opts.logLevel ?? 'debug', sink: (line) => logLines.push(line), context: { pipeline: name } }),
     clock,
     propagationRetry: { maxAttempts: 5, baseDelayMs: 10, maxDelayMs: 100, maxElapsedMs: 10_000, random: () => 0.5 },

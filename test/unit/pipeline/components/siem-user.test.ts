@@ -18,22 +18,28 @@ import {
   CreateSecretCommand,
   DeleteSecretCommand,
   DescribeSecretCommand,
+  GetResourcePolicyCommand,
+  PutResourcePolicyCommand,
   PutSecretValueCommand,
   ResourceExistsException,
   ResourceNotFoundException,
   RestoreSecretCommand,
   SecretsManagerClient,
   TagResourceCommand,
+  UntagResourceCommand,
+  UpdateSecretCommand,
   type DescribeSecretResponse,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { TAG_NAME, TAG_STACK } from '../../../../src/config/names';
 import { OwnershipConflictError } from '../../../../src/errors';
-import { SECRET_TAG_KEY_ID, SECRET_TAG_ROTATION, siemUserComponent } from '../../../../src/pipeline/components/siem-user';
+import { keyHash, LEGACY_SECRET_TAG_KEY_ID, SECRET_TAG_KEY_HASH, SECRET_TAG_ROTATION } from '../../../../src/pipeline/components/reader-secret';
+import { siemUserComponent } from '../../../../src/pipeline/components/siem-user';
+import { readerSecretPolicy } from '../../../../src/pipeline/secret-policy';
 import { policyJson, streamReaderPolicy } from '../../../../src/pipeline/policies';
 import { awsError, sentCommands, sentRequests, timeline } from '../../helpers/aws-mock';
-import { createTestContext, OTHER_STACK_ID, TEST_READER_BOUNDARY_ARN, TEST_STACK_ID, testConfig } from '../../helpers/context';
+import { createTestContext, OTHER_STACK_ID, TEST_PROVISIONER_ROLE_ARN, TEST_READER_BOUNDARY_ARN, TEST_STACK_ID, testConfig } from '../../helpers/context';
 
 const iam = mockClient(IAMClient);
 const secrets = mockClient(SecretsManagerClient);
@@ -59,7 +65,7 @@ function secret(keyId: string | undefined, rotation: string | undefined, over: P
     Name: SecretName,
     Tags: [
       ...ourTags,
-      ...(keyId ? [{ Key: SECRET_TAG_KEY_ID, Value: keyId }] : []),
+      ...(keyId ? [{ Key: SECRET_TAG_KEY_HASH, Value: keyHash(keyId) }] : []),
       ...(rotation !== undefined ? [{ Key: SECRET_TAG_ROTATION, Value: rotation }] : []),
     ],
     ...over,
@@ -78,6 +84,15 @@ const secretValue = () => ({
 });
 const putPolicy = ['PutUserPolicyCommand', { UserName, PolicyName: 'siem-pipeline', PolicyDocument: policyJson(streamReaderPolicy(ctx.names.streamArn)) }];
 
+/** The resource policy of a secret without named readers: only the provisioner gets in. */
+const POLICY = JSON.stringify(readerSecretPolicy({ provisionerRoleArn: TEST_PROVISIONER_ROLE_ARN, readers: [] }));
+const policyWrites = [['GetResourcePolicyCommand', { SecretId: SECRET_ARN }], ['PutResourcePolicyCommand', { SecretId: SECRET_ARN, ResourcePolicy: POLICY, BlockPublicPolicy: true }]];
+
+beforeEach(() => {
+  // A secret without a resource policy yet: every ensure puts it.
+  secrets.on(GetResourcePolicyCommand).resolves({ ARN: SECRET_ARN });
+  secrets.on(PutResourcePolicyCommand).resolves({ ARN: SECRET_ARN });
+});
 afterEach(() => {
   iam.reset();
   secrets.reset();
@@ -118,14 +133,17 @@ describe('siem-user ensure', () => {
       ['ListAccessKeysCommand', { UserName }],
       ['CreateAccessKeyCommand', { UserName }],
     ]);
-    expect(sentCommands(secrets)).toEqual(['DescribeSecretCommand', 'CreateSecretCommand']);
+    expect(sentCommands(secrets)).toEqual(['DescribeSecretCommand', 'CreateSecretCommand', 'GetResourcePolicyCommand', 'PutResourcePolicyCommand']);
+    expect(sentRequests(secrets).slice(2)).toEqual(policyWrites);
     const created = secrets.commandCalls(CreateSecretCommand)[0]!.args[0].input;
     expect({ ...created, SecretString: JSON.parse(created.SecretString!) }).toEqual({
       Name: SecretName,
       Description: 'Access key of the SIEM reader of Kinesis stream siem-test',
       SecretString: secretValue(),
-      Tags: [...ourTags, { Key: SECRET_TAG_KEY_ID, Value: NEW_KEY.AccessKeyId }, { Key: SECRET_TAG_ROTATION, Value: 'v1' }],
+      Tags: [...ourTags, { Key: SECRET_TAG_KEY_HASH, Value: keyHash(NEW_KEY.AccessKeyId) }, { Key: SECRET_TAG_ROTATION, Value: 'v1' }],
     });
+    // The key id is not published in a tag, only its hash.
+    expect(JSON.stringify(created.Tags)).not.toContain(NEW_KEY.AccessKeyId);
     const logged = t.logLines.join('\n');
     expect(logged).not.toContain(NEW_KEY.SecretAccessKey);
     expect(logged).not.toContain(NEW_KEY.AccessKeyId);
@@ -137,12 +155,16 @@ describe('siem-user ensure', () => {
     iam.on(PutUserPolicyCommand).resolves({});
     iam.on(ListAccessKeysCommand).resolves(keys('AKIAOLDKEY0000000001'));
     secrets.on(DescribeSecretCommand).resolves(secret('AKIAOLDKEY0000000001', 'v1'));
+    secrets.on(GetResourcePolicyCommand).resolves({ ARN: SECRET_ARN, ResourcePolicy: POLICY });
 
     const out = await siemUserComponent.ensure(testConfig({ AccessKeyRotation: 'v1' }), ctx);
 
     expect(out).toEqual({ SecretArn: SECRET_ARN, ReaderUserArn: USER_ARN });
     expect(sentRequests(iam)).toEqual([['GetUserCommand', { UserName }], putPolicy, ['ListAccessKeysCommand', { UserName }]]);
-    expect(sentRequests(secrets)).toEqual([['DescribeSecretCommand', { SecretId: SecretName }]]);
+    expect(sentRequests(secrets)).toEqual([
+      ['DescribeSecretCommand', { SecretId: SecretName }],
+      ['GetResourcePolicyCommand', { SecretId: SECRET_ARN }],
+    ]);
   });
 
   it.each([
@@ -169,13 +191,13 @@ describe('siem-user ensure', () => {
         ['CreateAccessKeyCommand', { UserName }],
         ...(recordedIsLive ? [['DeleteAccessKeyCommand', { UserName, AccessKeyId: 'AKIAOLDKEY0000000001' }]] : []),
       ]);
-      expect(sentCommands(secrets)).toEqual(['DescribeSecretCommand', 'PutSecretValueCommand', 'TagResourceCommand']);
+      expect(sentCommands(secrets)).toEqual(['DescribeSecretCommand', 'PutSecretValueCommand', 'TagResourceCommand', 'GetResourcePolicyCommand', 'PutResourcePolicyCommand']);
       const put = secrets.commandCalls(PutSecretValueCommand)[0]!.args[0].input;
       expect({ ...put, SecretString: JSON.parse(put.SecretString!) }).toEqual({ SecretId: SECRET_ARN, SecretString: secretValue() });
       expect(secrets).toHaveReceivedCommandWith(TagResourceCommand, {
         SecretId: SECRET_ARN,
         Tags: [
-          { Key: SECRET_TAG_KEY_ID, Value: NEW_KEY.AccessKeyId },
+          { Key: SECRET_TAG_KEY_HASH, Value: keyHash(NEW_KEY.AccessKeyId) },
           { Key: SECRET_TAG_ROTATION, Value: rotation },
         ],
       });
@@ -186,9 +208,83 @@ describe('siem-user ensure', () => {
         'PutSecretValueCommand',
         'TagResourceCommand',
         ...(recordedIsLive ? ['DeleteAccessKeyCommand'] : []),
+        'GetResourcePolicyCommand',
+        'PutResourcePolicyCommand',
       ]);
     },
   );
+
+  it('replaces the key id tag of an older secret by its hash, keeping the key', async () => {
+    iam.on(GetUserCommand).resolves(user());
+    iam.on(PutUserPolicyCommand).resolves({});
+    iam.on(ListAccessKeysCommand).resolves(keys('AKIAOLDKEY0000000001'));
+    const legacy = [...ourTags, { Key: LEGACY_SECRET_TAG_KEY_ID, Value: 'AKIAOLDKEY0000000001' }, { Key: SECRET_TAG_ROTATION, Value: 'v1' }];
+    secrets.on(DescribeSecretCommand).resolves(secret(undefined, undefined, { Tags: legacy }));
+    secrets.on(TagResourceCommand).resolves({});
+    secrets.on(UntagResourceCommand).resolves({});
+
+    await siemUserComponent.ensure(testConfig({ AccessKeyRotation: 'v1' }), ctx);
+
+    expect(iam).not.toHaveReceivedCommand(CreateAccessKeyCommand);
+    expect(sentRequests(secrets).slice(1, 3)).toEqual([
+      ['TagResourceCommand', { SecretId: SECRET_ARN, Tags: [{ Key: SECRET_TAG_KEY_HASH, Value: keyHash('AKIAOLDKEY0000000001') }] }],
+      ['UntagResourceCommand', { SecretId: SECRET_ARN, TagKeys: [LEGACY_SECRET_TAG_KEY_ID] }],
+    ]);
+  });
+
+  it.each([
+    ['a KMS key is set', undefined, 'arn:aws:kms:eu-west-1:123456789012:key/k-2', 'arn:aws:kms:eu-west-1:123456789012:key/k-2'],
+    ['the KMS key changes', 'arn:aws:kms:eu-west-1:123456789012:key/k-1', 'arn:aws:kms:eu-west-1:123456789012:key/k-2', 'arn:aws:kms:eu-west-1:123456789012:key/k-2'],
+    ['the KMS key is removed', 'arn:aws:kms:eu-west-1:123456789012:key/k-1', '', 'alias/aws/secretsmanager'],
+  ])('re-keys the secret and rotates the access key when %s', async (_case, current, wanted, sent) => {
+    iam.on(GetUserCommand).resolves(user());
+    iam.on(PutUserPolicyCommand).resolves({});
+    iam.on(ListAccessKeysCommand).resolves(keys('AKIAOLDKEY0000000001'));
+    iam.on(CreateAccessKeyCommand).resolves({ AccessKey: NEW_KEY });
+    iam.on(DeleteAccessKeyCommand).resolves({});
+    secrets.on(DescribeSecretCommand).resolves(secret('AKIAOLDKEY0000000001', 'v1', current ? { KmsKeyId: current } : {}));
+    secrets.on(UpdateSecretCommand).resolves({ ARN: SECRET_ARN });
+    secrets.on(PutSecretValueCommand).resolves({ ARN: SECRET_ARN });
+    secrets.on(TagResourceCommand).resolves({});
+
+    await siemUserComponent.ensure(testConfig({ AccessKeyRotation: 'v1', SecretKmsKeyArn: wanted }), ctx);
+
+    expect(sentRequests(secrets).slice(1, 3)).toEqual([
+      ['UpdateSecretCommand', { SecretId: SECRET_ARN, KmsKeyId: sent }],
+      ['PutSecretValueCommand', { SecretId: SECRET_ARN, SecretString: expect.any(String) }],
+    ]);
+    expect(iam).toHaveReceivedCommandWith(DeleteAccessKeyCommand, { UserName, AccessKeyId: 'AKIAOLDKEY0000000001' });
+  });
+
+  it('leaves the key alone when DescribeSecret names the wanted KMS key by its id', async () => {
+    iam.on(GetUserCommand).resolves(user());
+    iam.on(PutUserPolicyCommand).resolves({});
+    iam.on(ListAccessKeysCommand).resolves(keys('AKIAOLDKEY0000000001'));
+    secrets.on(DescribeSecretCommand).resolves(secret('AKIAOLDKEY0000000001', 'v1', { KmsKeyId: 'k-2' }));
+
+    await siemUserComponent.ensure(testConfig({ AccessKeyRotation: 'v1', SecretKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/k-2' }), ctx);
+
+    expect(iam).not.toHaveReceivedCommand(CreateAccessKeyCommand);
+    expect(secrets).not.toHaveReceivedCommand(UpdateSecretCommand);
+  });
+
+  it('puts a resource policy naming the provisioner and the SecretReaderArns', async () => {
+    iam.on(GetUserCommand).resolves(user());
+    iam.on(PutUserPolicyCommand).resolves({});
+    iam.on(ListAccessKeysCommand).resolves(keys('AKIAOLDKEY0000000001'));
+    secrets.on(DescribeSecretCommand).resolves(secret('AKIAOLDKEY0000000001', 'v1'));
+    secrets.on(GetResourcePolicyCommand).resolves({ ARN: SECRET_ARN, ResourcePolicy: POLICY });
+    const reader = 'arn:aws:iam::123456789012:role/siem-connector';
+
+    await siemUserComponent.ensure(testConfig({ AccessKeyRotation: 'v1', SecretReaderArns: reader }), ctx);
+
+    const wanted = JSON.stringify(readerSecretPolicy({ provisionerRoleArn: TEST_PROVISIONER_ROLE_ARN, readers: [reader] }));
+    expect(sentRequests(secrets).slice(1)).toEqual([
+      ['GetResourcePolicyCommand', { SecretId: SECRET_ARN }],
+      ['PutResourcePolicyCommand', { SecretId: SECRET_ARN, ResourcePolicy: wanted, BlockPublicPolicy: true }],
+    ]);
+    expect(iam).not.toHaveReceivedCommand(CreateAccessKeyCommand);
+  });
 
   it('restores a secret scheduled for deletion before it uses it', async () => {
     iam.on(GetUserCommand).resolves(user());
@@ -201,6 +297,7 @@ describe('siem-user ensure', () => {
     expect(sentRequests(secrets)).toEqual([
       ['DescribeSecretCommand', { SecretId: SecretName }],
       ['RestoreSecretCommand', { SecretId: SECRET_ARN }],
+      ...policyWrites,
     ]);
     expect(iam).not.toHaveReceivedCommand(CreateAccessKeyCommand);
   });
@@ -233,7 +330,15 @@ describe('siem-user ensure', () => {
     secrets.on(TagResourceCommand).resolves({});
 
     await expect(siemUserComponent.ensure(testConfig(), ctx)).resolves.toEqual({ SecretArn: SECRET_ARN, ReaderUserArn: USER_ARN });
-    expect(sentCommands(secrets)).toEqual(['DescribeSecretCommand', 'CreateSecretCommand', 'DescribeSecretCommand', 'PutSecretValueCommand', 'TagResourceCommand']);
+    expect(sentCommands(secrets)).toEqual([
+      'DescribeSecretCommand',
+      'CreateSecretCommand',
+      'DescribeSecretCommand',
+      'PutSecretValueCommand',
+      'TagResourceCommand',
+      'GetResourcePolicyCommand',
+      'PutResourcePolicyCommand',
+    ]);
   });
 
   it('retries calls on a user IAM has only just created until it is visible', async () => {
@@ -376,6 +481,7 @@ describe('siem-user inspect', () => {
         iam.on(GetUserPolicyCommand).resolves({ UserName, PolicyName: 'siem-pipeline', PolicyDocument: encodeURIComponent(policy) });
         iam.on(ListAccessKeysCommand).resolves(keys('AKIAOLDKEY0000000001'));
         secrets.on(DescribeSecretCommand).resolves(secret('AKIAOLDKEY0000000001', 'v1'));
+        secrets.on(GetResourcePolicyCommand).resolves({ ARN: SECRET_ARN, ResourcePolicy: POLICY });
       },
       'v1',
       { state: 'present', details: { userArn: USER_ARN, secretArn: SECRET_ARN } },
@@ -391,7 +497,29 @@ describe('siem-user inspect', () => {
       'v2',
       {
         state: 'drifted',
-        details: { userArn: USER_ARN, secretArn: SECRET_ARN, differences: ['reader policy missing or changed', 'access key rotation pending'] },
+        details: {
+          userArn: USER_ARN,
+          secretArn: SECRET_ARN,
+          differences: ['reader policy missing or changed', 'access key rotation pending', 'resource policy missing'],
+        },
+      },
+    ],
+    [
+      'drifted when the secret publishes its key id and names readers it should not (tampered policy)',
+      () => {
+        iam.on(GetUserCommand).resolves(user());
+        iam.on(GetUserPolicyCommand).resolves({ UserName, PolicyName: 'siem-pipeline', PolicyDocument: encodeURIComponent(policy) });
+        iam.on(ListAccessKeysCommand).resolves(keys('AKIAOLDKEY0000000001'));
+        secrets.on(DescribeSecretCommand).resolves(
+          secret(undefined, 'v1', { Tags: [...ourTags, { Key: LEGACY_SECRET_TAG_KEY_ID, Value: 'AKIAOLDKEY0000000001' }, { Key: SECRET_TAG_ROTATION, Value: 'v1' }] }),
+        );
+        const widened = readerSecretPolicy({ provisionerRoleArn: TEST_PROVISIONER_ROLE_ARN, readers: ['arn:aws:iam::999999999999:role/x'] });
+        secrets.on(GetResourcePolicyCommand).resolves({ ARN: SECRET_ARN, ResourcePolicy: JSON.stringify(widened) });
+      },
+      'v1',
+      {
+        state: 'drifted',
+        details: { userArn: USER_ARN, secretArn: SECRET_ARN, differences: ['resource policy changed', 'secret publishes the access key id in a tag'] },
       },
     ],
     [
@@ -399,6 +527,7 @@ describe('siem-user inspect', () => {
       () => {
         iam.on(GetUserCommand).rejects(noUser());
         secrets.on(DescribeSecretCommand).resolves(secret('AKIAOLDKEY0000000001', 'v1'));
+        secrets.on(GetResourcePolicyCommand).resolves({ ARN: SECRET_ARN, ResourcePolicy: POLICY });
       },
       'v1',
       { state: 'drifted', details: { secretArn: SECRET_ARN, differences: ['user missing', 'secret names no live access key of the user'] } },

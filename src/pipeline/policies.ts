@@ -141,11 +141,14 @@ export interface SourceScope {
   account: string;
 }
 
-/** CloudWatch Logs -> Kinesis: only subscription filters of this account's log groups in this region. */
-export function logsToKinesisTrustPolicy(scope: SourceScope): PolicyDocument {
+/**
+ * CloudWatch Logs -> Kinesis: only subscription filters of the pipeline's own log groups (`logGroupArns`, without
+ * the `:*` suffix; the source may be named with or without it), never any other group of the account.
+ */
+export function logsToKinesisTrustPolicy(scope: SourceScope, logGroupArns: readonly string[]): PolicyDocument {
   return serviceTrustPolicy('logs.amazonaws.com', {
     StringEquals: { 'aws:SourceAccount': scope.account },
-    ArnLike: { 'aws:SourceArn': `arn:${scope.partition}:logs:${scope.region}:${scope.account}:*` },
+    ArnLike: { 'aws:SourceArn': logGroupArns.flatMap((arn) => [arn, `${arn}:*`]) },
   });
 }
 

@@ -68,7 +68,10 @@ export class S3Fake implements FakeService {
     accessDenied: 'AccessDenied',
     actionPrefix: 's3',
   });
-  /** Bucket names taken by other accounts: CreateBucket answers BucketAlreadyExists. */
+  /**
+   * Bucket names taken by other accounts: CreateBucket answers BucketAlreadyExists; any other call on them is
+   * AccessDenied (403), as with ExpectedBucketOwner naming our account or without a grant from their owner.
+   */
   readonly foreignBuckets = new Set<string>();
   private readonly buckets = new Map<string, BucketState>();
   private version = 0;
@@ -345,6 +348,7 @@ export class S3Fake implements FakeService {
   // ---- helpers ----
 
   private bucket(i: Input): BucketState {
+    if (this.foreignBuckets.has(String(i.Bucket))) throw this.errors.make('AccessDenied', 'Access Denied', 403);
     const b = this.buckets.get(String(i.Bucket));
     if (!b) throw this.errors.make('NoSuchBucket', 'The specified bucket does not exist');
     return b;

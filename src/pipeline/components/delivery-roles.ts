@@ -11,7 +11,7 @@ import {
   type SourceScope,
 } from '../policies';
 import { serviceRoleComponent } from './service-role';
-import { createsTrail, eventsToStreamEnabled, logsToStreamEnabled, trailArn } from './sources';
+import { createsTrail, eventsToStreamEnabled, logsToStreamEnabled, subscribableLogGroups, trailArn } from './sources';
 
 /**
  * The roles AWS services assume to deliver logs along the pipeline, one per hop, each trusting one service
@@ -25,7 +25,7 @@ export const logsRoleComponent = serviceRoleComponent({
   id: 'logs-role',
   roleName: (ctx) => ctx.names.logsRole,
   enabled: (config, ctx) => logsToStreamEnabled(config, ctx.region),
-  trust: (_config, ctx) => logsToKinesisTrustPolicy(scope(ctx)),
+  trust: (config, ctx) => logsToKinesisTrustPolicy(scope(ctx), subscribableLogGroups(config, ctx).map((g) => ctx.names.logGroupArn(g))),
   policy: (_config, ctx) => streamWriterPolicy(ctx.names.streamArn),
   description: (ctx) => `CloudWatch Logs subscription filters deliver to Kinesis stream ${ctx.names.streamName}`,
 });

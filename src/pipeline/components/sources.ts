@@ -24,6 +24,14 @@ export function logsToStreamEnabled(config: PipelineConfig, region: string): boo
   return cloudTrailInThisRegion(config, region) || config.flowLogs.enabled;
 }
 
+/**
+ * The log groups the pipeline may subscribe to the stream: its own trail and flow-log groups (whether switched on
+ * or not, so toggling a source leaves the logs role alone) and the existing trail's group it reuses, if any.
+ */
+export function subscribableLogGroups(config: PipelineConfig, ctx: Pick<PipelineContext, 'names'>): string[] {
+  return [ctx.names.cloudTrailLogGroup, ctx.names.flowLogGroup, ...(config.cloudTrail.existingLogGroup ? [config.cloudTrail.existingLogGroup] : [])];
+}
+
 /** Some EventBridge rule of this region targets the stream (GuardDuty or an extra source). */
 export function eventsToStreamEnabled(config: PipelineConfig): boolean {
   return config.guardDuty.enabled || config.eventSources.length > 0;

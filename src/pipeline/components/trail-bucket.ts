@@ -6,7 +6,6 @@ import {
   GetBucketLifecycleConfigurationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
-  GetBucketTaggingCommand,
   GetPublicAccessBlockCommand,
   ListObjectVersionsCommand,
   PutBucketEncryptionCommand,
@@ -25,9 +24,10 @@ import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError, OwnershipConflictError } from '../../errors';
 import type { Component, ComponentOutputs, ComponentStatus } from '../component';
 import type { PipelineContext } from '../context';
-import { assertOwned, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
+import { assertOwned, ownedOrLeftAlone, tagList } from '../ownership';
 import { policyJson, samePolicy, trailBucketPolicy } from '../policies';
 import { createsTrail, trailArn } from './sources';
+import { bucketTags, ForeignBucketError } from './trail-bucket-owner';
 
 /** DeleteObjects takes at most this many keys per request. */
 export const DELETE_BATCH = 1000;
@@ -163,7 +163,15 @@ async function tagNewBucket(tag: () => Promise<unknown>, ctx: PipelineContext): 
 async function removeBucket(_config: PipelineConfig, ctx: PipelineContext): Promise<void> {
   const Bucket = ctx.names.trailBucket;
   const what = `S3 bucket ${Bucket}`;
-  const tags = await bucketTags(ctx);
+  let tags: Record<string, string> | undefined;
+  try {
+    tags = await bucketTags(ctx);
+  } catch (err) {
+    // A bucket of another account was never ours: Delete leaves it and succeeds.
+    if (!(err instanceof ForeignBucketError)) throw err;
+    ctx.log.warn('left in place: not ours', { resource: what, reason: err.message });
+    return;
+  }
   if (tags === undefined) {
     ctx.log.info('already gone', { resource: what });
     return;
@@ -228,12 +236,14 @@ async function inspectBucket(config: PipelineConfig, ctx: PipelineContext): Prom
   const { s3 } = ctx.clients;
   const Bucket = ctx.names.trailBucket;
   const ExpectedBucketOwner = ctx.account;
-  const tags = await bucketTags(ctx);
-  if (tags === undefined) return { state: 'absent' };
+  let tags: Record<string, string> | undefined;
   try {
+    tags = await bucketTags(ctx);
+    if (tags === undefined) return { state: 'absent' };
     assertOwned(`S3 bucket ${Bucket}`, tags, ctx);
   } catch (err) {
-    return { state: 'absent', details: { conflict: (err as Error).message } };
+    if (!(err instanceof OwnershipConflictError)) throw err;
+    return { state: 'absent', details: { conflict: err.message } };
   }
   const differences: string[] = [];
   if (!createsTrail(config, ctx.region)) differences.push('not wanted by the config');
@@ -258,18 +268,6 @@ async function inspectBucket(config: PipelineConfig, ctx: PipelineContext): Prom
   if (days !== config.cloudTrail.bucketExpirationDays) differences.push(`objects expire after ${days ?? 'never'} days, want ${config.cloudTrail.bucketExpirationDays}`);
   const details = { bucket: Bucket };
   return differences.length > 0 ? { state: 'drifted', details: { ...details, differences } } : { state: 'present', details };
-}
-
-/** The bucket's tags ({} when it has none), or undefined when the bucket does not exist. */
-async function bucketTags(ctx: PipelineContext): Promise<Record<string, string> | undefined> {
-  try {
-    const out = await ctx.clients.s3.send(new GetBucketTaggingCommand({ Bucket: ctx.names.trailBucket, ExpectedBucketOwner: ctx.account }));
-    return tagMap(out.TagSet);
-  } catch (err) {
-    if (isAwsError(err, 'NoSuchBucket')) return undefined;
-    if (isAwsError(err, 'NoSuchTagSet')) return {};
-    throw err;
-  }
 }
 
 async function orMissing<T>(call: () => Promise<T>, ...missing: string[]): Promise<T | undefined> {

@@ -26,7 +26,7 @@ const identityPolicies: [string, PolicyDocument][] = [
   ['trailDeliveryPolicy', trailDeliveryPolicy(TRAIL_GROUP_ARN, A)],
 ];
 const serviceTrusts: [string, PolicyDocument][] = [
-  ['logsToKinesisTrustPolicy', logsToKinesisTrustPolicy(scope)],
+  ['logsToKinesisTrustPolicy', logsToKinesisTrustPolicy(scope, [TRAIL_GROUP_ARN, FLOW_GROUP_ARN])],
   ['eventsToKinesisTrustPolicy', eventsToKinesisTrustPolicy(scope, 'siem-test-')],
   ['flowLogsTrustPolicy', flowLogsTrustPolicy(scope)],
   ['trailTrustPolicy', trailTrustPolicy(A, TRAIL_ARN)],
@@ -124,5 +124,21 @@ describe('trailBucketPolicy', () => {
   ])('names the bucket in partition %s', (partition, arn) => {
     const doc = trailBucketPolicy({ partition, account: A, bucket: 'b', trailArn: TRAIL_ARN });
     expect(doc.Statement[1]!.Resource).toEqual([arn]);
+  });
+});
+
+describe('logsToKinesisTrustPolicy', () => {
+  it('trusts CloudWatch Logs only on behalf of the named log groups (with or without the :* suffix), not any group of the account', () => {
+    expect(logsToKinesisTrustPolicy(scope, [TRAIL_GROUP_ARN, FLOW_GROUP_ARN]).Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'logs.amazonaws.com' },
+        Action: ['sts:AssumeRole'],
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': A },
+          ArnLike: { 'aws:SourceArn': [TRAIL_GROUP_ARN, `${TRAIL_GROUP_ARN}:*`, FLOW_GROUP_ARN, `${FLOW_GROUP_ARN}:*`] },
+        },
+      },
+    ]);
   });
 });

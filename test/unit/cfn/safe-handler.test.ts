@@ -114,6 +114,33 @@ describe('safeHandler', () => {
     expect(h.puts.map((p) => [p.body.Status, p.body.PhysicalResourceId])).toEqual([['FAILED', 'Pipeline-failed']]);
   });
 
+  describe('a refused ResponseURL', () => {
+    it('runs no work, sends nothing, never throws, and logs why without the URL', async () => {
+      const work = jest.fn(async () => ({ physicalResourceId: ID }));
+      const h = harness(work, { responseUrlProblem: () => 'the ResponseURL uses http, not https' });
+      const event = { ...createEvent({ PipelineName: 'prod' }), ResponseURL: 'http://collector.example/x?X-Amz-Signature=forged' };
+
+      await expect(h.handler(event, plenty)).resolves.toBeUndefined();
+
+      expect(work).not.toHaveBeenCalled();
+      expect(h.put).not.toHaveBeenCalled();
+      const logged = h.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(logged).toContainEqual(
+        expect.objectContaining({ level: 'error', message: 'request refused: no response sent, nothing done', reason: 'the ResponseURL uses http, not https' }),
+      );
+      expect(h.lines.join('\n')).not.toContain('collector.example');
+    });
+
+    it('is asked about the event it answers', async () => {
+      const check = jest.fn(() => undefined);
+      const h = harness(async () => ({ physicalResourceId: ID }), { responseUrlProblem: check });
+      const event = createEvent({ PipelineName: 'prod' });
+      await h.handler(event, plenty);
+      expect(check.mock.calls).toEqual([[event]]);
+      expect(h.puts).toHaveLength(1);
+    });
+  });
+
   describe('timeout guard (real timers, small numbers)', () => {
     it('responds FAILED before the remaining time runs out when the work hangs, and only once', async () => {
       const hung = deferred<{ physicalResourceId: string }>();

@@ -58,7 +58,15 @@ async function ensureRole(spec: ServiceRoleSpec, config: PipelineConfig, ctx: Pi
   const RoleName = spec.roleName(ctx);
   const what = `IAM role ${RoleName}`;
   const trust = spec.trust(config, ctx);
-  const existing = await getRole(RoleName, ctx);
+  let existing = await getRole(RoleName, ctx);
+  if (existing && existing.PermissionsBoundary?.PermissionsBoundaryArn !== boundaryOf(spec, ctx)) {
+    // A boundary cannot be changed by this role (by design): one of ours made with another boundary (an older
+    // version's) is deleted and made again with the right one.
+    assertOwned(what, tagMap(existing.Tags), ctx);
+    ctx.log.warn('re-creating: its permissions boundary is not the one the template sets now', { resource: what });
+    await removeRole(spec, ctx);
+    existing = undefined;
+  }
   const { role, created, fresh } = existing ? { role: existing, created: false, fresh: false } : await createRole(spec, trust, ctx);
   if (!created) {
     assertOwned(what, tagMap(role.Tags), ctx);
@@ -86,7 +94,7 @@ async function createRole(spec: ServiceRoleSpec, trust: PolicyDocument, ctx: Pip
         RoleName,
         Path: ctx.names.iamPath,
         AssumeRolePolicyDocument: policyJson(trust),
-        PermissionsBoundary: spec.boundary === 'reader' ? ctx.readerBoundaryArn : ctx.permissionsBoundaryArn,
+        PermissionsBoundary: boundaryOf(spec, ctx),
         Description: spec.description(ctx),
         Tags: tagList(ctx.tags),
       }),
@@ -101,6 +109,10 @@ async function createRole(spec: ServiceRoleSpec, trust: PolicyDocument, ctx: Pip
     ctx.log.info('already exists', { resource: what });
     return { role: again, created: false, fresh: true };
   }
+}
+
+function boundaryOf(spec: ServiceRoleSpec, ctx: PipelineContext): string {
+  return spec.boundary === 'reader' ? ctx.readerBoundaryArn : ctx.permissionsBoundaryArn;
 }
 
 /** Removes by name whatever the config says now: a role switched off or renamed by an older config still goes. */

@@ -154,7 +154,11 @@ async function ensureUser(ctx: PipelineContext): Promise<{ arn: string; fresh: b
   const existing = await getUser(ctx);
   if (existing) {
     assertOwned(what, tagMap(existing.Tags), ctx);
-    return { arn: existing.Arn!, fresh: false };
+    if (existing.PermissionsBoundary?.PermissionsBoundaryArn === ctx.readerBoundaryArn) return { arn: existing.Arn!, fresh: false };
+    // A boundary cannot be changed by this role (by design): a reader made with another boundary (an older
+    // version's) is deleted with its keys and made again; the secret then gets the new user's key.
+    ctx.log.warn('re-creating: its permissions boundary is not the one the template sets now', { resource: what });
+    await removeUser(ctx);
   }
   try {
     const out = await ctx.clients.iam.send(

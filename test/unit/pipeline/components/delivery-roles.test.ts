@@ -168,6 +168,7 @@ function role(c: RoleCase, over: Partial<Role> = {}): { Role: Role } {
       CreateDate: new Date(0),
       AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(c.trust)),
       Tags: ourTags,
+      PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: TEST_BOUNDARY_ARN },
       ...over,
     },
   };

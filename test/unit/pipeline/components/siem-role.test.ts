@@ -18,7 +18,7 @@ import { OwnershipConflictError } from '../../../../src/errors';
 import { siemRoleComponent } from '../../../../src/pipeline/components/siem-role';
 import { crossAccountTrustPolicy, policyJson, streamReaderPolicy } from '../../../../src/pipeline/policies';
 import { awsError, sentCommands, sentRequests } from '../../helpers/aws-mock';
-import { createTestContext, OTHER_STACK_ID, TEST_READER_BOUNDARY_ARN, TEST_STACK_ID, testConfig } from '../../helpers/context';
+import { createTestContext, OTHER_STACK_ID, TEST_BOUNDARY_ARN, TEST_READER_BOUNDARY_ARN, TEST_STACK_ID, testConfig } from '../../helpers/context';
 
 const iam = mockClient(IAMClient);
 const { ctx } = createTestContext();
@@ -45,6 +45,7 @@ function role(over: Partial<Role> = {}, externalId = EXTERNAL_ID): { Role: Role 
       CreateDate: new Date(0),
       AssumeRolePolicyDocument: encodeURIComponent(policyJson(trust(externalId))),
       Tags: ourTags,
+      PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: TEST_READER_BOUNDARY_ARN },
       ...over,
     },
   };
@@ -99,6 +100,22 @@ describe('siem-role ensure', () => {
       ],
     });
     expect(t.logLines.join('\n')).not.toContain(EXTERNAL_ID);
+  });
+
+  it('re-creates a reader role of ours made with another boundary (an older version\'s): the boundary itself cannot be changed', async () => {
+    const t = createTestContext();
+    const old = role({ PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: TEST_BOUNDARY_ARN } });
+    iam.on(GetRoleCommand).resolvesOnce(old).resolvesOnce(old);
+    iam.on(DeleteRolePolicyCommand).resolves({});
+    iam.on(DeleteRoleCommand).resolves({});
+    iam.on(CreateRoleCommand).resolves(role());
+    iam.on(PutRolePolicyCommand).resolves({});
+
+    await siemRoleComponent.ensure(testConfig(props()), t.ctx);
+
+    expect(sentCommands(iam)).toEqual(['GetRoleCommand', 'GetRoleCommand', 'DeleteRolePolicyCommand', 'DeleteRoleCommand', 'CreateRoleCommand', 'PutRolePolicyCommand']);
+    expect(iam).toHaveReceivedCommandWith(CreateRoleCommand, { PermissionsBoundary: TEST_READER_BOUNDARY_ARN });
+    expect(t.logLines.join('\n')).toContain('re-creating: its permissions boundary is not the one the template sets now');
   });
 
   it('leaves the trust policy alone when IAM (URL-encoded) already holds the same document', async () => {

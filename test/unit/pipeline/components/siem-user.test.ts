@@ -56,7 +56,8 @@ const ourTags = [
 const NEW_KEY = { UserName, AccessKeyId: 'AKIANEWKEY0000000002', SecretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYNEWSECRET', Status: 'Active' as const };
 
 function user(over: Partial<User> = {}): { User: User } {
-  return { User: { Path: '/siem-pipeline/', UserName, UserId: 'AIDAUSERID', Arn: USER_ARN, CreateDate: new Date(0), Tags: ourTags, ...over } };
+  const PermissionsBoundary = { PermissionsBoundaryType: 'PermissionsBoundaryPolicy' as const, PermissionsBoundaryArn: TEST_READER_BOUNDARY_ARN };
+  return { User: { Path: '/siem-pipeline/', UserName, UserId: 'AIDAUSERID', Arn: USER_ARN, CreateDate: new Date(0), Tags: ourTags, PermissionsBoundary, ...over } };
 }
 
 function secret(keyId: string | undefined, rotation: string | undefined, over: Partial<DescribeSecretResponse> = {}): DescribeSecretResponse {
@@ -284,6 +285,37 @@ describe('siem-user ensure', () => {
       ['PutResourcePolicyCommand', { SecretId: SECRET_ARN, ResourcePolicy: wanted, BlockPublicPolicy: true }],
     ]);
     expect(iam).not.toHaveReceivedCommand(CreateAccessKeyCommand);
+  });
+
+  it('re-creates a reader user of ours made with another boundary (an older version\'s), and the secret gets its new key', async () => {
+    const t = createTestContext();
+    const old = user({ PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: 'arn:aws:iam::123456789012:policy/old-boundary' } });
+    iam.on(GetUserCommand).resolvesOnce(old).resolvesOnce(old);
+    iam.on(ListAccessKeysCommand).resolvesOnce(keys('AKIAOLDKEY0000000001')).resolves(keys());
+    iam.on(DeleteAccessKeyCommand).resolves({});
+    iam.on(DeleteUserPolicyCommand).resolves({});
+    iam.on(DeleteUserCommand).resolves({});
+    iam.on(CreateUserCommand).resolves(user());
+    iam.on(PutUserPolicyCommand).resolves({});
+    iam.on(CreateAccessKeyCommand).resolves({ AccessKey: NEW_KEY });
+    secrets.on(DescribeSecretCommand).resolves(secret('AKIAOLDKEY0000000001', 'v1'));
+    secrets.on(PutSecretValueCommand).resolves({ ARN: SECRET_ARN });
+    secrets.on(TagResourceCommand).resolves({});
+
+    await siemUserComponent.ensure(testConfig({ AccessKeyRotation: 'v1' }), t.ctx);
+
+    expect(sentCommands(iam).slice(0, 7)).toEqual([
+      'GetUserCommand',
+      'GetUserCommand',
+      'ListAccessKeysCommand',
+      'DeleteAccessKeyCommand',
+      'DeleteUserPolicyCommand',
+      'DeleteUserCommand',
+      'CreateUserCommand',
+    ]);
+    expect(iam).toHaveReceivedCommandWith(CreateUserCommand, { PermissionsBoundary: TEST_READER_BOUNDARY_ARN });
+    expect(iam).toHaveReceivedCommand(CreateAccessKeyCommand);
+    expect(secrets).toHaveReceivedCommandWith(TagResourceCommand, { Tags: expect.arrayContaining([{ Key: SECRET_TAG_KEY_HASH, Value: keyHash(NEW_KEY.AccessKeyId) }]) });
   });
 
   it('restores a secret scheduled for deletion before it uses it', async () => {

@@ -145,7 +145,11 @@ describe('the template grants every AWS call the code makes', () => {
     };
     expect(await send(event('Create', ALL_SOURCES))).toBe('SUCCESS');
     expect(await send(event('Update', changed, ALL_SOURCES))).toBe('SUCCESS');
-    expect(await send(event('Update', { ...changed, StreamMode: 'ON_DEMAND', SiemAccess: 'IamUser', AccessKeyRotation: '2' }, changed))).toBe('SUCCESS');
+    const asUser = { ...changed, StreamMode: 'ON_DEMAND', SiemAccess: 'IamUser', AccessKeyRotation: '2', SiemAccountId: '', SiemExternalId: '' };
+    expect(await send(event('Update', asUser, changed))).toBe('SUCCESS');
+    // A customer managed key for the secret: UpdateSecret re-keys it, and its resource policy names a reader.
+    const keyed = { ...asUser, SecretKmsKeyArn: `arn:aws:kms:${REGION}:${ACCOUNT}:key/k-1`, SecretReaderArns: `arn:aws:iam::${ACCOUNT}:role/siem-connector` };
+    expect(await send(event('Update', keyed, asUser))).toBe('SUCCESS');
     expect(await send(event('Delete', ALL_SOURCES))).toBe('SUCCESS');
 
     const granted = grantedTo(template, 'ProvisionerRole');

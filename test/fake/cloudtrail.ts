@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { ErrorFactory } from './errors';
 import type { IamFake } from './iam';
+import { CALLERS, contextOf } from './caller-context';
 import { resourcePolicyAllows } from './iam-policy';
 import type { LogsFake } from './logs';
 import type { S3Fake } from './s3';
@@ -139,7 +140,10 @@ export class CloudTrailFake implements FakeService {
     let reached = 0;
     for (const t of this.visible().filter((x) => x.logging && x.logGroupArn)) {
       const group = /:log-group:(.+?)(:\*)?$/.exec(t.logGroupArn!)?.[1];
-      if (group && this.links.logs.hasGroup(group)) {
+      const stream = `${t.logGroupArn!.replace(/:\*$/, '')}:log-stream:${this.env.account}_CloudTrail_${this.env.region}`;
+      // Each delivery assumes the trail's role again, with no context keys (caller-context.ts: cloudtrail->logs).
+      const roleOk = !t.roleArn || this.links.iam.useRole(t.roleArn, 'cloudtrail->logs', { sourceArn: t.arn, sourceAccount: this.env.account }, ['logs:CreateLogStream', 'logs:PutLogEvents'], stream).ok;
+      if (group && roleOk && this.links.logs.hasGroup(group)) {
         this.links.logs.ingest(group, `${this.env.account}_CloudTrail_${this.env.region}`, [JSON.stringify(event)]);
         reached++;
       }
@@ -255,13 +259,15 @@ export class CloudTrailFake implements FakeService {
   /** What CloudTrail verifies before it accepts a trail: the bucket, its policy, the log group and the role. */
   private checkDelivery(t: TrailState): void {
     if (!this.links.s3.hasBucket(t.bucket)) throw this.errors.make('S3BucketDoesNotExistException', `S3 bucket does not exist: ${t.bucket}`);
-    const context = { 'aws:SourceArn': t.arn, 'aws:SourceAccount': this.env.account };
+    const facts = { sourceArn: t.arn, sourceAccount: this.env.account };
+    const context = contextOf('cloudtrail->s3', facts);
+    const principal = CALLERS['cloudtrail->s3'].principal;
     const policy = this.links.s3.policyOf(t.bucket) ?? '';
     const objects = `arn:${this.env.partition}:s3:::${t.bucket}/${t.prefix ? `${t.prefix}/` : ''}AWSLogs/${this.env.account}/CloudTrail/log.json.gz`;
     const bucketArn = `arn:${this.env.partition}:s3:::${t.bucket}`;
     if (
-      !resourcePolicyAllows(policy, 'cloudtrail.amazonaws.com', 's3:GetBucketAcl', bucketArn, context) ||
-      !resourcePolicyAllows(policy, 'cloudtrail.amazonaws.com', 's3:PutObject', objects, context)
+      !resourcePolicyAllows(policy, principal, 's3:GetBucketAcl', bucketArn, context) ||
+      !resourcePolicyAllows(policy, principal, 's3:PutObject', objects, context)
     ) {
       throw this.errors.make('InsufficientS3BucketPolicyException', `Incorrect S3 bucket policy is detected for bucket: ${t.bucket}`);
     }
@@ -274,7 +280,7 @@ export class CloudTrailFake implements FakeService {
       throw this.errors.make('InvalidCloudWatchLogsLogGroupArnException', `CloudWatch Logs log group ARN is invalid: ${t.logGroupArn}`);
     }
     const stream = `${t.logGroupArn.slice(0, -2)}:log-stream:${this.env.account}_CloudTrail_${this.env.region}`;
-    const use = this.links.iam.useRole(t.roleArn, 'cloudtrail.amazonaws.com', context, ['logs:CreateLogStream', 'logs:PutLogEvents'], stream);
+    const use = this.links.iam.useRole(t.roleArn, 'cloudtrail->logs', facts, ['logs:CreateLogStream', 'logs:PutLogEvents'], stream);
     if (!use.ok) throw this.errors.make('InvalidCloudWatchLogsRoleArnException', 'Access denied. Verify in IAM that the role has adequate permissions.');
   }
 

@@ -102,7 +102,7 @@ export class EventBridgeFake implements FakeService {
       if (r.state !== 'ENABLED' || !r.pattern || !matches(JSON.parse(r.pattern), full)) continue;
       for (const t of r.targets) {
         if (!t.Arn?.includes(':kinesis:')) continue;
-        const use = this.links.iam.useRole(t.RoleArn, 'events.amazonaws.com', { 'aws:SourceArn': r.arn, 'aws:SourceAccount': this.env.account }, ['kinesis:PutRecord'], t.Arn);
+        const use = this.links.iam.useRole(t.RoleArn, 'events->kinesis', { sourceArn: r.arn, sourceAccount: this.env.account }, ['kinesis:PutRecord'], t.Arn);
         if (!use.ok) continue;
         const path = t.KinesisParameters?.PartitionKeyPath;
         const key = path ? String(jsonPath(full, path) ?? full.id) : full.id;

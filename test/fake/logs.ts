@@ -274,8 +274,8 @@ export class LogsFake implements FakeService {
     if (this.links.kinesis.statusOf(streamArn) !== 'ACTIVE' && this.links.kinesis.statusOf(streamArn) !== 'UPDATING') {
       throw this.errors.make('InvalidParameterException', NOT_DELIVERED_STREAM);
     }
-    const context = { 'aws:SourceArn': this.arnOf(g.name), 'aws:SourceAccount': this.env.account };
-    const use = this.links.iam.useRole(roleArn, 'logs.amazonaws.com', context, ['kinesis:PutRecord'], streamArn);
+    const facts = { sourceArn: this.arnOf(g.name), sourceAccount: this.env.account };
+    const use = this.links.iam.useRole(roleArn, 'logs->kinesis', facts, ['kinesis:PutRecord'], streamArn);
     if (!use.ok) throw this.errors.make('InvalidParameterException', NOT_DELIVERED);
     const body = {
       messageType: 'CONTROL_MESSAGE',

@@ -14,6 +14,7 @@ import {
   type Trail,
 } from '@aws-sdk/client-cloudtrail';
 import { ErrorFactory } from './errors';
+import { checkedTags } from './tag-rules';
 import type { IamFake } from './iam';
 import { CALLERS, contextOf } from './caller-context';
 import { resourcePolicyAllows } from './iam-policy';
@@ -194,7 +195,7 @@ export class CloudTrailFake implements FakeService {
       ...(i.CloudWatchLogsRoleArn ? { roleArn: String(i.CloudWatchLogsRoleArn) } : {}),
       ...(i.KmsKeyId ? { kmsKeyId: String(i.KmsKeyId) } : {}),
       logging: false,
-      tags: fromTagList(i.TagsList as Tag[] | undefined),
+      tags: checkedTags('cloudtrail', fromTagList(i.TagsList as Tag[] | undefined), (m) => this.errors.make('InvalidTagParameterException', m)),
       selectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }],
     };
     this.checkDelivery(t);
@@ -244,7 +245,7 @@ export class CloudTrailFake implements FakeService {
 
   private tag(id: unknown, tags: Tag[] | undefined): Record<string, never> {
     const t = this.trail(id);
-    t.tags = { ...t.tags, ...fromTagList(tags) };
+    t.tags = { ...t.tags, ...checkedTags('cloudtrail', fromTagList(tags), (m) => this.errors.make('InvalidTagParameterException', m)) };
     return {};
   }
 

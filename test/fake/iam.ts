@@ -18,6 +18,7 @@ import {
   type User,
 } from '@aws-sdk/client-iam';
 import { ErrorFactory } from './errors';
+import { checkedTags } from './tag-rules';
 import { CALLERS, contextOf, type CallerId, type SourceFacts } from './caller-context';
 import { iamEncode, policyAllows, policyProblem, policySize, trustAllows } from './iam-policy';
 import {
@@ -345,7 +346,7 @@ export class IamFake implements FakeService {
   }
 
   private checkedTags(current: Record<string, string>, raw: unknown): Record<string, string> {
-    const added = fromTagList(raw as Tag[] | undefined);
+    const added = checkedTags('iam', fromTagList(raw as Tag[] | undefined), (m) => this.errors.make('ValidationError', m));
     if (Object.keys(added).some((k) => k.toLowerCase().startsWith('aws:'))) {
       throw this.errors.make('InvalidInput', 'User-defined tag keys cannot begin with aws:');
     }

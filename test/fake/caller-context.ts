@@ -8,6 +8,8 @@ export type ContextKey = keyof RequestContext;
 /** One service principal in one role, with the request-context keys its documentation says it sends. */
 export interface Caller {
   principal: string;
+  /** True when the service assumes a role of ours; false when it meets a resource policy (a bucket policy). */
+  assumesRole: boolean;
   /** The keys the service puts into the request context; a key not listed here is never supplied. */
   keys: readonly ContextKey[];
   /** The AWS page documenting `keys` (also in test/fake/README.md). */
@@ -21,26 +23,31 @@ export interface Caller {
 export const CALLERS: Readonly<Record<CallerId, Caller>> = {
   'logs->kinesis': {
     principal: 'logs.amazonaws.com',
+    assumesRole: true,
     keys: ['aws:SourceArn', 'aws:SourceAccount'],
     doc: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Subscriptions-confused-deputy.html',
   },
   'vpc-flow-logs->logs': {
     principal: 'vpc-flow-logs.amazonaws.com',
+    assumesRole: true,
     keys: ['aws:SourceArn', 'aws:SourceAccount'],
     doc: 'https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html',
   },
   'events->kinesis': {
     principal: 'events.amazonaws.com',
+    assumesRole: true,
     keys: ['aws:SourceArn', 'aws:SourceAccount'],
     doc: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html',
   },
   'cloudtrail->logs': {
     principal: 'cloudtrail.amazonaws.com',
+    assumesRole: true,
     keys: [],
     doc: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html',
   },
   'cloudtrail->s3': {
     principal: 'cloudtrail.amazonaws.com',
+    assumesRole: false,
     keys: ['aws:SourceArn', 'aws:SourceAccount'],
     doc: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html',
   },

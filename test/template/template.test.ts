@@ -93,7 +93,7 @@ describe('template IAM: least privilege and escalation guards', () => {
         'BadRole/bad: allows iam:DeleteRolePermissionsBoundary',
         'BadRole/bad: allows iam:AttachRolePolicy',
         'BadRole/bad: iam:PassRole without iam:PassedToService',
-        'BadRole: service trust without aws:SourceAccount or aws:SourceArn',
+        'BadRole: service trust without aws:SourceArn or aws:SourceAccount',
       ]),
     );
   });

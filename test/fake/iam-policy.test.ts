@@ -1,5 +1,5 @@
 import { CALLERS, contextOf, type CallerId } from './caller-context';
-import { conditionsHold, resourcePolicyAllows, trustAllows } from './iam-policy';
+import { conditionsHold, policyAllows, resourcePolicyAllows, trustAllows } from './iam-policy';
 
 const A = '123456789012';
 const TRAIL = `arn:aws:cloudtrail:eu-west-1:${A}:trail/t`;
@@ -54,5 +54,20 @@ describe('condition evaluation is strict', () => {
     const context = contextOf('cloudtrail->s3', FACTS);
     expect(resourcePolicyAllows(policy({ StringEquals: { 'aws:SourceArn': TRAIL } }), 'cloudtrail.amazonaws.com', 's3:PutObject', 'arn:aws:s3:::b/o', context)).toBe(true);
     expect(resourcePolicyAllows(policy({ StringEquals: { 'aws:SourceVpc': 'vpc-1' } }), 'cloudtrail.amazonaws.com', 's3:PutObject', 'arn:aws:s3:::b/o', context)).toBe(false);
+  });
+});
+
+describe('identity policies the services use', () => {
+  const doc = (...statements: object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+  const put = { Effect: 'Allow', Action: 'kinesis:PutRecord', Resource: 'arn:aws:kinesis:eu-west-1:123456789012:stream/s' };
+  it.each<[string, string, boolean]>([
+    ['a plain Allow', doc(put), true],
+    ['an Allow on another resource', doc({ ...put, Resource: 'arn:aws:kinesis:eu-west-1:123456789012:stream/other' }), false],
+    ['an Allow conditioned on a key the request lacks', doc({ ...put, Condition: { StringEquals: { 'aws:ResourceTag/team': 'x' } } }), false],
+    ['an Allow and a matching Deny', doc(put, { ...put, Effect: 'Deny' }), false],
+    ['an Allow and a Deny with an operator the fake does not model', doc(put, { ...put, Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }), false],
+    ['an Allow and a Deny whose condition does not hold', doc(put, { ...put, Effect: 'Deny', Condition: { StringEquals: { 'aws:SourceAccount': '1' } } }), true],
+  ])('%s', (_what, text, expected) => {
+    expect(policyAllows(text, 'kinesis:PutRecord', 'arn:aws:kinesis:eu-west-1:123456789012:stream/s')).toBe(expected);
   });
 });

@@ -70,11 +70,16 @@ export interface RequestContext {
   'aws:SourceAccount'?: string;
 }
 
-/** True when an identity policy document Allows `action` on `resource` (glob match; Deny and conditions ignored). */
-export function policyAllows(text: string, action: string, resource: string): boolean {
-  return statementsOf(text).some(
-    (st) => st.Effect === 'Allow' && list(st.Action).some((a) => globMatch(String(a), action, true)) && list(st.Resource).some((r) => globMatch(String(r), resource)),
-  );
+/**
+ * True when an identity policy document Allows `action` on `resource` and no statement Denies it. The request
+ * carries no condition keys here, so a conditioned Allow matches only through negated operators (strict), and a
+ * conditioned Deny applies unless its conditions are shown not to hold.
+ */
+export function policyAllows(text: string, action: string, resource: string, context: RequestContext = {}): boolean {
+  const applies = (st: Record<string, unknown>) => list(st.Action).some((a) => globMatch(String(a), action, true)) && list(st.Resource).some((r) => globMatch(String(r), resource));
+  const statements = statementsOf(text);
+  if (statements.some((st) => st.Effect === 'Deny' && applies(st) && conditionsMayHold(st.Condition, context))) return false;
+  return statements.some((st) => st.Effect === 'Allow' && applies(st) && conditionsHold(st.Condition, context));
 }
 
 /**
@@ -140,6 +145,12 @@ export function conditionsHold(condition: unknown, context: RequestContext): boo
       return op.negated ? !hit : hit;
     });
   });
+}
+
+/** For a Deny: true unless a block the fake models is shown not to hold (an unmodelled operator may hold, so it denies). */
+function conditionsMayHold(condition: unknown, context: RequestContext): boolean {
+  if (!isObject(condition)) return true;
+  return Object.entries(condition).every(([operator, entries]) => !OPERATORS[operator] || conditionsHold({ [operator]: entries }, context));
 }
 
 /** ARN operators: six colon-separated parts, each compared with wildcards. */

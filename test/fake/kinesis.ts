@@ -285,6 +285,8 @@ export class KinesisFake implements FakeService {
   private addTags(i: AddTagsToStreamCommandInput): Record<string, never> {
     const s = this.get(i);
     this.requireUsable(s);
+    // "A set of up to 10 key-value pairs to use to create the tags" per AddTagsToStream call.
+    if (Object.keys(i.Tags ?? {}).length > 10) throw this.errors.make('InvalidArgumentException', 'AddTagsToStream takes at most 10 tags per call.');
     const merged = { ...s.tags, ...checkedTags('kinesis', { ...(i.Tags ?? {}) }, (m) => this.errors.make('InvalidArgumentException', m)) };
     if (Object.keys(merged).length > MAX_TAGS) {
       throw this.errors.make('InvalidArgumentException', `Failed to add tags to stream ${s.name} under account ${this.env.account} because a given stream cannot have more than ${MAX_TAGS} tags associated with it.`);

@@ -33,6 +33,8 @@ describe('documented tag rules', () => {
     await kinesis.send(new CreateStreamCommand({ StreamName: 's', ShardCount: 1 }));
     fake.kinesis.settleAll();
     await expect(kinesis.send(new AddTagsToStreamCommand({ StreamName: 's', Tags: { 'a:b': 'c' } }))).rejects.toMatchObject({ name: 'InvalidArgumentException' });
+    const eleven = Object.fromEntries(Array.from({ length: 11 }, (_, n) => [`k${n}`, 'v']));
+    await expect(kinesis.send(new AddTagsToStreamCommand({ StreamName: 's', Tags: eleven }))).rejects.toMatchObject({ name: 'InvalidArgumentException' });
     await expect(iam.send(new CreateRoleCommand({ RoleName: 'r', AssumeRolePolicyDocument: TRUST, Tags: [{ Key: 'a:b', Value: STACK }] }))).resolves.toBeDefined();
   });
 

@@ -1,7 +1,7 @@
 // Rolls the pipeline out to organizational units with a service-managed StackSet (automatic deployment to
 // new accounts), from the template `npm run publish` put in S3.
 //   npm run stackset -- create|update --ous ou-ab12-cdef3456,... --regions us-east-1,eu-west-1 --home-region us-east-1
-//     [--template-url URL (default: dist/published.json)] [--name siem-pipeline] [--call-as SELF|DELEGATED_ADMIN]
+//     [--template-url URL (default: from --published dist/published.json)] [--name siem-pipeline] [--call-as SELF|DELEGATED_ADMIN]
 //     [--failure-tolerance 10%] [--max-concurrent 25%] [--concurrency-mode SOFT_FAILURE_TOLERANCE]
 //     [--region-concurrency PARALLEL] [--admin-region R] [--param Name=value ...] [--dry-run]
 // --dry-run prints the exact API requests as JSON (NoEcho values masked) and calls nothing.
@@ -17,9 +17,8 @@ const { parseParams } = require('./lib/params.cjs');
 
 const list = (v) => (v ? v.split(',').map((s) => s.trim()) : []);
 
-/** The URL `npm run publish` recorded; refused for a real run when that publish was only a dry run. */
-function publishedUrl(dryRun) {
-  const file = path.join(path.dirname(RENDERED_TEMPLATE), 'published.json');
+/** The URL `npm run publish` recorded in `file`; refused for a real run when that publish was only a dry run. */
+function publishedUrl(file, dryRun) {
   let published;
   try {
     published = JSON.parse(readFileSync(file, 'utf8'));
@@ -47,6 +46,7 @@ try {
       'admin-region': { type: 'string' },
       param: { type: 'string', multiple: true, default: [] },
       template: { type: 'string', default: RENDERED_TEMPLATE },
+      published: { type: 'string', default: path.join(path.dirname(RENDERED_TEMPLATE), 'published.json') },
       'dry-run': { type: 'boolean', default: false },
     },
     strict: true,
@@ -57,7 +57,7 @@ try {
   const requests = stackSetRequests({
     action: positionals[0],
     template,
-    templateUrl: values['template-url'] ?? publishedUrl(dryRun),
+    templateUrl: values['template-url'] ?? publishedUrl(values.published, dryRun),
     stackSetName: values.name,
     ous: list(values.ous),
     regions: list(values.regions),

@@ -212,6 +212,20 @@ describe('npm run stackset -- create --dry-run', () => {
     expect(printed.requests[1]!.input.Regions).toEqual(['us-east-1', 'eu-west-1']);
   });
 
+  it.each([
+    ['a dry-run publish', true, ['--dry-run'], 0, ''],
+    ['a dry-run publish', true, [], 1, 'was only planned (publish --dry-run): publish it or pass --template-url'],
+    ['no publish at all', undefined, ['--dry-run'], 1, 'no --template-url and no '],
+  ])('takes the template URL from %s: %j -> exit %s', (_what, dryRun, extra, status, message) => {
+    const published = path.join(dir, `published-${String(dryRun)}.json`);
+    if (dryRun !== undefined) writeFileSync(published, JSON.stringify({ templateUrl, sha256: 'x', dryRun }));
+    const args = ['scripts/stackset.mjs', 'create', '--ous', 'ou-ab12-cdef3456', '--regions', 'us-east-1', '--home-region', 'us-east-1', '--template', template, '--published', published, ...extra];
+    const out = spawnSync(process.execPath, args, { cwd: root, env, encoding: 'utf8' });
+    expect(out.status).toBe(status);
+    if (status === 0) expect((JSON.parse(out.stdout) as { requests: Request[] }).requests[0]!.input.TemplateURL).toBe(templateUrl);
+    else expect(out.stderr).toContain(message);
+  });
+
   it('without --dry-run it calls CloudFormation, so in this environment it fails', () => {
     const out = run();
     expect(out.status).toBe(1);

@@ -16,10 +16,11 @@ export function streamOwnerTags(tags: Record<string, string>): Record<string, st
 
 /**
  * The stream's tags read back under our usual keys, for the ownership checks: the stack tag holds this stack's id
- * when it matches this stack in its Kinesis spelling, and the stored text otherwise (named in the conflict).
+ * when it matches this stack in its Kinesis spelling, and the stored text otherwise (named in the conflict). A stream
+ * tagged by an earlier version with the colon spelling (should Kinesis have taken it) is still recognised.
  */
 export function streamOwnershipTags(tags: Record<string, string>, stackId: string): Record<string, string> {
   const stored = tags[kinesisTagText(TAG_STACK)];
-  if (stored === undefined) return {};
+  if (stored === undefined) return tags[TAG_STACK] === undefined ? {} : { [TAG_STACK]: tags[TAG_STACK] };
   return { [TAG_STACK]: stored === kinesisTagText(stackId) ? stackId : stored };
 }

@@ -65,11 +65,16 @@ export class PropertyReader {
     return fallback;
   }
 
-  /** A comma-separated list, each item matching `pattern`; blanks dropped, duplicates removed, order kept. */
+  /**
+   * A comma-separated list, each item matching `pattern`; duplicates removed, order kept. An empty item
+   * (`a,,b`, a leading or trailing comma) is a problem, not silently dropped: it is usually a typo.
+   */
   list(name: string, pattern: RegExp, describe: string): string[] {
     const v = this.raw(name);
     if (v === undefined) return [];
-    const items = [...new Set(v.split(',').map((s) => s.trim()).filter(Boolean))];
+    const parts = v.split(',').map((s) => s.trim());
+    if (parts.some((p) => p === '')) this.problems.push(`${name} has an empty item (a leading, trailing or doubled comma); allowed values: ${describe}`);
+    const items = [...new Set(parts.filter(Boolean))];
     const bad = items.filter((i) => !pattern.test(i));
     if (bad.length > 0) {
       this.problems.push(`${name} has invalid item(s) ${bad.map((b) => `'${b}'`).join(', ')}; allowed values: ${describe}`);

@@ -126,11 +126,14 @@ function normalize(value: unknown): unknown {
   return value;
 }
 
-/** A service principal may assume the role, only on behalf of the given source (the confused-deputy guard). */
-export function serviceTrustPolicy(service: string, condition: PolicyCondition): PolicyDocument {
+/**
+ * A service principal may assume the role, only on behalf of the given source (the confused-deputy guard), with
+ * exactly the condition keys that service documents sending; no condition where it documents none.
+ */
+export function serviceTrustPolicy(service: string, condition?: PolicyCondition): PolicyDocument {
   return {
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: ['sts:AssumeRole'], Condition: condition }],
+    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: ['sts:AssumeRole'], ...(condition ? { Condition: condition } : {}) }],
   };
 }
 
@@ -168,11 +171,14 @@ export function flowLogsTrustPolicy(scope: SourceScope): PolicyDocument {
   });
 }
 
-/** CloudTrail -> CloudWatch Logs: only the pipeline's trail. */
-export function trailTrustPolicy(account: string, trailArn: string): PolicyDocument {
-  return serviceTrustPolicy('cloudtrail.amazonaws.com', {
-    StringEquals: { 'aws:SourceAccount': account, 'aws:SourceArn': trailArn },
-  });
+/**
+ * CloudTrail -> CloudWatch Logs: a plain trust, because CloudTrail sends no aws:SourceArn / aws:SourceAccount when it
+ * assumes this role ("The role policy doesn't support the use of aws:SourceArn and aws:SourceAccount",
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html).
+ * A condition would make every CreateTrail/UpdateTrail fail; trailDeliveryPolicy scopes what the role may write instead.
+ */
+export function trailTrustPolicy(): PolicyDocument {
+  return serviceTrustPolicy('cloudtrail.amazonaws.com');
 }
 
 /** What a delivery into the stream may do: put records into this one stream. */

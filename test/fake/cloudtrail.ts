@@ -14,7 +14,9 @@ import {
   type Trail,
 } from '@aws-sdk/client-cloudtrail';
 import { ErrorFactory } from './errors';
+import { checkedTags } from './tag-rules';
 import type { IamFake } from './iam';
+import { CALLERS, contextOf } from './caller-context';
 import { resourcePolicyAllows } from './iam-policy';
 import type { LogsFake } from './logs';
 import type { S3Fake } from './s3';
@@ -77,12 +79,16 @@ export class CloudTrailFake implements FakeService {
     accessDenied: 'AccessDeniedException',
     actionPrefix: 'cloudtrail',
   });
-  private readonly trails = new Map<string, TrailState>();
+  /** Trails by ARN; other regions of the same account share this map (see FakeAccount.inRegion). */
+  readonly trails: Map<string, TrailState>;
 
   constructor(
     private readonly env: FakeEnv,
     private readonly links: { s3: S3Fake; logs: LogsFake; iam: IamFake },
-  ) {}
+    shared?: CloudTrailFake,
+  ) {
+    this.trails = shared?.trails ?? new Map<string, TrailState>();
+  }
 
   private readonly handlers: Record<string, (i: Input) => unknown> = {
     CreateTrail: (i) => this.view(this.createTrail(i), false),
@@ -139,7 +145,10 @@ export class CloudTrailFake implements FakeService {
     let reached = 0;
     for (const t of this.visible().filter((x) => x.logging && x.logGroupArn)) {
       const group = /:log-group:(.+?)(:\*)?$/.exec(t.logGroupArn!)?.[1];
-      if (group && this.links.logs.hasGroup(group)) {
+      const stream = `${t.logGroupArn!.replace(/:\*$/, '')}:log-stream:${this.env.account}_CloudTrail_${this.env.region}`;
+      // Each delivery assumes the trail's role again, with no context keys (caller-context.ts: cloudtrail->logs).
+      const roleOk = !t.roleArn || this.links.iam.useRole(t.roleArn, 'cloudtrail->logs', { sourceArn: t.arn, sourceAccount: this.env.account }, ['logs:CreateLogStream', 'logs:PutLogEvents'], stream).ok;
+      if (group && roleOk && this.links.logs.hasGroup(group)) {
         this.links.logs.ingest(group, `${this.env.account}_CloudTrail_${this.env.region}`, [JSON.stringify(event)]);
         reached++;
       }
@@ -173,7 +182,10 @@ export class CloudTrailFake implements FakeService {
       throw this.errors.make('InvalidTrailNameException', 'Trail name must start with a letter or number, end with a letter or number, and contain only letters, numbers, periods, underscores and dashes; 3 to 128 characters.');
     }
     const arn = `arn:${this.env.partition}:cloudtrail:${this.env.region}:${this.env.account}:trail/${name}`;
-    if (this.trails.has(arn)) throw this.errors.make('TrailAlreadyExistsException', `Trail ${name} already exists for customer: ${this.env.account}`);
+    // A shadow trail (a multi-region trail of another home region) holds its name here too: undocumented, so refused.
+    if (this.trails.has(arn) || this.visible().some((t) => t.name === name)) {
+      throw this.errors.make('TrailAlreadyExistsException', `Trail ${name} already exists for customer: ${this.env.account}`);
+    }
     if (this.visible().length >= TRAILS_PER_REGION) {
       throw this.errors.make('MaximumNumberOfTrailsExceededException', `User: ${this.env.account} already has ${TRAILS_PER_REGION} trails in ${this.env.region}.`);
     }
@@ -190,7 +202,7 @@ export class CloudTrailFake implements FakeService {
       ...(i.CloudWatchLogsRoleArn ? { roleArn: String(i.CloudWatchLogsRoleArn) } : {}),
       ...(i.KmsKeyId ? { kmsKeyId: String(i.KmsKeyId) } : {}),
       logging: false,
-      tags: fromTagList(i.TagsList as Tag[] | undefined),
+      tags: checkedTags('cloudtrail', fromTagList(i.TagsList as Tag[] | undefined), (m) => this.errors.make('InvalidTagParameterException', m)),
       selectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [] }],
     };
     this.checkDelivery(t);
@@ -223,7 +235,8 @@ export class CloudTrailFake implements FakeService {
     const names = i.trailNameList as string[] | undefined;
     const shadows = i.includeShadowTrails !== false;
     const all = this.visible().filter((t) => shadows || t.homeRegion === this.env.region);
-    const picked = names && names.length > 0 ? all.filter((t) => names.includes(t.name) || names.includes(t.arn)) : all;
+    // Names match trails of this region only; a trail of another region is found by its ARN.
+    const picked = names && names.length > 0 ? all.filter((t) => (names.includes(t.name) && t.homeRegion === this.env.region) || names.includes(t.arn)) : all;
     return { trailList: picked.map((t) => this.view(t)) };
   }
 
@@ -240,7 +253,7 @@ export class CloudTrailFake implements FakeService {
 
   private tag(id: unknown, tags: Tag[] | undefined): Record<string, never> {
     const t = this.trail(id);
-    t.tags = { ...t.tags, ...fromTagList(tags) };
+    t.tags = { ...t.tags, ...checkedTags('cloudtrail', fromTagList(tags), (m) => this.errors.make('InvalidTagParameterException', m)) };
     return {};
   }
 
@@ -255,13 +268,15 @@ export class CloudTrailFake implements FakeService {
   /** What CloudTrail verifies before it accepts a trail: the bucket, its policy, the log group and the role. */
   private checkDelivery(t: TrailState): void {
     if (!this.links.s3.hasBucket(t.bucket)) throw this.errors.make('S3BucketDoesNotExistException', `S3 bucket does not exist: ${t.bucket}`);
-    const context = { 'aws:SourceArn': t.arn, 'aws:SourceAccount': this.env.account };
+    const facts = { sourceArn: t.arn, sourceAccount: this.env.account };
+    const context = contextOf('cloudtrail->s3', facts);
+    const principal = CALLERS['cloudtrail->s3'].principal;
     const policy = this.links.s3.policyOf(t.bucket) ?? '';
     const objects = `arn:${this.env.partition}:s3:::${t.bucket}/${t.prefix ? `${t.prefix}/` : ''}AWSLogs/${this.env.account}/CloudTrail/log.json.gz`;
     const bucketArn = `arn:${this.env.partition}:s3:::${t.bucket}`;
     if (
-      !resourcePolicyAllows(policy, 'cloudtrail.amazonaws.com', 's3:GetBucketAcl', bucketArn, context) ||
-      !resourcePolicyAllows(policy, 'cloudtrail.amazonaws.com', 's3:PutObject', objects, context)
+      !resourcePolicyAllows(policy, principal, 's3:GetBucketAcl', bucketArn, context) ||
+      !resourcePolicyAllows(policy, principal, 's3:PutObject', objects, context)
     ) {
       throw this.errors.make('InsufficientS3BucketPolicyException', `Incorrect S3 bucket policy is detected for bucket: ${t.bucket}`);
     }
@@ -274,7 +289,7 @@ export class CloudTrailFake implements FakeService {
       throw this.errors.make('InvalidCloudWatchLogsLogGroupArnException', `CloudWatch Logs log group ARN is invalid: ${t.logGroupArn}`);
     }
     const stream = `${t.logGroupArn.slice(0, -2)}:log-stream:${this.env.account}_CloudTrail_${this.env.region}`;
-    const use = this.links.iam.useRole(t.roleArn, 'cloudtrail.amazonaws.com', context, ['logs:CreateLogStream', 'logs:PutLogEvents'], stream);
+    const use = this.links.iam.useRole(t.roleArn, 'cloudtrail->logs', facts, ['logs:CreateLogStream', 'logs:PutLogEvents'], stream);
     if (!use.ok) throw this.errors.make('InvalidCloudWatchLogsRoleArnException', 'Access denied. Verify in IAM that the role has adequate permissions.');
   }
 

@@ -245,8 +245,8 @@ export class Ec2Fake implements FakeService {
    * is false when the service could not assume the role at all.
    */
   private deliveryStatus(id: string, roleArn: string | undefined, destination: string): Pick<FlowLogState, 'deliverStatus' | 'deliverError'> & { assumed: boolean } {
-    const context = { 'aws:SourceArn': `arn:${this.env.partition}:ec2:${this.env.region}:${this.env.account}:vpc-flow-log/${id}`, 'aws:SourceAccount': this.env.account };
-    const use = this.links.iam.useRole(roleArn, 'vpc-flow-logs.amazonaws.com', context, ['logs:CreateLogStream', 'logs:PutLogEvents'], `${destination}:log-stream:eni-all`);
+    const facts = { sourceArn: `arn:${this.env.partition}:ec2:${this.env.region}:${this.env.account}:vpc-flow-log/${id}`, sourceAccount: this.env.account };
+    const use = this.links.iam.useRole(roleArn, 'vpc-flow-logs->logs', facts, ['logs:CreateLogStream', 'logs:PutLogEvents'], `${destination}:log-stream:eni-all`);
     return use.ok ? { deliverStatus: 'SUCCESS', assumed: true } : { deliverStatus: 'FAILED', deliverError: 'Access error', assumed: use.assumed };
   }
 

@@ -8,6 +8,7 @@ import {
   type Target,
 } from '@aws-sdk/client-eventbridge';
 import { ErrorFactory } from './errors';
+import { checkedTags } from './tag-rules';
 import type { IamFake } from './iam';
 import type { KinesisFake } from './kinesis';
 import { matchesOwner, notModelled, toTagList, fromTagList, type FakeEnv, type FakeService, type OwnedResource, type OwnerMatch } from './service';
@@ -71,7 +72,7 @@ export class EventBridgeFake implements FakeService {
     RemoveTargets: (i) => this.removeTargets(i),
     TagResource: (i) => {
       const r = this.ruleOfArn(i.ResourceARN);
-      r.tags = { ...r.tags, ...fromTagList(i.Tags as { Key?: string; Value?: string }[] | undefined) };
+      r.tags = { ...r.tags, ...checkedTags('events', fromTagList(i.Tags as { Key?: string; Value?: string }[] | undefined), (m) => this.errors.make('ValidationException', m)) };
       return {};
     },
     UntagResource: (i) => {
@@ -102,7 +103,7 @@ export class EventBridgeFake implements FakeService {
       if (r.state !== 'ENABLED' || !r.pattern || !matches(JSON.parse(r.pattern), full)) continue;
       for (const t of r.targets) {
         if (!t.Arn?.includes(':kinesis:')) continue;
-        const use = this.links.iam.useRole(t.RoleArn, 'events.amazonaws.com', { 'aws:SourceArn': r.arn, 'aws:SourceAccount': this.env.account }, ['kinesis:PutRecord'], t.Arn);
+        const use = this.links.iam.useRole(t.RoleArn, 'events->kinesis', { sourceArn: r.arn, sourceAccount: this.env.account }, ['kinesis:PutRecord'], t.Arn);
         if (!use.ok) continue;
         const path = t.KinesisParameters?.PartitionKeyPath;
         const key = path ? String(jsonPath(full, path) ?? full.id) : full.id;
@@ -148,7 +149,7 @@ export class EventBridgeFake implements FakeService {
       state: i.State === 'DISABLED' ? 'DISABLED' : 'ENABLED',
       ...(i.Description !== undefined ? { description: String(i.Description) } : {}),
       // PutRule on an existing rule ignores Tags: they are set on create only.
-      tags: existing ? existing.tags : fromTagList(i.Tags as { Key?: string; Value?: string }[] | undefined),
+      tags: existing ? existing.tags : checkedTags('events', fromTagList(i.Tags as { Key?: string; Value?: string }[] | undefined), (m) => this.errors.make('ValidationException', m)),
       targets: existing?.targets ?? [],
     };
     this.rules.set(name, rule);

@@ -1,5 +1,6 @@
 import { AccessDeniedException, BadRequestException, GuardDutyServiceException, InternalServerErrorException } from '@aws-sdk/client-guardduty';
 import { ErrorFactory } from './errors';
+import { checkedTags } from './tag-rules';
 import { matchesOwner, notModelled, type FakeEnv, type FakeService, type OwnedResource, type OwnerMatch } from './service';
 
 interface DetectorState {
@@ -47,7 +48,7 @@ export class GuardDutyFake implements FakeService {
     },
     TagResource: (i) => {
       const d = this.detectorOfArn(i.ResourceArn);
-      d.tags = { ...d.tags, ...((i.Tags as Record<string, string> | undefined) ?? {}) };
+      d.tags = { ...d.tags, ...checkedTags('guardduty', { ...((i.Tags as Record<string, string> | undefined) ?? {}) }, (m) => this.errors.make('BadRequestException', m)) };
       return {};
     },
     UntagResource: (i) => {
@@ -89,7 +90,7 @@ export class GuardDutyFake implements FakeService {
       frequency,
       created: now,
       updated: now,
-      tags: { ...((i.Tags as Record<string, string> | undefined) ?? {}) },
+      tags: checkedTags('guardduty', { ...((i.Tags as Record<string, string> | undefined) ?? {}) }, (m) => this.errors.make('BadRequestException', m)),
     };
     this.detectors.set(d.id, d);
     return { DetectorId: d.id };

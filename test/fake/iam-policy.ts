@@ -64,17 +64,22 @@ function list(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [v];
 }
 
-/** The request context services put into condition keys when they assume a role or write on our behalf. */
+/** The request context services put into condition keys when they assume a role or write on our behalf (see caller-context.ts). */
 export interface RequestContext {
   'aws:SourceArn'?: string;
   'aws:SourceAccount'?: string;
 }
 
-/** True when an identity policy document Allows `action` on `resource` (glob match; Deny and conditions ignored). */
-export function policyAllows(text: string, action: string, resource: string): boolean {
-  return statementsOf(text).some(
-    (st) => st.Effect === 'Allow' && list(st.Action).some((a) => globMatch(String(a), action, true)) && list(st.Resource).some((r) => globMatch(String(r), resource)),
-  );
+/**
+ * True when an identity policy document Allows `action` on `resource` and no statement Denies it. The request
+ * carries no condition keys here, so a conditioned Allow matches only through negated operators (strict), and a
+ * conditioned Deny applies unless its conditions are shown not to hold.
+ */
+export function policyAllows(text: string, action: string, resource: string, context: RequestContext = {}): boolean {
+  const applies = (st: Record<string, unknown>) => list(st.Action).some((a) => globMatch(String(a), action, true)) && list(st.Resource).some((r) => globMatch(String(r), resource));
+  const statements = statementsOf(text);
+  if (statements.some((st) => st.Effect === 'Deny' && applies(st) && conditionsMayHold(st.Condition, context))) return false;
+  return statements.some((st) => st.Effect === 'Allow' && applies(st) && conditionsHold(st.Condition, context));
 }
 
 /**
@@ -105,33 +110,57 @@ export function resourcePolicyAllows(text: string, service: string, action: stri
   });
 }
 
-/** Evaluates the string and ARN operators on aws:SourceArn / aws:SourceAccount; other keys are not modelled and pass. */
-function conditionsHold(condition: unknown, context: RequestContext): boolean {
-  if (!isObject(condition)) return true;
+/**
+ * Condition operators the fake evaluates. An operator not listed here (Bool, Numeric*, ForAnyValue:..., ...IfExists)
+ * is not modelled, so a statement using it does not match: the fake is strict where it does not know.
+ */
+const OPERATORS: Record<string, { negated: boolean; test: (pattern: string, actual: string) => boolean }> = {
+  StringEquals: { negated: false, test: (p, a) => p === a },
+  StringNotEquals: { negated: true, test: (p, a) => p === a },
+  StringEqualsIgnoreCase: { negated: false, test: (p, a) => p.toLowerCase() === a.toLowerCase() },
+  StringLike: { negated: false, test: (p, a) => globMatch(p, a) },
+  StringNotLike: { negated: true, test: (p, a) => globMatch(p, a) },
+  ArnEquals: { negated: false, test: (p, a) => arnMatch(p, a) },
+  ArnLike: { negated: false, test: (p, a) => arnMatch(p, a) },
+  ArnNotEquals: { negated: true, test: (p, a) => arnMatch(p, a) },
+  ArnNotLike: { negated: true, test: (p, a) => arnMatch(p, a) },
+};
+
+/**
+ * True when every condition holds in `context`. Keys compare case-insensitively (IAM condition keys do). A key
+ * absent from the context fails a positive operator and passes a negated one (IAM's rule for missing keys);
+ * an operator the fake does not model fails the statement.
+ */
+export function conditionsHold(condition: unknown, context: RequestContext): boolean {
+  if (condition === undefined) return true;
+  if (!isObject(condition)) return false;
+  const lower = new Map(Object.entries(context).map(([k, v]) => [k.toLowerCase(), v as string]));
   return Object.entries(condition).every(([operator, entries]) => {
-    if (!isObject(entries)) return true;
+    const op = OPERATORS[operator];
+    if (!op || !isObject(entries)) return false;
     return Object.entries(entries).every(([key, expected]) => {
-      const actual = context[key as keyof RequestContext];
-      if (!(key in KNOWN_KEYS)) return true;
-      if (actual === undefined) return operator.startsWith('StringNot') || operator.startsWith('ArnNot');
-      const values = list(expected).map(String);
-      switch (operator) {
-        case 'StringEquals':
-        case 'ArnEquals':
-          return values.includes(actual);
-        case 'StringLike':
-        case 'ArnLike':
-          return values.some((v) => globMatch(v, actual));
-        case 'StringNotEquals':
-          return !values.includes(actual);
-        default:
-          return true;
-      }
+      const actual = lower.get(key.toLowerCase());
+      if (actual === undefined) return op.negated;
+      const hit = list(expected).some((v) => op.test(String(v), actual));
+      return op.negated ? !hit : hit;
     });
   });
 }
 
-const KNOWN_KEYS = { 'aws:SourceArn': true, 'aws:SourceAccount': true };
+/** For a Deny: true unless a block the fake models is shown not to hold (an unmodelled operator may hold, so it denies). */
+function conditionsMayHold(condition: unknown, context: RequestContext): boolean {
+  if (!isObject(condition)) return true;
+  return Object.entries(condition).every(([operator, entries]) => !OPERATORS[operator] || conditionsHold({ [operator]: entries }, context));
+}
+
+/** ARN operators: six colon-separated parts, each compared with wildcards. */
+function arnMatch(pattern: string, arn: string): boolean {
+  const p = pattern.split(':');
+  const a = arn.split(':');
+  if (p.length < 6 || a.length < 6) return false;
+  const head = (parts: string[]) => [...parts.slice(0, 5), parts.slice(5).join(':')];
+  return head(p).every((part, n) => globMatch(part, head(a)[n]!));
+}
 
 function statementsOf(text: string): Record<string, unknown>[] {
   try {

@@ -18,7 +18,9 @@ import {
   type User,
 } from '@aws-sdk/client-iam';
 import { ErrorFactory } from './errors';
-import { iamEncode, policyAllows, policyProblem, policySize, trustAllows, type RequestContext } from './iam-policy';
+import { checkedTags } from './tag-rules';
+import { CALLERS, contextOf, type CallerId, type SourceFacts } from './caller-context';
+import { iamEncode, policyAllows, policyProblem, policySize, trustAllows } from './iam-policy';
 import {
   ALNUM,
   fromTagList,
@@ -177,16 +179,18 @@ export class IamFake implements FakeService {
   }
 
   /**
-   * A service (`logs.amazonaws.com`, ...) assumes a role to act for us: refused until the role has
-   * propagated (each attempt counts toward it), when the trust policy does not let the service in within
-   * `context`, or when its inline policies do not allow every one of `actions` on `resource`.
+   * A service (`caller`, e.g. CloudWatch Logs delivering to Kinesis) assumes a role to act for us: refused until
+   * the role has propagated (each attempt counts toward it), when the trust policy does not let the service in
+   * with the context keys its documentation says it sends (caller-context.ts), or when its inline policies do not
+   * allow every one of `actions` on `resource`.
    */
-  useRole(roleArn: string | undefined, service: string, context: RequestContext, actions: readonly string[], resource: string): RoleUse {
+  useRole(roleArn: string | undefined, caller: CallerId, facts: SourceFacts, actions: readonly string[], resource: string): RoleUse {
+    const service = CALLERS[caller].principal;
     const role = [...this.entities.role.values()].find((e) => e.arn === roleArn);
     if (!role) return { ok: false, reason: `role ${String(roleArn)} does not exist`, assumed: false };
     if (role.propagation && !role.propagation.isDone(this.env.now(), true)) return { ok: false, reason: `role ${role.name} has not propagated yet`, assumed: false };
     role.propagation = undefined;
-    if (!trustAllows(role.trust ?? '', service, context)) return { ok: false, reason: `${service} may not assume role ${role.name}`, assumed: false };
+    if (!trustAllows(role.trust ?? '', service, contextOf(caller, facts))) return { ok: false, reason: `${service} may not assume role ${role.name}`, assumed: false };
     const policies = [...role.policies.values()];
     const missing = actions.find((a) => !policies.some((p) => policyAllows(p, a, resource)));
     if (missing) return { ok: false, reason: `role ${role.name} does not allow ${missing} on ${resource}`, assumed: true };
@@ -342,7 +346,7 @@ export class IamFake implements FakeService {
   }
 
   private checkedTags(current: Record<string, string>, raw: unknown): Record<string, string> {
-    const added = fromTagList(raw as Tag[] | undefined);
+    const added = checkedTags('iam', fromTagList(raw as Tag[] | undefined), (m) => this.errors.make('ValidationError', m));
     if (Object.keys(added).some((k) => k.toLowerCase().startsWith('aws:'))) {
       throw this.errors.make('InvalidInput', 'User-defined tag keys cannot begin with aws:');
     }

@@ -33,6 +33,7 @@ import {
   type UpdateStreamModeCommandInput,
 } from '@aws-sdk/client-kinesis';
 import { ErrorFactory } from './errors';
+import { checkedTags } from './tag-rules';
 import {
   deepCopy,
   matchesOwner,
@@ -198,7 +199,7 @@ export class KinesisFake implements FakeService {
     }
     const shardCount = mode === 'ON_DEMAND' ? ON_DEMAND_INITIAL_SHARDS : i.ShardCount!;
     this.checkShardLimit(shardCount);
-    const tags = { ...(i.Tags ?? {}) };
+    const tags = checkedTags('kinesis', { ...(i.Tags ?? {}) }, (m) => this.errors.make('InvalidArgumentException', m));
     if (Object.keys(tags).length > MAX_TAGS) {
       throw this.errors.make('InvalidArgumentException', `A stream cannot have more than ${MAX_TAGS} tags.`);
     }
@@ -284,7 +285,9 @@ export class KinesisFake implements FakeService {
   private addTags(i: AddTagsToStreamCommandInput): Record<string, never> {
     const s = this.get(i);
     this.requireUsable(s);
-    const merged = { ...s.tags, ...(i.Tags ?? {}) };
+    // "A set of up to 10 key-value pairs to use to create the tags" per AddTagsToStream call.
+    if (Object.keys(i.Tags ?? {}).length > 10) throw this.errors.make('InvalidArgumentException', 'AddTagsToStream takes at most 10 tags per call.');
+    const merged = { ...s.tags, ...checkedTags('kinesis', { ...(i.Tags ?? {}) }, (m) => this.errors.make('InvalidArgumentException', m)) };
     if (Object.keys(merged).length > MAX_TAGS) {
       throw this.errors.make('InvalidArgumentException', `Failed to add tags to stream ${s.name} under account ${this.env.account} because a given stream cannot have more than ${MAX_TAGS} tags associated with it.`);
     }

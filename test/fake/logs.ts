@@ -27,6 +27,7 @@ import {
   type UntagResourceCommandInput,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { ErrorFactory } from './errors';
+import { checkedTags } from './tag-rules';
 import type { IamFake } from './iam';
 import type { KinesisFake } from './kinesis';
 import { compileFilterPattern, type FilterMatcher } from './logs-filter';
@@ -274,8 +275,8 @@ export class LogsFake implements FakeService {
     if (this.links.kinesis.statusOf(streamArn) !== 'ACTIVE' && this.links.kinesis.statusOf(streamArn) !== 'UPDATING') {
       throw this.errors.make('InvalidParameterException', NOT_DELIVERED_STREAM);
     }
-    const context = { 'aws:SourceArn': this.arnOf(g.name), 'aws:SourceAccount': this.env.account };
-    const use = this.links.iam.useRole(roleArn, 'logs.amazonaws.com', context, ['kinesis:PutRecord'], streamArn);
+    const facts = { sourceArn: this.arnOf(g.name), sourceAccount: this.env.account };
+    const use = this.links.iam.useRole(roleArn, 'logs->kinesis', facts, ['kinesis:PutRecord'], streamArn);
     if (!use.ok) throw this.errors.make('InvalidParameterException', NOT_DELIVERED);
     const body = {
       messageType: 'CONTROL_MESSAGE',
@@ -313,7 +314,7 @@ export class LogsFake implements FakeService {
   }
 
   private tag(g: GroupState, tags: Record<string, string> | undefined): Record<string, never> {
-    g.tags = { ...g.tags, ...(tags ?? {}) };
+    g.tags = { ...g.tags, ...checkedTags('logs', { ...(tags ?? {}) }, (m) => this.errors.make('InvalidParameterException', m)) };
     if (Object.keys(g.tags).length > 50) throw this.errors.make('InvalidParameterException', 'A log group can have at most 50 tags.');
     return {};
   }

@@ -16,6 +16,7 @@ import {
   type Tag,
 } from '@aws-sdk/client-s3';
 import { ErrorFactory } from './errors';
+import { checkedTags } from './tag-rules';
 import { fromTagList, matchesOwner, notModelled, toTagList, type FakeEnv, type FakeService, type Out, type OwnedResource, type OwnerMatch } from './service';
 
 interface VersionState {
@@ -87,7 +88,8 @@ export class S3Fake implements FakeService {
     GetBucketLocation: (i) => ({ LocationConstraint: this.bucket(i).region === 'us-east-1' ? undefined : this.bucket(i).region }),
     DeleteBucket: (i) => this.deleteBucket(i),
     ListBuckets: () => ({ Buckets: [...this.buckets.values()].map((b) => ({ Name: b.name, CreationDate: b.created, BucketRegion: b.region })) }),
-    PutBucketTagging: (i) => this.set(i, (b) => (b.tags = fromTagList((i.Tagging as { TagSet?: Tag[] } | undefined)?.TagSet))),
+    PutBucketTagging: (i) =>
+      this.set(i, (b) => (b.tags = checkedTags('s3', fromTagList((i.Tagging as { TagSet?: Tag[] } | undefined)?.TagSet), (m) => this.errors.make('InvalidTag', m)))),
     GetBucketTagging: (i) => ({ TagSet: toTagList(this.present(i, (b) => b.tags, 'NoSuchTagSet', 'The TagSet does not exist')) }),
     DeleteBucketTagging: (i) => this.set(i, (b) => delete b.tags),
     PutBucketPolicy: (i) => this.putPolicy(i),
@@ -159,7 +161,10 @@ export class S3Fake implements FakeService {
   private createBucket(i: Input): unknown {
     const name = String(i.Bucket);
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) throw this.errors.make('InvalidBucketName', 'The specified bucket is not valid.');
-    const constraint = (i.CreateBucketConfiguration as { LocationConstraint?: string } | undefined)?.LocationConstraint;
+    const config = i.CreateBucketConfiguration as { LocationConstraint?: string; Tags?: Tag[] } | undefined;
+    const constraint = config?.LocationConstraint;
+    // General purpose buckets take tags on create (CreateBucketConfiguration.Tags, authorised as s3:TagResource).
+    const tags = config?.Tags ? checkedTags('s3', fromTagList(config.Tags), (m) => this.errors.make('InvalidTag', m)) : undefined;
     if (this.env.region === 'us-east-1' && constraint !== undefined) {
       throw this.errors.make('InvalidLocationConstraint', 'The specified location-constraint is not valid');
     }
@@ -187,6 +192,7 @@ export class S3Fake implements FakeService {
       encryption: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }] },
       ownership: 'BucketOwnerEnforced',
       objects: new Map(),
+      ...(tags ? { tags } : {}),
     });
     return { Location: location };
   }

@@ -28,6 +28,7 @@ import {
   type UpdateSecretCommandOutput,
 } from '@aws-sdk/client-secrets-manager';
 import { ErrorFactory } from './errors';
+import { checkedTags } from './tag-rules';
 import {
   ALNUM,
   fromTagList,
@@ -163,7 +164,7 @@ export class SecretsManagerFake implements FakeService {
       arn: `arn:${this.env.partition}:secretsmanager:${this.env.region}:${this.env.account}:secret:${name}-${this.env.random(6, ALNUM)}`,
       ...(i.Description !== undefined ? { description: i.Description } : {}),
       ...(i.KmsKeyId !== undefined ? { kmsKeyId: i.KmsKeyId } : {}),
-      tags: fromTagList(i.Tags),
+      tags: checkedTags('secrets', fromTagList(i.Tags), (m) => this.errors.make('InvalidParameterException', m)),
       versions: [],
       created: now,
       changed: now,
@@ -242,7 +243,7 @@ export class SecretsManagerFake implements FakeService {
 
   private tag(i: TagResourceCommandInput): Record<string, never> {
     const s = this.live(i.SecretId);
-    s.tags = { ...s.tags, ...fromTagList(i.Tags) };
+    s.tags = { ...s.tags, ...checkedTags('secrets', fromTagList(i.Tags), (m) => this.errors.make('InvalidParameterException', m)) };
     if (Object.keys(s.tags).length > 50) throw this.errors.make('InvalidParameterException', 'Too many tags: a secret can have at most 50.');
     return {};
   }

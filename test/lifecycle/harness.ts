@@ -34,6 +34,8 @@ export type RequestType = CloudFormationCustomResourceEvent['RequestType'];
 
 export interface HarnessOptions {
   fake?: FakeAccountOptions;
+  /** An existing fake account (e.g. `other.inRegion(r)`) instead of a new one; its region is the stack's. */
+  account?: FakeAccount;
   /** What context.getRemainingTimeInMillis() answers (the Lambda's time left). */
   remainingMs?: number;
   timeoutMarginMs?: number;
@@ -67,11 +69,13 @@ export const harnesses: Harness[] = [];
 /** The real handler with instant SDK retries, tiny waiter delays and an instant propagation retry. */
 export function makeHarness(opts: HarnessOptions = {}): Harness {
   const clock = new FakeClock();
-  const fake = new FakeAccount({ now: () => clock.now(), ...opts.fake });
+  const fake = opts.account ?? new FakeAccount({ now: () => clock.now(), ...opts.fake });
+  // The stack lives in the fake's region (STACK_ID and the service token name the default REGION).
+  const inRegion = (arn: string) => arn.replace(`:${REGION}:`, `:${fake.region}:`);
   const logs: string[] = [];
   const responses: CfnResponse[] = [];
   const handler = createCustomResourceHandler({
-    env: { PERMISSIONS_BOUNDARY_ARN: BOUNDARY_ARN, READER_BOUNDARY_ARN, PROVISIONER_ROLE_ARN, STACK_ID },
+    env: { PERMISSIONS_BOUNDARY_ARN: BOUNDARY_ARN, READER_BOUNDARY_ARN, PROVISIONER_ROLE_ARN, STACK_ID: inRegion(STACK_ID) },
     clientOptions: { credentials: FAKE_CREDENTIALS, retryBackoffMs: () => 0, decorate: fake.decorate },
     waits: { minDelay: 0.001, maxDelay: 0.005, maxWaitTime: 0.5 },
     propagationRetry: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 10 },
@@ -90,13 +94,13 @@ export function makeHarness(opts: HarnessOptions = {}): Harness {
   const eventFor: Harness['eventFor'] = (type, props, old = {}) => {
     requests++;
     const base = {
-      ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:siem-provisioner`,
+      ServiceToken: inRegion(`arn:aws:lambda:${REGION}:${ACCOUNT}:function:siem-provisioner`),
       ResponseURL: RESPONSE_URL,
-      StackId: STACK_ID,
+      StackId: inRegion(STACK_ID),
       RequestId: `request-${requests}`,
       LogicalResourceId: 'Pipeline',
       ResourceType: 'Custom::SiemPipeline',
-      ResourceProperties: { ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:siem-provisioner`, ...props },
+      ResourceProperties: { ServiceToken: inRegion(`arn:aws:lambda:${REGION}:${ACCOUNT}:function:siem-provisioner`), ...props },
     };
     return (
       type === 'Create'
@@ -115,7 +119,7 @@ export function makeHarness(opts: HarnessOptions = {}): Harness {
 
   const simulateEvent: Harness['simulateEvent'] = async (type, props, old = {}) => {
     // CloudFormation sends each request type only while the stack is in one of these statuses (the guard checks).
-    fake.cloudformation.setStack(STACK_ID, REQUEST_STATUSES[type][0]!);
+    fake.cloudformation.setStack(inRegion(STACK_ID), REQUEST_STATUSES[type][0]!);
     const sent = await sendRaw(eventFor(type, props, old));
     if (sent.length !== 1) throw new Error(`${type} sent ${sent.length} responses instead of one`);
     return sent[0]!;

@@ -1,7 +1,8 @@
-import { CreateStreamCommand, DescribeStreamSummaryCommand, waitUntilStreamExists, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { AddTagsToStreamCommand, CreateStreamCommand, DescribeStreamSummaryCommand, ListTagsForStreamCommand, waitUntilStreamExists, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { createClients } from '../../src/aws/clients';
 import { OwnershipConflictError } from '../../src/errors';
 import { STREAM_KMS_KEY, streamComponent } from '../../src/pipeline/components/kinesis-stream';
+import { streamOwnerTags } from '../../src/pipeline/components/stream-tags';
 import { createTestContext, testConfig } from '../unit/helpers/context';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startKinesalite, type RunningEmulator } from './helpers/emulators';
 import { kinesaliteGaps, type KinesaliteBridge } from './helpers/kinesalite-gaps';
@@ -57,7 +58,7 @@ describe('stream component (ensure / remove / inspect) against kinesalite', () =
     expect(bridge.writes()).toEqual([
       {
         command: 'CreateStream',
-        input: { StreamName: 'siem-proto-create', ShardCount: 1, StreamModeDetails: { StreamMode: 'PROVISIONED' }, Tags: ctx.tags },
+        input: { StreamName: 'siem-proto-create', ShardCount: 1, StreamModeDetails: { StreamMode: 'PROVISIONED' }, Tags: streamOwnerTags(ctx.tags) },
       },
       { command: 'StartStreamEncryption', input: { StreamName: 'siem-proto-create', EncryptionType: 'KMS', KeyId: STREAM_KMS_KEY } },
     ]);
@@ -124,5 +125,17 @@ describe('stream component (ensure / remove / inspect) against kinesalite', () =
     expect(bridge.bridged).toEqual([]);
     expect(await summary('siem-proto-foreign')).toMatchObject({ StreamStatus: 'ACTIVE', OpenShardCount: 2, RetentionPeriodHours: 24 });
     expect(await streamComponent.inspect(config, ctx)).toMatchObject({ state: 'absent', details: { conflict: expect.stringContaining('not managed by this stack') } });
+  });
+});
+
+describe('stream tags against kinesalite (an independent Kinesis implementation)', () => {
+  it('refuses our ownership tags with their colons, and takes them in the spelling the stream component writes', async () => {
+    const { ctx } = kinesaliteContext('proto-tags');
+    await direct.send(new CreateStreamCommand({ StreamName: 'siem-proto-tags', ShardCount: 1 }));
+    await waitUntilStreamExists({ client: direct, ...WAITS }, { StreamName: 'siem-proto-tags' });
+    await expect(direct.send(new AddTagsToStreamCommand({ StreamName: 'siem-proto-tags', Tags: ctx.tags }))).rejects.toMatchObject({ name: 'InvalidArgumentException' });
+    await direct.send(new AddTagsToStreamCommand({ StreamName: 'siem-proto-tags', Tags: streamOwnerTags(ctx.tags) }));
+    const listed = await direct.send(new ListTagsForStreamCommand({ StreamName: 'siem-proto-tags' }));
+    expect(Object.fromEntries((listed.Tags ?? []).map((t) => [t.Key, t.Value]))).toEqual(streamOwnerTags(ctx.tags));
   });
 });

@@ -1,3 +1,4 @@
+import { TRUST_KEYS } from './condition-key-check';
 import {
   asArray,
   permissionStatements,
@@ -27,14 +28,19 @@ export const FORBIDDEN_ACTIONS = [
 
 /**
  * Actions AWS offers no resource-level permissions for: only these may have Resource "*"
- * (EC2 Describe*, GuardDuty's account-level calls, EventBridge ListRules).
+ * (EC2 Describe*, GuardDuty's account-level calls, EventBridge ListRules, CloudTrail DescribeTrails).
  */
 export const ACTIONS_WITHOUT_RESOURCE_SCOPE = [
+  'cloudtrail:DescribeTrails',
   'ec2:DescribeVpcs',
   'ec2:DescribeFlowLogs',
   'guardduty:ListDetectors',
   'guardduty:CreateDetector',
   'events:ListRules',
+  // No resource types in the Service Authorization Reference (test/template/fixtures/condition-keys.json).
+  'logs:DescribeLogGroups',
+  'kinesis:UpdateShardCount',
+  'kinesis:UpdateStreamMode',
 ];
 
 /**
@@ -139,8 +145,10 @@ export function iamFindings(template: JsonObject, boundaryRef = 'PipelineBoundar
     const principal = (statement.Principal ?? {}) as JsonObject;
     if (!('Service' in principal)) continue;
     const keys = Object.values(statement.Condition ?? {}).flatMap((c) => Object.keys(c as JsonObject));
-    if (!keys.some((k) => k === 'aws:SourceAccount' || k === 'aws:SourceArn')) {
-      findings.push(`${where}: service trust without aws:SourceAccount or aws:SourceArn`);
+    // Confused-deputy guard with the keys the service documents sending; none where it documents none.
+    const sent = asArray(principal.Service as string | string[]).flatMap((s) => TRUST_KEYS[s] ?? []);
+    if (sent.length > 0 && !keys.some((k) => sent.includes(k))) {
+      findings.push(`${where}: service trust without ${sent.join(' or ')}`);
     }
   }
   return findings;

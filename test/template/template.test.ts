@@ -100,7 +100,6 @@ describe('template IAM: least privilege and escalation guards', () => {
         'BadRole/bad: allows iam:DeleteRolePermissionsBoundary',
         'BadRole/bad: allows iam:AttachRolePolicy',
         'BadRole/bad: iam:PassRole without iam:PassedToService',
-        'BadRole: service trust without aws:SourceAccount or aws:SourceArn',
         'BadRole/bad: iam:UpdateAssumeRolePolicy without the iam:PermissionsBoundary condition',
         'BadRole/bad: iam:DeleteRole without the iam:PermissionsBoundary condition',
         'BadRole/bad: iam:CreateAccessKey without our stack tag on the resource',
@@ -109,6 +108,7 @@ describe('template IAM: least privilege and escalation guards', () => {
         'BadRole/bad: guardduty:UpdateDetector without the aws:ResourceTag/siem-pipeline:stack condition',
         'BadRole/bad: guardduty:CreateDetector without the aws:RequestedRegion condition',
         'BadRole/bad: iam:CreateUser on users by a wildcard name without a Deny of nested paths',
+        'BadRole: service trust without aws:SourceArn or aws:SourceAccount',
       ]),
     );
   });

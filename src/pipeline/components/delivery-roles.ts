@@ -11,7 +11,7 @@ import {
   type SourceScope,
 } from '../policies';
 import { serviceRoleComponent } from './service-role';
-import { createsTrail, eventsToStreamEnabled, logsToStreamEnabled, subscribableLogGroups, trailArn } from './sources';
+import { createsTrail, eventsToStreamEnabled, logsToStreamEnabled, subscribableLogGroups } from './sources';
 
 /**
  * The roles AWS services assume to deliver logs along the pipeline, one per hop, each trusting one service
@@ -55,7 +55,7 @@ export const trailRoleComponent = serviceRoleComponent({
   id: 'trail-role',
   roleName: (ctx) => ctx.names.trailRole,
   enabled: (config, ctx) => createsTrail(config, ctx.region),
-  trust: (_config, ctx) => trailTrustPolicy(ctx.account, trailArn(ctx)),
+  trust: () => trailTrustPolicy(),
   policy: (_config, ctx) => trailDeliveryPolicy(ctx.names.logGroupArn(ctx.names.cloudTrailLogGroup), ctx.account),
   description: (ctx) => `CloudTrail trail ${ctx.names.trailName} delivers to log group ${ctx.names.cloudTrailLogGroup}`,
 });

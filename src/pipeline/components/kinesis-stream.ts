@@ -19,6 +19,7 @@ import { isAwsError } from '../../errors';
 import type { Component, ComponentOutputs, ComponentStatus } from '../component';
 import type { PipelineContext } from '../context';
 import { assertOwned, ownedOrLeftAlone, tagMap } from '../ownership';
+import { streamOwnerTags, streamOwnershipTags } from './stream-tags';
 import { planStreamChanges, streamDifferences, type StreamAction, type StreamState } from './stream-plan';
 
 /** The KMS key Kinesis manages for itself: server-side encryption with it needs no extra IAM. */
@@ -79,7 +80,7 @@ async function removeStream(_config: PipelineConfig, ctx: PipelineContext): Prom
     ctx.log.info('already gone', { resource: `Kinesis stream ${StreamName}` });
     return;
   }
-  if (!ownedOrLeftAlone(`Kinesis stream ${StreamName}`, tags, ctx)) return;
+  if (!ownedOrLeftAlone(`Kinesis stream ${StreamName}`, streamOwnershipTags(tags, ctx.stackId), ctx)) return;
   try {
     // EnforceConsumerDeletion: registered enhanced fan-out consumers would otherwise block the delete.
     await ctx.clients.kinesis.send(new DeleteStreamCommand({ StreamName, EnforceConsumerDeletion: true }));
@@ -98,7 +99,7 @@ async function inspectStream(config: PipelineConfig, ctx: PipelineContext): Prom
   const tags = await streamTags(ctx);
   if (tags === undefined) return { state: 'absent' };
   try {
-    assertOwned(`Kinesis stream ${ctx.names.streamName}`, tags, ctx);
+    assertOwned(`Kinesis stream ${ctx.names.streamName}`, streamOwnershipTags(tags, ctx.stackId), ctx);
   } catch (err) {
     return { state: 'absent', details: { conflict: (err as Error).message } };
   }
@@ -126,7 +127,7 @@ async function createStream(config: PipelineConfig, ctx: PipelineContext): Promi
         StreamName: ctx.names.streamName,
         ...(mode === 'PROVISIONED' ? { ShardCount: shardCount } : {}),
         StreamModeDetails: { StreamMode: mode },
-        Tags: ctx.tags,
+        Tags: streamOwnerTags(ctx.tags),
       }),
     );
     ctx.log.info('created', { resource: `Kinesis stream ${ctx.names.streamName}`, mode, ...(mode === 'PROVISIONED' ? { shardCount } : {}) });
@@ -161,7 +162,7 @@ async function assertStreamOwned(ctx: PipelineContext): Promise<void> {
   const what = `Kinesis stream ${ctx.names.streamName}`;
   const tags = await streamTags(ctx);
   if (tags === undefined) throw new Error(`${what} disappeared while it was being converged`);
-  assertOwned(what, tags, ctx);
+  assertOwned(what, streamOwnershipTags(tags, ctx.stackId), ctx);
 }
 
 function stateOf(summary: StreamDescriptionSummary): StreamState {

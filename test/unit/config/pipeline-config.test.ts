@@ -73,7 +73,7 @@ describe('parseConfig', () => {
     ['CreateGuardDutyDetector', 'false', { guardDuty: { ...DEFAULTS.guardDuty, createDetector: false } }],
     ['GuardDutyFindingFrequency', 'SIX_HOURS', { guardDuty: { ...DEFAULTS.guardDuty, findingFrequency: 'SIX_HOURS' } }],
     ['GuardDutyOnDelete', 'Delete', { guardDuty: { ...DEFAULTS.guardDuty, onDelete: 'Delete' } }],
-    ['ExtraEventSources', 'aws.securityhub, aws.health,,aws.securityhub', { eventSources: ['aws.securityhub', 'aws.health'] }],
+    ['ExtraEventSources', 'aws.securityhub, aws.health, aws.securityhub', { eventSources: ['aws.securityhub', 'aws.health'] }],
     ['ExtraEventSources', 'aws.guardduty,aws.access-analyzer', { eventSources: ['aws.access-analyzer'] }],
   ] as const)('accepts %s=%j', (key, value, expected) => {
     expect(parseConfig({ ...base, [key]: value })).toEqual({ ...DEFAULTS, ...expected });
@@ -150,6 +150,11 @@ describe('parseConfig', () => {
       'aws.securityhub,securityhub,AWS.health',
       "ExtraEventSources has invalid item(s) 'securityhub', 'AWS.health'; allowed values: comma-separated EventBridge sources such as aws.securityhub, aws.access-analyzer, aws.health",
     ],
+    ...[',aws.health', 'aws.health,', 'aws.securityhub,,aws.health'].map((value) => [
+      'ExtraEventSources',
+      value,
+      'ExtraEventSources has an empty item (a leading, trailing or doubled comma); allowed values: comma-separated EventBridge sources such as aws.securityhub, aws.access-analyzer, aws.health',
+    ]),
   ])('rejects %s=%j naming the property and the allowed values', (key, value, problem) => {
     expect(problemsOf({ ...base, [key]: value })).toEqual([problem]);
   });

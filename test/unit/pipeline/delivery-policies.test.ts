@@ -10,6 +10,7 @@ import {
   type PolicyDocument,
   type PolicyStatement,
 } from '../../../src/pipeline/policies';
+import { CALLERS, type CallerId } from '../../fake/caller-context';
 
 const A = '123456789012';
 const scope = { partition: 'aws', region: 'eu-west-1', account: A };
@@ -29,10 +30,18 @@ const serviceTrusts: [string, PolicyDocument][] = [
   ['logsToKinesisTrustPolicy', logsToKinesisTrustPolicy(scope, [TRAIL_GROUP_ARN, FLOW_GROUP_ARN])],
   ['eventsToKinesisTrustPolicy', eventsToKinesisTrustPolicy(scope, 'siem-test-')],
   ['flowLogsTrustPolicy', flowLogsTrustPolicy(scope)],
-  ['trailTrustPolicy', trailTrustPolicy(A, TRAIL_ARN)],
+  ['trailTrustPolicy', trailTrustPolicy()],
 ];
 const bucketPolicy = trailBucketPolicy({ partition: 'aws', account: A, bucket: BUCKET, trailArn: TRAIL_ARN });
 const resourcePolicies: [string, PolicyDocument][] = [['trailBucketPolicy', bucketPolicy]];
+/** Which documented caller (test/fake/caller-context.ts) meets each trust or resource policy. */
+const CALLER_OF: Record<string, CallerId> = {
+  logsToKinesisTrustPolicy: 'logs->kinesis',
+  eventsToKinesisTrustPolicy: 'events->kinesis',
+  flowLogsTrustPolicy: 'vpc-flow-logs->logs',
+  trailTrustPolicy: 'cloudtrail->logs',
+  trailBucketPolicy: 'cloudtrail->s3',
+};
 
 const allows = (doc: PolicyDocument): PolicyStatement[] => doc.Statement.filter((s) => s.Effect === 'Allow');
 
@@ -78,16 +87,28 @@ describe('least privilege of the delivery documents', () => {
     expect(doc.Statement.every((s) => s.Effect === 'Allow' && s.Principal === undefined)).toBe(true);
   });
 
-  it.each([...serviceTrusts, ...resourcePolicies])('%s guards every service principal against the confused deputy', (_name, doc) => {
+  it.each([...serviceTrusts, ...resourcePolicies])('%s conditions on exactly the keys its caller documents sending', (name, doc) => {
+    const caller = CALLERS[CALLER_OF[name]!];
     const toServices = doc.Statement.filter((s) => s.Effect === 'Allow' && s.Principal?.Service !== undefined);
     expect(toServices.length).toBeGreaterThan(0);
     for (const statement of toServices) {
+      expect(statement.Principal?.Service).toBe(caller.principal);
       const keys = Object.values(statement.Condition ?? {}).flatMap((c) => Object.keys(c));
-      expect(keys).toContain('aws:SourceArn');
+      // A key the caller does not send makes the Allow never match; where it sends SourceArn we guard with it.
+      expect(keys.filter((k) => !caller.keys.includes(k as never))).toEqual([]);
+      if (caller.keys.includes('aws:SourceArn')) expect(keys).toContain('aws:SourceArn');
       // The SourceArn is this account's: never a wildcard account or region.
       const arns = Object.values(statement.Condition ?? {}).flatMap((c) => (c['aws:SourceArn'] === undefined ? [] : [c['aws:SourceArn']].flat()));
       for (const arn of arns) expect(arn).toMatch(new RegExp(`^arn:aws:[a-z0-9-]+:eu-west-1:${A}:`));
     }
+  });
+
+  it('trailTrustPolicy is a plain trust: CloudTrail sends no context keys for its CloudWatch Logs role', () => {
+    expect(trailTrustPolicy()).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: ['sts:AssumeRole'] }],
+    });
+    expect(trailDeliveryPolicy(TRAIL_GROUP_ARN, A).Statement.flatMap((s) => s.Resource)).toEqual([`${TRAIL_GROUP_ARN}:log-stream:${A}_CloudTrail_*`]);
   });
 
   it.each(serviceTrusts)('%s lets the service only assume the role', (_name, doc) => {

@@ -56,7 +56,8 @@ function setup() {
       if (refusal.status) throw refusal.status;
     },
   };
-  const deps: LifecycleDeps = { engine, contextFor, guard };
+  // No CloudTrail lookup: these components do not model the trail (test/lifecycle/multi-region-trail.test.ts does).
+  const deps: LifecycleDeps = { engine, contextFor, guard, trailHome: async () => undefined };
   const run = (event: CloudFormationCustomResourceEvent): Promise<RequestResult> => handleRequest(event, deps, log);
   return { calls, failures, deps, contextFor, run, lines, refusal };
 }

@@ -138,8 +138,8 @@ const roles: [string, RoleCase][] = [
           {
             Effect: 'Allow',
             Principal: { Service: 'cloudtrail.amazonaws.com' },
+            // No condition: CloudTrail sends no aws:SourceArn / aws:SourceAccount for its CloudWatch Logs role.
             Action: ['sts:AssumeRole'],
-            Condition: { StringEquals: { 'aws:SourceAccount': A, 'aws:SourceArn': `arn:aws:cloudtrail:${R}:${A}:trail/siem-test` } },
           },
         ],
       },

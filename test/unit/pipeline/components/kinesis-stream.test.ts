@@ -14,7 +14,8 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { TAG_NAME, TAG_STACK } from '../../../../src/config/names';
+import { TAG_NAME as NAME_KEY, TAG_STACK as STACK_KEY } from '../../../../src/config/names';
+import { kinesisTagText } from '../../../../src/pipeline/components/stream-tags';
 import { OwnershipConflictError } from '../../../../src/errors';
 import { streamComponent } from '../../../../src/pipeline/components/kinesis-stream';
 import { awsError, sentCommands, sentRequests } from '../../helpers/aws-mock';
@@ -57,7 +58,11 @@ function described(status: StreamStatus): { StreamDescription: StreamDescription
   };
 }
 
-const ourTags = { Tags: [{ Key: TAG_NAME, Value: 'test' }, { Key: TAG_STACK, Value: TEST_STACK_ID }], HasMoreTags: false };
+/** Kinesis allows no ':' in tag keys or values: the stream carries our tags with '/' (stream-tags.ts). */
+const TAG_NAME = kinesisTagText(NAME_KEY);
+const TAG_STACK = kinesisTagText(STACK_KEY);
+const STACK_TAG = kinesisTagText(TEST_STACK_ID);
+const ourTags = { Tags: [{ Key: TAG_NAME, Value: 'test' }, { Key: TAG_STACK, Value: STACK_TAG }], HasMoreTags: false };
 const notFound = () => awsError(ResourceNotFoundException, `Stream ${StreamName} under account 123456789012 not found.`);
 
 afterEach(() => kinesis.reset());
@@ -80,7 +85,7 @@ describe('stream ensure', () => {
       ['DescribeStreamSummaryCommand', { StreamName }],
       [
         'CreateStreamCommand',
-        { StreamName, ShardCount: 1, StreamModeDetails: { StreamMode: 'PROVISIONED' }, Tags: { [TAG_NAME]: 'test', [TAG_STACK]: TEST_STACK_ID } },
+        { StreamName, ShardCount: 1, StreamModeDetails: { StreamMode: 'PROVISIONED' }, Tags: { [TAG_NAME]: 'test', [TAG_STACK]: STACK_TAG } },
       ],
       ['DescribeStreamCommand', { StreamName }],
       ['DescribeStreamCommand', { StreamName }],
@@ -103,7 +108,7 @@ describe('stream ensure', () => {
     expect(kinesis.commandCalls(CreateStreamCommand)[0]!.args[0].input).toEqual({
       StreamName,
       StreamModeDetails: { StreamMode: 'ON_DEMAND' },
-      Tags: ctx.tags,
+      Tags: { [TAG_NAME]: 'test', [TAG_STACK]: STACK_TAG },
     });
     expect(sentCommands(kinesis).filter((c) => !c.startsWith('Describe') && c !== 'ListTagsForStreamCommand')).toEqual(['CreateStreamCommand']);
   });
@@ -195,7 +200,7 @@ describe('stream ensure', () => {
     kinesis
       .on(ListTagsForStreamCommand)
       .resolvesOnce({ Tags: [{ Key: 'a', Value: '1' }, { Key: TAG_NAME, Value: 'test' }], HasMoreTags: true })
-      .resolves({ Tags: [{ Key: TAG_STACK, Value: TEST_STACK_ID }], HasMoreTags: false });
+      .resolves({ Tags: [{ Key: TAG_STACK, Value: STACK_TAG }], HasMoreTags: false });
 
     await streamComponent.ensure(testConfig(), ctx);
 
@@ -207,8 +212,8 @@ describe('stream ensure', () => {
   });
 
   it.each([
-    ['another stack', { Tags: [{ Key: TAG_NAME, Value: 'test' }, { Key: TAG_STACK, Value: OTHER_STACK_ID }], HasMoreTags: false }, `tag ${TAG_STACK}=${OTHER_STACK_ID}`],
-    ['no one (made by hand)', { Tags: [], HasMoreTags: false }, `no ${TAG_STACK} tag`],
+    ['another stack', { Tags: [{ Key: TAG_NAME, Value: 'test' }, { Key: TAG_STACK, Value: kinesisTagText(OTHER_STACK_ID) }], HasMoreTags: false }, `tag ${STACK_KEY}=${kinesisTagText(OTHER_STACK_ID)}`],
+    ['no one (made by hand)', { Tags: [], HasMoreTags: false }, `no ${STACK_KEY} tag`],
   ])('never adopts or changes a stream with our name that belongs to %s', async (_owner, tags, why) => {
     kinesis.on(DescribeStreamSummaryCommand).resolves({ StreamDescriptionSummary: summary({ OpenShardCount: 3, EncryptionType: 'NONE' }) });
     kinesis.on(ListTagsForStreamCommand).resolves(tags);
@@ -363,7 +368,7 @@ describe('stream remove', () => {
   });
 
   it.each([
-    ['another stack', [{ Key: TAG_STACK, Value: OTHER_STACK_ID }]],
+    ['another stack', [{ Key: TAG_STACK, Value: kinesisTagText(OTHER_STACK_ID) }]],
     ['no one', []],
   ])('leaves a stream of %s in place and says so', async (_owner, Tags) => {
     const own = createTestContext();

@@ -4,6 +4,7 @@ import { ALL_ON, ID, stepOf, VPC_COUNT } from './sources-helpers';
 
 /** What a clean Create leaves: stream, user, secret, 4 roles, 2 groups + 2 filters, bucket, trail, detector, 3 rules, a flow log per VPC. */
 const OWNED = 17 + VPC_COUNT;
+const REJECTED = 'siem-pipeline/rejected/Pipeline';
 /** Every operation of a clean Create runs twice (fail, throttle) in a fresh account: generous, never asserted. */
 const TIMEOUT_MS = 300_000;
 
@@ -50,14 +51,18 @@ describe('a Create with every source on that fails permanently at one operation'
         const failed = fake.calls.find((c) => c.op === op)!;
 
         expect(failed.outcome).toMatch(/^(AccessDenied|UnauthorizedOperation)/);
-        expect(res).toMatchObject({ Status: 'FAILED', PhysicalResourceId: ID });
-        expect(res.Reason).toMatch(new RegExp(`^ensure ${stepOf(failed)} failed: `));
+        // The read-only checks before the first write fail with nothing made (the rejected id); a step fails
+        // in its ensure, or in its commit once the whole Create is done (the detector's provisional mark).
+        const preflight = failed.command === 'DescribeTrails';
+        expect(res).toMatchObject({ Status: 'FAILED', PhysicalResourceId: preflight ? REJECTED : ID });
+        expect(res.Reason).toMatch(preflight ? /^validate references failed: / : new RegExp(`^(ensure|commit) ${stepOf(failed)} failed: `));
+        if (preflight) expect(fake.writes()).toEqual([]);
         expect(res.Reason).toContain(`not authorized to perform: `);
         expect(res.Reason).toContain(`:${failed.command}`);
 
         fake.clearFaults();
         const del = await simulateEvent('Delete', ALL_ON, { id: res.PhysicalResourceId });
-        expect(del).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ID });
+        expect(del).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: res.PhysicalResourceId });
         expect(fake.resourcesOwnedBy('demo')).toEqual([]);
         expect(fake.resourcesOwnedBy(STACK_ID)).toEqual([]);
       });

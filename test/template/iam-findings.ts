@@ -25,7 +25,7 @@ export const FORBIDDEN_ACTIONS = [
 
 /**
  * Actions AWS offers no resource-level permissions for: only these may have Resource "*"
- * (EC2 Describe*, GuardDuty's account-level calls, EventBridge ListRules).
+ * (EC2 Describe*, GuardDuty's account-level calls, EventBridge ListRules, CloudTrail DescribeTrails).
  */
 export const ACTIONS_WITHOUT_RESOURCE_SCOPE = [
   'ec2:DescribeVpcs',
@@ -33,6 +33,7 @@ export const ACTIONS_WITHOUT_RESOURCE_SCOPE = [
   'guardduty:ListDetectors',
   'guardduty:CreateDetector',
   'events:ListRules',
+  'cloudtrail:DescribeTrails',
 ];
 
 /** Actions that create or widen a principal: each needs the boundary condition. */

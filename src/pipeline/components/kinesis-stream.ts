@@ -137,14 +137,14 @@ async function createStream(config: PipelineConfig, ctx: PipelineContext): Promi
   }
 }
 
-/** All tags of the stream (ListTagsForStream pages at 50), or undefined when the stream is gone. */
-async function streamTags(ctx: PipelineContext): Promise<Record<string, string> | undefined> {
+/** All tags of a stream (ListTagsForStream pages at 50), or undefined when the stream is gone. */
+export async function streamTags(ctx: PipelineContext, streamName = ctx.names.streamName): Promise<Record<string, string> | undefined> {
   const tags: Tag[] = [];
   let ExclusiveStartTagKey: string | undefined;
   try {
     for (;;) {
       const out = await ctx.clients.kinesis.send(
-        new ListTagsForStreamCommand({ StreamName: ctx.names.streamName, ...(ExclusiveStartTagKey ? { ExclusiveStartTagKey } : {}) }),
+        new ListTagsForStreamCommand({ StreamName: streamName, ...(ExclusiveStartTagKey ? { ExclusiveStartTagKey } : {}) }),
       );
       tags.push(...(out.Tags ?? []));
       if (!out.HasMoreTags || !out.Tags?.length) break;

@@ -46,9 +46,10 @@ function setup() {
     // The fake components read only the config; the context just has to be the one built for it.
     return { account: identity.account, region: identity.region, stackId: identity.stackId, log: l, clock: { now: () => 0, sleep: async () => undefined }, pipeline: config.name } as unknown as PipelineContext;
   });
-  const deps: LifecycleDeps = { engine, contextFor };
+  const preflight = jest.fn(async (_config: PipelineConfig, _ctx: PipelineContext) => undefined);
+  const deps: LifecycleDeps = { engine, contextFor, preflight };
   const run = (event: CloudFormationCustomResourceEvent): Promise<RequestResult> => handleRequest(event, deps, log);
-  return { calls, failures, deps, contextFor, run, lines };
+  return { calls, failures, deps, contextFor, preflight, run, lines };
 }
 
 /** The RequestFailedError a request rejects with (the test fails if it resolves or throws something else). */

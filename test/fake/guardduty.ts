@@ -47,7 +47,7 @@ export class GuardDutyFake implements FakeService {
     },
     TagResource: (i) => {
       const d = this.detectorOfArn(i.ResourceArn);
-      d.tags = { ...d.tags, ...((i.Tags as Record<string, string> | undefined) ?? {}) };
+      d.tags = { ...d.tags, ...this.checkTags(i.Tags) };
       return {};
     },
     UntagResource: (i) => {
@@ -89,7 +89,7 @@ export class GuardDutyFake implements FakeService {
       frequency,
       created: now,
       updated: now,
-      tags: { ...((i.Tags as Record<string, string> | undefined) ?? {}) },
+      tags: this.checkTags(i.Tags),
     };
     this.detectors.set(d.id, d);
     return { DetectorId: d.id };
@@ -116,6 +116,17 @@ export class GuardDutyFake implements FakeService {
     }
     d.updated = new Date(this.env.now()).toISOString();
     return {};
+  }
+
+  /** TagResource / CreateDetector: at most 200 entries, keys 1-128 of `^(?!aws:)[a-zA-Z+-=._:/]+$`, values up to 256. */
+  private checkTags(tags: unknown): Record<string, string> {
+    const map = (tags as Record<string, string> | undefined) ?? {};
+    const entries = Object.entries(map);
+    const bad = entries.find(([k, v]) => k.length < 1 || k.length > 128 || !/^(?!aws:)[a-zA-Z+-=._:/]+$/.test(k) || v.length > 256);
+    if (entries.length > 200 || bad) {
+      throw this.errors.make('BadRequestException', `The request is rejected because an invalid or out-of-range value is specified as an input parameter: tags${bad ? ` ${bad[0]}` : ''}.`);
+    }
+    return { ...map };
   }
 
   private checkFrequency(f: string): void {

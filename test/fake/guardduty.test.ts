@@ -31,7 +31,8 @@ describe('fake GuardDuty', () => {
     await guardduty.send(new UntagResourceCommand({ ResourceArn, TagKeys: ['team'] }));
     expect((await guardduty.send(new ListTagsForResourceCommand({ ResourceArn }))).Tags).toEqual({ 'siem-pipeline:adopted-stack': 'arn:aws:cloudformation:us-east-1:123456789012:stack/s/1' });
 
-    for (const Tags of [{ 'aws:reserved': 'x' }, { 'has space': 'x' }, { ['k'.repeat(129)]: 'x' }, { k: 'v'.repeat(257) }]) {
+    const bad: Record<string, string>[] = [{ 'aws:reserved': 'x' }, { 'has space': 'x' }, { ['k'.repeat(129)]: 'x' }, { k: 'v'.repeat(257) }];
+    for (const Tags of bad) {
       await expect(guardduty.send(new TagResourceCommand({ ResourceArn, Tags }))).rejects.toBeInstanceOf(BadRequestException);
     }
   });

@@ -1,7 +1,7 @@
-import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTrailsCommand, type Trail } from '@aws-sdk/client-cloudtrail';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { PipelineStepError } from '../errors';
+import { describeGroup } from './components/log-group';
 import { MAX_RECORDED_GROUP, subscriptionSlot } from './components/reused-trail-group';
 import { cloudTrailInThisRegion, createsTrail } from './components/sources';
 import type { PipelineContext } from './context';
@@ -48,7 +48,7 @@ async function checkReusedGroup(group: string, trails: readonly Trail[], ctx: Pi
   if (group.length > MAX_RECORDED_GROUP) {
     throw new PreflightError(`ExistingTrailLogGroup ${group} is longer than ${MAX_RECORDED_GROUP} characters, which the pipeline cannot record on its stream; give a trail log group with a shorter name`);
   }
-  if (!(await groupExists(group, ctx))) {
+  if (!(await describeGroup(group, ctx))) {
     throw new PreflightError(`ExistingTrailLogGroup ${group} does not exist ${where}: give the log group of an existing trail in this region, or leave it empty to create a trail`);
   }
   const arn = ctx.names.logGroupArn(group);
@@ -79,14 +79,4 @@ function checkTrailQuota(trails: readonly Trail[], ctx: PipelineContext): void {
 async function describeTrails(ctx: PipelineContext): Promise<Trail[]> {
   const out = await ctx.clients.cloudtrail.send(new DescribeTrailsCommand({ includeShadowTrails: true }));
   return out.trailList ?? [];
-}
-
-async function groupExists(group: string, ctx: PipelineContext): Promise<boolean> {
-  let nextToken: string | undefined;
-  do {
-    const out = await ctx.clients.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: group, ...(nextToken ? { nextToken } : {}) }));
-    if (out.logGroups?.some((g) => g.logGroupName === group)) return true;
-    nextToken = out.nextToken;
-  } while (nextToken);
-  return false;
 }

@@ -181,7 +181,7 @@ async function groupTags(logGroupName: string, ctx: PipelineContext): Promise<Re
 }
 
 /** The group by exact name (DescribeLogGroups matches a prefix), or undefined. */
-async function describeGroup(logGroupName: string, ctx: PipelineContext): Promise<LogGroup | undefined> {
+export async function describeGroup(logGroupName: string, ctx: PipelineContext): Promise<LogGroup | undefined> {
   let nextToken: string | undefined;
   do {
     const out = await ctx.clients.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName, ...(nextToken ? { nextToken } : {}) }));

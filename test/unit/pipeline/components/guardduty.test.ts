@@ -281,20 +281,13 @@ describe('guardduty-detector remove', () => {
 });
 
 describe('guardduty-detector ownership recorded on the detector', () => {
-  const ensureWith = async (Tags: Record<string, string>, over: Partial<GetDetectorCommandOutput> = {}, props: Record<string, string> = {}) => {
+  /** Runs `op` on a detector with these tags and settings; returns the writes after ListDetectors + GetDetector. */
+  const writesOf = async (op: 'ensure' | 'remove', Tags: Record<string, string>, over: Partial<GetDetectorCommandOutput> = {}, props: Record<string, string> = {}) => {
     const t = createTestContext();
     guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [DETECTOR] });
     guardduty.on(GetDetectorCommand).resolves(detector({ Tags, ...over }));
     for (const c of [TagResourceCommand, UntagResourceCommand, UpdateDetectorCommand, DeleteDetectorCommand] as const) guardduty.on(c as never).resolves({});
-    await guardDutyDetectorComponent.ensure(testConfig(props), t.ctx);
-    return sentRequests(guardduty).slice(2);
-  };
-  const removeWith = async (Tags: Record<string, string>, props: Record<string, string> = {}, over: Partial<GetDetectorCommandOutput> = {}) => {
-    const t = createTestContext();
-    guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [DETECTOR] });
-    guardduty.on(GetDetectorCommand).resolves(detector({ Tags, ...over }));
-    for (const c of [TagResourceCommand, UntagResourceCommand, UpdateDetectorCommand, DeleteDetectorCommand] as const) guardduty.on(c as never).resolves({});
-    await guardDutyDetectorComponent.remove(testConfig(props), t.ctx);
+    await guardDutyDetectorComponent[op](testConfig(props), t.ctx);
     return sentRequests(guardduty).slice(2);
   };
 
@@ -332,7 +325,7 @@ describe('guardduty-detector ownership recorded on the detector', () => {
     ['created by another stack that finished: used as it is', { [TAG_NAME]: 'test', [TAG_STACK]: OTHER_STACK_ID }, { FindingPublishingFrequency: 'SIX_HOURS' as const }, []],
     ['adopted by another stack: used as it is', { ...adoptedTags('ONE_HOUR'), 'siem-pipeline:adopted-stack': OTHER_STACK_ID }, { FindingPublishingFrequency: 'SIX_HOURS' as const }, []],
   ])('ensure: %s', async (_case, tags, over, writes) => {
-    expect(await ensureWith(tags, over)).toEqual(writes);
+    expect(await writesOf('ensure', tags, over)).toEqual(writes);
   });
 
   it.each([
@@ -363,7 +356,7 @@ describe('guardduty-detector ownership recorded on the detector', () => {
     ],
     ['used by pipeline "other" of this stack: left alone', { [TAG_NAME]: 'other', [TAG_STACK]: TEST_STACK_ID }, { GuardDutyOnDelete: 'Delete' }, []],
   ])('remove: %s', async (_case, tags, props, writes) => {
-    expect(await removeWith(tags, props, { FindingPublishingFrequency: 'FIFTEEN_MINUTES' })).toEqual(writes);
+    expect(await writesOf('remove', tags, { FindingPublishingFrequency: 'FIFTEEN_MINUTES' }, props)).toEqual(writes);
   });
 
   it.each([

@@ -13,8 +13,10 @@ import type { PipelineContext } from '../context';
  *   takes the detector over and records the old name in `siem-pipeline:previous-name`. The old name's
  *   Delete then only clears that tag; a failed replacement's cleanup hands the detector back to it.
  * - Provisional: a detector made by a request that has not yet succeeded. Its remove deletes it whatever
- *   GuardDutyOnDelete says (a failed Create leaves no findings history worth keeping), and a later stack
- *   of the same pipeline name may take it over; a request that succeeds clears the mark.
+ *   GuardDutyOnDelete says: a failed Create leaves no findings history worth keeping, and CloudFormation
+ *   always follows a failed Create with a Delete, so the retry finds no detector to mistake for someone
+ *   else's. A request that succeeds clears the mark. Another stack never takes a detector over, not even a
+ *   provisional one: its Create may still be running.
  */
 export const TAG_ADOPTED_STACK = 'siem-pipeline:adopted-stack';
 export const TAG_ADOPTED_NAME = 'siem-pipeline:adopted-name';
@@ -33,8 +35,6 @@ export type DetectorRelation =
   | { kind: 'ours'; created: boolean; previousName?: string; provisional: boolean }
   /** Another pipeline name of this stack uses it (a rename in progress, or finished). */
   | { kind: 'sibling'; created: boolean; name: string; previousName?: string }
-  /** Created by a pipeline of the same name in another stack that never finished its Create (see above). */
-  | { kind: 'abandoned' }
   /** Another stack uses it: used as it is, never changed. */
   | { kind: 'foreign'; stack: string };
 
@@ -46,9 +46,7 @@ export function detectorRelation(tags: Record<string, string>, ctx: Pick<Pipelin
   if (stack === undefined) return { kind: 'unclaimed' };
   const previousName = tags[TAG_PREVIOUS_NAME];
   const provisional = tags[TAG_PROVISIONAL] === 'true';
-  if (stack !== ctx.stackId) {
-    return created && provisional && name === ctx.tags[TAG_NAME] ? { kind: 'abandoned' } : { kind: 'foreign', stack };
-  }
+  if (stack !== ctx.stackId) return { kind: 'foreign', stack };
   if (name === ctx.tags[TAG_NAME]) return { kind: 'ours', created, provisional, ...(previousName ? { previousName } : {}) };
   return { kind: 'sibling', created, name: name ?? '(none)', ...(previousName ? { previousName } : {}) };
 }

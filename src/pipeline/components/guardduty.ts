@@ -1,5 +1,5 @@
 import { CreateDetectorCommand, DeleteDetectorCommand, UpdateDetectorCommand, type GetDetectorCommandOutput } from '@aws-sdk/client-guardduty';
-import { TAG_NAME, TAG_STACK } from '../../config/names';
+import { TAG_NAME } from '../../config/names';
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../errors';
 import type { Component, ComponentOutputs, ComponentStatus } from '../component';
@@ -73,12 +73,6 @@ async function useExisting(detectorId: string, config: PipelineConfig, ctx: Pipe
     case 'foreign':
       ctx.log.warn('used as it is: another stack manages this detector', { resource, stack: relation.stack });
       return { GuardDutyDetectorId: detectorId };
-    case 'abandoned':
-      // Same pipeline name, a stack whose Create never succeeded: nobody else can be using it.
-      await tagDetector(detectorId, { [TAG_STACK]: ctx.stackId }, ctx);
-      ctx.log.info('taken over: created by a stack of this pipeline name whose Create did not succeed', { resource });
-      created = true;
-      break;
     case 'sibling':
       // A rename: the new pipeline takes the detector over; the old name's Delete then leaves it in place.
       await handOver(detectorId, relation.created, relation.name, relation.previousName === me ? undefined : relation.name, ctx);

@@ -317,10 +317,10 @@ describe('guardduty-detector ownership recorded on the detector', () => {
       ],
     ],
     [
-      'left provisional by a stack of this pipeline name whose Create failed: taken over',
+      'provisional, of another stack with this pipeline name (its Create may still run): used as it is',
       { [TAG_NAME]: 'test', [TAG_STACK]: OTHER_STACK_ID, [PROVISIONAL]: 'true' },
-      {},
-      [['TagResourceCommand', { ResourceArn: ARN, Tags: { [TAG_STACK]: TEST_STACK_ID } }]],
+      { FindingPublishingFrequency: 'SIX_HOURS' as const },
+      [],
     ],
     ['created by another stack that finished: used as it is', { [TAG_NAME]: 'test', [TAG_STACK]: OTHER_STACK_ID }, { FindingPublishingFrequency: 'SIX_HOURS' as const }, []],
     ['adopted by another stack: used as it is', { ...adoptedTags('ONE_HOUR'), 'siem-pipeline:adopted-stack': OTHER_STACK_ID }, { FindingPublishingFrequency: 'SIX_HOURS' as const }, []],

@@ -1,6 +1,8 @@
 import { DescribeTrailsCommand, type Trail } from '@aws-sdk/client-cloudtrail';
+import { DescribeLimitsCommand } from '@aws-sdk/client-kinesis';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { PipelineStepError } from '../errors';
+import { describeStreamSummary } from './components/kinesis-stream';
 import { describeGroup } from './components/log-group';
 import { MAX_RECORDED_GROUP, subscriptionSlot } from './components/reused-trail-group';
 import { cloudTrailInThisRegion, createsTrail } from './components/sources';
@@ -36,6 +38,7 @@ export async function validateBeforeWrite(config: PipelineConfig, ctx: PipelineC
 }
 
 async function checkReferences(config: PipelineConfig, ctx: PipelineContext): Promise<void> {
+  await checkShardQuota(config, ctx);
   if (!cloudTrailInThisRegion(config, ctx.region)) return;
   const trails = await describeTrails(ctx);
   const reused = config.cloudTrail.existingLogGroup;
@@ -71,6 +74,25 @@ function checkTrailQuota(trails: readonly Trail[], ctx: PipelineContext): void {
   if (trails.length >= TRAILS_PER_REGION) {
     throw new PreflightError(
       `${ctx.region} already has the most trails CloudTrail allows (${TRAILS_PER_REGION} per region): set ExistingTrailLogGroup to the log group of an existing multi-region trail to reuse it instead (a second trail also costs $2 per 100,000 events)`,
+    );
+  }
+}
+
+/**
+ * A provisioned stream needs room under the account's shard quota (DescribeLimits) for the shards it adds:
+ * all of them for a new stream, the difference for a resized one. Checked here because an Update removes
+ * what it turned off before it converges the stream.
+ */
+async function checkShardQuota(config: PipelineConfig, ctx: PipelineContext): Promise<void> {
+  if (config.stream.mode !== 'PROVISIONED') return;
+  const limits = await ctx.clients.kinesis.send(new DescribeLimitsCommand({}));
+  const current = await describeStreamSummary(ctx);
+  const additional = config.stream.shardCount - (current?.OpenShardCount ?? 0);
+  const open = limits.OpenShardCount ?? 0;
+  const limit = limits.ShardLimit ?? Number.POSITIVE_INFINITY;
+  if (additional > 0 && open + additional > limit) {
+    throw new PreflightError(
+      `ShardCount ${config.stream.shardCount} needs ${additional} more shard(s), but the account already has ${open} of its ${limit}-shard Kinesis quota open in ${ctx.region}: lower ShardCount, use StreamMode ON_DEMAND, or request a higher shard quota (Service Quotas)`,
     );
   }
 }

@@ -101,6 +101,20 @@ describe('defect 4: Create and Update validate every reference before the first 
     expect(inventory(h.fake)).toEqual(before);
   });
 
+  it('an Update that turns CloudTrail off and asks for more shards than the account quota allows changes nothing', async () => {
+    const h = makeHarness({ fake: { kinesisShardLimit: 10 } });
+    expect((await h.simulateEvent('Create', created('demo'))).Status).toBe('SUCCESS');
+    const before = inventory(h.fake);
+    h.fake.resetCalls();
+
+    const res = await h.simulateEvent('Update', created('demo', { EnableCloudTrail: 'false', ShardCount: '12' }), { id: idOf('demo'), props: created('demo') });
+
+    expect(res).toMatchObject({ Status: 'FAILED', PhysicalResourceId: idOf('demo') });
+    expect(res.Reason).toMatch(/^PreflightError: ShardCount 12 needs 11 more shard\(s\), but the account already has 1 of its 10-shard Kinesis quota open in us-east-1/);
+    expect(h.fake.writes()).toEqual([]);
+    expect(inventory(h.fake)).toEqual(before);
+  });
+
   it('a Create with a bad reference fails with the rejected id and no write', async () => {
     const h = await seededAccount();
     const res = await h.simulateEvent('Create', adoptProps('demo', { ExistingTrailLogGroup: 'no/such/group' }));

@@ -1,4 +1,9 @@
-import { makeHarness, STACK_ID, type Harness } from './harness';
+import { stackIdentity } from '../../src/cfn/identity';
+import { parseConfig } from '../../src/config/pipeline-config';
+import { BOUNDARY_ENV, buildContext } from '../../src/context-factory';
+import { createLogger } from '../../src/log';
+import { validateBeforeWrite } from '../../src/pipeline/preflight';
+import { BOUNDARY_ARN, makeHarness, STACK_ID, type Harness } from './harness';
 import { failuresByOperation, recordOperations } from './operations';
 import { ALL_ON, ID, stepOf, VPC_COUNT } from './sources-helpers';
 
@@ -22,9 +27,18 @@ async function cleanCreate(): Promise<Harness['fake']> {
 }
 
 let ops: string[];
+/** The calls the read-only checks make before a Create's first write: they come first, so their labels match. */
+let preflightOps: string[];
 
 beforeAll(async () => {
   ops = await recordOperations(cleanCreate);
+  preflightOps = await recordOperations(async () => {
+    const { fake } = world();
+    const log = createLogger({ level: 'error', sink: () => undefined });
+    const ctx = buildContext({ env: { [BOUNDARY_ENV]: BOUNDARY_ARN } }, fake.clients(), parseConfig(ALL_ON), stackIdentity({ StackId: STACK_ID }), log);
+    await validateBeforeWrite(parseConfig(ALL_ON), ctx);
+    return fake;
+  });
 });
 
 describe('a clean Create with every source on', () => {
@@ -44,6 +58,8 @@ describe('a Create with every source on that fails permanently at one operation'
   it(
     'FAILED naming the step that made the call, then Delete leaves nothing of ours: for each operation in turn',
     async () => {
+      expect(preflightOps).toEqual(expect.arrayContaining(['cloudtrail:DescribeTrails#1', 'kinesis:DescribeLimits#1']));
+      expect(ops.slice(0, preflightOps.length)).toEqual(preflightOps);
       const failures = await failuresByOperation(ops, async (op) => {
         const { fake, simulateEvent } = world();
         fake.failAt(op);
@@ -53,7 +69,7 @@ describe('a Create with every source on that fails permanently at one operation'
         expect(failed.outcome).toMatch(/^(AccessDenied|UnauthorizedOperation)/);
         // The read-only checks before the first write fail with nothing made (the rejected id); a step fails
         // in its ensure, or in its commit once the whole Create is done (the detector's provisional mark).
-        const preflight = failed.command === 'DescribeTrails';
+        const preflight = preflightOps.includes(op);
         expect(res).toMatchObject({ Status: 'FAILED', PhysicalResourceId: preflight ? REJECTED : ID });
         expect(res.Reason).toMatch(preflight ? /^validate references failed: / : new RegExp(`^(ensure|commit) ${stepOf(failed)} failed: `));
         if (preflight) expect(fake.writes()).toEqual([]);

@@ -25,7 +25,7 @@ export const FORBIDDEN_ACTIONS = [
 
 /**
  * Actions AWS offers no resource-level permissions for: only these may have Resource "*"
- * (EC2 Describe*, GuardDuty's account-level calls, EventBridge ListRules, CloudTrail DescribeTrails).
+ * (EC2 Describe*, GuardDuty's account-level calls, EventBridge ListRules, CloudTrail DescribeTrails, Kinesis DescribeLimits).
  */
 export const ACTIONS_WITHOUT_RESOURCE_SCOPE = [
   'ec2:DescribeVpcs',
@@ -34,6 +34,7 @@ export const ACTIONS_WITHOUT_RESOURCE_SCOPE = [
   'guardduty:CreateDetector',
   'events:ListRules',
   'cloudtrail:DescribeTrails',
+  'kinesis:DescribeLimits',
 ];
 
 /** Actions that create or widen a principal: each needs the boundary condition. */

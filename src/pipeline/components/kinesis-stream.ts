@@ -39,7 +39,7 @@ export const streamComponent: Component = {
 
 async function ensureStream(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs> {
   const StreamName = ctx.names.streamName;
-  let summary = await describeStream(ctx);
+  let summary = await describeStreamSummary(ctx);
   if (summary?.StreamStatus === 'DELETING') {
     // Our own earlier Delete (or a replacement's cleanup) is still running: a name cannot be reused before it ends.
     ctx.log.info('stream is being deleted; waiting before re-creating it', { stream: StreamName });
@@ -49,7 +49,7 @@ async function ensureStream(config: PipelineConfig, ctx: PipelineContext): Promi
   if (!summary) await createStream(config, ctx);
   if (summary?.StreamStatus !== 'ACTIVE') {
     await waitForActive(ctx);
-    summary = await describeStream(ctx);
+    summary = await describeStreamSummary(ctx);
     if (!summary) throw new Error(`stream ${StreamName} disappeared while waiting for it to become ACTIVE`);
   }
   await assertStreamOwned(ctx);
@@ -66,7 +66,7 @@ async function ensureStream(config: PipelineConfig, ctx: PipelineContext): Promi
 
 async function removeStream(_config: PipelineConfig, ctx: PipelineContext): Promise<void> {
   const StreamName = ctx.names.streamName;
-  const summary = await describeStream(ctx);
+  const summary = await describeStreamSummary(ctx);
   if (!summary || summary.StreamStatus === 'DELETING') {
     ctx.log.info('already gone', { resource: `Kinesis stream ${StreamName}` });
     if (summary) await waitForDeletion(ctx);
@@ -93,7 +93,7 @@ async function removeStream(_config: PipelineConfig, ctx: PipelineContext): Prom
 }
 
 async function inspectStream(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentStatus> {
-  const summary = await describeStream(ctx);
+  const summary = await describeStreamSummary(ctx);
   if (!summary || summary.StreamStatus === 'DELETING') return { state: 'absent' };
   const tags = await streamTags(ctx);
   if (tags === undefined) return { state: 'absent' };
@@ -108,7 +108,7 @@ async function inspectStream(config: PipelineConfig, ctx: PipelineContext): Prom
 }
 
 /** The stream's summary, or undefined when it does not exist. */
-async function describeStream(ctx: PipelineContext): Promise<StreamDescriptionSummary | undefined> {
+export async function describeStreamSummary(ctx: PipelineContext): Promise<StreamDescriptionSummary | undefined> {
   try {
     const out = await ctx.clients.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: ctx.names.streamName }));
     return out.StreamDescriptionSummary;

@@ -1,6 +1,6 @@
 import { CloudTrailClient, DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeSubscriptionFiltersCommand, ResourceNotFoundException } from '@aws-sdk/client-cloudwatch-logs';
-import { KinesisClient, ListTagsForStreamCommand } from '@aws-sdk/client-kinesis';
+import { DescribeLimitsCommand, DescribeStreamSummaryCommand, KinesisClient, ListTagsForStreamCommand, ResourceNotFoundException as StreamNotFound } from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { TAG_STACK } from '../../../src/config/names';
@@ -20,7 +20,10 @@ const trail = (Name: string, group?: string) => ({ Name, HomeRegion: R, ...(grou
 const reuse = testConfig({ ExistingTrailLogGroup: GROUP });
 const filter = (filterName: string, stream: string) => ({ filterName, destinationArn: `arn:aws:kinesis:${R}:${A}:stream/${stream}` });
 
-function world(opts: { trails?: object[]; groups?: string[]; filters?: object[] } = {}): void {
+function world(opts: { trails?: object[]; groups?: string[]; filters?: object[]; openShards?: number; ourShards?: number } = {}): void {
+  kinesis.on(DescribeLimitsCommand).resolves({ ShardLimit: 200, OpenShardCount: opts.openShards ?? 10, OnDemandStreamCount: 0, OnDemandStreamCountLimit: 50 });
+  if (opts.ourShards === undefined) kinesis.on(DescribeStreamSummaryCommand).rejects(awsError(StreamNotFound, 'Stream siem-test not found.'));
+  else kinesis.on(DescribeStreamSummaryCommand).resolves({ StreamDescriptionSummary: { OpenShardCount: opts.ourShards } as never });
   cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: (opts.trails ?? [trail('org-trail', GROUP)]) as never });
   logs.on(DescribeLogGroupsCommand).resolves({ logGroups: (opts.groups ?? [GROUP]).map((logGroupName) => ({ logGroupName })) });
   logs.on(DescribeSubscriptionFiltersCommand).resolves({ subscriptionFilters: (opts.filters ?? []) as never });
@@ -33,9 +36,28 @@ afterEach(() => {
 });
 
 describe('validateBeforeWrite', () => {
-  it('reads nothing when CloudTrail is off in this region', async () => {
+  it('reads no trail or group when CloudTrail is off in this region', async () => {
+    world();
     await validateBeforeWrite(testConfig({ EnableCloudTrail: 'false' }), ctx);
     expect([...sentRequests(cloudtrail), ...sentRequests(logs)]).toEqual([]);
+    expect(sentRequests(kinesis)).toEqual([
+      ['DescribeLimitsCommand', {}],
+      ['DescribeStreamSummaryCommand', { StreamName: 'siem-test' }],
+    ]);
+  });
+
+  it.each([
+    ['a new stream of 5 shards with 195 of 200 open', { ShardCount: '5' }, 195, undefined, false],
+    ['a new stream of 6 shards with 195 of 200 open', { ShardCount: '6' }, 195, undefined, true],
+    ['growing our stream from 2 to 8 shards with 195 of 200 open', { ShardCount: '8' }, 195, 2, true],
+    ['growing our stream from 4 to 8 shards with 196 of 200 open', { ShardCount: '8' }, 196, 4, false],
+    ['shrinking our stream with every shard in use', { ShardCount: '1' }, 200, 4, false],
+    ['an on-demand stream (no shard quota)', { StreamMode: 'ON_DEMAND' }, 200, undefined, false],
+  ])('shard quota: %s -> refused %s', async (_case, props: Record<string, string>, openShards, ourShards, refused) => {
+    world({ openShards, ...(ourShards !== undefined ? { ourShards } : {}) });
+    const p = validateBeforeWrite(testConfig({ EnableCloudTrail: 'false', ...props }), ctx);
+    if (refused) await expect(p).rejects.toThrow(new RegExp(`^ShardCount ${props.ShardCount} needs \\d+ more shard\\(s\\), but the account already has ${openShards} of its 200-shard Kinesis quota open in ${R}`));
+    else await expect(p).resolves.toBeUndefined();
   });
 
   it('accepts a reused group that exists, is a trail\'s group and has a free slot, reading only', async () => {

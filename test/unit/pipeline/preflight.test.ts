@@ -47,13 +47,13 @@ describe('validateBeforeWrite', () => {
   });
 
   it.each([
-    ['a new stream of 5 shards with 195 of 200 open', { ShardCount: '5' }, 195, undefined, false],
-    ['a new stream of 6 shards with 195 of 200 open', { ShardCount: '6' }, 195, undefined, true],
-    ['growing our stream from 2 to 8 shards with 195 of 200 open', { ShardCount: '8' }, 195, 2, true],
-    ['growing our stream from 4 to 8 shards with 196 of 200 open', { ShardCount: '8' }, 196, 4, false],
-    ['shrinking our stream with every shard in use', { ShardCount: '1' }, 200, 4, false],
-    ['an on-demand stream (no shard quota)', { StreamMode: 'ON_DEMAND' }, 200, undefined, false],
-  ])('shard quota: %s -> refused %s', async (_case, props: Record<string, string>, openShards, ourShards, refused) => {
+    ['a new stream of 5 shards with 195 of 200 open: allowed', { ShardCount: '5' }, 195, undefined, false],
+    ['a new stream of 6 shards with 195 of 200 open: refused', { ShardCount: '6' }, 195, undefined, true],
+    ['growing our stream from 2 to 8 shards with 195 of 200 open: refused', { ShardCount: '8' }, 195, 2, true],
+    ['growing our stream from 4 to 8 shards with 196 of 200 open: allowed', { ShardCount: '8' }, 196, 4, false],
+    ['shrinking our stream with every shard in use: allowed', { ShardCount: '1' }, 200, 4, false],
+    ['an on-demand stream (no shard quota): allowed', { StreamMode: 'ON_DEMAND' }, 200, undefined, false],
+  ])('shard quota: %s', async (_case, props: Record<string, string>, openShards, ourShards, refused) => {
     world({ openShards, ...(ourShards !== undefined ? { ourShards } : {}) });
     const p = validateBeforeWrite(testConfig({ EnableCloudTrail: 'false', ...props }), ctx);
     if (refused) await expect(p).rejects.toThrow(new RegExp(`^ShardCount ${props.ShardCount} needs \\d+ more shard\\(s\\), but the account already has ${openShards} of its 200-shard Kinesis quota open in ${R}`));

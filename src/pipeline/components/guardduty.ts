@@ -71,7 +71,8 @@ async function useExisting(detectorId: string, config: PipelineConfig, ctx: Pipe
   let created = false;
   switch (relation.kind) {
     case 'foreign':
-      ctx.log.warn('used as it is: another stack manages this detector', { resource, stack: relation.stack });
+      // Recorded as another stack's (which may since be deleted, the detector retained): never changed by us.
+      ctx.log.warn('used as it is, settings unchanged: recorded as created or adopted by another stack', { resource, stack: relation.stack });
       return { GuardDutyDetectorId: detectorId };
     case 'sibling':
       // A rename: the new pipeline takes the detector over; the old name's Delete then leaves it in place.

@@ -1,4 +1,10 @@
+import { stackIdentity } from '../../src/cfn/identity';
+import { parseConfig } from '../../src/config/pipeline-config';
+import { BOUNDARY_ENV, buildContext } from '../../src/context-factory';
+import { createLogger } from '../../src/log';
+import { validateBeforeWrite } from '../../src/pipeline/preflight';
 import type { FakeAccount } from '../fake/account';
+import { BOUNDARY_ARN, STACK_ID } from './harness';
 
 /**
  * Fault injection by operation: a clean run is recorded once, then each of its calls, named by operation
@@ -27,3 +33,20 @@ export async function failuresByOperation(ops: readonly string[], check: (op: st
   }
   return failures;
 }
+
+/**
+ * The operations of the read-only checks a Create makes before its first write (validateBeforeWrite), run
+ * alone on the account `world` returns. They come first in a Create, so their labels are the Create's own.
+ */
+export async function recordPreflightOperations(world: () => FakeAccount, props: Record<string, string>): Promise<string[]> {
+  return recordOperations(async () => {
+    const fake = world();
+    const config = parseConfig(props);
+    const log = createLogger({ level: 'error', sink: () => undefined });
+    await validateBeforeWrite(config, buildContext({ env: { [BOUNDARY_ENV]: BOUNDARY_ARN } }, fake.clients(), config, stackIdentity({ StackId: STACK_ID }), log));
+    return fake;
+  });
+}
+
+/** The id a Create reports when it fails before making anything. */
+export const REJECTED_ID = 'siem-pipeline/rejected/Pipeline';

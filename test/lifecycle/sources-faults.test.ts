@@ -1,15 +1,9 @@
-import { stackIdentity } from '../../src/cfn/identity';
-import { parseConfig } from '../../src/config/pipeline-config';
-import { BOUNDARY_ENV, buildContext } from '../../src/context-factory';
-import { createLogger } from '../../src/log';
-import { validateBeforeWrite } from '../../src/pipeline/preflight';
-import { BOUNDARY_ARN, makeHarness, STACK_ID, type Harness } from './harness';
-import { failuresByOperation, recordOperations } from './operations';
+import { makeHarness, STACK_ID, type Harness } from './harness';
+import { failuresByOperation, recordOperations, recordPreflightOperations, REJECTED_ID } from './operations';
 import { ALL_ON, ID, stepOf, VPC_COUNT } from './sources-helpers';
 
 /** What a clean Create leaves: stream, user, secret, 4 roles, 2 groups + 2 filters, bucket, trail, detector, 3 rules, a flow log per VPC. */
 const OWNED = 17 + VPC_COUNT;
-const REJECTED = 'siem-pipeline/rejected/Pipeline';
 /** Every operation of a clean Create runs twice (fail, throttle) in a fresh account: generous, never asserted. */
 const TIMEOUT_MS = 300_000;
 
@@ -32,13 +26,7 @@ let preflightOps: string[];
 
 beforeAll(async () => {
   ops = await recordOperations(cleanCreate);
-  preflightOps = await recordOperations(async () => {
-    const { fake } = world();
-    const log = createLogger({ level: 'error', sink: () => undefined });
-    const ctx = buildContext({ env: { [BOUNDARY_ENV]: BOUNDARY_ARN } }, fake.clients(), parseConfig(ALL_ON), stackIdentity({ StackId: STACK_ID }), log);
-    await validateBeforeWrite(parseConfig(ALL_ON), ctx);
-    return fake;
-  });
+  preflightOps = await recordPreflightOperations(() => world().fake, ALL_ON);
 });
 
 describe('a clean Create with every source on', () => {
@@ -70,7 +58,7 @@ describe('a Create with every source on that fails permanently at one operation'
         // The read-only checks before the first write fail with nothing made (the rejected id); a step fails
         // in its ensure, or in its commit once the whole Create is done (the detector's provisional mark).
         const preflight = preflightOps.includes(op);
-        expect(res).toMatchObject({ Status: 'FAILED', PhysicalResourceId: preflight ? REJECTED : ID });
+        expect(res).toMatchObject({ Status: 'FAILED', PhysicalResourceId: preflight ? REJECTED_ID : ID });
         expect(res.Reason).toMatch(preflight ? /^validate references failed: / : new RegExp(`^(ensure|commit) ${stepOf(failed)} failed: `));
         if (preflight) expect(fake.writes()).toEqual([]);
         expect(res.Reason).toContain(`not authorized to perform: `);

@@ -19,9 +19,13 @@ import type { PipelineContext } from '../context';
  *   provisional one: its Create may still be running.
  */
 export const TAG_ADOPTED_STACK = 'siem-pipeline:adopted-stack';
+/** The pipeline name that adopted the detector (with TAG_ADOPTED_STACK). */
 export const TAG_ADOPTED_NAME = 'siem-pipeline:adopted-name';
+/** The finding publishing frequency the adopted detector had before the pipeline changed it. */
 export const TAG_ORIGINAL_FREQUENCY = 'siem-pipeline:original-frequency';
+/** The pipeline name of this stack that handed the detector over in a rename. */
 export const TAG_PREVIOUS_NAME = 'siem-pipeline:previous-name';
+/** `true` while the request that created the detector has not succeeded. */
 export const TAG_PROVISIONAL = 'siem-pipeline:provisional';
 
 /** Every tag key the pipeline may put on an adopted detector (removed again on Delete). */

@@ -67,7 +67,7 @@ describe.each(Object.keys(MODES) as Mode[])('a Create with %s', (mode) => {
       });
 
       expect(preflightOps).toEqual(expect.arrayContaining(['kinesis:DescribeLimits#1']));
-      expect(ops.slice(0, preflightOps.length)).toEqual(preflightOps);
+      expect(ops).toEqual(expect.arrayContaining(preflightOps));
 
       expect(ops.length).toBeGreaterThan(0);
       expect(failures).toEqual([]);

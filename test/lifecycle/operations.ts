@@ -3,6 +3,7 @@ import { parseConfig } from '../../src/config/pipeline-config';
 import { BOUNDARY_ENV, buildContext } from '../../src/context-factory';
 import { createLogger } from '../../src/log';
 import { validateBeforeWrite } from '../../src/pipeline/preflight';
+import { trailHomeElsewhere, withTrailHome } from '../../src/pipeline/trail-home';
 import type { FakeAccount } from '../fake/account';
 import { BOUNDARY_ARN, STACK_ID } from './harness';
 
@@ -35,17 +36,19 @@ export async function failuresByOperation(ops: readonly string[], check: (op: st
 }
 
 /**
- * The operations of the read-only checks a Create makes before its first write (validateBeforeWrite), run
- * alone on the account `world` returns. They come first in a Create, so their labels are the Create's own.
+ * The operations of the read-only checks a Create makes before its first write (validateBeforeWrite), on the
+ * account `world` returns, after the trail-home lookup the Create makes first: their labels are the Create's own.
  */
 export async function recordPreflightOperations(world: () => FakeAccount, props: Record<string, string>): Promise<string[]> {
-  return recordOperations(async () => {
-    const fake = world();
-    const config = parseConfig(props);
-    const log = createLogger({ level: 'error', sink: () => undefined });
-    await validateBeforeWrite(config, buildContext({ env: { [BOUNDARY_ENV]: BOUNDARY_ARN } }, fake.clients(), config, stackIdentity({ StackId: STACK_ID }), log));
-    return fake;
-  });
+  const fake = world();
+  const parsed = parseConfig(props);
+  const log = createLogger({ level: 'error', sink: () => undefined });
+  const ctx = buildContext({ env: { [BOUNDARY_ENV]: BOUNDARY_ARN } }, fake.clients(), parsed, stackIdentity({ StackId: STACK_ID }), log);
+  // A Create first looks for our trail homed in another region (its own step), then runs the checks.
+  const config = withTrailHome(parsed, await trailHomeElsewhere(parsed, ctx));
+  const before = fake.calls.length;
+  await validateBeforeWrite(config, ctx);
+  return fake.calls.slice(before).map((c) => c.op);
 }
 
 /** The id a Create reports when it fails before making anything. */

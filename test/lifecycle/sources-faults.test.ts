@@ -46,8 +46,8 @@ describe('a Create with every source on that fails permanently at one operation'
   it(
     'FAILED naming the step that made the call, then Delete leaves nothing of ours: for each operation in turn',
     async () => {
-      expect(preflightOps).toEqual(expect.arrayContaining(['cloudtrail:DescribeTrails#1', 'kinesis:DescribeLimits#1']));
-      expect(ops.slice(0, preflightOps.length)).toEqual(preflightOps);
+      expect(preflightOps).toEqual(expect.arrayContaining([expect.stringMatching(/^cloudtrail:DescribeTrails#/), 'kinesis:DescribeLimits#1']));
+      expect(ops).toEqual(expect.arrayContaining(preflightOps));
       const failures = await failuresByOperation(ops, async (op) => {
         const { fake, simulateEvent } = world();
         fake.failAt(op);

@@ -28,12 +28,12 @@ export const FORBIDDEN_ACTIONS = [
  * (EC2 Describe*, GuardDuty's account-level calls, EventBridge ListRules, CloudTrail DescribeTrails, Kinesis DescribeLimits).
  */
 export const ACTIONS_WITHOUT_RESOURCE_SCOPE = [
+  'cloudtrail:DescribeTrails',
   'ec2:DescribeVpcs',
   'ec2:DescribeFlowLogs',
   'guardduty:ListDetectors',
   'guardduty:CreateDetector',
   'events:ListRules',
-  'cloudtrail:DescribeTrails',
   'kinesis:DescribeLimits',
 ];
 

@@ -51,7 +51,8 @@ function setup(opts: { guardDutyShared?: boolean; guardDutyCommits?: boolean } =
     return { account: identity.account, region: identity.region, stackId: identity.stackId, log: l, clock: { now: () => 0, sleep: async () => undefined }, pipeline: config.name } as unknown as PipelineContext;
   });
   const preflight = jest.fn(async (_config: PipelineConfig, _ctx: PipelineContext) => undefined);
-  const deps: LifecycleDeps = { engine, contextFor, preflight };
+  // No CloudTrail lookup: these components do not model the trail (test/lifecycle/multi-region-trail.test.ts does).
+  const deps: LifecycleDeps = { engine, contextFor, trailHome: async () => undefined, preflight };
   const run = (event: CloudFormationCustomResourceEvent): Promise<RequestResult> => handleRequest(event, deps, log);
   return { calls, failures, deps, contextFor, preflight, run, lines };
 }

@@ -27,6 +27,7 @@ const OWNER_TAGS = { 'siem-pipeline:name': 'demo', 'siem-pipeline:stack': STACK_
 const FLOW_PATTERN = '[version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action, log_status="OK"]';
 const OUR_FILTER = { name: N.subscriptionFilter, destinationArn: N.streamArn, roleArn: N.roleArn(N.logsRole) };
 const EXCLUDE = { 'siem-pipeline:exclude': 'true' };
+const REJECTED = 'siem-pipeline/rejected/Pipeline';
 
 /**
  * A harness whose account holds VPC_COUNT VPCs before the Create. A new role is refused on its first use, as
@@ -462,6 +463,7 @@ describe('sources: reusing an existing trail', () => {
     const { fake, simulateEvent } = world();
     const org = await orgTrail(fake);
     await fake.clients().logs.send(new CreateLogGroupCommand({ logGroupName: 'org/other-trail' }));
+    fake.cloudtrail.seedTrail({ name: 'org-other-trail', logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:org/other-trail:*` });
     expect((await simulateEvent('Create', REUSE)).Status).toBe('SUCCESS');
 
     const res = await simulateEvent('Update', next, { id: ID, props: REUSE });
@@ -471,27 +473,30 @@ describe('sources: reusing an existing trail', () => {
     expect(group(fake, 'org/other-trail')?.filters).toEqual(other ? [{ ...OUR_FILTER, pattern: '' }] : []);
   });
 
-  it('fails naming ExistingTrailLogGroup when the region already has 5 trails; its Delete leaves nothing of ours and the trails as they were', async () => {
+  it('fails naming ExistingTrailLogGroup, before any write, when the region already has 5 trails; its Delete leaves nothing of ours and the trails as they were', async () => {
     const { fake, simulateEvent } = world();
     for (const n of [1, 2, 3, 4, 5]) fake.cloudtrail.seedTrail({ name: `team-${n}` });
     const trails = fake.snapshot().cloudtrail;
+    fake.resetCalls();
 
     const res = await simulateEvent('Create', ALL_ON);
-    expect(res).toMatchObject({ Status: 'FAILED', PhysicalResourceId: ID });
-    expect(res.Reason).toMatch(/^ensure trail failed: .*already has the most trails CloudTrail allows \(5 per region\): set ExistingTrailLogGroup/);
-    const del = await simulateEvent('Delete', ALL_ON, { id: ID });
-    expect(del).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ID });
+    expect(res).toMatchObject({ Status: 'FAILED', PhysicalResourceId: REJECTED });
+    expect(res.Reason).toMatch(/^PreflightError: us-east-1 already has the most trails CloudTrail allows \(5 per region\): set ExistingTrailLogGroup/);
+    expect(fake.writes()).toEqual([]);
+    const del = await simulateEvent('Delete', ALL_ON, { id: REJECTED });
+    expect(del).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: REJECTED });
     expect(fake.resourcesOwnedBy('demo')).toEqual([]);
     expect(fake.snapshot().cloudtrail).toEqual(trails);
   });
 
-  it('fails naming ExistingTrailLogGroup when that group does not exist, and its Delete succeeds', async () => {
+  it('fails naming ExistingTrailLogGroup, before any write, when that group does not exist, and its Delete succeeds', async () => {
     const { fake, simulateEvent } = world();
     const res = await simulateEvent('Create', on({ ExistingTrailLogGroup: 'no/such/group' }));
 
-    expect(res).toMatchObject({ Status: 'FAILED', PhysicalResourceId: ID });
-    expect(res.Reason).toMatch(/^ensure trail-log-group failed: .*ExistingTrailLogGroup no\/such\/group does not exist in us-east-1/);
-    expect((await simulateEvent('Delete', on({ ExistingTrailLogGroup: 'no/such/group' }), { id: ID })).Status).toBe('SUCCESS');
+    expect(res).toMatchObject({ Status: 'FAILED', PhysicalResourceId: REJECTED });
+    expect(res.Reason).toMatch(/^PreflightError: ExistingTrailLogGroup no\/such\/group does not exist in account 123456789012, region us-east-1/);
+    expect(fake.writes()).toEqual([]);
+    expect((await simulateEvent('Delete', on({ ExistingTrailLogGroup: 'no/such/group' }), { id: REJECTED })).Status).toBe('SUCCESS');
     expect(fake.resourcesOwnedBy('demo')).toEqual([]);
   });
 });

@@ -26,7 +26,7 @@ export const FORBIDDEN_ACTIONS = [
 
 /**
  * Actions AWS offers no resource-level permissions for: only these may have Resource "*"
- * (EC2 Describe*, GuardDuty's account-level calls, EventBridge ListRules, CloudTrail DescribeTrails).
+ * (EC2 Describe*, GuardDuty's account-level calls, EventBridge ListRules, CloudTrail DescribeTrails, Kinesis DescribeLimits).
  */
 export const ACTIONS_WITHOUT_RESOURCE_SCOPE = [
   'cloudtrail:DescribeTrails',
@@ -39,6 +39,7 @@ export const ACTIONS_WITHOUT_RESOURCE_SCOPE = [
   'logs:DescribeLogGroups',
   'kinesis:UpdateShardCount',
   'kinesis:UpdateStreamMode',
+  'kinesis:DescribeLimits',
 ];
 
 /** Actions that create or widen a principal: each needs the boundary condition. */

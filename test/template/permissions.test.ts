@@ -1,4 +1,6 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateDetectorCommand } from '@aws-sdk/client-guardduty';
 import { createCustomResourceHandler } from '../../src/handlers/custom-resource';
 import { createVpcEnrollerHandler } from '../../src/handlers/vpc-enroller';
 import { createLogger } from '../../src/log';
@@ -162,6 +164,26 @@ describe('the template grants every AWS call the code makes', () => {
     const granted = grantedTo(template, 'ProvisionerRole');
     const needed = actionsOf(fake.calls);
     expect(needed.length).toBeGreaterThan(40);
+    expect(needed.filter((action) => !granted.some((g) => actionMatches(g, action)))).toEqual([]);
+  });
+
+  it('provisioner: adopting a detector and reusing a trail group, then Delete restoring both', async () => {
+    const { fake, send } = provisioner();
+    const clients = fake.clients();
+    await clients.guardduty.send(new CreateDetectorCommand({ Enable: true, FindingPublishingFrequency: 'SIX_HOURS' }));
+    await clients.logs.send(new CreateLogGroupCommand({ logGroupName: 'org/trail' }));
+    fake.cloudtrail.seedTrail({ name: 'org-trail', logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:org/trail:*` });
+    fake.resetCalls();
+    const reuse = { ...ALL_SOURCES, ExistingTrailLogGroup: 'org/trail' };
+    expect(await send(event('Create', reuse))).toBe('SUCCESS');
+    expect(await send(event('Update', { ...reuse, GuardDutyFindingFrequency: 'ONE_HOUR' }, reuse))).toBe('SUCCESS');
+    expect(await send(event('Delete', reuse))).toBe('SUCCESS');
+
+    const granted = grantedTo(template, 'ProvisionerRole');
+    const needed = actionsOf(fake.calls);
+    expect(needed).toEqual(
+      expect.arrayContaining(['guardduty:TagResource', 'guardduty:UntagResource', 'cloudtrail:DescribeTrails', 'kinesis:DescribeLimits', 'kinesis:AddTagsToStream', 'kinesis:RemoveTagsFromStream']),
+    );
     expect(needed.filter((action) => !granted.some((g) => actionMatches(g, action)))).toEqual([]);
   });
 

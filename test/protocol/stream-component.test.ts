@@ -5,6 +5,7 @@ import { STREAM_KMS_KEY, streamComponent } from '../../src/pipeline/components/k
 import { createTestContext, testConfig } from '../unit/helpers/context';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startKinesalite, type RunningEmulator } from './helpers/emulators';
 import { kinesaliteGaps, type KinesaliteBridge } from './helpers/kinesalite-gaps';
+import { http1Handler } from '../fake/sdk';
 
 /** Waiter settings in seconds: kinesalite changes state within milliseconds. */
 const WAITS = { minDelay: 0.01, maxDelay: 0.05, maxWaitTime: 10 };
@@ -16,7 +17,7 @@ const opened: KinesisClient[] = [];
 
 beforeAll(async () => {
   emulator = await startKinesalite();
-  direct = createClients({ region: EMULATOR_REGION, endpoint: emulator.endpoint, credentials: EMULATOR_CREDENTIALS }).kinesis;
+  direct = createClients({ region: EMULATOR_REGION, endpoint: emulator.endpoint, requestHandler: http1Handler(), credentials: EMULATOR_CREDENTIALS }).kinesis;
 });
 
 afterAll(async () => {
@@ -31,7 +32,7 @@ function kinesaliteContext(pipelineName: string): { ctx: ReturnType<typeof creat
     pipelineName,
     region: EMULATOR_REGION,
     waits: WAITS,
-    clientOptions: { endpoint: emulator.endpoint, credentials: EMULATOR_CREDENTIALS, maxAttempts: 1, decorate: bridge.decorate },
+    clientOptions: { endpoint: emulator.endpoint, requestHandler: http1Handler(), credentials: EMULATOR_CREDENTIALS, maxAttempts: 1, decorate: bridge.decorate },
   });
   opened.push(ctx.clients.kinesis);
   return { ctx, bridge };

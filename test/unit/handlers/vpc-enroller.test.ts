@@ -9,6 +9,7 @@ import { createVpcEnrollerHandler, type EnrollerEvent } from '../../../src/handl
 import { createLogger } from '../../../src/log';
 import { sentCommands, sentRequests } from '../helpers/aws-mock';
 import { instantClock, TEST_ACCOUNT, TEST_BOUNDARY_ARN, TEST_CREDENTIALS, TEST_REGION, TEST_STACK_ID } from '../helpers/context';
+import { instantRetries } from '../../fake/sdk';
 
 const ec2 = mockClient(EC2Client);
 const logs = mockClient(CloudWatchLogsClient);
@@ -58,7 +59,7 @@ function setup(env: Record<string, string | undefined> = ENV) {
   const logLines: string[] = [];
   const handler = createVpcEnrollerHandler({
     env,
-    clients: createClients({ region: TEST_REGION, credentials: TEST_CREDENTIALS, maxAttempts: 1, retryBackoffMs: () => 0 }),
+    clients: createClients({ region: TEST_REGION, credentials: TEST_CREDENTIALS, retryStrategy: instantRetries(1) }),
     clock: instantClock(),
     propagationRetry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 100 },
     log: createLogger({ level: 'debug', sink: (line) => logLines.push(line) }),

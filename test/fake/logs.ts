@@ -313,6 +313,12 @@ export class LogsFake implements FakeService {
   }
 
   private tag(g: GroupState, tags: Record<string, string> | undefined): Record<string, never> {
+    // TagResource's documented key and value patterns (see test/fake/README.md).
+    for (const [k, v] of Object.entries(tags ?? {})) {
+      if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(k) || !/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u.test(v)) {
+        throw this.errors.make('InvalidParameterException', `Invalid tag ${k}=${v}`);
+      }
+    }
     g.tags = { ...g.tags, ...(tags ?? {}) };
     if (Object.keys(g.tags).length > 50) throw this.errors.make('InvalidParameterException', 'A log group can have at most 50 tags.');
     return {};

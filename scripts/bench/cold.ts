@@ -3,6 +3,7 @@
 // the factory the bundle exports (with the fake's middleware). The fake is built before the clock starts, and it
 // loads the SDK packages, so `firstMs` excludes their load: `packages` names the ones the request needed, and
 // cold.mjs measures their load in fresh processes.
+import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { FAKE_CREDENTIALS, FakeAccount } from '../../test/fake/account';
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
   let status = 'SUCCESS';
 
   const t0 = performance.now();
-  const mod = require(bundle) as Record<string, Factory>;
+  const mod = createRequire(__filename)(bundle) as Record<string, Factory>;
   const t1 = performance.now();
   if (fn === 'custom-resource') {
     const handler = mod.createCustomResourceHandler!({

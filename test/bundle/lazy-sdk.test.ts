@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { pipelineNames } from '../../src/config/names';
 
 /** Built by `npm run build` (which `npm test` runs first), with each bundle's esbuild metafile beside it. */
 const DIST = path.resolve(__dirname, '../../dist');
@@ -68,15 +67,14 @@ describe('the enroller bundle loads EC2 and CloudWatch Logs only, when it first 
   const targets: string[] = [];
 
   beforeAll(async () => {
-    const group = pipelineNames('demo', REGION, ACCOUNT).flowLogGroup;
     server = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += String(c)));
       req.on('end', () => {
         const target = String(req.headers['x-amz-target'] ?? new URLSearchParams(body).get('Action'));
         targets.push(target);
-        if (target === 'Logs_20140328.DescribeLogGroups') {
-          res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ logGroups: [{ logGroupName: group }] }));
+        if (target === 'Logs_20140328.ListTagsForResource') {
+          res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ tags: { 'siem-pipeline:name': 'demo' } }));
         } else {
           // EC2's query-protocol error: not retryable, so the sweep stops here.
           res
@@ -94,7 +92,7 @@ describe('the enroller bundle loads EC2 and CloudWatch Logs only, when it first 
     await new Promise((resolve) => server.close(resolve));
   });
 
-  it('a scheduled sweep loads client-cloudwatch-logs for DescribeLogGroups, then client-ec2, and nothing else', async () => {
+  it('a scheduled sweep loads client-cloudwatch-logs for the settings check, then client-ec2, and nothing else', async () => {
     const script = `${SNAPSHOT}
 const { handler } = require(${JSON.stringify(path.join(DIST, 'vpc-enroller', 'index.js'))});
 at('load');
@@ -113,7 +111,7 @@ handler({ id: 'e1', source: 'aws.events', 'detail-type': 'Scheduled Event', deta
       PERMISSIONS_BOUNDARY_ARN: `arn:aws:iam::${ACCOUNT}:policy/siem-pipeline/boundary`,
     });
     expect(points).toEqual({ load: [], after: ['@aws-sdk/client-cloudwatch-logs', '@aws-sdk/client-ec2'] });
-    expect(targets[0]).toBe('Logs_20140328.DescribeLogGroups');
+    expect(targets[0]).toBe('Logs_20140328.ListTagsForResource');
     expect(targets).toContain('DescribeVpcs');
   });
 });

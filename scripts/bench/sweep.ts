@@ -5,27 +5,13 @@ import { performance } from 'node:perf_hooks';
 import { stackIdentity } from '../../src/cfn/identity';
 import { parseConfig } from '../../src/config/pipeline-config';
 import { buildContext } from '../../src/context-factory';
-import { createVpcEnrollerHandler, type EnrollerEvent } from '../../src/handlers/vpc-enroller';
 import { createLogger } from '../../src/log';
 import { flowLogsComponent } from '../../src/pipeline/components/flow-logs';
-import { FAKE_CREDENTIALS } from '../../test/fake/account';
-import { instantRetries } from '../../test/fake/sdk';
-import { ACCOUNT, BOUNDARY_ARN, makeHarness, props, REGION, STACK_ID, type Harness } from '../../test/lifecycle/harness';
+import { createVpcEvent, enrollerFor, SCHEDULE_EVENT } from '../../test/lifecycle/enroller';
+import { BOUNDARY_ARN, makeHarness, props, STACK_ID, type Harness } from '../../test/lifecycle/harness';
 
 const PROPS = props({ EnableFlowLogs: 'true', FlowLogTrafficType: 'ALL' });
 const CHANGED = { ...PROPS, FlowLogTrafficType: 'REJECT' };
-const SCHEDULE: EnrollerEvent = {
-  version: '0',
-  id: 'bench',
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: ACCOUNT,
-  time: '2026-01-01T00:00:00Z',
-  region: REGION,
-  resources: [],
-  detail: {},
-};
-
 export interface SweepRow {
   scenario: 'half covered' | 'all settings changed' | 'CreateVpc event';
   vpcs: number;
@@ -61,22 +47,13 @@ async function measure(h: Harness, lines: string[], work: () => Promise<unknown>
   return { calls, total: h.fake.calls.length, wallMs, logLines: lines.length, logBytes: lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0) };
 }
 
-function enroller(h: Harness, lines: string[]) {
-  return createVpcEnrollerHandler({
-    env: { ...PROPS, STACK_ID, PERMISSIONS_BOUNDARY_ARN: BOUNDARY_ARN },
-    clientOptions: { credentials: FAKE_CREDENTIALS, retryStrategy: instantRetries(), decorate: h.fake.decorate },
-    clock: h.clock,
-    log: createLogger({ level: 'info', sink: (l) => lines.push(l) }),
-  });
-}
-
 async function halfCovered(vpcs: number): Promise<SweepRow> {
   const covered = Math.floor(vpcs / 2);
   const h = await deployed(covered);
   h.fake.ec2.seedVpcs(vpcs - covered);
   const lines: string[] = [];
-  const handler = enroller(h, lines);
-  const m = await measure(h, lines, () => handler(SCHEDULE));
+  const handler = enrollerFor(h, PROPS, lines);
+  const m = await measure(h, lines, () => handler(SCHEDULE_EVENT));
   return { scenario: 'half covered', vpcs, flowLogs: covered, toCreate: vpcs - covered, ...m };
 }
 
@@ -97,18 +74,12 @@ async function allChanged(vpcs: number): Promise<SweepRow> {
   return { scenario: 'all settings changed', vpcs, flowLogs: vpcs, toCreate: vpcs, ...m };
 }
 
-async function createVpcEvent(vpcs: number): Promise<SweepRow> {
+async function createVpcRun(vpcs: number): Promise<SweepRow> {
   const h = await deployed(vpcs);
   const [vpcId] = h.fake.ec2.seedVpcs(1);
   const lines: string[] = [];
-  const handler = enroller(h, lines);
-  const event: EnrollerEvent = {
-    ...SCHEDULE,
-    source: 'aws.ec2',
-    'detail-type': 'AWS API Call via CloudTrail',
-    detail: { eventSource: 'ec2.amazonaws.com', eventName: 'CreateVpc', responseElements: { vpc: { vpcId } } },
-  };
-  const m = await measure(h, lines, () => handler(event));
+  const handler = enrollerFor(h, PROPS, lines);
+  const m = await measure(h, lines, () => handler(createVpcEvent(vpcId!)));
   return { scenario: 'CreateVpc event', vpcs: vpcs + 1, flowLogs: vpcs, toCreate: 1, ...m };
 }
 
@@ -118,7 +89,7 @@ async function main(): Promise<void> {
   const rows: SweepRow[] = [];
   for (const v of counts) rows.push(await halfCovered(v));
   for (const v of counts) rows.push(await allChanged(v));
-  rows.push(await createVpcEvent(counts[counts.length - 1]!));
+  rows.push(await createVpcRun(counts[counts.length - 1]!));
   process.stdout.write(`${JSON.stringify({ rows })}\n`);
 }
 

@@ -1,23 +1,9 @@
 // Issue 10's call budget for a sweep, through the real handlers against the fake account with AWS's page size:
 // ceil(V/1000) + ceil(F/1000) + ceil(N/300) + 2 calls for V VPCs, F flow logs of ours and N VPCs to enroll.
-import { createVpcEnrollerHandler, type EnrollerEvent } from '../../src/handlers/vpc-enroller';
-import { createLogger } from '../../src/log';
-import { FAKE_CREDENTIALS } from '../fake/account';
-import { instantRetries } from '../fake/sdk';
-import { ACCOUNT, BOUNDARY_ARN, makeHarness, props, REGION, STACK_ID } from './harness';
+import { enrollerFor, SCHEDULE_EVENT } from './enroller';
+import { makeHarness, props } from './harness';
 
 const PROPS = props({ EnableFlowLogs: 'true' });
-const schedule: EnrollerEvent = {
-  version: '0',
-  id: 'sched',
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: ACCOUNT,
-  time: '2026-01-01T00:00:00Z',
-  region: REGION,
-  resources: [],
-  detail: {},
-};
 
 describe('a scheduled sweep at scale', () => {
   it.each([
@@ -31,15 +17,10 @@ describe('a scheduled sweep at scale', () => {
     expect((await h.simulateEvent('Create', PROPS)).Status).toBe('SUCCESS');
     h.fake.ec2.seedVpcs(vpcs - covered);
     const lines: string[] = [];
-    const handler = createVpcEnrollerHandler({
-      env: { ...PROPS, STACK_ID, PERMISSIONS_BOUNDARY_ARN: BOUNDARY_ARN },
-      clientOptions: { credentials: FAKE_CREDENTIALS, retryStrategy: instantRetries(), decorate: h.fake.decorate },
-      clock: h.clock,
-      log: createLogger({ level: 'info', sink: (l) => lines.push(l) }),
-    });
+    const handler = enrollerFor(h, PROPS, lines);
     h.fake.resetCalls();
 
-    await expect(handler(schedule)).resolves.toMatchObject({ vpcs, created: vpcs - covered });
+    await expect(handler(SCHEDULE_EVENT)).resolves.toMatchObject({ vpcs, created: vpcs - covered });
 
     const toCreate = vpcs - covered;
     const budget = Math.ceil(vpcs / 1000) + Math.ceil(covered / 1000) + Math.ceil(toCreate / 300) + 2;

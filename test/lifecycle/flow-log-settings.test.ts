@@ -1,11 +1,8 @@
 // Defect 6 of issue 6: one source of truth for the flow-log settings. The provisioner records them on its
 // flow-log group; an enroller whose environment is older (a stack update is under way) writes nothing, so it
 // never re-creates or deletes a flow log the provisioner just made.
-import { createVpcEnrollerHandler, type EnrollerEvent } from '../../src/handlers/vpc-enroller';
-import { createLogger } from '../../src/log';
-import { FAKE_CREDENTIALS } from '../fake/account';
-import { instantRetries } from '../fake/sdk';
-import { ACCOUNT, BOUNDARY_ARN, makeHarness, props, REGION, STACK_ID, type Harness } from './harness';
+import { createVpcEvent, enrollerFor, SCHEDULE_EVENT } from './enroller';
+import { makeHarness, props, type Harness } from './harness';
 
 const FLOW_PROPS = props({ EnableFlowLogs: 'true', FlowLogTrafficType: 'ALL' });
 const NEW_PROPS = { ...FLOW_PROPS, FlowLogTrafficType: 'REJECT' };
@@ -13,34 +10,8 @@ const NEW_PROPS = { ...FLOW_PROPS, FlowLogTrafficType: 'REJECT' };
 /** The enroller Lambda as deployed beside the stack, with the environment the template gave it. */
 function enroller(h: Harness, env: Record<string, string>) {
   const lines: string[] = [];
-  const handler = createVpcEnrollerHandler({
-    env: { ...env, STACK_ID, PERMISSIONS_BOUNDARY_ARN: BOUNDARY_ARN },
-    clientOptions: { credentials: FAKE_CREDENTIALS, retryStrategy: instantRetries(), decorate: h.fake.decorate },
-    clock: h.clock,
-    propagationRetry: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 10 },
-    log: createLogger({ level: 'debug', sink: (l) => lines.push(l) }),
-  });
-  return { handler, logs: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return { handler: enrollerFor(h, env, lines), logs: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
-
-const schedule: EnrollerEvent = {
-  version: '0',
-  id: 'sched-1',
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: ACCOUNT,
-  time: '2026-01-01T00:00:00Z',
-  region: REGION,
-  resources: [],
-  detail: {},
-};
-const createVpc = (vpcId: string): EnrollerEvent => ({
-  ...schedule,
-  id: 'ct-1',
-  source: 'aws.ec2',
-  'detail-type': 'AWS API Call via CloudTrail',
-  detail: { eventSource: 'ec2.amazonaws.com', eventName: 'CreateVpc', responseElements: { vpc: { vpcId } } },
-});
 
 /** Our flow logs as the fake holds them: id, VPC and traffic type. */
 function flowLogs(h: Harness): { id: string; vpc: string; traffic: string }[] {
@@ -50,8 +21,8 @@ function flowLogs(h: Harness): { id: string; vpc: string; traffic: string }[] {
 
 describe('flow-log settings: the provisioner is the one source of truth', () => {
   it.each([
-    ['a scheduled sweep', () => schedule],
-    ['a CreateVpc event', (vpcId: string) => createVpc(vpcId)],
+    ['a scheduled sweep', () => SCHEDULE_EVENT],
+    ['a CreateVpc event', (vpcId: string) => createVpcEvent(vpcId)],
   ])('after an Update changes FlowLogTrafficType, %s of an enroller with the old environment changes no flow log', async (_name, event) => {
     const h = makeHarness();
     h.fake.ec2.seedVpcs(3);
@@ -81,7 +52,7 @@ describe('flow-log settings: the provisioner is the one source of truth', () => 
 
     const current = enroller(h, NEW_PROPS);
     const callsBefore = h.fake.calls.length;
-    await expect(current.handler(createVpc(newVpc!))).resolves.toMatchObject({ vpcs: 1, created: 1 });
+    await expect(current.handler(createVpcEvent(newVpc!))).resolves.toMatchObject({ vpcs: 1, created: 1 });
 
     expect(h.fake.calls.slice(callsBefore).map((c) => `${c.service}:${c.command}`)).toEqual(['logs:ListTagsForResource', 'ec2:DescribeVpcs', 'ec2:CreateFlowLogs']);
     expect(flowLogs(h).find((f) => f.vpc === newVpc)).toMatchObject({ traffic: 'REJECT' });

@@ -1,22 +1,37 @@
 // Prints the one-click launch link for a template already published to S3.
 //   node scripts/launch-link.mjs --region us-east-1 --template-url https://bucket.s3.us-east-1.amazonaws.com/siem-pipeline.template.json \
-//     [--stack-name siem-pipeline] [--param PipelineName=siem ...]
+//     [--stack-name siem-pipeline] [--param PipelineName=siem ...] [--template dist/siem-pipeline.template.json]
+// Parameters are checked against the template: unknown names and NoEcho parameters are refused.
 import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
 
-const { launchLink } = createRequire(import.meta.url)('./lib/launch-link.cjs');
+const require = createRequire(import.meta.url);
+const { launchLink } = require('./lib/launch-link.cjs');
+const { RENDERED_TEMPLATE, readRenderedTemplate } = require('./lib/rendered-template.cjs');
+const { parseParams } = require('./lib/params.cjs');
 
-const args = process.argv.slice(2);
-const opts = { stackName: 'siem-pipeline', parameters: {} };
-for (let i = 0; i < args.length; i += 2) {
-  const [flag, value] = [args[i], args[i + 1]];
-  if (value === undefined) throw new Error(`${flag} needs a value`);
-  if (flag === '--region') opts.region = value;
-  else if (flag === '--template-url') opts.templateUrl = value;
-  else if (flag === '--stack-name') opts.stackName = value;
-  else if (flag === '--param') {
-    const at = value.indexOf('=');
-    if (at < 1) throw new Error(`--param takes Name=value, got ${value}`);
-    opts.parameters[value.slice(0, at)] = value.slice(at + 1);
-  } else throw new Error(`unknown option ${flag}; options: --region, --template-url, --stack-name, --param Name=value`);
+try {
+  const { values } = parseArgs({
+    options: {
+      region: { type: 'string' },
+      'template-url': { type: 'string' },
+      'stack-name': { type: 'string', default: 'siem-pipeline' },
+      param: { type: 'string', multiple: true, default: [] },
+      template: { type: 'string', default: RENDERED_TEMPLATE },
+    },
+    strict: true,
+  });
+  const { template } = readRenderedTemplate(values.template);
+  console.log(
+    launchLink({
+      region: values.region,
+      templateUrl: values['template-url'],
+      stackName: values['stack-name'],
+      parameters: parseParams(values.param),
+      templateParameters: template.Parameters,
+    }),
+  );
+} catch (err) {
+  console.error(`launch-link: ${err.message}`);
+  process.exitCode = 1;
 }
-console.log(launchLink(opts));

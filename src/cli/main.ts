@@ -84,6 +84,8 @@ export function processIo(): CliIo {
 
 // Run as a program (`node dist/cli/index.js audit ...`), not when imported by tests.
 if (require.main === module) {
+  // The SDK's "Node >= 22 after January 2027" warning is noise for an operator on a supported Node (engines: >= 20).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   run(process.argv.slice(2), processIo()).then(
     (code) => {
       process.exitCode = code;

@@ -12,11 +12,14 @@ import type { Logger } from '../log';
 import type { PipelineContext } from './context';
 import type { PipelineEngine } from './engine';
 import { planPipeline, type PipelinePlan } from './plan';
+import { trailHomeElsewhere, withTrailHome } from './trail-home';
 
 export interface LifecycleDeps {
   engine: PipelineEngine;
   /** Builds the context for one pipeline (names, tags, clients) in this stack's account and region. */
   contextFor(config: PipelineConfig, identity: StackIdentity, log: Logger, signal?: AbortSignal): PipelineContext;
+  /** The home region of our multi-region trail when another region manages it (default: trailHomeElsewhere). */
+  trailHome?(config: PipelineConfig, ctx: PipelineContext): Promise<string | undefined>;
 }
 
 /** Dispatches a custom resource request by type: Create and Update converge, Delete removes. */
@@ -27,7 +30,7 @@ export function handleRequest(
   signal?: AbortSignal,
 ): Promise<RequestResult> {
   const identity = stackIdentity(event);
-  const scoped: LifecycleDeps = { engine: deps.engine, contextFor: (c, i, l) => deps.contextFor(c, i, l, signal) };
+  const scoped: Required<LifecycleDeps> = { engine: deps.engine, contextFor: (c, i, l) => deps.contextFor(c, i, l, signal), trailHome: deps.trailHome ?? trailHomeElsewhere };
   switch (event.RequestType) {
     case 'Create':
       return onCreate(event, identity, scoped, log);
@@ -45,15 +48,26 @@ function outputs(config: PipelineConfig, identity: StackIdentity, fromComponents
 async function onCreate(
   event: CloudFormationCustomResourceCreateEvent,
   identity: StackIdentity,
-  deps: LifecycleDeps,
+  deps: Required<LifecycleDeps>,
   log: Logger,
 ): Promise<RequestResult> {
-  const config = parseOrFail(event.ResourceProperties, rejectedPhysicalId(event));
+  let config = parseOrFail(event.ResourceProperties, rejectedPhysicalId(event));
   const id = physicalResourceId(identity, config.name);
   let ctx: PipelineContext;
   let plan: PipelinePlan;
   try {
     ctx = deps.contextFor(config, identity, log);
+  } catch (err) {
+    // Nothing was made yet: the rejected id lets the following Delete succeed without a context.
+    throw new RequestFailedError(rejectedPhysicalId(event), err);
+  }
+  try {
+    // Nothing is made yet either, but the deterministic id is as good: the following Delete finds nothing.
+    config = withTrailHome(config, await deps.trailHome(config, ctx));
+  } catch (err) {
+    throw new RequestFailedError(id, err);
+  }
+  try {
     plan = planPipeline(deps.engine.ids, { type: 'Create', enabled: deps.engine.enabledIds(config, ctx) });
   } catch (err) {
     // Nothing was made yet: the rejected id lets the following Delete succeed without a context.
@@ -70,13 +84,20 @@ async function onCreate(
 async function onUpdate(
   event: CloudFormationCustomResourceUpdateEvent,
   identity: StackIdentity,
-  deps: LifecycleDeps,
+  deps: Required<LifecycleDeps>,
   log: Logger,
 ): Promise<RequestResult> {
   const oldId = event.PhysicalResourceId;
-  const config = parseOrFail(event.ResourceProperties, oldId);
-  const newId = physicalResourceId(identity, config.name);
-  const ctx = deps.contextFor(config, identity, log);
+  const parsed = parseOrFail(event.ResourceProperties, oldId);
+  const newId = physicalResourceId(identity, parsed.name);
+  const ctx = deps.contextFor(parsed, identity, log);
+  let trailHome: string | undefined;
+  try {
+    trailHome = await deps.trailHome(parsed, ctx);
+  } catch (err) {
+    throw new RequestFailedError(oldId, err);
+  }
+  const config = withTrailHome(parsed, trailHome);
   const enabled = deps.engine.enabledIds(config, ctx);
 
   if (newId !== oldId) {
@@ -95,6 +116,8 @@ async function onUpdate(
   }
 
   const previous = previousState(event.OldResourceProperties, identity, deps, log);
+  // The trail's home, once found, holds for the old settings too: nothing of CloudTrail was made here.
+  if (previous) previous.config = withTrailHome(previous.config, trailHome);
   const oldEnabled = previous ? deps.engine.enabledIds(previous.config, previous.ctx) : new Set(deps.engine.ids);
   const replaced = previous ? deps.engine.replacedIds(previous.config, config) : new Set<string>();
   const plan = planPipeline(deps.engine.ids, { type: 'Update', oldEnabled, enabled, replaced });

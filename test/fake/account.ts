@@ -37,6 +37,11 @@ export interface FakeAccountOptions {
   pageSizes?: { ec2?: number; logs?: number; s3?: number };
   /** Awaited before each call is answered: a latency model on a fake clock plugs in here. */
   latency?: (call: FakeCall) => Promise<void>;
+  /**
+   * Another region of the same account (see `inRegion`): IAM is global and multi-region trails are seen
+   * from every region, so both are shared; every other service is regional and stays apart.
+   */
+  sameAccountAs?: FakeAccount;
 }
 
 /** Credentials for clients pointed at the fake: never used to sign anything real. */
@@ -70,8 +75,8 @@ export class FakeAccount {
   private readonly hung: ((err: Error) => void)[] = [];
   private readonly latency: ((call: FakeCall) => Promise<void>) | undefined;
 
-  constructor(opts: FakeAccountOptions = {}) {
-    this.account = opts.account ?? '123456789012';
+  constructor(private readonly opts: FakeAccountOptions = {}) {
+    this.account = opts.sameAccountAs?.account ?? opts.account ?? '123456789012';
     this.region = opts.region ?? 'us-east-1';
     this.partition = partitionOf(this.region);
     this.latency = opts.latency;
@@ -81,11 +86,11 @@ export class FakeAccount {
       updateTiming: opts.streamUpdate,
       shardLimit: opts.kinesisShardLimit ?? 200,
     });
-    this.iam = new IamFake(env, { rolePropagation: opts.rolePropagation ?? { describes: 1 } });
+    this.iam = opts.sameAccountAs?.iam ?? new IamFake(env, { rolePropagation: opts.rolePropagation ?? { describes: 1 } });
     this.secrets = new SecretsManagerFake(env);
     this.logs = new LogsFake(env, { kinesis: this.kinesis, iam: this.iam }, { filtersPerGroup: opts.filtersPerGroup ?? 2, pageSize: opts.pageSizes?.logs ?? 50 });
     this.s3 = new S3Fake(env, { pageSize: opts.pageSizes?.s3 ?? 1000 });
-    this.cloudtrail = new CloudTrailFake(env, { s3: this.s3, logs: this.logs, iam: this.iam });
+    this.cloudtrail = new CloudTrailFake(env, { s3: this.s3, logs: this.logs, iam: this.iam }, opts.sameAccountAs?.cloudtrail);
     this.ec2 = new Ec2Fake(env, { logs: this.logs, iam: this.iam }, { pageSize: opts.pageSizes?.ec2 ?? 5 });
     this.guardduty = new GuardDutyFake(env);
     this.events = new EventBridgeFake(env, { kinesis: this.kinesis, iam: this.iam });
@@ -101,6 +106,13 @@ export class FakeAccount {
       events: this.events,
     };
   }
+
+  /** The same account seen from another region: shared IAM and CloudTrail trails, the rest regional. */
+  inRegion(region: string): FakeAccount {
+    return new FakeAccount({ ...this.opts, region, sameAccountAs: this, seed: (this.opts.seed ?? 1) + 1 + this.regionCount++ });
+  }
+
+  private regionCount = 0;
 
   /**
    * Pass as `createClients({ decorate })`: adds a middleware at the start of the deserialize step that

@@ -77,12 +77,16 @@ export class CloudTrailFake implements FakeService {
     accessDenied: 'AccessDeniedException',
     actionPrefix: 'cloudtrail',
   });
-  private readonly trails = new Map<string, TrailState>();
+  /** Trails by ARN; other regions of the same account share this map (see FakeAccount.inRegion). */
+  readonly trails: Map<string, TrailState>;
 
   constructor(
     private readonly env: FakeEnv,
     private readonly links: { s3: S3Fake; logs: LogsFake; iam: IamFake },
-  ) {}
+    shared?: CloudTrailFake,
+  ) {
+    this.trails = shared?.trails ?? new Map<string, TrailState>();
+  }
 
   private readonly handlers: Record<string, (i: Input) => unknown> = {
     CreateTrail: (i) => this.view(this.createTrail(i), false),
@@ -173,7 +177,10 @@ export class CloudTrailFake implements FakeService {
       throw this.errors.make('InvalidTrailNameException', 'Trail name must start with a letter or number, end with a letter or number, and contain only letters, numbers, periods, underscores and dashes; 3 to 128 characters.');
     }
     const arn = `arn:${this.env.partition}:cloudtrail:${this.env.region}:${this.env.account}:trail/${name}`;
-    if (this.trails.has(arn)) throw this.errors.make('TrailAlreadyExistsException', `Trail ${name} already exists for customer: ${this.env.account}`);
+    // A shadow trail (a multi-region trail of another home region) holds its name here too: undocumented, so refused.
+    if (this.trails.has(arn) || this.visible().some((t) => t.name === name)) {
+      throw this.errors.make('TrailAlreadyExistsException', `Trail ${name} already exists for customer: ${this.env.account}`);
+    }
     if (this.visible().length >= TRAILS_PER_REGION) {
       throw this.errors.make('MaximumNumberOfTrailsExceededException', `User: ${this.env.account} already has ${TRAILS_PER_REGION} trails in ${this.env.region}.`);
     }
@@ -223,7 +230,8 @@ export class CloudTrailFake implements FakeService {
     const names = i.trailNameList as string[] | undefined;
     const shadows = i.includeShadowTrails !== false;
     const all = this.visible().filter((t) => shadows || t.homeRegion === this.env.region);
-    const picked = names && names.length > 0 ? all.filter((t) => names.includes(t.name) || names.includes(t.arn)) : all;
+    // Names match trails of this region only; a trail of another region is found by its ARN.
+    const picked = names && names.length > 0 ? all.filter((t) => (names.includes(t.name) && t.homeRegion === this.env.region) || names.includes(t.arn)) : all;
     return { trailList: picked.map((t) => this.view(t)) };
   }
 

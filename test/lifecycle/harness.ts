@@ -32,6 +32,8 @@ export type RequestType = CloudFormationCustomResourceEvent['RequestType'];
 
 export interface HarnessOptions {
   fake?: FakeAccountOptions;
+  /** An existing fake account (e.g. `other.inRegion(r)`) instead of a new one; its region is the stack's. */
+  account?: FakeAccount;
   /** What context.getRemainingTimeInMillis() answers (the Lambda's time left). */
   remainingMs?: number;
   timeoutMarginMs?: number;
@@ -58,7 +60,9 @@ export const harnesses: Harness[] = [];
 /** The real handler with instant SDK retries, tiny waiter delays and an instant propagation retry. */
 export function makeHarness(opts: HarnessOptions = {}): Harness {
   const clock = new FakeClock();
-  const fake = new FakeAccount({ now: () => clock.now(), ...opts.fake });
+  const fake = opts.account ?? new FakeAccount({ now: () => clock.now(), ...opts.fake });
+  // The stack lives in the fake's region (STACK_ID and the service token name the default REGION).
+  const inRegion = (arn: string) => arn.replace(`:${REGION}:`, `:${fake.region}:`);
   const logs: string[] = [];
   const responses: CfnResponse[] = [];
   const handler = createCustomResourceHandler({
@@ -81,13 +85,13 @@ export function makeHarness(opts: HarnessOptions = {}): Harness {
   const simulateEvent: Harness['simulateEvent'] = async (type, props, old = {}) => {
     requests++;
     const base = {
-      ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:siem-provisioner`,
+      ServiceToken: inRegion(`arn:aws:lambda:${REGION}:${ACCOUNT}:function:siem-provisioner`),
       ResponseURL: RESPONSE_URL,
-      StackId: STACK_ID,
+      StackId: inRegion(STACK_ID),
       RequestId: `request-${requests}`,
       LogicalResourceId: 'Pipeline',
       ResourceType: 'Custom::SiemPipeline',
-      ResourceProperties: { ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:siem-provisioner`, ...props },
+      ResourceProperties: { ServiceToken: inRegion(`arn:aws:lambda:${REGION}:${ACCOUNT}:function:siem-provisioner`), ...props },
     };
     const event = (
       type === 'Create'

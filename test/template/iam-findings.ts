@@ -25,9 +25,10 @@ export const FORBIDDEN_ACTIONS = [
 
 /**
  * Actions AWS offers no resource-level permissions for: only these may have Resource "*"
- * (EC2 Describe*, GuardDuty's account-level calls, EventBridge ListRules).
+ * (EC2 Describe*, GuardDuty's account-level calls, EventBridge ListRules, CloudTrail DescribeTrails).
  */
 export const ACTIONS_WITHOUT_RESOURCE_SCOPE = [
+  'cloudtrail:DescribeTrails',
   'ec2:DescribeVpcs',
   'ec2:DescribeFlowLogs',
   'guardduty:ListDetectors',

@@ -64,12 +64,11 @@ describe('transform-free template (launch links, service-managed StackSets)', ()
     const out = resourcesOf(renderTemplateText(read('test/template/fixtures/events.yaml'), { 'vpc-enroller': 'exports.handler = async () => {};' }));
     expect(out.EnrollerSweep).toEqual({
       Type: 'AWS::Events::Rule',
-      Properties: { ScheduleExpression: 'rate(6 hours)', State: 'ENABLED', Targets: [{ Arn: { 'Fn::GetAtt': ['Enroller', 'Arn'] }, Id: 'EnrollerSweep' }] },
+      Properties: { ScheduleExpression: 'rate(6 hours)', Targets: [{ Arn: { 'Fn::GetAtt': ['Enroller', 'Arn'] }, Id: 'EnrollerSweepLambdaTarget' }] },
     });
     expect(out.EnrollerNewVpc!.Properties).toEqual({
       EventPattern: { source: ['aws.ec2'], 'detail-type': ['AWS API Call via CloudTrail'], detail: { eventName: ['CreateVpc'] } },
-      State: 'ENABLED',
-      Targets: [{ Arn: { 'Fn::GetAtt': ['Enroller', 'Arn'] }, Id: 'EnrollerNewVpc' }],
+      Targets: [{ Arn: { 'Fn::GetAtt': ['Enroller', 'Arn'] }, Id: 'EnrollerNewVpcLambdaTarget' }],
     });
     for (const rule of ['EnrollerSweep', 'EnrollerNewVpc']) {
       expect(out[`${rule}Permission`]).toEqual({
@@ -102,5 +101,28 @@ describe('transform-free template (launch links, service-managed StackSets)', ()
   it('rejects SAM resource types it cannot convert', () => {
     const yaml = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties: {}\n";
     expect(() => renderTemplateText(yaml, {})).toThrow('Api: AWS::Serverless::Api is not supported by the renderer');
+  });
+
+  // The fixture ends with the function's Events: a line that sets Events replaces them.
+  const fixture = read('test/template/fixtures/events.yaml');
+  const withProperty = (line: string) => (line.startsWith('      Events:') ? `${fixture.slice(0, fixture.indexOf('      Events:'))}${line}\n` : fixture.replace('      Timeout: 300\n', `      Timeout: 300\n${line}\n`));
+  it.each([
+    ['an unknown function property', '      Policies: [AWSLambdaBasicExecutionRole]', 'Enroller.Properties: Policies not supported by the renderer (supported: Architectures,'],
+    ['a DLQ SAM would create', '      DeadLetterQueue: { Type: SQS, TargetArn: a, QueueLogicalId: Q }', 'Enroller.DeadLetterQueue: QueueLogicalId not supported'],
+    ['a destination SAM would create', '      EventInvokeConfig: { DestinationConfig: { OnFailure: { Type: SQS } } }', 'Enroller.EventInvokeConfig.DestinationConfig.OnFailure.Destination is required'],
+    ['an unknown invoke config field', '      EventInvokeConfig: { Qualifier: live }', 'Enroller.EventInvokeConfig: Qualifier not supported'],
+    ['an unknown event type', '      Events: { Q: { Type: SQS, Properties: { Queue: q } } }', 'Enroller.Events.Q: event type SQS not supported by the renderer (supported: Schedule, EventBridgeRule)'],
+    ['an unknown schedule field', '      Events: { S: { Type: Schedule, Properties: { Schedule: rate(1 day), RoleArn: r } } }', 'Enroller.Events.S.Properties: RoleArn not supported'],
+    ['an unknown rule field', '      Events: { E: { Type: EventBridgeRule, Properties: { Pattern: {}, InputTransformer: {} } } }', 'Enroller.Events.E.Properties: InputTransformer not supported'],
+    ['a dead-letter queue SAM would create', '      Events: { E: { Type: EventBridgeRule, Properties: { Pattern: {}, DeadLetterConfig: { Type: SQS } } } }', 'Enroller.Events.E.DeadLetterConfig: Type not supported'],
+    ['Enabled and State together', '      Events: { S: { Type: Schedule, Properties: { Schedule: rate(1 day), Enabled: false, State: DISABLED } } }', 'Enroller.Events.S: set Enabled or State, not both'],
+    ['a rule id taken by another resource', '      Events: { Role: { Type: Schedule, Properties: { Schedule: rate(1 day) } } }\n  EnrollerRole:\n    Type: AWS::SNS::Topic', 'Enroller: the resource EnrollerRole it makes already exists'],
+  ])('fails the build naming %s', (_what, line, message) => {
+    expect(() => renderTemplateText(withProperty(line), { 'vpc-enroller': 'exports.handler = async () => {};' })).toThrow(message);
+  });
+
+  it('fails the build for a function without Role (SAM would create one)', () => {
+    const yaml = read('test/template/fixtures/events.yaml').replace('      Role: !GetAtt EnrollerRole.Arn\n', '');
+    expect(() => renderTemplateText(yaml, { 'vpc-enroller': 'x' })).toThrow('Enroller.Role is required');
   });
 });

@@ -46,7 +46,8 @@ function setup() {
     // The fake components read only the config; the context just has to be the one built for it.
     return { account: identity.account, region: identity.region, stackId: identity.stackId, log: l, clock: { now: () => 0, sleep: async () => undefined }, pipeline: config.name } as unknown as PipelineContext;
   });
-  const deps: LifecycleDeps = { engine, contextFor };
+  // No CloudTrail lookup: these components do not model the trail (test/lifecycle/multi-region-trail.test.ts does).
+  const deps: LifecycleDeps = { engine, contextFor, trailHome: async () => undefined };
   const run = (event: CloudFormationCustomResourceEvent): Promise<RequestResult> => handleRequest(event, deps, log);
   return { calls, failures, deps, contextFor, run, lines };
 }

@@ -56,7 +56,9 @@ export async function bundleSection({ root, runs }) {
     const file = path.join(root, 'dist', f.name, 'index.js');
     const bytes = statSync(file).size;
     const loadMs = pairedOverBare(`require(${JSON.stringify(file)})`, pairs, root);
-    rows.push([`dist/${f.name}/index.js`, kb(bytes), `<= ${f.targetKb} KB ${verdict(bytes <= f.targetKb * 1000)}`, ms(loadMs), `<= ${LOAD_TARGET_MS} ms ${verdict(loadMs <= LOAD_TARGET_MS)}`]);
+    // A median at or below zero: the bundle's load is below the noise of a node start.
+    const shown = loadMs > 0 ? ms(loadMs) : '< noise';
+    rows.push([`dist/${f.name}/index.js`, kb(bytes), `<= ${f.targetKb} KB ${verdict(bytes <= f.targetKb * 1000)}`, shown, `<= ${LOAD_TARGET_MS} ms ${verdict(loadMs <= LOAD_TARGET_MS)}`]);
 
     const first = await runBenchEntry(root, 'cold', [f.name, file]);
     const sdkMs = pairedOverBare(first.packages.map((p) => `require(${JSON.stringify(p)});`).join(''), pairs, root);

@@ -36,6 +36,10 @@ export function createVpcEnrollerHandler(opts: VpcEnrollerOptions) {
         requestLog.info('flow logs are turned off (EnableFlowLogs=false): nothing to do');
         return { ...NOTHING_DONE };
       }
+      if (trigger === 'CreateVpc' && !newVpcId) {
+        requestLog.info('the CreateVpc call created no VPC (it failed): nothing to do');
+        return { ...NOTHING_DONE };
+      }
       const ctx = buildContext(opts, clientsFor(identity.region), config, identity, requestLog);
       const gate = await settingsGate(desiredFlowLog(config), ctx);
       if (gate.state === 'no-group') {
@@ -47,10 +51,6 @@ export function createVpcEnrollerHandler(opts: VpcEnrollerOptions) {
           recorded: gate.recorded,
           own: gate.own,
         });
-        return { ...NOTHING_DONE };
-      }
-      if (trigger === 'CreateVpc' && !newVpcId) {
-        requestLog.info('the CreateVpc call created no VPC (it failed): nothing to do');
         return { ...NOTHING_DONE };
       }
       const summary = newVpcId ? await enrollVpc(config, ctx, newVpcId) : await enrollVpcs(config, ctx);

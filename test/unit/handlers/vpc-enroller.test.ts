@@ -177,6 +177,7 @@ describe('vpc-enroller handler', () => {
     const { handler } = setup();
     await expect(handler(createVpcEvent(null))).resolves.toEqual({ vpcs: 0, created: 0, recreated: 0, deleted: 0, skipped: 0 });
     expect(sentCommands(ec2)).toEqual([]);
+    expect(logs).not.toHaveReceivedAnyCommand();
   });
 
   it.each([

@@ -60,6 +60,8 @@ export function lazySdkPlugin(root, filter = /^@aws-sdk\//) {
         if (args.path === RUNTIME_PATH) return { contents: RUNTIME, loader: 'js' };
         const [pkg, importer] = args.path.split('?');
         const names = importedNames(readFileSync(path.join(root, importer), 'utf8'), pkg);
+        // Only `import { X } from '<pkg>'` can be made lazy by name: anything else would silently get no exports.
+        if (names.length === 0) throw new Error(`lazy-sdk: ${importer} imports ${pkg} without named imports; use import { X } from '${pkg}'`);
         return { contents: lazyModuleSource(pkg, names, requireFromRoot(pkg)), loader: 'js', resolveDir: root };
       });
     },

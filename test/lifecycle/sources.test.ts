@@ -2,6 +2,7 @@ import { CreateLogGroupCommand, PutRetentionPolicyCommand, PutSubscriptionFilter
 import { CreateFlowLogsCommand, DescribeFlowLogsCommand, type FlowLog } from '@aws-sdk/client-ec2';
 import { CreateDetectorCommand } from '@aws-sdk/client-guardduty';
 import { CreateBucketCommand, GetBucketEncryptionCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { SETTINGS_TAG } from '../../src/pipeline/enrollment/settings-record';
 import { parsePolicyText } from '../../src/pipeline/policies';
 import type { FakeAccount } from '../fake/account';
 import { DEFAULT_FLOW_LOG_FORMAT } from '../fake/ec2';
@@ -129,7 +130,8 @@ describe('sources: Create with every source on', () => {
   it('subscribes both log groups to the stream with the logs role; the flow-log filter keeps only log-status OK', () => {
     expect(groups(h.fake)).toEqual([
       { name: N.cloudTrailLogGroup, retentionInDays: 1, tags: OWNER_TAGS, filters: [{ ...OUR_FILTER, pattern: '' }] },
-      { name: N.flowLogGroup, retentionInDays: 1, tags: OWNER_TAGS, filters: [{ ...OUR_FILTER, pattern: FLOW_PATTERN }] },
+      // The flow-logs step records its settings on the group: the enroller's one source of truth.
+      { name: N.flowLogGroup, retentionInDays: 1, tags: { ...OWNER_TAGS, [SETTINGS_TAG]: expect.stringMatching(/^ALL\/600\/[0-9a-f]{12}$/) }, filters: [{ ...OUR_FILTER, pattern: FLOW_PATTERN }] },
     ]);
   });
 
@@ -335,7 +337,16 @@ describe('sources: Update', () => {
 
     const after = inventory(fake);
     const flowKeys = /^ec2\/flow-log\/|^logs\/filter\//;
-    expect(without(after, [flowKeys])).toEqual(without(before, [flowKeys]));
+    // Only the settings recorded on the flow-log group change besides the flow logs and the filter.
+    const settingsOf = (inv: Record<string, unknown>) => (inv[`logs/group/${N.flowLogGroup}`] as { tags: Record<string, string> }).tags[SETTINGS_TAG];
+    expect(settingsOf(after)).toMatch(new RegExp(`^${settings.trafficType}/${settings.interval}/`));
+    expect(settingsOf(after)).not.toBe(settingsOf(before));
+    const withoutSettings = (inv: Record<string, unknown>) => {
+      const copy = structuredClone(without(inv, [flowKeys]));
+      delete (copy[`logs/group/${N.flowLogGroup}`] as { tags: Record<string, string> }).tags[SETTINGS_TAG];
+      return copy;
+    };
+    expect(withoutSettings(after)).toEqual(withoutSettings(before));
     expect(group(fake, N.flowLogGroup)?.filters).toEqual([{ ...OUR_FILTER, pattern }]);
     const now = await ourFlowLogs(fake);
     expect([...now.keys()].sort()).toEqual([...vpcs].sort());

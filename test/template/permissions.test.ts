@@ -21,6 +21,7 @@ import {
 } from '../../src/pipeline/policies';
 import { loadConditionKeyTable, resourceTypeFindings, undocumentedKeys, undocumentedTrustKeys } from './condition-key-check';
 import { actionMatches, asArray, loadTemplate, permissionStatements, resourceStrings, trustStatements, type JsonObject, type LocatedStatement } from './template-helpers';
+import { instantRetries } from '../fake/sdk';
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
@@ -123,7 +124,7 @@ function provisioner() {
   const responses: string[] = [];
   const handler = createCustomResourceHandler({
     env: { PERMISSIONS_BOUNDARY_ARN: BOUNDARY },
-    clientOptions: { credentials: FAKE_CREDENTIALS, retryBackoffMs: () => 0, decorate: fake.decorate },
+    clientOptions: { credentials: FAKE_CREDENTIALS, retryStrategy: instantRetries(), decorate: fake.decorate },
     waits: { minDelay: 0.001, maxDelay: 0.005, maxWaitTime: 1 },
     propagationRetry: { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 5 },
     clock,
@@ -194,7 +195,7 @@ describe('the template grants every AWS call the code makes', () => {
     fake.resetCalls();
     const handler = createVpcEnrollerHandler({
       env: { PipelineName: 'perm', STACK_ID, PERMISSIONS_BOUNDARY_ARN: BOUNDARY },
-      clientOptions: { credentials: FAKE_CREDENTIALS, retryBackoffMs: () => 0, decorate: fake.decorate },
+      clientOptions: { credentials: FAKE_CREDENTIALS, retryStrategy: instantRetries(), decorate: fake.decorate },
       propagationRetry: { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 5 },
       log: createLogger({ sink: () => undefined }),
     });

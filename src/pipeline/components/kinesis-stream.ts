@@ -13,7 +13,7 @@ import {
   type StreamDescriptionSummary,
   type Tag,
 } from '@aws-sdk/client-kinesis';
-import { checkExceptions, createWaiter, WaiterState, type WaiterResult } from '@smithy/util-waiter';
+import { checkExceptions, createWaiter, WaiterState, type WaiterResult } from '@smithy/core/client';
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../errors';
 import type { Component, ComponentOutputs, ComponentStatus } from '../component';

@@ -3,11 +3,12 @@
 import path from 'node:path';
 import { bundleSection } from './bench/bundles.mjs';
 import { modeledCreateSection } from './bench/modeled-create.mjs';
+import { sweepSection } from './bench/sweep.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
 /** Sections in print order. */
-const SECTIONS = [bundleSection, modeledCreateSection];
+const SECTIONS = [bundleSection, modeledCreateSection, sweepSection];
 
 function parseArgs(argv) {
   const runsAt = argv.indexOf('--runs');

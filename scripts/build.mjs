@@ -5,6 +5,7 @@ import { build } from 'esbuild';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { lazySdkPlugin } from './build/lazy-sdk.mjs';
 
 export const ENTRY_POINTS = {
   'custom-resource': 'src/handlers/custom-resource.ts',
@@ -34,10 +35,13 @@ for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
     sourcemap: false,
     legalComments: 'none',
     external: bundleSdk ? [] : ['@aws-sdk/*'],
+    // The SDK stays external and is loaded per service on first use (scripts/build/lazy-sdk.mjs).
+    plugins: bundleSdk ? [] : [lazySdkPlugin(root)],
     metafile: true,
     logLevel: 'warning',
   });
   sizes[name] = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+  await writeFile(path.join(outdir, 'meta.json'), JSON.stringify(result.metafile));
 }
 await writeFile(path.join(outRoot, 'bundles.json'), JSON.stringify({ bundleSdk, sizes }, null, 2));
 for (const [name, bytes] of Object.entries(sizes)) console.log(`built dist/${name}/index.js (${(bytes / 1024).toFixed(1)} KiB)`);

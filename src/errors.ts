@@ -11,7 +11,7 @@ export class PipelineStepError extends Error {
   override readonly name = 'PipelineStepError';
   constructor(
     readonly component: string,
-    readonly operation: 'ensure' | 'remove' | 'inspect',
+    readonly operation: 'ensure' | 'remove' | 'inspect' | 'commit' | 'validate',
     cause: unknown,
   ) {
     super(`${operation} ${component} failed: ${describeError(cause)}`, { cause });

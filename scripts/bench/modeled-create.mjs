@@ -1,30 +1,15 @@
-// Bench section: modeled Create time. Bundles scripts/bench/modeled-create.ts (it imports src/ and the fake
-// account from test/fake) with esbuild, runs it with node and formats its JSON result.
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { build } from 'esbuild';
+// Bench section: modeled Create time. Runs scripts/bench/modeled-create.ts (see run-ts.mjs) at each modeled
+// per-call latency and formats its JSON result.
+import { runBenchEntry } from './run-ts.mjs';
 import { summarize } from './stats.mjs';
 import { formatTable } from './table.mjs';
 
 const s = (ms) => (ms / 1000).toFixed(2);
 const x = (ratio) => `${ratio.toFixed(2)}x`;
 
-/** Bundles the TypeScript entry to dist/bench/modeled-create.cjs (node_modules stay external) and runs it. */
-async function runModel(root, runs) {
-  const outfile = path.join(root, 'dist', 'bench', 'modeled-create.cjs');
-  await build({
-    entryPoints: [path.join(root, 'scripts', 'bench', 'modeled-create.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  const result = spawnSync(process.execPath, ['--no-warnings', outfile, '--runs', String(runs)], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (result.status !== 0) throw new Error(`modeled Create failed (exit ${result.status}): ${result.stderr.trim()}`);
-  return JSON.parse(result.stdout);
+/** Runs scripts/bench/modeled-create.ts with `runs` seeds at `callMs` per API call. */
+function runModel(root, runs, callMs) {
+  return runBenchEntry(root, 'modeled-create', ['--runs', String(runs), '--call-ms', String(callMs)]);
 }
 
 /** The run whose wall time is the median (the lower middle one for an even count). */
@@ -38,8 +23,35 @@ function medianRun(runs) {
  * latency model on a fake clock, beside a strictly sequential script with fixed sleeps; the issue's target as
  * figures; and the critical path of the median run, so a miss can be traced to the component chain behind it.
  */
+/** The per-call latencies the section models: the issue's two figures. */
+export const CALL_LATENCIES_MS = [80, 200];
+
+/** One row per call latency: median, worst seed, their ratio to the floor, and runs within 1.3x (the target). */
+function latencyTable(models) {
+  return formatTable(
+    [
+      { header: 'per call' },
+      { header: 'median s', align: 'right' },
+      { header: 'worst seed', align: 'right' },
+      { header: 'median / floor', align: 'right' },
+      { header: 'worst / floor', align: 'right' },
+      { header: 'runs within 1.3x', align: 'right' },
+      { header: 'target' },
+    ],
+    models.map(({ model, runs: results }) => {
+      const floorMs = Math.max(model.streamActiveMs, model.rolePropagationMs);
+      const wall = summarize(results.map((r) => r.wallMs));
+      const worst = [...results].sort((a, b) => b.wallMs - a.wallMs)[0];
+      const within = results.filter((r) => r.wallMs <= 1.3 * floorMs).length;
+      return [`${model.callMs} ms`, s(wall.median), `${s(worst.wallMs)} (seed ${worst.seed})`, x(wall.median / floorMs), x(worst.wallMs / floorMs), `${within}/${results.length}`, '<= 1.30x on every seed'];
+    }),
+  );
+}
+
 export async function modeledCreateSection({ root, runs }) {
-  const { model, props, waits, propagationRetry, runs: results } = await runModel(root, runs);
+  const models = [];
+  for (const callMs of CALL_LATENCIES_MS) models.push(await runModel(root, runs, callMs));
+  const { model, props, waits, propagationRetry, runs: results } = models[0];
   const failed = results.filter((r) => r.status !== 'SUCCESS');
   const wall = summarize(results.map((r) => r.wallMs));
   const rounds = summarize(results.map((r) => r.path.rounds));
@@ -131,9 +143,14 @@ export async function modeledCreateSection({ root, runs }) {
       `model: each API call ${model.callMs} ms; stream ACTIVE ${s(model.streamActiveMs)} s after CreateStream, UPDATING ${s(model.streamUpdateMs)} s` +
         ` after StartStreamEncryption; a role usable ${s(model.rolePropagationMs)} s after CreateRole / its last PutRolePolicy; ${model.vpcs} VPCs`,
       `sources: ${Object.entries(props).map(([k, v]) => `${k}=${v}`).join(' ')}`,
-      `waits: stream waiter ${JSON.stringify(waits)} s (DEFAULT_WAITS unless --waits; jittered); propagation retry ${JSON.stringify(propagationRetry)}` +
+      `waits: stream waiter ${JSON.stringify(waits)} s (DEFAULT_WAITS unless --waits); propagation retry ${JSON.stringify(propagationRetry)}` +
         ` (DEFAULT_PROPAGATION_RETRY); runs: Math.random seeded 1..${results.length}, so jitter differs per run and each run repeats exactly`,
       ...(failed.length > 0 ? ['', `FAILED runs: ${failed.map((r) => `seed ${r.seed}: ${r.reason}`).join('; ')}`] : []),
+      '',
+      `modeled Create by per-call latency (${results.length} seeds each; floor ${s(Math.max(model.streamActiveMs, model.rolePropagationMs))} s):`,
+      ...latencyTable(models),
+      '',
+      `the rest of this section: ${model.callMs} ms per call`,
       '',
       ...summary,
       '',

@@ -118,7 +118,7 @@ async function warmUp(): Promise<void> {
   await new FakeAccount().clients().kinesis.send(new ListStreamsCommand({}));
 }
 
-async function runOnce(seed: number, waits: WaitSettings): Promise<RunResult> {
+async function runOnce(seed: number, waits: WaitSettings, callMs: number): Promise<RunResult> {
   const realRandom = Math.random;
   Math.random = seeded(seed);
   const clock = withGlobal(globalThis).install({ now: T0, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
@@ -136,7 +136,7 @@ async function runOnce(seed: number, waits: WaitSettings): Promise<RunResult> {
       rolePropagation: { ms: MODEL.rolePropagationMs },
       latency: async (call) => {
         timed.push({ call, component: store.getStore() ?? '(handler)', start: Date.now() });
-        await new Promise((resolve) => setTimeout(resolve, MODEL.callMs));
+        await new Promise((resolve) => setTimeout(resolve, callMs));
       },
     });
     fake.ec2.seedVpcs(MODEL.vpcs);
@@ -181,7 +181,7 @@ async function runOnce(seed: number, waits: WaitSettings): Promise<RunResult> {
       command: call.command,
       component,
       start: start - T0,
-      end: start - T0 + MODEL.callMs,
+      end: start - T0 + callMs,
       outcome: call.outcome ?? 'pending',
     }));
     const relSpans = spans.map((s) => ({ ...s, start: s.start - T0, end: s.end - T0 }));
@@ -218,8 +218,11 @@ async function runOnce(seed: number, waits: WaitSettings): Promise<RunResult> {
   }
 }
 
-/** `--runs N` (seeds 1..N); `--waits min,max,total` (seconds) replaces DEFAULT_WAITS for a what-if run. */
-function parseArgs(argv: readonly string[]): { runs: number; waits: WaitSettings } {
+/**
+ * `--runs N` (seeds 1..N); `--waits min,max,total` (seconds) replaces DEFAULT_WAITS for a what-if run;
+ * `--call-ms N` replaces the modeled latency of each API call.
+ */
+function parseArgs(argv: readonly string[]): { runs: number; waits: WaitSettings; callMs: number } {
   const value = (flag: string) => {
     const at = argv.indexOf(flag);
     return at >= 0 ? argv[at + 1] : undefined;
@@ -228,15 +231,17 @@ function parseArgs(argv: readonly string[]): { runs: number; waits: WaitSettings
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a whole number of at least 1');
   const w = value('--waits')?.split(',').map(Number);
   if (w && (w.length !== 3 || w.some((n) => !(n > 0)))) throw new Error('--waits takes minDelay,maxDelay,maxWaitTime in seconds');
-  return { runs, waits: w ? { minDelay: w[0]!, maxDelay: w[1]!, maxWaitTime: w[2]! } : DEFAULT_WAITS };
+  const callMs = Number(value('--call-ms') ?? MODEL.callMs);
+  if (!(callMs > 0)) throw new Error('--call-ms takes a positive number of milliseconds');
+  return { runs, waits: w ? { minDelay: w[0]!, maxDelay: w[1]!, maxWaitTime: w[2]! } : DEFAULT_WAITS, callMs };
 }
 
 async function main(): Promise<void> {
-  const { runs, waits } = parseArgs(process.argv.slice(2));
+  const { runs, waits, callMs } = parseArgs(process.argv.slice(2));
   await warmUp();
   const results: RunResult[] = [];
-  for (let seed = 1; seed <= runs; seed++) results.push(await runOnce(seed, waits));
-  process.stdout.write(`${JSON.stringify({ model: MODEL, props: PROPS, waits, propagationRetry: DEFAULT_PROPAGATION_RETRY, runs: results })}\n`);
+  for (let seed = 1; seed <= runs; seed++) results.push(await runOnce(seed, waits, callMs));
+  process.stdout.write(`${JSON.stringify({ model: { ...MODEL, callMs }, props: PROPS, waits, propagationRetry: DEFAULT_PROPAGATION_RETRY, runs: results })}\n`);
 }
 
 main().catch((err: unknown) => {

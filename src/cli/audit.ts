@@ -4,8 +4,12 @@ import type { Component, ComponentId, ComponentStatus } from '../pipeline/compon
 import type { PipelineContext } from '../pipeline/context';
 import type { PipelineEngine } from '../pipeline/engine';
 
-/** How one component compares with the config: `ok` is the only result that is not a finding. */
-export type AuditResult = 'ok' | 'drifted' | 'missing' | 'unexpected' | 'error';
+/**
+ * How one component compares with the config: `ok` is the only result that is not a finding. `excluded`: the
+ * component is otherwise in order, but VPCs are kept out of flow logs by the tag siem-pipeline:exclude=true
+ * (anyone allowed ec2:CreateTags can turn a VPC's flow log off that way, so each is reported).
+ */
+export type AuditResult = 'ok' | 'drifted' | 'missing' | 'unexpected' | 'excluded' | 'error';
 
 /** One component of the audit: what the config expects, what inspect found, and the verdict. */
 export interface AuditEntry {
@@ -27,6 +31,8 @@ export interface AuditSummary {
   drifted: number;
   missing: number;
   unexpected: number;
+  /** Components whose only finding is VPCs excluded by tag. */
+  excluded: number;
   errors: number;
   /** Every entry whose result is not `ok`. */
   findings: number;
@@ -67,7 +73,8 @@ async function auditComponent(c: Component, config: PipelineConfig, ctx: Pipelin
   } catch (err) {
     return { id: c.id, expected, state: 'error', result: 'error', error: describeError(err) };
   }
-  const { result, note } = classify(c.id, expected, status, config);
+  const classified = classify(c.id, expected, status, config);
+  const { result, note } = classified.result === 'ok' && excludedVpcs(status).length > 0 ? { ...classified, result: 'excluded' as const } : classified;
   return { id: c.id, expected, state: status.state, result, ...(note ? { note } : {}), ...(status.details ? { details: status.details } : {}) };
 }
 
@@ -97,6 +104,12 @@ export function classify(
   return { result: 'missing' };
 }
 
+/** VPCs the flow-logs inspect reports as excluded by tag (its `excluded` detail). */
+function excludedVpcs(status: ComponentStatus): string[] {
+  const excluded = status.details?.excluded;
+  return Array.isArray(excluded) ? excluded.map(String) : [];
+}
+
 function summarize(entries: readonly AuditEntry[]): AuditSummary {
   const count = (r: AuditResult) => entries.filter((e) => e.result === r).length;
   return {
@@ -104,6 +117,7 @@ function summarize(entries: readonly AuditEntry[]): AuditSummary {
     drifted: count('drifted'),
     missing: count('missing'),
     unexpected: count('unexpected'),
+    excluded: count('excluded'),
     errors: count('error'),
     findings: entries.filter((e) => e.result !== 'ok').length,
   };
@@ -128,7 +142,7 @@ export function formatAudit(report: AuditReport, opts: { json?: boolean } = {}):
     '',
     ...table(['component', 'expected', 'state', 'result', 'details'], rows),
     '',
-    `${report.components.length} components: ${s.ok} ok, ${s.drifted} drifted, ${s.missing} missing, ${s.unexpected} unexpected, ${s.errors} not checked (errors)`,
+    `${report.components.length} components: ${s.ok} ok, ${s.drifted} drifted, ${s.missing} missing, ${s.unexpected} unexpected, ${s.excluded} with excluded VPCs, ${s.errors} not checked (errors)`,
     s.findings === 0 ? 'No findings.' : `${s.findings} finding${s.findings === 1 ? '' : 's'}.`,
     '',
   ].join('\n');
@@ -157,6 +171,7 @@ function detailTexts(d: Record<string, unknown>): string[] {
     const { vpcId, differences } = r as { vpcId?: string; differences?: unknown };
     out.push(`${vpcId ?? 'a VPC'}: ${list(differences).map(differenceText).join(', ') || 'settings differ'}`);
   }
+  if (list(d.excluded).length > 0) out.push(`VPCs excluded from flow logs by tag siem-pipeline:exclude=true: ${list(d.excluded).join(', ')}`);
   if (list(d.orphaned).length > 0) out.push(`flow logs of ours to delete (excluded, shared or gone VPC, or duplicate): ${list(d.orphaned).join(', ')}`);
   return out;
 }

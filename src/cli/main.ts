@@ -7,6 +7,7 @@ import type { Component } from '../pipeline/component';
 import { defaultComponents } from '../pipeline/components';
 import { PipelineEngine } from '../pipeline/engine';
 import { auditExitCode, auditPipeline, formatAudit } from './audit';
+import { emulatorClientOptions } from './emulator';
 import { parseCliArgs, USAGE, UsageError } from './args';
 
 /** Where the command writes and reads: the process's streams and files, or a test's buffers. */
@@ -52,7 +53,7 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps = {}
 
   try {
     const { config, identity } = request;
-    const clients = createClients({ region: identity.region, ...deps.clientOptions });
+    const clients = createClients({ region: identity.region, ...emulatorClientOptions(process.env), ...deps.clientOptions });
     const log = createLogger({ level: 'warn', sink: (line) => err(`${line}\n`) });
     // Read-only: audit only inspects, so it needs no permissions boundary.
     const ctx = buildContext({ env: {}, readOnly: true }, clients, config, identity, log);

@@ -4,22 +4,23 @@ import { BOUNDARY_ENV, buildContext, regionalClients, type ContextOptions } from
 import { ALLOWED_PROPERTIES, parseConfig, type PipelineConfig } from '../config/pipeline-config';
 import { ConfigError, describeError } from '../errors';
 import { createLogger, parseLogLevel, type Logger } from '../log';
-import { enrollVpcs, flowLogGroupExists, type EnrollmentSummary } from '../pipeline/vpc-enrollment';
+import { desiredFlowLog } from '../pipeline/components/flow-log-plan';
+import { settingsGate } from '../pipeline/enrollment/settings-record';
+import { enrollVpc, enrollVpcs, NOTHING_DONE, type EnrollmentSummary } from '../pipeline/vpc-enrollment';
 
 /** The environment variable the template sets to the stack's ARN: flow logs are tagged with it. */
 export const STACK_ID_ENV = 'STACK_ID';
 
-const NOTHING_DONE: Readonly<EnrollmentSummary> = { vpcs: 0, created: 0, recreated: 0, deleted: 0, skipped: 0 };
-
 export type VpcEnrollerOptions = ContextOptions & { log?: Logger };
 
-/** The events that start a sweep: the schedule, or the CreateVpc API call recorded by CloudTrail. */
+/** The events that start a run: the schedule (a sweep), or the CreateVpc API call recorded by CloudTrail (that VPC). */
 export type EnrollerEvent = EventBridgeEvent<string, unknown>;
 
 /**
  * Builds the VPC enroller with injected clients, clock and log (tests) or the Lambda environment.
- * Schedule and CreateVpc events run the same sweep; the event only makes it run sooner. A failed sweep
- * throws, so Lambda's retries and error metrics apply.
+ * A CreateVpc event enrolls that VPC only (a burst of new VPCs starts no full sweeps); the schedule runs the
+ * sweep, which also repairs what events missed. Either writes only while the settings the provisioner recorded
+ * on the flow-log group are the enroller's own. A failed run throws, so Lambda's retries and error metrics apply.
  */
 export function createVpcEnrollerHandler(opts: VpcEnrollerOptions) {
   const log = opts.log ?? createLogger({ level: parseLogLevel(opts.env.LOG_LEVEL) });
@@ -29,21 +30,34 @@ export function createVpcEnrollerHandler(opts: VpcEnrollerOptions) {
     try {
       const { config, identity } = parseEnvironment(opts.env);
       const newVpcId = createdVpcId(event);
-      requestLog.info('enrollment sweep started', { trigger: isCreateVpc(event) ? 'CreateVpc' : 'schedule', ...(newVpcId ? { newVpcId } : {}) });
+      const trigger = isCreateVpc(event) ? 'CreateVpc' : 'schedule';
+      requestLog.info('enrollment started', { trigger, ...(newVpcId ? { newVpcId } : {}) });
       if (!config.flowLogs.enabled) {
         requestLog.info('flow logs are turned off (EnableFlowLogs=false): nothing to do');
         return { ...NOTHING_DONE };
       }
+      if (trigger === 'CreateVpc' && !newVpcId) {
+        requestLog.info('the CreateVpc call created no VPC (it failed): nothing to do');
+        return { ...NOTHING_DONE };
+      }
       const ctx = buildContext(opts, clientsFor(identity.region), config, identity, requestLog);
-      if (!(await flowLogGroupExists(ctx))) {
+      const gate = await settingsGate(desiredFlowLog(config), ctx);
+      if (gate.state === 'no-group') {
         requestLog.warn('the flow-log group does not exist (stack being created or deleted): nothing to do', { logGroup: ctx.names.flowLogGroup });
         return { ...NOTHING_DONE };
       }
-      const summary = await enrollVpcs(config, ctx);
-      requestLog.info('enrollment sweep done', { ...summary });
+      if (gate.state === 'stale') {
+        requestLog.warn('the flow-log settings recorded by the provisioner differ from this function\'s environment (stack update in progress): nothing to do', {
+          recorded: gate.recorded,
+          own: gate.own,
+        });
+        return { ...NOTHING_DONE };
+      }
+      const summary = newVpcId ? await enrollVpc(config, ctx, newVpcId) : await enrollVpcs(config, ctx);
+      requestLog.info('enrollment done', { trigger, ...summary });
       return summary;
     } catch (err) {
-      requestLog.error('enrollment sweep failed', { error: describeError(err) });
+      requestLog.error('enrollment failed', { error: describeError(err) });
       throw err;
     }
   };

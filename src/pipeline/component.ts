@@ -31,4 +31,11 @@ export interface Component {
   ensure(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs>;
   remove(config: PipelineConfig, ctx: PipelineContext): Promise<void>;
   inspect(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentStatus>;
+  /** Runs after the whole request succeeded: clears marks that say "made by a request still in flight". */
+  commit?(config: PipelineConfig, ctx: PipelineContext): Promise<void>;
+  /**
+   * Ensure may take over what the stack's previous pipeline name used (a rename): when the replacement
+   * fails, its cleanup re-ensures this component with the old config so the live pipeline is whole again.
+   */
+  readonly sharedAcrossRename?: boolean;
 }

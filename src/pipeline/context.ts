@@ -40,10 +40,11 @@ export interface PipelineContext {
 }
 
 /**
- * Stream state polls: a short cap, because the whole Create waits on the stream turning ACTIVE and a coarse
- * backoff notices it up to maxDelay late. A poll every 1-3 s is far below DescribeStream's 10 calls/s limit.
+ * Stream state polls every second: the whole Create waits on the stream turning ACTIVE, and a backoff that grows
+ * would notice it up to its cap late (1-3 s put some Create runs past 1.3x their floor). One DescribeStream a
+ * second is far below its 10 calls/s limit, and a wait of a few minutes costs a few hundred polls at most.
  */
-export const DEFAULT_WAITS: WaitSettings = { minDelay: 1, maxDelay: 3, maxWaitTime: 300 };
+export const DEFAULT_WAITS: WaitSettings = { minDelay: 1, maxDelay: 1, maxWaitTime: 300 };
 
 export const DEFAULT_PROPAGATION_RETRY: Omit<RetryOptions, 'clock'> = {
   maxAttempts: 20,

@@ -45,6 +45,25 @@ export class PipelineEngine {
     return plan.ensure.length > 0 ? this.ensureAll(plan.ensure, config, ctx) : {};
   }
 
+  /** Runs `commit` of the enabled components that have one, once the request has succeeded. */
+  async commitAll(config: PipelineConfig, ctx: PipelineContext): Promise<void> {
+    const enabled = this.enabledIds(config, ctx);
+    for (const c of this.components) {
+      if (!c.commit || !enabled.has(c.id)) continue;
+      try {
+        await c.commit(config, ctx);
+      } catch (err) {
+        throw new PipelineStepError(c.id, 'commit', err);
+      }
+    }
+  }
+
+  /** Ids of the enabled components that a rename's new pipeline may take over from the old one. */
+  sharedAcrossRenameIds(config: PipelineConfig, ctx: PipelineContext): ComponentId[] {
+    const enabled = this.enabledIds(config, ctx);
+    return this.components.filter((c) => c.sharedAcrossRename && enabled.has(c.id)).map((c) => c.id);
+  }
+
   /** Ids of the components that an Update from `before` to `after` must replace rather than converge. */
   replacedIds(before: PipelineConfig, after: PipelineConfig): Set<ComponentId> {
     return new Set(this.components.filter((c) => c.replacedWhen?.(before, after)).map((c) => c.id));

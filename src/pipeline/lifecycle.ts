@@ -13,6 +13,7 @@ import type { Logger } from '../log';
 import type { PipelineContext } from './context';
 import type { PipelineEngine } from './engine';
 import { planPipeline, type PipelinePlan } from './plan';
+import { validateBeforeWrite } from './preflight';
 import { trailHomeElsewhere, withTrailHome } from './trail-home';
 
 export interface LifecycleDeps {
@@ -23,6 +24,8 @@ export interface LifecycleDeps {
   guard: RequestGuard;
   /** The home region of our multi-region trail when another region manages it (default: trailHomeElsewhere). */
   trailHome?(config: PipelineConfig, ctx: PipelineContext): Promise<string | undefined>;
+  /** Read-only checks before the first write of a Create or Update (default: validateBeforeWrite). */
+  preflight?(config: PipelineConfig, ctx: PipelineContext): Promise<void>;
 }
 
 /**
@@ -43,6 +46,7 @@ export async function handleRequest(
     guard: deps.guard,
     contextFor: (c, i, l) => deps.contextFor(c, i, l, signal),
     trailHome: deps.trailHome ?? trailHomeElsewhere,
+    preflight: deps.preflight ?? validateBeforeWrite,
   };
   switch (event.RequestType) {
     case 'Create':
@@ -83,13 +87,16 @@ async function onCreate(
   }
   try {
     plan = planPipeline(deps.engine.ids, { type: 'Create', enabled: deps.engine.enabledIds(config, ctx) });
+    await deps.preflight(config, ctx);
   } catch (err) {
     // Nothing was made yet: the rejected id lets the following Delete succeed without a context.
     throw new RequestFailedError(rejectedPhysicalId(event), err);
   }
   try {
     // A failed Create is followed by CloudFormation's Delete of this id, which removes what was made.
-    return { physicalResourceId: id, data: outputs(config, identity, await deps.engine.apply(plan, config, ctx)) };
+    const made = await deps.engine.apply(plan, config, ctx);
+    await deps.engine.commitAll(config, ctx);
+    return { physicalResourceId: id, data: outputs(config, identity, made) };
   } catch (err) {
     throw new RequestFailedError(id, err);
   }
@@ -114,30 +121,36 @@ async function onUpdate(
   }
   const config = withTrailHome(parsed, trailHome);
   const enabled = deps.engine.enabledIds(config, ctx);
+  const previous = previousState(event.OldResourceProperties, identity, deps, log);
+  // The trail's home, once found, holds for the old settings of the same pipeline too: nothing of CloudTrail was made here.
+  if (previous && newId === oldId) previous.config = withTrailHome(previous.config, trailHome);
+  try {
+    await deps.preflight(config, ctx);
+  } catch (err) {
+    throw new RequestFailedError(oldId, err);
+  }
 
   if (newId !== oldId) {
     // A new PipelineName renames everything: build the new pipeline; CloudFormation then deletes the old id.
     log.info('pipeline name changed: replacement', { oldPhysicalResourceId: oldId, physicalResourceId: newId });
     try {
       const made = await deps.engine.apply(planPipeline(deps.engine.ids, { type: 'Create', enabled }), config, ctx);
+      await deps.engine.commitAll(config, ctx);
       return { physicalResourceId: newId, data: outputs(config, identity, made) };
     } catch (err) {
-      // CloudFormation keeps the old resource and never deletes a replacement that failed: clean it up here.
-      await deps.engine.removeAll(deps.engine.ids, config, ctx).catch((cleanup: unknown) =>
-        log.error('cleanup of the failed replacement failed', { error: describeError(cleanup) }),
-      );
+      // CloudFormation keeps the old resource and never deletes a replacement that failed: clean it up here,
+      // then give the old pipeline back what the new one took over (a reused group's filter slot).
+      await cleanUpFailedReplacement(config, ctx, previous, deps, log);
       throw new RequestFailedError(oldId, err);
     }
   }
 
-  const previous = previousState(event.OldResourceProperties, identity, deps, log);
-  // The trail's home, once found, holds for the old settings too: nothing of CloudTrail was made here.
-  if (previous) previous.config = withTrailHome(previous.config, trailHome);
   const oldEnabled = previous ? deps.engine.enabledIds(previous.config, previous.ctx) : new Set(deps.engine.ids);
   const replaced = previous ? deps.engine.replacedIds(previous.config, config) : new Set<string>();
   const plan = planPipeline(deps.engine.ids, { type: 'Update', oldEnabled, enabled, replaced });
   try {
     const made = await deps.engine.apply(plan, config, ctx, previous);
+    await deps.engine.commitAll(config, ctx);
     return { physicalResourceId: oldId, data: outputs(config, identity, made) };
   } catch (err) {
     throw new RequestFailedError(oldId, err);
@@ -184,6 +197,26 @@ async function refuseUnless(event: CloudFormationCustomResourceEvent, check: () 
 
 function admit(event: CloudFormationCustomResourceEvent, deps: LifecycleDeps, log: Logger): Promise<void> {
   return refuseUnless(event, () => deps.guard.checkStatus(event), log);
+}
+
+/**
+ * Removes what a failed rename made (the detector is handed back, not deleted: see guardduty.ts), then
+ * re-ensures with the old config the components the new pipeline may have taken over from the old one.
+ * Failures are logged: the request fails anyway, and CloudFormation's rollback Update converges again.
+ */
+async function cleanUpFailedReplacement(
+  config: PipelineConfig,
+  ctx: PipelineContext,
+  previous: { config: PipelineConfig; ctx: PipelineContext } | undefined,
+  deps: LifecycleDeps,
+  log: Logger,
+): Promise<void> {
+  try {
+    await deps.engine.removeAll(deps.engine.ids, config, ctx);
+    if (previous) await deps.engine.ensureAll(deps.engine.sharedAcrossRenameIds(previous.config, previous.ctx), previous.config, previous.ctx);
+  } catch (cleanup) {
+    log.error('cleanup of the failed replacement failed', { error: describeError(cleanup) });
+  }
 }
 
 /**

@@ -54,6 +54,6 @@ describe('bundled VPC enroller (dist/vpc-enroller/index.js)', () => {
       }
     }
     const lines = logged.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines).toContainEqual(expect.objectContaining({ level: 'error', message: 'enrollment sweep failed', eventId: 'sched-1' }));
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'error', message: 'enrollment failed', eventId: 'sched-1' }));
   });
 });

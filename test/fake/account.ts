@@ -13,6 +13,7 @@ import { LogsFake } from './logs';
 import { S3Fake } from './s3';
 import { SecretsManagerFake } from './secrets-manager';
 import { deepCopy, type FakeEnv, type FakeService, type OwnedResource, type TransitionTiming } from './service';
+import { instantRetries } from './sdk';
 
 export type { ErrorSpec, FakeCall } from './faults';
 export type { OwnedResource } from './service';
@@ -133,7 +134,7 @@ export class FakeAccount {
 
   /** SDK clients wired to this account, with instant SDK retries. */
   clients(): AwsClients {
-    return createClients({ region: this.region, credentials: FAKE_CREDENTIALS, retryBackoffMs: () => 0, decorate: this.decorate });
+    return createClients({ region: this.region, credentials: FAKE_CREDENTIALS, retryStrategy: instantRetries(), decorate: this.decorate });
   }
 
   // ---- fault injection ----

@@ -93,4 +93,29 @@ describe('fake EC2', () => {
     expect(deleted.Unsuccessful).toEqual([{ ResourceId: 'fl-00000000000000000', Error: expect.objectContaining({ Code: 'InvalidFlowLogId.NotFound' }) }]);
     expect(fake.resourcesOwnedBy('demo')).toEqual([]);
   });
+
+  it.each([
+    [300, 'accepts'],
+    [301, 'refuses'],
+  ])('CreateFlowLogs with %i VPC ids: %s (at most 300 per call, the current EC2 API model)', async (n, verdict) => {
+    const fake = new FakeAccount({ rolePropagation: {} });
+    const vpcs = fake.ec2.seedVpcs(n);
+    const { ec2 } = fake.clients();
+    const role = await serviceRole(fake, 'fl', 'vpc-flow-logs.amazonaws.com', ['logs:CreateLogStream', 'logs:PutLogEvents'], '*');
+    if (verdict === 'refuses') {
+      await expect(flowLogs(ec2, vpcs, role)).rejects.toMatchObject({ name: 'InvalidParameterValue', message: 'The number of resource IDs must be between 1 and 300; got 301.' });
+      expect((await ec2.send(new DescribeFlowLogsCommand({}))).FlowLogs).toEqual([]);
+    } else {
+      expect((await flowLogs(ec2, vpcs, role)).FlowLogIds).toHaveLength(300);
+    }
+  });
+
+  it('describes VPCs by id, and answers InvalidVpcID.NotFound for an unknown one', async () => {
+    const fake = new FakeAccount();
+    const [a, b] = fake.ec2.seedVpcs(2, { team: 'x' });
+    const { ec2 } = fake.clients();
+    expect((await ec2.send(new DescribeVpcsCommand({ VpcIds: [b!] }))).Vpcs).toEqual([expect.objectContaining({ VpcId: b, Tags: [{ Key: 'team', Value: 'x' }] })]);
+    expect(a).not.toBe(b);
+    await expect(ec2.send(new DescribeVpcsCommand({ VpcIds: ['vpc-0000000000000dead'] }))).rejects.toMatchObject({ name: 'InvalidVpcID.NotFound' });
+  });
 });

@@ -38,6 +38,9 @@ export const DEFAULT_FLOW_LOG_FORMAT =
 
 type Input = Record<string, unknown>;
 
+/** CreateFlowLogs takes at most this many resource ids (the EC2 API model's CreateFlowLogsRequest.ResourceIds). */
+export const MAX_FLOW_LOG_RESOURCES = 300;
+
 /**
  * EC2, the part the pipeline uses: VPCs and VPC flow logs. Listings page at a small page size so callers
  * must follow NextToken; CreateFlowLogs reports per-VPC failures in Unsuccessful[] (FlowLogAlreadyExists,
@@ -55,6 +58,8 @@ export class Ec2Fake implements FakeService {
   });
   private readonly vpcs = new Map<string, VpcState>();
   private readonly flowLogs = new Map<string, FlowLogState>();
+  /** Flow log ids by the VPC they watch: lookups stay O(1) at 10,000 VPCs. */
+  private readonly flowLogsByResource = new Map<string, Set<string>>();
 
   constructor(
     private readonly env: FakeEnv,
@@ -92,8 +97,8 @@ export class Ec2Fake implements FakeService {
    */
   recordFlows(vpcId: string, lines: readonly string[]): number {
     let reached = 0;
-    for (const f of this.flowLogs.values()) {
-      if (f.resourceId !== vpcId || f.deliverStatus !== 'SUCCESS' || !f.logGroupName || !this.links.logs.hasGroup(f.logGroupName)) continue;
+    for (const f of this.flowLogsOf(vpcId)) {
+      if (f.deliverStatus !== 'SUCCESS' || !f.logGroupName || !this.links.logs.hasGroup(f.logGroupName)) continue;
       this.links.logs.ingest(f.logGroupName, `eni-${vpcId.slice(4, 12)}-all`, lines);
       reached++;
     }
@@ -134,7 +139,7 @@ export class Ec2Fake implements FakeService {
   private deleteVpc(i: Input): Record<string, never> {
     const id = String(i.VpcId);
     if (!this.vpcs.delete(id)) throw this.errors.make('InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`);
-    for (const f of [...this.flowLogs.values()]) if (f.resourceId === id) this.flowLogs.delete(f.id);
+    for (const f of this.flowLogsOf(id)) this.removeFlowLog(f.id);
     return {};
   }
 
@@ -145,7 +150,9 @@ export class Ec2Fake implements FakeService {
     const ids = i.VpcIds as string[] | undefined;
     const missing = (ids ?? []).filter((id) => !this.vpcs.has(id));
     if (missing.length > 0) throw this.errors.make('InvalidVpcID.NotFound', `The vpc ID '${missing.join("', '")}' does not exist`);
-    const all = [...this.vpcs.values()].filter((v) => (!ids || ids.length === 0 || ids.includes(v.id)) && this.filtered(i.Filters as Filter[] | undefined, (name) => this.vpcField(v, name)));
+    const matches = this.matcher(i.Filters as Filter[] | undefined);
+    const candidates = ids && ids.length > 0 ? [...new Set(ids)].map((id) => this.vpcs.get(id)!) : [...this.vpcs.values()];
+    const all = candidates.filter((v) => matches((name) => this.vpcField(v, name)));
     const { page, next } = this.page(all, i);
     return { Vpcs: page.map((v) => this.vpcView(v)), ...(next ? { NextToken: next } : {}) };
   }
@@ -176,8 +183,9 @@ export class Ec2Fake implements FakeService {
   private createFlowLogs(i: Input): unknown {
     const ids = (i.ResourceIds as string[] | undefined) ?? [];
     if (i.ResourceType !== 'VPC') throw new Error('fake account: only VPC flow logs are modelled');
-    if (ids.length < 1 || ids.length > 1000) {
-      throw this.errors.make('InvalidParameterValue', `The number of resource IDs must be between 1 and 1000; got ${ids.length}.`);
+    // The current EC2 API model: at most 300 resource ids per call (older pages said 1000). The error code is undocumented.
+    if (ids.length < 1 || ids.length > MAX_FLOW_LOG_RESOURCES) {
+      throw this.errors.make('InvalidParameterValue', `The number of resource IDs must be between 1 and ${MAX_FLOW_LOG_RESOURCES}; got ${ids.length}.`);
     }
     const destinationType = String(i.LogDestinationType ?? 'cloud-watch-logs');
     const logGroupName = i.LogGroupName ? String(i.LogGroupName) : /:log-group:([^:]+)/.exec(String(i.LogDestination ?? ''))?.[1];
@@ -201,7 +209,7 @@ export class Ec2Fake implements FakeService {
         Unsuccessful.push({ ResourceId: resourceId, Error: { Code: 'InvalidVpcID.NotFound', Message: `The vpc ID '${resourceId}' does not exist` } });
         continue;
       }
-      const same = [...this.flowLogs.values()].some((f) => f.resourceId === resourceId && f.trafficType === trafficType && f.destination === destination);
+      const same = this.flowLogsOf(resourceId).some((f) => f.trafficType === trafficType && f.destination === destination);
       if (same) {
         Unsuccessful.push({
           ResourceId: resourceId,
@@ -220,7 +228,7 @@ export class Ec2Fake implements FakeService {
       throw this.errors.make('InvalidParameter', `Unable to assume given IAM role: '${String(roleArn)}'`);
     }
     fresh.forEach(({ id, resourceId }, n) => {
-      this.flowLogs.set(id, {
+      this.addFlowLog({
         id,
         resourceId,
         trafficType,
@@ -252,9 +260,9 @@ export class Ec2Fake implements FakeService {
 
   private describeFlowLogs(i: Input): unknown {
     const ids = i.FlowLogIds as string[] | undefined;
-    const all = [...this.flowLogs.values()].filter(
-      (f) => (!ids || ids.length === 0 || ids.includes(f.id)) && this.filtered(i.Filter as Filter[] | undefined, (name) => this.flowLogField(f, name)),
-    );
+    const matches = this.matcher(i.Filter as Filter[] | undefined);
+    const candidates = ids && ids.length > 0 ? [...new Set(ids)].flatMap((id) => this.flowLogs.get(id) ?? []) : [...this.flowLogs.values()];
+    const all = candidates.filter((f) => matches((name) => this.flowLogField(f, name)));
     const { page, next } = this.page(all, i);
     return { FlowLogs: page.map((f) => this.flowLogView(f)), ...(next ? { NextToken: next } : {}) };
   }
@@ -294,7 +302,7 @@ export class Ec2Fake implements FakeService {
   private deleteFlowLogs(i: Input): unknown {
     const Unsuccessful: { ResourceId: string; Error: { Code: string; Message: string } }[] = [];
     for (const id of (i.FlowLogIds as string[] | undefined) ?? []) {
-      if (!this.flowLogs.delete(id)) {
+      if (!this.removeFlowLog(id)) {
         Unsuccessful.push({ ResourceId: id, Error: { Code: 'InvalidFlowLogId.NotFound', Message: `These flow log ids in the input list are not found: [TotalCount: 1] ${id}` } });
       }
     }
@@ -324,13 +332,36 @@ export class Ec2Fake implements FakeService {
     return undefined;
   }
 
-  /** EC2 filters: every filter must match, any of its values; `*` is a wildcard. */
-  private filtered(filters: Filter[] | undefined, field: (name: string) => string[] | undefined): boolean {
-    return (filters ?? []).every((f) => {
-      const actual = field(f.Name ?? '');
-      if (actual === undefined) throw this.errors.make('InvalidParameterValue', `The filter '${f.Name}' is invalid`);
-      return (f.Values ?? []).some((want) => actual.some((a) => new RegExp(`^${want.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(a)));
-    });
+  /** EC2 filters: every filter must match, any of its values; `*` is a wildcard. Patterns are compiled once per call. */
+  private matcher(filters: Filter[] | undefined): (field: (name: string) => string[] | undefined) => boolean {
+    const compiled = (filters ?? []).map((f) => ({
+      name: f.Name ?? '',
+      patterns: (f.Values ?? []).map((want) => new RegExp(`^${want.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`)),
+    }));
+    return (field) =>
+      compiled.every(({ name, patterns }) => {
+        const actual = field(name);
+        if (actual === undefined) throw this.errors.make('InvalidParameterValue', `The filter '${name}' is invalid`);
+        return patterns.some((p) => actual.some((a) => p.test(a)));
+      });
+  }
+
+  private flowLogsOf(resourceId: string): FlowLogState[] {
+    return [...(this.flowLogsByResource.get(resourceId) ?? [])].map((id) => this.flowLogs.get(id)!);
+  }
+
+  private addFlowLog(f: FlowLogState): void {
+    this.flowLogs.set(f.id, f);
+    const ids = this.flowLogsByResource.get(f.resourceId) ?? new Set<string>();
+    this.flowLogsByResource.set(f.resourceId, ids.add(f.id));
+  }
+
+  private removeFlowLog(id: string): boolean {
+    const f = this.flowLogs.get(id);
+    if (!f) return false;
+    this.flowLogs.delete(id);
+    this.flowLogsByResource.get(f.resourceId)?.delete(id);
+    return true;
   }
 
   private page<T>(all: T[], i: Input): { page: T[]; next?: string } {

@@ -15,6 +15,7 @@ import {
   waitUntilStreamExists,
   waitUntilStreamNotExists,
   type KinesisClient,
+  DescribeLimitsCommand as DescribeKinesisLimits,
 } from '@aws-sdk/client-kinesis';
 import { FakeAccount } from './account';
 import { FakeClock } from './clock';
@@ -161,5 +162,14 @@ describe('fake Kinesis', () => {
       ['b', 'second'],
       ['c', 'third'],
     ]);
+  });
+
+  it('DescribeLimits reports the shard quota and the open shards that CreateStream counts against it', async () => {
+    const fake = new FakeAccount({ kinesisShardLimit: 3 });
+    const { kinesis } = fake.clients();
+    await kinesis.send(new CreateStreamCommand({ StreamName: 'a', ShardCount: 2 }));
+    fake.kinesis.settleAll();
+    expect(await kinesis.send(new DescribeKinesisLimits({}))).toMatchObject({ ShardLimit: 3, OpenShardCount: 2, OnDemandStreamCount: 0, OnDemandStreamCountLimit: 50 });
+    await expect(kinesis.send(new CreateStreamCommand({ StreamName: 'b', ShardCount: 2 }))).rejects.toMatchObject({ name: 'LimitExceededException' });
   });
 });

@@ -118,6 +118,7 @@ export class KinesisFake implements FakeService {
     DescribeStream: (i: DescribeStreamCommandInput): Out<DescribeStreamCommandOutput> => this.describeStream(i),
     DescribeStreamSummary: (i: DescribeStreamSummaryCommandInput): Out<DescribeStreamSummaryCommandOutput> => this.describeSummary(i),
     ListStreams: (): Out<ListStreamsCommandOutput> => this.listStreams(),
+    DescribeLimits: () => this.describeLimits(),
     ListTagsForStream: (i: ListTagsForStreamCommandInput): Out<ListTagsForStreamCommandOutput> => this.listTags(i),
     AddTagsToStream: (i: AddTagsToStreamCommandInput) => this.addTags(i),
     RemoveTagsFromStream: (i: RemoveTagsFromStreamCommandInput) => this.removeTags(i),
@@ -453,6 +454,17 @@ export class KinesisFake implements FakeService {
 
   private requireUsable(s: StreamState): void {
     if (s.status === 'CREATING' || s.status === 'DELETING') this.requireActive(s);
+  }
+
+  /** The shard quota and use the limit check below works with; 50 on-demand streams by default (quotas page). */
+  private describeLimits(): { ShardLimit: number; OpenShardCount: number; OnDemandStreamCount: number; OnDemandStreamCountLimit: number } {
+    const live = [...this.streams.values()];
+    return {
+      ShardLimit: this.opts.shardLimit,
+      OpenShardCount: live.reduce((n, s) => n + s.shards.length, 0),
+      OnDemandStreamCount: live.filter((s) => s.mode === 'ON_DEMAND').length,
+      OnDemandStreamCountLimit: 50,
+    };
   }
 
   private checkShardLimit(additional: number): void {

@@ -1,6 +1,6 @@
 import type { ServiceKey } from '../../src/aws/clients';
 import { ACCOUNT, makeHarness, props, REGION, scanLogsForSecrets } from './harness';
-import { failuresByOperation, recordOperations } from './operations';
+import { failuresByOperation, recordOperations, recordPreflightOperations, REJECTED_ID } from './operations';
 
 const EXTERNAL_ID = 'ext-0b9e44d1-faults-do-not-log';
 const ID = `siem-pipeline/${ACCOUNT}/${REGION}/demo`;
@@ -25,8 +25,11 @@ function stepOf(mode: Mode, service: ServiceKey): string {
 
 describe.each(Object.keys(MODES) as Mode[])('a Create with %s', (mode) => {
   let ops: string[];
+  /** Calls of the read-only checks before the first write: a failure there makes nothing (the rejected id). */
+  let preflightOps: string[];
 
   beforeAll(async () => {
+    preflightOps = await recordPreflightOperations(() => makeHarness().fake, MODES[mode].props);
     ops = await recordOperations(async () => {
       const { fake, simulateEvent } = makeHarness();
       const res = await simulateEvent('Create', MODES[mode].props);
@@ -50,16 +53,21 @@ describe.each(Object.keys(MODES) as Mode[])('a Create with %s', (mode) => {
         const failed = fake.calls.find((c) => c.op === op)!;
 
         expect(failed.outcome).toMatch(/^AccessDenied/);
-        expect(res).toMatchObject({ Status: 'FAILED', PhysicalResourceId: ID });
-        expect(res.Reason).toMatch(new RegExp(`^ensure ${stepOf(mode, failed.service)} failed: `));
+        const preflight = preflightOps.includes(op);
+        expect(res).toMatchObject({ Status: 'FAILED', PhysicalResourceId: preflight ? REJECTED_ID : ID });
+        expect(res.Reason).toMatch(preflight ? /^validate references failed: / : new RegExp(`^ensure ${stepOf(mode, failed.service)} failed: `));
+        if (preflight) expect(fake.writes()).toEqual([]);
         expect(res.Reason).toContain(`not authorized to perform: `);
         expect(res.Reason).toContain(`:${failed.command}`);
 
         fake.clearFaults();
         const del = await simulateEvent('Delete', MODES[mode].props, { id: res.PhysicalResourceId });
-        expect(del).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ID });
+        expect(del).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: res.PhysicalResourceId });
         expect(fake.resourcesOwnedBy('demo')).toEqual([]);
       });
+
+      expect(preflightOps).toEqual(expect.arrayContaining(['kinesis:DescribeLimits#1']));
+      expect(ops).toEqual(expect.arrayContaining(preflightOps));
 
       expect(ops.length).toBeGreaterThan(0);
       expect(failures).toEqual([]);

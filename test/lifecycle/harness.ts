@@ -5,6 +5,7 @@ import { createCustomResourceHandler } from '../../src/handlers/custom-resource'
 import { createLogger } from '../../src/log';
 import { FAKE_CREDENTIALS, FakeAccount, type FakeAccountOptions } from '../fake/account';
 import { FakeClock } from '../fake/clock';
+import { instantRetries } from '../fake/sdk';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
@@ -76,7 +77,7 @@ export function makeHarness(opts: HarnessOptions = {}): Harness {
   const responses: CfnResponse[] = [];
   const handler = createCustomResourceHandler({
     env: { PERMISSIONS_BOUNDARY_ARN: BOUNDARY_ARN, READER_BOUNDARY_ARN, PROVISIONER_ROLE_ARN, STACK_ID: inRegion(STACK_ID) },
-    clientOptions: { credentials: FAKE_CREDENTIALS, retryBackoffMs: () => 0, decorate: fake.decorate },
+    clientOptions: { credentials: FAKE_CREDENTIALS, retryStrategy: instantRetries(), decorate: fake.decorate },
     waits: { minDelay: 0.001, maxDelay: 0.005, maxWaitTime: 0.5 },
     propagationRetry: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 10 },
     clock,

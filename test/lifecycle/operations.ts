@@ -1,4 +1,11 @@
+import { stackIdentity } from '../../src/cfn/identity';
+import { parseConfig } from '../../src/config/pipeline-config';
+import { BOUNDARY_ENV, buildContext } from '../../src/context-factory';
+import { createLogger } from '../../src/log';
+import { validateBeforeWrite } from '../../src/pipeline/preflight';
+import { trailHomeElsewhere, withTrailHome } from '../../src/pipeline/trail-home';
 import type { FakeAccount, FakeCall } from '../fake/account';
+import { BOUNDARY_ARN, STACK_ID } from './harness';
 
 /**
  * Fault injection by operation: a clean run is recorded once, then each of its calls, named by operation
@@ -34,3 +41,22 @@ export async function failuresByOperation(ops: readonly string[], check: (op: st
   }
   return failures;
 }
+
+/**
+ * The operations of the read-only checks a Create makes before its first write (validateBeforeWrite), on the
+ * account `world` returns, after the trail-home lookup the Create makes first: their labels are the Create's own.
+ */
+export async function recordPreflightOperations(world: () => FakeAccount, props: Record<string, string>): Promise<string[]> {
+  const fake = world();
+  const parsed = parseConfig(props);
+  const log = createLogger({ level: 'error', sink: () => undefined });
+  const ctx = buildContext({ env: { [BOUNDARY_ENV]: BOUNDARY_ARN } }, fake.clients(), parsed, stackIdentity({ StackId: STACK_ID }), log);
+  // A Create first looks for our trail homed in another region (its own step), then runs the checks.
+  const config = withTrailHome(parsed, await trailHomeElsewhere(parsed, ctx));
+  const before = fake.calls.length;
+  await validateBeforeWrite(config, ctx);
+  return fake.calls.slice(before).map((c) => c.op);
+}
+
+/** The id a Create reports when it fails before making anything. */
+export const REJECTED_ID = 'siem-pipeline/rejected/Pipeline';

@@ -1,5 +1,5 @@
 import { makeHarness, STACK_ID, type Harness } from './harness';
-import { failuresByOperation, pipelineCalls, recordOperations } from './operations';
+import { failuresByOperation, pipelineCalls, recordOperations, recordPreflightOperations, REJECTED_ID } from './operations';
 import { ALL_ON, ID, stepOf, VPC_COUNT } from './sources-helpers';
 
 /** What a clean Create leaves: stream, user, secret, 4 roles, 2 groups + 2 filters, bucket, trail, detector, 3 rules, a flow log per VPC. */
@@ -21,9 +21,12 @@ async function cleanCreate(): Promise<Harness['fake']> {
 }
 
 let ops: string[];
+/** The calls the read-only checks make before a Create's first write: they come first, so their labels match. */
+let preflightOps: string[];
 
 beforeAll(async () => {
   ops = await recordOperations(cleanCreate);
+  preflightOps = await recordPreflightOperations(() => world().fake, ALL_ON);
 });
 
 describe('a clean Create with every source on', () => {
@@ -44,6 +47,8 @@ describe('a Create with every source on that fails permanently at one operation'
   it(
     'FAILED naming the step that made the call, then Delete leaves nothing of ours: for each operation in turn',
     async () => {
+      expect(preflightOps).toEqual(expect.arrayContaining([expect.stringMatching(/^cloudtrail:DescribeTrails#/), 'kinesis:DescribeLimits#1']));
+      expect(ops).toEqual(expect.arrayContaining(preflightOps));
       const failures = await failuresByOperation(ops, async (op) => {
         const { fake, simulateEvent } = world();
         fake.failAt(op);
@@ -51,14 +56,18 @@ describe('a Create with every source on that fails permanently at one operation'
         const failed = fake.calls.find((c) => c.op === op)!;
 
         expect(failed.outcome).toMatch(/^(AccessDenied|UnauthorizedOperation)/);
-        expect(res).toMatchObject({ Status: 'FAILED', PhysicalResourceId: ID });
-        expect(res.Reason).toMatch(new RegExp(`^ensure ${stepOf(failed)} failed: `));
+        // The read-only checks before the first write fail with nothing made (the rejected id); a step fails
+        // in its ensure, or in its commit once the whole Create is done (the detector's provisional mark).
+        const preflight = preflightOps.includes(op);
+        expect(res).toMatchObject({ Status: 'FAILED', PhysicalResourceId: preflight ? REJECTED_ID : ID });
+        expect(res.Reason).toMatch(preflight ? /^validate references failed: / : new RegExp(`^(ensure|commit) ${stepOf(failed)} failed: `));
+        if (preflight) expect(fake.writes()).toEqual([]);
         expect(res.Reason).toContain(`not authorized to perform: `);
         expect(res.Reason).toContain(`:${failed.command}`);
 
         fake.clearFaults();
         const del = await simulateEvent('Delete', ALL_ON, { id: res.PhysicalResourceId });
-        expect(del).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ID });
+        expect(del).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: res.PhysicalResourceId });
         expect(fake.resourcesOwnedBy('demo')).toEqual([]);
         expect(fake.resourcesOwnedBy(STACK_ID)).toEqual([]);
       });

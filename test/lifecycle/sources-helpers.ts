@@ -135,7 +135,9 @@ export function stepOf(call: FakeCall): string {
   if (call.service === 'logs') {
     const group = String(input.logGroupName ?? /:log-group:([^:]+)/.exec(String(input.resourceArn))?.[1]);
     if (group === N.cloudTrailLogGroup) return 'trail-log-group';
-    if (group === N.flowLogGroup) return 'flow-log-group';
+    // The flow-logs step records its settings on the flow-log group (the enroller's source of truth).
+    const settings = call.command === 'TagResource' && 'siem-pipeline:flow-log-settings' in ((input.tags as Record<string, string> | undefined) ?? {});
+    if (group === N.flowLogGroup) return settings ? 'flow-logs' : 'flow-log-group';
     return `(no step owns log group ${group})`;
   }
   if (call.service === 'events') {

@@ -2,6 +2,7 @@ import { CreateLogGroupCommand, PutRetentionPolicyCommand, PutSubscriptionFilter
 import { CreateFlowLogsCommand, DescribeFlowLogsCommand, type FlowLog } from '@aws-sdk/client-ec2';
 import { CreateDetectorCommand } from '@aws-sdk/client-guardduty';
 import { CreateBucketCommand, GetBucketEncryptionCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { SETTINGS_TAG } from '../../src/pipeline/enrollment/settings-record';
 import { parsePolicyText } from '../../src/pipeline/policies';
 import type { FakeAccount } from '../fake/account';
 import { DEFAULT_FLOW_LOG_FORMAT } from '../fake/ec2';
@@ -27,6 +28,7 @@ const OWNER_TAGS = { 'siem-pipeline:name': 'demo', 'siem-pipeline:stack': STACK_
 const FLOW_PATTERN = '[version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action, log_status="OK"]';
 const OUR_FILTER = { name: N.subscriptionFilter, destinationArn: N.streamArn, roleArn: N.roleArn(N.logsRole) };
 const EXCLUDE = { 'siem-pipeline:exclude': 'true' };
+const REJECTED = 'siem-pipeline/rejected/Pipeline';
 
 /**
  * A harness whose account holds VPC_COUNT VPCs before the Create. A new role is refused on its first use, as
@@ -128,7 +130,8 @@ describe('sources: Create with every source on', () => {
   it('subscribes both log groups to the stream with the logs role; the flow-log filter keeps only log-status OK', () => {
     expect(groups(h.fake)).toEqual([
       { name: N.cloudTrailLogGroup, retentionInDays: 1, tags: OWNER_TAGS, filters: [{ ...OUR_FILTER, pattern: '' }] },
-      { name: N.flowLogGroup, retentionInDays: 1, tags: OWNER_TAGS, filters: [{ ...OUR_FILTER, pattern: FLOW_PATTERN }] },
+      // The flow-logs step records its settings on the group: the enroller's one source of truth.
+      { name: N.flowLogGroup, retentionInDays: 1, tags: { ...OWNER_TAGS, [SETTINGS_TAG]: expect.stringMatching(/^ALL\/600\/[0-9a-f]{12}$/) }, filters: [{ ...OUR_FILTER, pattern: FLOW_PATTERN }] },
     ]);
   });
 
@@ -334,7 +337,16 @@ describe('sources: Update', () => {
 
     const after = inventory(fake);
     const flowKeys = /^ec2\/flow-log\/|^logs\/filter\//;
-    expect(without(after, [flowKeys])).toEqual(without(before, [flowKeys]));
+    // Only the settings recorded on the flow-log group change besides the flow logs and the filter.
+    const settingsOf = (inv: Record<string, unknown>) => (inv[`logs/group/${N.flowLogGroup}`] as { tags: Record<string, string> }).tags[SETTINGS_TAG];
+    expect(settingsOf(after)).toMatch(new RegExp(`^${settings.trafficType}/${settings.interval}/`));
+    expect(settingsOf(after)).not.toBe(settingsOf(before));
+    const withoutSettings = (inv: Record<string, unknown>) => {
+      const copy = structuredClone(without(inv, [flowKeys]));
+      delete (copy[`logs/group/${N.flowLogGroup}`] as { tags: Record<string, string> }).tags[SETTINGS_TAG];
+      return copy;
+    };
+    expect(withoutSettings(after)).toEqual(withoutSettings(before));
     expect(group(fake, N.flowLogGroup)?.filters).toEqual([{ ...OUR_FILTER, pattern }]);
     const now = await ourFlowLogs(fake);
     expect([...now.keys()].sort()).toEqual([...vpcs].sort());
@@ -462,6 +474,7 @@ describe('sources: reusing an existing trail', () => {
     const { fake, simulateEvent } = world();
     const org = await orgTrail(fake);
     await fake.clients().logs.send(new CreateLogGroupCommand({ logGroupName: 'org/other-trail' }));
+    fake.cloudtrail.seedTrail({ name: 'org-other-trail', logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:org/other-trail:*` });
     expect((await simulateEvent('Create', REUSE)).Status).toBe('SUCCESS');
 
     const res = await simulateEvent('Update', next, { id: ID, props: REUSE });
@@ -471,27 +484,30 @@ describe('sources: reusing an existing trail', () => {
     expect(group(fake, 'org/other-trail')?.filters).toEqual(other ? [{ ...OUR_FILTER, pattern: '' }] : []);
   });
 
-  it('fails naming ExistingTrailLogGroup when the region already has 5 trails; its Delete leaves nothing of ours and the trails as they were', async () => {
+  it('fails naming ExistingTrailLogGroup, before any write, when the region already has 5 trails; its Delete leaves nothing of ours and the trails as they were', async () => {
     const { fake, simulateEvent } = world();
     for (const n of [1, 2, 3, 4, 5]) fake.cloudtrail.seedTrail({ name: `team-${n}` });
     const trails = fake.snapshot().cloudtrail;
+    fake.resetCalls();
 
     const res = await simulateEvent('Create', ALL_ON);
-    expect(res).toMatchObject({ Status: 'FAILED', PhysicalResourceId: ID });
-    expect(res.Reason).toMatch(/^ensure trail failed: .*already has the most trails CloudTrail allows \(5 per region\): set ExistingTrailLogGroup/);
-    const del = await simulateEvent('Delete', ALL_ON, { id: ID });
-    expect(del).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ID });
+    expect(res).toMatchObject({ Status: 'FAILED', PhysicalResourceId: REJECTED });
+    expect(res.Reason).toMatch(/^PreflightError: us-east-1 already has the most trails CloudTrail allows \(5 per region\): set ExistingTrailLogGroup/);
+    expect(fake.writes()).toEqual([]);
+    const del = await simulateEvent('Delete', ALL_ON, { id: REJECTED });
+    expect(del).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: REJECTED });
     expect(fake.resourcesOwnedBy('demo')).toEqual([]);
     expect(fake.snapshot().cloudtrail).toEqual(trails);
   });
 
-  it('fails naming ExistingTrailLogGroup when that group does not exist, and its Delete succeeds', async () => {
+  it('fails naming ExistingTrailLogGroup, before any write, when that group does not exist, and its Delete succeeds', async () => {
     const { fake, simulateEvent } = world();
     const res = await simulateEvent('Create', on({ ExistingTrailLogGroup: 'no/such/group' }));
 
-    expect(res).toMatchObject({ Status: 'FAILED', PhysicalResourceId: ID });
-    expect(res.Reason).toMatch(/^ensure trail-log-group failed: .*ExistingTrailLogGroup no\/such\/group does not exist in us-east-1/);
-    expect((await simulateEvent('Delete', on({ ExistingTrailLogGroup: 'no/such/group' }), { id: ID })).Status).toBe('SUCCESS');
+    expect(res).toMatchObject({ Status: 'FAILED', PhysicalResourceId: REJECTED });
+    expect(res.Reason).toMatch(/^PreflightError: ExistingTrailLogGroup no\/such\/group does not exist in account 123456789012, region us-east-1/);
+    expect(fake.writes()).toEqual([]);
+    expect((await simulateEvent('Delete', on({ ExistingTrailLogGroup: 'no/such/group' }), { id: REJECTED })).Status).toBe('SUCCESS');
     expect(fake.resourcesOwnedBy('demo')).toEqual([]);
   });
 });

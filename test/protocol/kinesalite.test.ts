@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { createClients } from '../../src/aws/clients';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startKinesalite, type RunningEmulator } from './helpers/emulators';
+import { http1Handler, instantRetries } from '../fake/sdk';
 
 /** Waiter settings in seconds: kinesalite changes state within milliseconds. */
 const WAIT = { minDelay: 0.01, maxDelay: 0.05, maxWaitTime: 10 };
@@ -30,7 +31,8 @@ beforeAll(async () => {
     region: EMULATOR_REGION,
     endpoint: emulator.endpoint,
     credentials: EMULATOR_CREDENTIALS,
-    retryBackoffMs: () => 0,
+    retryStrategy: instantRetries(),
+    requestHandler: http1Handler(),
   }).kinesis;
 });
 

@@ -6,6 +6,7 @@ import { streamOwnerTags } from '../../src/pipeline/components/stream-tags';
 import { createTestContext, testConfig } from '../unit/helpers/context';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startKinesalite, type RunningEmulator } from './helpers/emulators';
 import { kinesaliteGaps, type KinesaliteBridge } from './helpers/kinesalite-gaps';
+import { http1Handler } from '../fake/sdk';
 
 /** Waiter settings in seconds: kinesalite changes state within milliseconds. */
 const WAITS = { minDelay: 0.01, maxDelay: 0.05, maxWaitTime: 10 };
@@ -17,7 +18,7 @@ const opened: KinesisClient[] = [];
 
 beforeAll(async () => {
   emulator = await startKinesalite();
-  direct = createClients({ region: EMULATOR_REGION, endpoint: emulator.endpoint, credentials: EMULATOR_CREDENTIALS }).kinesis;
+  direct = createClients({ region: EMULATOR_REGION, endpoint: emulator.endpoint, requestHandler: http1Handler(), credentials: EMULATOR_CREDENTIALS }).kinesis;
 });
 
 afterAll(async () => {
@@ -32,7 +33,7 @@ function kinesaliteContext(pipelineName: string): { ctx: ReturnType<typeof creat
     pipelineName,
     region: EMULATOR_REGION,
     waits: WAITS,
-    clientOptions: { endpoint: emulator.endpoint, credentials: EMULATOR_CREDENTIALS, maxAttempts: 1, decorate: bridge.decorate },
+    clientOptions: { endpoint: emulator.endpoint, requestHandler: http1Handler(), credentials: EMULATOR_CREDENTIALS, maxAttempts: 1, decorate: bridge.decorate },
   });
   opened.push(ctx.clients.kinesis);
   return { ctx, bridge };

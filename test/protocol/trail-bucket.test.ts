@@ -32,6 +32,7 @@ import { policyJson, trailBucketPolicy } from '../../src/pipeline/policies';
 import { createTestContext, instantClock, OTHER_STACK_ID, TEST_ACCOUNT, TEST_STACK_ID, testConfig } from '../unit/helpers/context';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startS3rver, type S3rverEmulator } from './helpers/emulators';
 import { s3Gaps, type AnsweredBy, type S3Bridge, type S3GapsOptions } from './helpers/s3-gaps';
+import { http1Handler } from '../fake/sdk';
 
 let emulator: S3rverEmulator;
 /** A client without the bridge: what s3rver itself holds and answers. */
@@ -41,7 +42,7 @@ const opened: S3Client[] = [];
 
 beforeAll(async () => {
   emulator = await startS3rver();
-  direct = createClients({ region: EMULATOR_REGION, endpoint: emulator.endpoint, credentials: EMULATOR_CREDENTIALS, maxAttempts: 1 }).s3;
+  direct = createClients({ region: EMULATOR_REGION, endpoint: emulator.endpoint, requestHandler: http1Handler(), credentials: EMULATOR_CREDENTIALS, maxAttempts: 1 }).s3;
 });
 
 afterAll(async () => {
@@ -59,7 +60,7 @@ function s3rverContext(pipelineName: string, gaps: Partial<S3GapsOptions> = {}) 
     pipelineName,
     region: EMULATOR_REGION,
     clock,
-    clientOptions: { endpoint: emulator.endpoint, credentials: EMULATOR_CREDENTIALS, maxAttempts: 1, decorate: bridge.decorate },
+    clientOptions: { endpoint: emulator.endpoint, requestHandler: http1Handler(), credentials: EMULATOR_CREDENTIALS, maxAttempts: 1, decorate: bridge.decorate },
   });
   opened.push(test.ctx.clients.s3);
   return { ...test, clock, bridge, bucket: test.ctx.names.trailBucket };

@@ -28,7 +28,7 @@ export const FORBIDDEN_ACTIONS = [
 
 /**
  * Actions AWS offers no resource-level permissions for: only these may have Resource "*"
- * (EC2 Describe*, GuardDuty's account-level calls, EventBridge ListRules, CloudTrail DescribeTrails).
+ * (EC2 Describe*, GuardDuty's account-level calls, EventBridge ListRules, CloudTrail DescribeTrails, Kinesis DescribeLimits).
  */
 export const ACTIONS_WITHOUT_RESOURCE_SCOPE = [
   'cloudtrail:DescribeTrails',
@@ -41,6 +41,7 @@ export const ACTIONS_WITHOUT_RESOURCE_SCOPE = [
   'logs:DescribeLogGroups',
   'kinesis:UpdateShardCount',
   'kinesis:UpdateStreamMode',
+  'kinesis:DescribeLimits',
 ];
 
 /**
@@ -75,11 +76,14 @@ export const STACK_TAGGED_ACTIONS = ['iam:CreateAccessKey', 'iam:DeleteAccessKey
 /** Tagging actions: keys limited with aws:TagKeys and our stack id required in aws:RequestTag (both documented for them). */
 export const TAG_ACTIONS = ['iam:TagRole', 'iam:TagUser', 'guardduty:TagResource'];
 
-/** Other actions and the condition key each must carry (each documented for the action in its service's reference). */
-export const REQUIRED_CONDITION_KEYS: [action: string, key: string][] = [
-  ['events:PutTargets', 'events:TargetArn'],
-  ['guardduty:UpdateDetector', `aws:ResourceTag/${STACK_TAG}`],
-  ['guardduty:CreateDetector', 'aws:RequestedRegion'],
+/**
+ * Other actions and the condition key each must carry, one of the listed (each documented for the action in its
+ * service's reference). UpdateDetector: only a detector recorded as this stack's, created or adopted.
+ */
+export const REQUIRED_CONDITION_KEYS: [action: string, keys: string[]][] = [
+  ['events:PutTargets', ['events:TargetArn']],
+  ['guardduty:UpdateDetector', [`aws:ResourceTag/${STACK_TAG}`, 'aws:ResourceTag/siem-pipeline:adopted-stack']],
+  ['guardduty:CreateDetector', ['aws:RequestedRegion']],
 ];
 
 /** IAM actions on principals by a wildcard name: `*` also matches `/`, so nested paths must be denied beside them. */
@@ -122,15 +126,17 @@ export function iamFindings(template: JsonObject, boundaryRef = 'PipelineBoundar
   for (const action of TAG_ACTIONS) {
     for (const { where, statement } of statementsAllowing(template, action)) {
       const keys = conditionValue(statement, 'ForAllValues:StringEquals', 'aws:TagKeys');
-      if (!keys || !isStackId(conditionValue(statement, 'StringEquals', `aws:RequestTag/${STACK_TAG}`))) {
+      // StringEqualsIfExists: a request that records an adoption instead names this stack in its own key.
+      const stackValue = conditionValue(statement, 'StringEquals', `aws:RequestTag/${STACK_TAG}`) ?? conditionValue(statement, 'StringEqualsIfExists', `aws:RequestTag/${STACK_TAG}`);
+      if (!keys || !isStackId(stackValue)) {
         findings.push(`${where}: ${action} without limits on tag keys and our stack tag value`);
       }
     }
   }
-  for (const [action, key] of REQUIRED_CONDITION_KEYS) {
+  for (const [action, required] of REQUIRED_CONDITION_KEYS) {
     for (const { where, statement } of statementsAllowing(template, action)) {
       const keys = Object.values(statement.Condition ?? {}).flatMap((c) => Object.keys(c as JsonObject));
-      if (!keys.includes(key)) findings.push(`${where}: ${action} without the ${key} condition`);
+      if (!required.some((k) => keys.includes(k))) findings.push(`${where}: ${action} without the ${required.join(' or ')} condition`);
     }
   }
   findings.push(...nestedPathFindings(template));

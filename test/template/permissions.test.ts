@@ -1,4 +1,6 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateDetectorCommand } from '@aws-sdk/client-guardduty';
 import { REQUEST_STATUSES } from '../../src/cfn/request-guard';
 import { readerSecretPolicy } from '../../src/pipeline/secret-policy';
 import { createCustomResourceHandler } from '../../src/handlers/custom-resource';
@@ -21,6 +23,7 @@ import {
 } from '../../src/pipeline/policies';
 import { loadConditionKeyTable, resourceTypeFindings, undocumentedKeys, undocumentedTrustKeys } from './condition-key-check';
 import { actionMatches, asArray, loadTemplate, permissionStatements, resourceStrings, trustStatements, type JsonObject, type LocatedStatement } from './template-helpers';
+import { instantRetries } from '../fake/sdk';
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
@@ -124,7 +127,7 @@ function provisioner() {
   const responses: string[] = [];
   const handler = createCustomResourceHandler({
     env: { PERMISSIONS_BOUNDARY_ARN: BOUNDARY, READER_BOUNDARY_ARN: `${BOUNDARY}-reader`, PROVISIONER_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/provisioner`, STACK_ID },
-    clientOptions: { credentials: FAKE_CREDENTIALS, retryBackoffMs: () => 0, decorate: fake.decorate },
+    clientOptions: { credentials: FAKE_CREDENTIALS, retryStrategy: instantRetries(), decorate: fake.decorate },
     waits: { minDelay: 0.001, maxDelay: 0.005, maxWaitTime: 1 },
     propagationRetry: { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 5 },
     clock,
@@ -173,6 +176,26 @@ describe('the template grants every AWS call the code makes', () => {
     expect(needed.filter((action) => !granted.some((g) => actionMatches(g, action)))).toEqual([]);
   });
 
+  it('provisioner: adopting a detector and reusing a trail group, then Delete restoring both', async () => {
+    const { fake, send } = provisioner();
+    const clients = fake.clients();
+    await clients.guardduty.send(new CreateDetectorCommand({ Enable: true, FindingPublishingFrequency: 'SIX_HOURS' }));
+    await clients.logs.send(new CreateLogGroupCommand({ logGroupName: 'org/trail' }));
+    fake.cloudtrail.seedTrail({ name: 'org-trail', logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:org/trail:*` });
+    fake.resetCalls();
+    const reuse = { ...ALL_SOURCES, ExistingTrailLogGroup: 'org/trail' };
+    expect(await send(event('Create', reuse))).toBe('SUCCESS');
+    expect(await send(event('Update', { ...reuse, GuardDutyFindingFrequency: 'ONE_HOUR' }, reuse))).toBe('SUCCESS');
+    expect(await send(event('Delete', reuse))).toBe('SUCCESS');
+
+    const granted = grantedTo(template, 'ProvisionerRole');
+    const needed = actionsOf(fake.calls);
+    expect(needed).toEqual(
+      expect.arrayContaining(['guardduty:TagResource', 'guardduty:UntagResource', 'cloudtrail:DescribeTrails', 'kinesis:DescribeLimits', 'kinesis:AddTagsToStream', 'kinesis:RemoveTagsFromStream']),
+    );
+    expect(needed.filter((action) => !granted.some((g) => actionMatches(g, action)))).toEqual([]);
+  });
+
   it('VPC enroller: a sweep that enrolls new VPCs', async () => {
     const { fake, send } = provisioner();
     expect(await send(event('Create', { PipelineName: 'perm', EnableCloudTrail: 'false', EnableGuardDuty: 'false' }))).toBe('SUCCESS');
@@ -180,7 +203,7 @@ describe('the template grants every AWS call the code makes', () => {
     fake.resetCalls();
     const handler = createVpcEnrollerHandler({
       env: { PipelineName: 'perm', STACK_ID, PERMISSIONS_BOUNDARY_ARN: BOUNDARY },
-      clientOptions: { credentials: FAKE_CREDENTIALS, retryBackoffMs: () => 0, decorate: fake.decorate },
+      clientOptions: { credentials: FAKE_CREDENTIALS, retryStrategy: instantRetries(), decorate: fake.decorate },
       propagationRetry: { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 5 },
       log: createLogger({ sink: () => undefined }),
     });

@@ -105,7 +105,7 @@ describe('template IAM: least privilege and escalation guards', () => {
         'BadRole/bad: iam:CreateAccessKey without our stack tag on the resource',
         'BadRole/bad: iam:TagRole without limits on tag keys and our stack tag value',
         'BadRole/bad: events:PutTargets without the events:TargetArn condition',
-        'BadRole/bad: guardduty:UpdateDetector without the aws:ResourceTag/siem-pipeline:stack condition',
+        'BadRole/bad: guardduty:UpdateDetector without the aws:ResourceTag/siem-pipeline:stack or aws:ResourceTag/siem-pipeline:adopted-stack condition',
         'BadRole/bad: guardduty:CreateDetector without the aws:RequestedRegion condition',
         'BadRole/bad: iam:CreateUser on users by a wildcard name without a Deny of nested paths',
         'BadRole: service trust without aws:SourceArn or aws:SourceAccount',

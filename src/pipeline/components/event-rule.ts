@@ -160,6 +160,29 @@ export async function listRuleNames(prefix: string, ctx: PipelineContext): Promi
   return names;
 }
 
+/**
+ * Names starting with `prefix` of the rules this pipeline of this stack owns (by tags): a prefix also
+ * matches rules of other pipelines (`siem-ab-src-` matches pipeline `ab-src-x`'s `siem-ab-src-x-guardduty`).
+ */
+export async function ownedRuleNames(prefix: string, ctx: PipelineContext): Promise<string[]> {
+  const owned: string[] = [];
+  for (const name of await listRuleNames(prefix, ctx)) {
+    const tags = await ruleTags(name, ctx);
+    if (tags && isRuleOwned(`EventBridge rule ${name}`, tags, ctx)) owned.push(name);
+  }
+  return owned;
+}
+
+function isRuleOwned(what: string, tags: Record<string, string>, ctx: PipelineContext): boolean {
+  try {
+    assertRuleOwned(what, tags, ctx);
+    return true;
+  } catch (err) {
+    if (err instanceof OwnershipConflictError) return false;
+    throw err;
+  }
+}
+
 /** The rule's tags, or undefined when the rule does not exist. */
 async function ruleTags(name: string, ctx: PipelineContext): Promise<Record<string, string> | undefined> {
   try {
@@ -195,14 +218,9 @@ function assertRuleOwned(what: string, tags: Record<string, string>, ctx: Pipeli
 }
 
 function ruleOwnedOrLeftAlone(what: string, tags: Record<string, string>, ctx: PipelineContext): boolean {
-  try {
-    assertRuleOwned(what, tags, ctx);
-    return true;
-  } catch (err) {
-    if (!(err instanceof OwnershipConflictError)) throw err;
-    ctx.log.warn('left in place: not ours', { resource: what, reason: err.message });
-    return false;
-  }
+  const owned = isRuleOwned(what, tags, ctx);
+  if (!owned) ctx.log.warn('left in place: not ours', { resource: what, tags });
+  return owned;
 }
 
 /** EventBridge may hand the pattern back re-serialised: compare parsed values, key order ignored. */

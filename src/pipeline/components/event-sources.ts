@@ -2,7 +2,7 @@ import type { PipelineConfig } from '../../config/pipeline-config';
 import type { Component, ComponentOutputs, ComponentStatus } from '../component';
 import type { PipelineContext } from '../context';
 import { settleAll } from '../settle';
-import { ensureStreamRule, inspectStreamRule, listRuleNames, removeStreamRule, type StreamRuleSpec } from './event-rule';
+import { ensureStreamRule, inspectStreamRule, listRuleNames, ownedRuleNames, removeStreamRule, type StreamRuleSpec } from './event-rule';
 
 /**
  * One EventBridge rule per extra source (aws.securityhub, aws.health, ...) to the stream. Every run
@@ -29,6 +29,7 @@ export function sourceRule(source: string, ctx: PipelineContext): StreamRuleSpec
 async function ensureEventSources(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs> {
   const wanted = config.eventSources.map((source) => sourceRule(source, ctx));
   const wantedNames = new Set(wanted.map((r) => r.name));
+  // removeStreamRule checks each one's tags: another pipeline's rule under our prefix is left in place.
   const stale = (await listRuleNames(ctx.names.sourceRulePrefix, ctx)).filter((name) => !wantedNames.has(name));
   for (const name of stale) {
     ctx.log.info('source no longer listed: removing its rule', { rule: name });
@@ -40,14 +41,16 @@ async function ensureEventSources(config: PipelineConfig, ctx: PipelineContext):
 }
 
 async function removeEventSources(_config: PipelineConfig, ctx: PipelineContext): Promise<void> {
-  // By prefix, not by the config: a Delete must also find rules of sources an older config listed.
+  // By prefix, not by the config: a Delete must also find rules of sources an older config listed
+  // (removeStreamRule leaves a rule that is not ours, by its tags, in place).
   for (const name of await listRuleNames(ctx.names.sourceRulePrefix, ctx)) await removeStreamRule(name, ctx);
 }
 
 async function inspectEventSources(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentStatus> {
   const wanted = config.eventSources.map((source) => sourceRule(source, ctx));
   const wantedNames = new Set(wanted.map((r) => r.name));
-  const existing = await listRuleNames(ctx.names.sourceRulePrefix, ctx);
+  // Another pipeline's rules can share the prefix: only rules tagged as ours count.
+  const existing = await ownedRuleNames(ctx.names.sourceRulePrefix, ctx);
   const differences: string[] = existing.filter((name) => !wantedNames.has(name)).map((name) => `rule ${name} is not wanted`);
   const rules: Record<string, ComponentStatus['state']> = {};
   for (const rule of wanted) {

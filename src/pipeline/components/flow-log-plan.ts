@@ -58,7 +58,8 @@ export function desiredFlowLog(config: PipelineConfig): DesiredFlowLog {
   return { trafficType, maxAggregationInterval, ...(logFormat ? { logFormat } : {}) };
 }
 
-const normalizeFormat = (format: string | undefined): string => (format?.trim() ? format.trim().replace(/\s+/g, ' ') : DEFAULT_FLOW_LOG_FORMAT);
+/** A format as AWS compares it: trimmed, single spaces; none means the default format. */
+export const normalizeFormat = (format: string | undefined): string => (format?.trim() ? format.trim().replace(/\s+/g, ' ') : DEFAULT_FLOW_LOG_FORMAT);
 
 /** The settings of one flow log that differ from the desired ones (a flow log cannot be modified, only re-created). */
 export function flowLogDifferences(current: FlowLogInfo, desired: DesiredFlowLog): FlowLogDifference[] {

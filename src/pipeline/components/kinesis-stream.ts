@@ -13,7 +13,7 @@ import {
   type StreamDescriptionSummary,
   type Tag,
 } from '@aws-sdk/client-kinesis';
-import { checkExceptions, createWaiter, WaiterState, type WaiterResult } from '@smithy/util-waiter';
+import { checkExceptions, createWaiter, WaiterState, type WaiterResult } from '@smithy/core/client';
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../errors';
 import type { Component, ComponentOutputs, ComponentStatus } from '../component';
@@ -40,7 +40,7 @@ export const streamComponent: Component = {
 
 async function ensureStream(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs> {
   const StreamName = ctx.names.streamName;
-  let summary = await describeStream(ctx);
+  let summary = await describeStreamSummary(ctx);
   if (summary?.StreamStatus === 'DELETING') {
     // Our own earlier Delete (or a replacement's cleanup) is still running: a name cannot be reused before it ends.
     ctx.log.info('stream is being deleted; waiting before re-creating it', { stream: StreamName });
@@ -50,7 +50,7 @@ async function ensureStream(config: PipelineConfig, ctx: PipelineContext): Promi
   if (!summary) await createStream(config, ctx);
   if (summary?.StreamStatus !== 'ACTIVE') {
     await waitForActive(ctx);
-    summary = await describeStream(ctx);
+    summary = await describeStreamSummary(ctx);
     if (!summary) throw new Error(`stream ${StreamName} disappeared while waiting for it to become ACTIVE`);
   }
   await assertStreamOwned(ctx);
@@ -67,7 +67,7 @@ async function ensureStream(config: PipelineConfig, ctx: PipelineContext): Promi
 
 async function removeStream(_config: PipelineConfig, ctx: PipelineContext): Promise<void> {
   const StreamName = ctx.names.streamName;
-  const summary = await describeStream(ctx);
+  const summary = await describeStreamSummary(ctx);
   if (!summary || summary.StreamStatus === 'DELETING') {
     ctx.log.info('already gone', { resource: `Kinesis stream ${StreamName}` });
     if (summary) await waitForDeletion(ctx);
@@ -94,7 +94,7 @@ async function removeStream(_config: PipelineConfig, ctx: PipelineContext): Prom
 }
 
 async function inspectStream(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentStatus> {
-  const summary = await describeStream(ctx);
+  const summary = await describeStreamSummary(ctx);
   if (!summary || summary.StreamStatus === 'DELETING') return { state: 'absent' };
   const tags = await streamTags(ctx);
   if (tags === undefined) return { state: 'absent' };
@@ -109,7 +109,7 @@ async function inspectStream(config: PipelineConfig, ctx: PipelineContext): Prom
 }
 
 /** The stream's summary, or undefined when it does not exist. */
-async function describeStream(ctx: PipelineContext): Promise<StreamDescriptionSummary | undefined> {
+export async function describeStreamSummary(ctx: PipelineContext): Promise<StreamDescriptionSummary | undefined> {
   try {
     const out = await ctx.clients.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: ctx.names.streamName }));
     return out.StreamDescriptionSummary;
@@ -138,14 +138,14 @@ async function createStream(config: PipelineConfig, ctx: PipelineContext): Promi
   }
 }
 
-/** All tags of the stream (ListTagsForStream pages at 50), or undefined when the stream is gone. */
-async function streamTags(ctx: PipelineContext): Promise<Record<string, string> | undefined> {
+/** All tags of a stream (ListTagsForStream pages at 50), or undefined when the stream is gone. */
+export async function streamTags(ctx: PipelineContext, streamName = ctx.names.streamName): Promise<Record<string, string> | undefined> {
   const tags: Tag[] = [];
   let ExclusiveStartTagKey: string | undefined;
   try {
     for (;;) {
       const out = await ctx.clients.kinesis.send(
-        new ListTagsForStreamCommand({ StreamName: ctx.names.streamName, ...(ExclusiveStartTagKey ? { ExclusiveStartTagKey } : {}) }),
+        new ListTagsForStreamCommand({ StreamName: streamName, ...(ExclusiveStartTagKey ? { ExclusiveStartTagKey } : {}) }),
       );
       tags.push(...(out.Tags ?? []));
       if (!out.HasMoreTags || !out.Tags?.length) break;

@@ -13,6 +13,7 @@ import type { PipelineContext } from '../context';
 import { assertOwned, deleteIgnoringNotFound, ownedOrLeftAlone } from '../ownership';
 import { flowLogFilterPattern, type FlowLogPattern } from './flow-log-pattern';
 import { cloudTrailInThisRegion } from './sources';
+import { recordReusedGroup, subscriptionSlot, unsubscribeReusedGroups } from './reused-trail-group';
 import { deleteSubscription, describeSubscription, desiredSubscription, putSubscription, subscriptionDifferences } from './subscription';
 
 /** What makes one subscribed log group of the pipeline. */
@@ -27,6 +28,8 @@ export interface LogGroupSpec {
   /** The parameter that names the existing group, for error messages. */
   existingGroupParameter?: string;
   filterPattern(config: PipelineConfig): FlowLogPattern;
+  /** See Component.sharedAcrossRename: a reused group's filter slot passes from the old pipeline name to the new. */
+  sharedAcrossRename?: boolean;
 }
 
 /**
@@ -38,6 +41,7 @@ export function logGroupComponent(spec: LogGroupSpec): Component {
   return {
     id: spec.id,
     dependsOn: spec.dependsOn,
+    ...(spec.sharedAcrossRename ? { sharedAcrossRename: true } : {}),
     enabled: (config, ctx) => spec.enabled(config, ctx),
     // Another group to subscribe (reused trail <-> our own): our filter must come off the old one first.
     ...(spec.existingGroup ? { replacedWhen: (before, after) => spec.existingGroup!(before) !== spec.existingGroup!(after) } : {}),
@@ -56,6 +60,7 @@ export const trailLogGroupComponent = logGroupComponent({
   existingGroup: (config) => config.cloudTrail.existingLogGroup,
   existingGroupParameter: 'ExistingTrailLogGroup',
   filterPattern: () => ({ pattern: '' }),
+  sharedAcrossRename: true,
 });
 
 /** The VPC Flow Logs group; its filter drops NODATA/SKIPDATA records unless FlowLogDropNoData is off. */
@@ -75,6 +80,13 @@ async function ensureLogGroup(spec: LogGroupSpec, config: PipelineConfig, ctx: P
     // Switched from our own group to an existing one: ours (and its trail, removed before) is no longer wanted.
     if (existing !== spec.groupName(ctx)) await removeOwnGroup(spec, ctx);
     try {
+      const slot = await subscriptionSlot(existing, ctx);
+      if (slot.predecessor) {
+        // A rename: the old pipeline name's filter gives its slot to ours (a group holds two filters at most).
+        await deleteSubscription(ctx, existing, slot.predecessor);
+        ctx.log.info('took the place of the previous pipeline name of this stack on the reused group', { logGroup: existing, filter: slot.predecessor });
+      }
+      await recordReusedGroup(existing, ctx);
       await putSubscription(ctx, existing, pattern);
     } catch (err) {
       if (!isAwsError(err, 'ResourceNotFoundException')) throw err;
@@ -109,10 +121,9 @@ async function createOwnGroup(logGroupName: string, ctx: PipelineContext): Promi
 
 async function removeLogGroup(spec: LogGroupSpec, config: PipelineConfig, ctx: PipelineContext): Promise<void> {
   const existing = spec.existingGroup?.(config);
-  if (existing !== undefined) {
-    await deleteSubscription(ctx, existing);
-    if (existing === spec.groupName(ctx)) return;
-  }
+  // Also the group our stream records: the config may no longer name it (properties that do not parse).
+  if (spec.existingGroup) await unsubscribeReusedGroups(existing, ctx);
+  if (existing !== undefined && existing === spec.groupName(ctx)) return;
   await removeOwnGroup(spec, ctx);
 }
 
@@ -170,7 +181,7 @@ async function groupTags(logGroupName: string, ctx: PipelineContext): Promise<Re
 }
 
 /** The group by exact name (DescribeLogGroups matches a prefix), or undefined. */
-async function describeGroup(logGroupName: string, ctx: PipelineContext): Promise<LogGroup | undefined> {
+export async function describeGroup(logGroupName: string, ctx: PipelineContext): Promise<LogGroup | undefined> {
   let nextToken: string | undefined;
   do {
     const out = await ctx.clients.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName, ...(nextToken ? { nextToken } : {}) }));

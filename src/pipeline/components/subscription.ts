@@ -62,7 +62,7 @@ export async function putSubscription(ctx: PipelineContext, logGroupName: string
   } catch (err) {
     if (isAwsError(err, 'LimitExceededException')) {
       throw new Error(
-        `log group ${logGroupName} already has as many subscription filters as its quota allows; remove one of them or raise the quota, then retry`,
+        `log group ${logGroupName} already has as many subscription filters as CloudWatch Logs allows per group (a quota that cannot be raised): remove a filter of another consumer from it, or (for ExistingTrailLogGroup) leave ExistingTrailLogGroup empty so the pipeline creates its own trail and group, then retry`,
         { cause: err },
       );
     }
@@ -71,9 +71,8 @@ export async function putSubscription(ctx: PipelineContext, logGroupName: string
   ctx.log.info('subscription filter in place', { logGroup: logGroupName, filter: desired.filterName });
 }
 
-/** Deletes our filter from the group; a missing filter or group is done. */
-export async function deleteSubscription(ctx: PipelineContext, logGroupName: string): Promise<void> {
-  const filterName = ctx.names.subscriptionFilter;
+/** Deletes our filter (or the named one) from the group; a missing filter or group is done. */
+export async function deleteSubscription(ctx: PipelineContext, logGroupName: string, filterName = ctx.names.subscriptionFilter): Promise<void> {
   await deleteIgnoringNotFound(
     ctx,
     `subscription filter ${filterName} of log group ${logGroupName}`,

@@ -2,6 +2,7 @@ import { ListObjectsCommand, S3ServiceException, type S3Client } from '@aws-sdk/
 import { createClients, type ClientFactoryOptions, type DecoratableClient } from '../../../src/aws/clients';
 import { isAwsError } from '../../../src/errors';
 import { EMULATOR_REGION } from './emulators';
+import { http1Handler } from '../../fake/sdk';
 
 /**
  * Who answered one S3 command:
@@ -134,7 +135,7 @@ export function s3Gaps(opts: S3GapsOptions): S3Bridge {
   const stored = new Map<string, Map<string, unknown>>();
   const pageSize = opts.versionsPageSize ?? 1000;
   let raw: S3Client | undefined;
-  const direct = () => (raw ??= createClients({ region: EMULATOR_REGION, endpoint: opts.endpoint, credentials: opts.credentials, maxAttempts: 1 }).s3);
+  const direct = () => (raw ??= createClients({ region: EMULATOR_REGION, endpoint: opts.endpoint, requestHandler: http1Handler(), credentials: opts.credentials, maxAttempts: 1 }).s3);
   const settings = (bucket: string) => stored.get(bucket) ?? stored.set(bucket, new Map()).get(bucket)!;
 
   const probe = async (Bucket: string) => {

@@ -52,7 +52,7 @@ describe('auditPipeline against a pipeline the custom resource created', () => {
     expect(d.fake.calls.length).toBeGreaterThan(0);
     expect(d.fake.writes()).toEqual([]);
     expect(findings(report)).toEqual({});
-    expect(report.summary).toEqual({ ok: engine.ids.length, drifted: 0, missing: 0, unexpected: 0, errors: 0, findings: 0 });
+    expect(report.summary).toEqual({ ok: engine.ids.length, drifted: 0, missing: 0, unexpected: 0, excluded: 0, errors: 0, findings: 0 });
     expect(auditExitCode(report)).toBe(0);
     expect(report).toMatchObject({ pipeline: 'demo', stackId: STACK_ID, account: ACCOUNT, region: REGION });
     expect(report.components.map((e) => e.id)).toEqual(engine.ids);
@@ -101,6 +101,17 @@ describe('auditPipeline against a pipeline the custom resource created', () => {
     expect(line).toContain(text(changed));
   });
 
+  it('lists VPCs excluded by tag siem-pipeline:exclude=true as their own finding category (excluded), exit 1', async () => {
+    const [excluded] = d.fake.ec2.seedVpcs(1, { 'siem-pipeline:exclude': 'true' });
+    const report = await auditPipeline(d.config, d.ctx(), engine);
+
+    expect(findings(report)).toEqual({ 'flow-logs': 'excluded' });
+    expect(report.summary).toMatchObject({ excluded: 1, drifted: 0, findings: 1 });
+    expect(entry(report, 'flow-logs').details).toMatchObject({ excluded: [excluded] });
+    expect(auditExitCode(report)).toBe(1);
+    expect(formatAudit(report)).toMatch(new RegExp(`^flow-logs +yes +present +EXCLUDED +VPCs excluded from flow logs by tag siem-pipeline:exclude=true: ${excluded}$`, 'm'));
+  });
+
   it('reports what the config no longer wants as unexpected, but leaves the account-wide detector alone', async () => {
     // The stack was deployed with GuardDuty on; audited against a config that turns it off.
     const off = parseConfig({ ...DEPLOYED_PROPS, EnableGuardDuty: 'false' });
@@ -131,7 +142,7 @@ describe('auditPipeline against a pipeline the custom resource created', () => {
     expect(lines.slice(0, 4)).toEqual([`Pipeline demo in account ${ACCOUNT}, region ${REGION}`, `Stack ${STACK_ID}`, '', expect.stringMatching(/^component +expected +state +result +details$/)]);
     expect(lines).toContainEqual(expect.stringMatching(/^stream +yes +present +ok$/));
     expect(lines).toContainEqual(expect.stringMatching(/^siem-user +no +absent +ok$/));
-    expect(lines).toContainEqual(`${engine.ids.length} components: ${engine.ids.length - 1} ok, 1 drifted, 0 missing, 0 unexpected, 0 not checked (errors)`);
+    expect(lines).toContainEqual(`${engine.ids.length} components: ${engine.ids.length - 1} ok, 1 drifted, 0 missing, 0 unexpected, 0 with excluded VPCs, 0 not checked (errors)`);
     expect(lines).toContainEqual('1 finding.');
     expect(JSON.parse(json)).toEqual(report);
     expect(text).not.toContain(EXTERNAL_ID);

@@ -10,6 +10,7 @@ import type { PipelineContext } from '../../../src/pipeline/context';
 import { STREAM_TARGET_ID } from '../../../src/pipeline/components/event-rule';
 import { FAKE_CREDENTIALS, type FakeAccount } from '../../fake/account';
 import { ACCOUNT, makeHarness, REGION, STACK_ID, type Harness } from '../../lifecycle/harness';
+import { instantRetries } from '../../fake/sdk';
 
 /** The SIEM account's ExternalId: it must never appear in anything the audit prints. */
 export const EXTERNAL_ID = 'ext-Secret-4d7c9a1f';
@@ -38,7 +39,7 @@ export interface Deployed {
   /** A read-only context as the command builds it (no permissions boundary), on the fake account. */
   ctx(config?: PipelineConfig): PipelineContext;
   /** Client options that point the command's clients at the fake account. */
-  clientOptions: { credentials: typeof FAKE_CREDENTIALS; retryBackoffMs: () => number; decorate: FakeAccount['decorate'] };
+  clientOptions: { credentials: typeof FAKE_CREDENTIALS; retryStrategy: ReturnType<typeof instantRetries>; decorate: FakeAccount['decorate'] };
 }
 
 /** A pipeline made by the real custom resource handler (Create) in a fresh fake account with three VPCs. */
@@ -55,7 +56,7 @@ export async function deployPipeline(): Promise<Deployed> {
     fake: harness.fake,
     config,
     ctx: (c = config) => buildContext({ env: {}, readOnly: true }, clients, c, stackIdentity({ StackId: STACK_ID }), log),
-    clientOptions: { credentials: FAKE_CREDENTIALS, retryBackoffMs: () => 0, decorate: harness.fake.decorate },
+    clientOptions: { credentials: FAKE_CREDENTIALS, retryStrategy: instantRetries(), decorate: harness.fake.decorate },
   };
 }
 

@@ -1,4 +1,4 @@
-import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, ListTagsForResourceCommand, ResourceNotFoundException } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateFlowLogsCommand, DescribeFlowLogsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -7,8 +7,10 @@ import { TAG_NAME, TAG_STACK } from '../../../src/config/names';
 import { ConfigError } from '../../../src/errors';
 import { createVpcEnrollerHandler, type EnrollerEvent } from '../../../src/handlers/vpc-enroller';
 import { createLogger } from '../../../src/log';
+import { settingsKey, SETTINGS_TAG } from '../../../src/pipeline/enrollment/settings-record';
 import { sentCommands, sentRequests } from '../helpers/aws-mock';
 import { instantClock, TEST_ACCOUNT, TEST_BOUNDARY_ARN, TEST_CREDENTIALS, TEST_REGION, TEST_STACK_ID } from '../helpers/context';
+import { instantRetries } from '../../fake/sdk';
 
 const ec2 = mockClient(EC2Client);
 const logs = mockClient(CloudWatchLogsClient);
@@ -58,7 +60,7 @@ function setup(env: Record<string, string | undefined> = ENV) {
   const logLines: string[] = [];
   const handler = createVpcEnrollerHandler({
     env,
-    clients: createClients({ region: TEST_REGION, credentials: TEST_CREDENTIALS, maxAttempts: 1, retryBackoffMs: () => 0 }),
+    clients: createClients({ region: TEST_REGION, credentials: TEST_CREDENTIALS, retryStrategy: instantRetries(1) }),
     clock: instantClock(),
     propagationRetry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 100 },
     log: createLogger({ level: 'debug', sink: (line) => logLines.push(line) }),
@@ -67,7 +69,7 @@ function setup(env: Record<string, string | undefined> = ENV) {
 }
 
 beforeEach(() => {
-  logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName: GROUP }] });
+  logs.on(ListTagsForResourceCommand).resolves({ tags: { [SETTINGS_TAG]: settingsKey({ trafficType: 'REJECT', maxAggregationInterval: 60 }) } });
   ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-0aaa', OwnerId: TEST_ACCOUNT }, { VpcId: 'vpc-0bbb', OwnerId: TEST_ACCOUNT }] });
   ec2.on(DescribeFlowLogsCommand).resolves({
     FlowLogs: [
@@ -95,46 +97,104 @@ afterAll(() => {
   logs.restore();
 });
 
+const GROUP_ARN = `arn:aws:logs:${TEST_REGION}:${TEST_ACCOUNT}:log-group:${GROUP}`;
+const CREATE_REQUEST = {
+  ResourceIds: ['vpc-0bbb'],
+  ResourceType: 'VPC',
+  TrafficType: 'REJECT',
+  LogDestinationType: 'cloud-watch-logs',
+  LogGroupName: GROUP,
+  DeliverLogsPermissionArn: `arn:aws:iam::${TEST_ACCOUNT}:role/siem-pipeline/siem-test-eu-west-1-flowlogs-to-cwl`,
+  MaxAggregationInterval: 60,
+  TagSpecifications: [
+    {
+      ResourceType: 'vpc-flow-log',
+      Tags: [
+        { Key: TAG_NAME, Value: 'test' },
+        { Key: TAG_STACK, Value: TEST_STACK_ID },
+      ],
+    },
+  ],
+  ClientToken: expect.stringMatching(/^[0-9a-f]{64}$/),
+};
+
 describe('vpc-enroller handler', () => {
-  it.each([
-    ['the schedule', scheduleEvent, 'schedule', undefined],
-    ['a CreateVpc call', createVpcEvent({ vpc: { vpcId: 'vpc-0bbb', cidrBlock: '10.1.0.0/16' } }), 'CreateVpc', 'vpc-0bbb'],
-    ['a failed CreateVpc call (no responseElements)', createVpcEvent(null), 'CreateVpc', undefined],
-  ])('runs the same sweep for %s', async (_name, event, trigger, newVpcId) => {
+  it('sweeps every VPC of the region on the schedule, after checking the settings recorded on the flow-log group', async () => {
     const { handler, logs: lines } = setup();
 
-    await expect(handler(event)).resolves.toEqual({ vpcs: 2, created: 1, recreated: 0, deleted: 0, skipped: 0 });
+    await expect(handler(scheduleEvent)).resolves.toEqual({ vpcs: 2, created: 1, recreated: 0, deleted: 0, skipped: 0 });
 
+    expect(sentRequests(logs)).toEqual([['ListTagsForResourceCommand', { resourceArn: GROUP_ARN }]]);
     expect(sentRequests(ec2)).toEqual([
       ['DescribeVpcsCommand', { MaxResults: 1000 }],
       ['DescribeFlowLogsCommand', { Filter: [{ Name: 'log-group-name', Values: [GROUP] }], MaxResults: 1000 }],
-      [
-        'CreateFlowLogsCommand',
-        {
-          ResourceIds: ['vpc-0bbb'],
-          ResourceType: 'VPC',
-          TrafficType: 'REJECT',
-          LogDestinationType: 'cloud-watch-logs',
-          LogGroupName: GROUP,
-          DeliverLogsPermissionArn: `arn:aws:iam::${TEST_ACCOUNT}:role/siem-pipeline/siem-test-eu-west-1-flowlogs-to-cwl`,
-          MaxAggregationInterval: 60,
-          TagSpecifications: [
-            {
-              ResourceType: 'vpc-flow-log',
-              Tags: [
-                { Key: TAG_NAME, Value: 'test' },
-                { Key: TAG_STACK, Value: TEST_STACK_ID },
-              ],
-            },
-          ],
-          ClientToken: expect.stringMatching(/^[0-9a-f]{64}$/),
-        },
-      ],
+      ['CreateFlowLogsCommand', CREATE_REQUEST],
     ]);
-    const started = lines().find((l) => l.message === 'enrollment sweep started');
-    expect(started).toMatchObject({ trigger, eventId: event.id, source: event.source });
-    expect(started?.newVpcId).toBe(newVpcId);
-    expect(lines()).toContainEqual(expect.objectContaining({ message: 'enrollment sweep done', vpcs: 2, created: 1 }));
+    const started = lines().find((l) => l.message === 'enrollment started');
+    expect(started).toMatchObject({ trigger: 'schedule', eventId: 'sched-1', source: 'aws.events' });
+    expect(lines()).toContainEqual(expect.objectContaining({ message: 'enrollment done', trigger: 'schedule', vpcs: 2, created: 1 }));
+  });
+
+  it('enrolls only the new VPC for a CreateVpc call: the settings, that VPC, one CreateFlowLogs (3 calls, no sweep)', async () => {
+    ec2.on(DescribeVpcsCommand, { VpcIds: ['vpc-0bbb'] }).resolves({ Vpcs: [{ VpcId: 'vpc-0bbb', OwnerId: TEST_ACCOUNT }] });
+    const { handler, logs: lines } = setup();
+
+    await expect(handler(createVpcEvent({ vpc: { vpcId: 'vpc-0bbb', cidrBlock: '10.1.0.0/16' } }))).resolves.toEqual({
+      vpcs: 1,
+      created: 1,
+      recreated: 0,
+      deleted: 0,
+      skipped: 0,
+    });
+
+    expect(sentRequests(logs)).toEqual([['ListTagsForResourceCommand', { resourceArn: GROUP_ARN }]]);
+    expect(sentRequests(ec2)).toEqual([
+      ['DescribeVpcsCommand', { VpcIds: ['vpc-0bbb'] }],
+      ['CreateFlowLogsCommand', CREATE_REQUEST],
+    ]);
+    expect(lines().find((l) => l.message === 'enrollment started')).toMatchObject({ trigger: 'CreateVpc', newVpcId: 'vpc-0bbb', eventId: 'ct-1' });
+  });
+
+  it.each([
+    ['excluded by tag', [{ Key: 'siem-pipeline:exclude', Value: 'true' }], TEST_ACCOUNT, 'VPCs excluded from flow logs by tag'],
+    ['shared from another account', [], '210987654321', 'left alone: shared from another account'],
+  ])('creates nothing for a new VPC %s, and says so', async (_name, Tags, OwnerId, message) => {
+    ec2.on(DescribeVpcsCommand, { VpcIds: ['vpc-0bbb'] }).resolves({ Vpcs: [{ VpcId: 'vpc-0bbb', OwnerId, Tags }] });
+    const { handler, logs: lines } = setup();
+    await expect(handler(createVpcEvent({ vpc: { vpcId: 'vpc-0bbb' } }))).resolves.toEqual({ vpcs: 1, created: 0, recreated: 0, deleted: 0, skipped: 1 });
+    expect(sentCommands(ec2)).toEqual(['DescribeVpcsCommand']);
+    expect(lines()).toContainEqual(expect.objectContaining({ message }));
+  });
+
+  it('creates nothing for a new VPC that is gone already', async () => {
+    ec2.on(DescribeVpcsCommand, { VpcIds: ['vpc-0bbb'] }).rejects(Object.assign(new Error("The vpc ID 'vpc-0bbb' does not exist"), { name: 'InvalidVpcID.NotFound' }));
+    const { handler } = setup();
+    await expect(handler(createVpcEvent({ vpc: { vpcId: 'vpc-0bbb' } }))).resolves.toEqual({ vpcs: 0, created: 0, recreated: 0, deleted: 0, skipped: 0 });
+    expect(sentCommands(ec2)).toEqual(['DescribeVpcsCommand']);
+  });
+
+  it('does nothing for a failed CreateVpc call (no responseElements): the sweep repairs what events miss', async () => {
+    const { handler } = setup();
+    await expect(handler(createVpcEvent(null))).resolves.toEqual({ vpcs: 0, created: 0, recreated: 0, deleted: 0, skipped: 0 });
+    expect(sentCommands(ec2)).toEqual([]);
+    expect(logs).not.toHaveReceivedAnyCommand();
+  });
+
+  it.each([
+    ['the schedule', scheduleEvent],
+    ['a CreateVpc call', createVpcEvent({ vpc: { vpcId: 'vpc-0bbb' } })],
+  ])('writes nothing for %s while the provisioner recorded other settings than its environment (stack update)', async (_name, event) => {
+    logs.on(ListTagsForResourceCommand).resolves({ tags: { [SETTINGS_TAG]: settingsKey({ trafficType: 'ALL', maxAggregationInterval: 600 }) } });
+    const { handler, logs: lines } = setup();
+    await expect(handler(event)).resolves.toEqual({ vpcs: 0, created: 0, recreated: 0, deleted: 0, skipped: 0 });
+    expect(sentCommands(ec2)).toEqual([]);
+    expect(lines()).toContainEqual(expect.objectContaining({ level: 'warn', recorded: expect.stringMatching(/^ALL\/600\//), own: expect.stringMatching(/^REJECT\/60\//) }));
+  });
+
+  it('sweeps with its environment when the group records no settings (a stack from before the record)', async () => {
+    logs.on(ListTagsForResourceCommand).resolves({ tags: {} });
+    const { handler } = setup();
+    await expect(handler(scheduleEvent)).resolves.toMatchObject({ vpcs: 2, created: 1 });
   });
 
   it('never logs the event itself (the CloudTrail record carries the caller’s access key id)', async () => {
@@ -144,10 +204,10 @@ describe('vpc-enroller handler', () => {
   });
 
   it('does nothing while the flow-log group does not exist (stack being created or deleted)', async () => {
-    logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
+    logs.on(ListTagsForResourceCommand).rejects(new ResourceNotFoundException({ message: 'The specified log group does not exist.', $metadata: {} }));
     const { handler, logs: lines } = setup();
     await expect(handler(scheduleEvent)).resolves.toEqual({ vpcs: 0, created: 0, recreated: 0, deleted: 0, skipped: 0 });
-    expect(logs).toHaveReceivedCommandWith(DescribeLogGroupsCommand, { logGroupNamePrefix: GROUP, limit: 1 });
+    expect(logs).toHaveReceivedCommandWith(ListTagsForResourceCommand, { resourceArn: GROUP_ARN });
     expect(sentCommands(ec2)).toEqual([]);
     expect(lines()).toContainEqual(expect.objectContaining({ level: 'warn', logGroup: GROUP }));
   });
@@ -164,7 +224,7 @@ describe('vpc-enroller handler', () => {
     const { handler, logs: lines } = setup();
     await expect(handler(scheduleEvent)).rejects.toThrow('CreateFlowLogs failed for 1 VPC(s): vpc-0bbb (FlowLogsLimitExceeded: limit reached)');
     expect(lines()).toContainEqual(
-      expect.objectContaining({ level: 'error', message: 'enrollment sweep failed', error: expect.stringContaining('vpc-0bbb (FlowLogsLimitExceeded') }),
+      expect.objectContaining({ level: 'error', message: 'enrollment failed', error: expect.stringContaining('vpc-0bbb (FlowLogsLimitExceeded') }),
     );
   });
 
@@ -184,7 +244,7 @@ describe('vpc-enroller handler', () => {
       await expect(run).rejects.toThrow(message);
       expect(sentCommands(ec2)).toEqual([]);
       expect(logs).not.toHaveReceivedAnyCommand();
-      expect(lines()).toContainEqual(expect.objectContaining({ level: 'error', message: 'enrollment sweep failed', error: expect.stringContaining(message) }));
+      expect(lines()).toContainEqual(expect.objectContaining({ level: 'error', message: 'enrollment failed', error: expect.stringContaining(message) }));
     });
 
     it('lists every problem at once', async () => {

@@ -4,6 +4,7 @@ import { ownershipTags, partitionOf, pipelineNames } from '../../../src/config/n
 import { parseConfig, type PipelineConfig } from '../../../src/config/pipeline-config';
 import { createLogger, type LogLevel } from '../../../src/log';
 import type { PipelineContext, WaitSettings } from '../../../src/pipeline/context';
+import { instantRetries } from '../../fake/sdk';
 
 /** A PipelineContext for unit tests: real SDK clients (aws-sdk-client-mock intercepts them), instant time. */
 
@@ -70,7 +71,7 @@ export function createTestContext(opts: TestContextOptions = {}): TestContext {
   const logLines: string[] = [];
   const clients =
     opts.clients ??
-    createClients({ region, credentials: TEST_CREDENTIALS, maxAttempts: 1, retryBackoffMs: () => 0, ...opts.clientOptions });
+    createClients({ region, credentials: TEST_CREDENTIALS, retryStrategy: instantRetries(1), ...opts.clientOptions });
   const ctx: PipelineContext = {
     clients,
     account,

@@ -15,31 +15,35 @@ const idOf = (name: string) => `siem-pipeline/${ACCOUNT}/${REGION}/${name}`;
 const REJECTED = 'siem-pipeline/rejected/Pipeline';
 
 /** Fake components recording "op id name" and failing where told; plain objects implementing Component. */
-function setup() {
+function setup(opts: { guardDutyShared?: boolean; guardDutyCommits?: boolean } = {}) {
   const calls: string[] = [];
   const failures = new Map<string, Error>();
+  const step = async (op: string, id: string, config: PipelineConfig) => {
+    calls.push(`${op} ${id} ${config.name}`);
+    const failure = failures.get(`${op} ${id}`);
+    if (failure) throw failure;
+  };
   const make = (id: string, dependsOn: string[], enabled: (c: PipelineConfig) => boolean, outputs: (c: PipelineConfig) => Record<string, string>): Component => {
-    const step = async (op: string, config: PipelineConfig) => {
-      calls.push(`${op} ${id} ${config.name}`);
-      const failure = failures.get(`${op} ${id}`);
-      if (failure) throw failure;
-    };
     return {
       id,
       dependsOn,
       enabled: (c) => enabled(c),
       ensure: async (c) => {
-        await step('ensure', c);
+        await step('ensure', id, c);
         return outputs(c);
       },
-      remove: (c) => step('remove', c),
+      remove: (c) => step('remove', id, c),
       inspect: async () => ({ state: 'absent' }),
     };
   };
   const engine = new PipelineEngine([
     make('stream', [], () => true, (c) => ({ StreamName: `siem-${c.name}` })),
     make('siem-user', ['stream'], (c) => c.siemAccess.kind === 'IamUser', () => ({ SecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:x' })),
-    make('guardduty', ['stream'], (c) => c.guardDuty.enabled, () => ({})),
+    {
+      ...make('guardduty', ['stream'], (c) => c.guardDuty.enabled, () => ({})),
+      ...(opts.guardDutyShared ? { sharedAcrossRename: true } : {}),
+      ...(opts.guardDutyCommits ? { commit: (c: PipelineConfig) => step('commit', 'guardduty', c) } : {}),
+    },
   ]);
   const lines: string[] = [];
   const log = createLogger({ sink: (l) => lines.push(l), level: 'debug' });
@@ -56,10 +60,11 @@ function setup() {
       if (refusal.status) throw refusal.status;
     },
   };
+  const preflight = jest.fn(async (_config: PipelineConfig, _ctx: PipelineContext) => undefined);
   // No CloudTrail lookup: these components do not model the trail (test/lifecycle/multi-region-trail.test.ts does).
-  const deps: LifecycleDeps = { engine, contextFor, guard, trailHome: async () => undefined };
+  const deps: LifecycleDeps = { engine, contextFor, guard, trailHome: async () => undefined, preflight };
   const run = (event: CloudFormationCustomResourceEvent): Promise<RequestResult> => handleRequest(event, deps, log);
-  return { calls, failures, deps, contextFor, run, lines, refusal };
+  return { calls, failures, deps, contextFor, preflight, run, lines, refusal };
 }
 
 /** The RequestFailedError a request rejects with (the test fails if it resolves or throws something else). */
@@ -214,6 +219,56 @@ describe('handleRequest', () => {
       expect(err.physicalResourceId).toBe(idOf('prod'));
       expect(err.message).toBe('ensure stream failed: Error: first');
       expect(s.lines.some((l) => l.includes('cleanup of the failed replacement failed') && l.includes('remove stream failed'))).toBe(true);
+    });
+  });
+
+  describe('validation before the first write, and commit after success', () => {
+    it('a Create whose preflight fails calls no component and reports the rejected id', async () => {
+      const s = setup();
+      s.preflight.mockRejectedValueOnce(new Error('ExistingTrailLogGroup x does not exist'));
+      const err = await failureOf(s.run(createEvent(PROPS)));
+      expect(err.physicalResourceId).toBe(REJECTED);
+      expect(err.message).toBe('Error: ExistingTrailLogGroup x does not exist');
+      expect(s.calls).toEqual([]);
+    });
+
+    it.each([
+      ['in place', PROPS],
+      ['a rename', { PipelineName: 'prod2' }],
+    ])('an Update (%s) whose preflight fails calls no component and keeps the old id', async (_case, next) => {
+      const s = setup();
+      s.preflight.mockRejectedValueOnce(new Error('no slot'));
+      const err = await failureOf(s.run(updateEvent(idOf('prod'), next, { ...PROPS, ShardCount: '2' })));
+      expect(err.physicalResourceId).toBe(idOf('prod'));
+      expect(s.preflight).toHaveBeenCalledWith(expect.objectContaining({ name: next.PipelineName }), expect.anything());
+      expect(s.calls).toEqual([]);
+    });
+
+    it.each([
+      ['Create', () => createEvent(PROPS), 'prod'],
+      ['Update', () => updateEvent(idOf('prod'), { ...PROPS, ShardCount: '2' }, PROPS), 'prod'],
+      ['rename', () => updateEvent(idOf('prod'), { PipelineName: 'prod2' }, PROPS), 'prod2'],
+    ])('%s commits once every component is ensured', async (_case, event, name) => {
+      const s = setup({ guardDutyCommits: true });
+      await s.run(event());
+      expect(s.calls.at(-1)).toBe(`commit guardduty ${name}`);
+      expect(s.calls.filter((c) => c.startsWith('commit'))).toHaveLength(1);
+    });
+
+    it('a failed Create does not commit', async () => {
+      const s = setup({ guardDutyCommits: true });
+      s.failures.set('ensure siem-user', new Error('denied'));
+      await failureOf(s.run(createEvent(PROPS)));
+      expect(s.calls.some((c) => c.startsWith('commit'))).toBe(false);
+    });
+
+    it('a failed rename re-ensures, with the OLD config, what the new pipeline may have taken over, after removing the new one', async () => {
+      const s = setup({ guardDutyShared: true });
+      s.failures.set('ensure siem-user', new Error('denied'));
+      await failureOf(s.run(updateEvent(idOf('prod'), { PipelineName: 'prod2' }, PROPS)));
+      expect(s.calls.filter((c) => c.endsWith(' prod'))).toEqual(['ensure guardduty prod']);
+      expect(s.calls.at(-1)).toBe('ensure guardduty prod');
+      expect(s.calls.indexOf('remove guardduty prod2')).toBeLessThan(s.calls.indexOf('ensure guardduty prod'));
     });
   });
 

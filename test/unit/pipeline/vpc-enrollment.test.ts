@@ -1,13 +1,16 @@
-import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, ListTagsForResourceCommand, ResourceNotFoundException } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import {
   chunk,
   CLIENT_TOKEN_WINDOW_MS,
+  CREATE_BATCH,
+  DELETE_BATCH,
   flowLogClientToken,
-  flowLogGroupExists,
   isRoleNotAssumable,
+  sample,
 } from '../../../src/pipeline/vpc-enrollment';
+import { settingsGate, settingsKey, SETTINGS_TAG } from '../../../src/pipeline/enrollment/settings-record';
 import { createTestContext } from '../helpers/context';
 
 const base = {
@@ -44,16 +47,29 @@ describe('flowLogClientToken', () => {
 
 describe('chunk', () => {
   it.each([
-    [0, []],
-    [1, [1]],
-    [1000, [1000]],
-    [1001, [1000, 1]],
-    [2500, [1000, 1000, 500]],
-  ])('%i ids -> batches of %j', (n, sizes) => {
+    [0, CREATE_BATCH, []],
+    [1, CREATE_BATCH, [1]],
+    [300, CREATE_BATCH, [300]],
+    [301, CREATE_BATCH, [300, 1]],
+    [2500, CREATE_BATCH, [300, 300, 300, 300, 300, 300, 300, 300, 100]],
+    [2500, DELETE_BATCH, [1000, 1000, 500]],
+  ])('%i ids in batches of %i -> %j', (n, size, sizes) => {
     const ids = Array.from({ length: n }, (_, i) => i);
-    const batches = chunk(ids);
+    const batches = chunk(ids, size);
     expect(batches.map((b) => b.length)).toEqual(sizes);
     expect(batches.flat()).toEqual(ids);
+  });
+});
+
+describe('sample', () => {
+  it.each([
+    [0, 0],
+    [5, 5],
+    [20, 20],
+    [10_000, 20],
+  ])('%i ids -> the count and the first %i', (n, shown) => {
+    const ids = Array.from({ length: n }, (_, i) => `vpc-${i}`);
+    expect(sample(ids)).toEqual({ count: n, ids: ids.slice(0, shown) });
   });
 });
 
@@ -69,19 +85,47 @@ describe('isRoleNotAssumable', () => {
   });
 });
 
-describe('flowLogGroupExists', () => {
+describe('settingsGate', () => {
   const logs = mockClient(CloudWatchLogsClient);
   afterEach(() => logs.reset());
   afterAll(() => logs.restore());
+  const own = { trafficType: 'ALL' as const, maxAggregationInterval: 600 as const };
+  const resourceArn = 'arn:aws:logs:eu-west-1:123456789012:log-group:/siem-pipeline/test/vpc-flow-logs';
 
   it.each([
-    ['the group itself', ['/siem-pipeline/test/vpc-flow-logs'], true],
-    ['only a longer name with the same prefix', ['/siem-pipeline/test/vpc-flow-logs-old'], false],
-    ['nothing', [], false],
-  ])('when DescribeLogGroups lists %s', async (_name, names, exists) => {
-    logs.on(DescribeLogGroupsCommand).resolves({ logGroups: names.map((logGroupName) => ({ logGroupName })) });
+    ['the enroller\'s own settings', { [SETTINGS_TAG]: settingsKey(own) }, { state: 'current', recorded: settingsKey(own) }],
+    ['no settings (a stack from before the tag)', {}, { state: 'current' }],
+    ['other settings', { [SETTINGS_TAG]: settingsKey({ ...own, trafficType: 'REJECT' }) }, { state: 'stale', recorded: 'REJECT/600/' + settingsKey(own).split('/')[2], own: settingsKey(own) }],
+  ])('when the group records %s', async (_name, tags, gate) => {
+    logs.on(ListTagsForResourceCommand).resolves({ tags });
     const { ctx } = createTestContext();
-    await expect(flowLogGroupExists(ctx)).resolves.toBe(exists);
-    expect(logs).toHaveReceivedCommandWith(DescribeLogGroupsCommand, { logGroupNamePrefix: '/siem-pipeline/test/vpc-flow-logs', limit: 1 });
+    await expect(settingsGate(own, ctx)).resolves.toEqual(gate);
+    expect(logs).toHaveReceivedCommandWith(ListTagsForResourceCommand, { resourceArn });
+  });
+
+  it('is no-group when the flow-log group does not exist', async () => {
+    logs.on(ListTagsForResourceCommand).rejects(new ResourceNotFoundException({ message: 'The specified log group does not exist.', $metadata: {} }));
+    const { ctx } = createTestContext();
+    await expect(settingsGate(own, ctx)).resolves.toEqual({ state: 'no-group' });
+  });
+
+  it('throws any other error', async () => {
+    logs.on(ListTagsForResourceCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    const { ctx } = createTestContext();
+    await expect(settingsGate(own, ctx)).rejects.toThrow('denied');
+  });
+
+  it.each([
+    ['traffic type', { trafficType: 'REJECT' as const }],
+    ['interval', { maxAggregationInterval: 60 as const }],
+    ['format', { logFormat: '${srcaddr} ${dstaddr}' }],
+  ])('settingsKey changes with the %s and fits a tag value', (_name, over) => {
+    expect(settingsKey({ ...own, ...over })).not.toBe(settingsKey(own));
+    expect(settingsKey({ ...own, ...over })).toMatch(/^[A-Z]+\/(60|600)\/[0-9a-f]{12}$/);
+  });
+
+  it('settingsKey treats the default format written out as the default', () => {
+    const written = '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}';
+    expect(settingsKey({ ...own, logFormat: written })).toBe(settingsKey(own));
   });
 });

@@ -1,5 +1,6 @@
 import {
   DeleteRuleCommand,
+  DescribeRuleCommand,
   EventBridgeClient,
   ListRulesCommand,
   ListTagsForResourceCommand,
@@ -269,9 +270,32 @@ describe('event-sources inspect', () => {
     ],
   ])('%s', async (_case, sources, rules, expected) => {
     events.on(ListRulesCommand).resolves({ Rules: rules });
-    events.on(ListTagsForResourceCommand).rejects(notFound('siem-test-src-health'));
+    events
+      .on(ListTagsForResourceCommand)
+      .rejects(notFound('siem-test-src-health'))
+      .on(ListTagsForResourceCommand, { ResourceARN: arn('siem-test-src-securityhub') })
+      .resolves({ Tags: ourTags });
 
     await expect(eventSourcesComponent.inspect(testConfig({ ExtraEventSources: sources }), ctx)).resolves.toEqual(expected);
     expect(events).not.toHaveReceivedCommand(PutRuleCommand);
+  });
+
+  it.each([
+    ['pipeline test-src-x of another stack', OTHER_STACK_ID, 'test-src-x'],
+    ['pipeline test-src-x of this stack', TEST_STACK_ID, 'test-src-x'],
+  ])('does not report a rule under our prefix that belongs to %s (names share a prefix)', async (_case, stack, name) => {
+    events.on(ListRulesCommand).resolves({ Rules: [{ Name: 'siem-test-src-x-guardduty' }, { Name: 'siem-test-src-health' }] });
+    events
+      .on(ListTagsForResourceCommand)
+      .resolves({ Tags: ourTags })
+      .on(ListTagsForResourceCommand, { ResourceARN: arn('siem-test-src-x-guardduty') })
+      .resolves({ Tags: [{ Key: TAG_STACK, Value: stack }, { Key: TAG_NAME, Value: name }] });
+    events.on(DescribeRuleCommand).resolves({ Name: 'siem-test-src-health', EventPattern: JSON.stringify({ source: ['aws.health'] }), State: 'ENABLED', Arn: arn('siem-test-src-health') });
+    events.on(ListTargetsByRuleCommand).resolves({ Targets: [TARGET] });
+
+    await expect(eventSourcesComponent.inspect(testConfig({ ExtraEventSources: 'aws.health' }), ctx)).resolves.toEqual({
+      state: 'present',
+      details: { rules: { 'siem-test-src-health': 'present' } },
+    });
   });
 });

@@ -11,6 +11,7 @@ import {
   type UnsuccessfulItem,
   type Vpc,
 } from '@aws-sdk/client-ec2';
+import { CloudWatchLogsClient, TagResourceCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { TAG_NAME, TAG_STACK } from '../../../../src/config/names';
@@ -21,6 +22,7 @@ import { sentCommands, sentRequests } from '../../helpers/aws-mock';
 import { createTestContext, instantClock, OTHER_STACK_ID, TEST_ACCOUNT, TEST_STACK_ID, testConfig, type InstantClock } from '../../helpers/context';
 
 const ec2 = mockClient(EC2Client);
+const logs = mockClient(CloudWatchLogsClient);
 
 const GROUP = '/siem-pipeline/test/vpc-flow-logs';
 const ROLE_ARN = `arn:aws:iam::${TEST_ACCOUNT}:role/siem-pipeline/siem-test-eu-west-1-flowlogs-to-cwl`;
@@ -102,9 +104,16 @@ function context(clock: InstantClock = instantClock()) {
 beforeEach(() => {
   ec2.on(CreateFlowLogsCommand).callsFake((input: { ResourceIds: string[] }) => created(input.ResourceIds));
   ec2.on(DeleteFlowLogsCommand).resolves({ Unsuccessful: [] });
+  logs.on(TagResourceCommand).resolves({});
 });
-afterEach(() => ec2.reset());
-afterAll(() => ec2.restore());
+afterEach(() => {
+  ec2.reset();
+  logs.reset();
+});
+afterAll(() => {
+  ec2.restore();
+  logs.restore();
+});
 
 describe('flow-logs component', () => {
   it.each([
@@ -180,18 +189,39 @@ describe('flow-logs ensure', () => {
     expect(ec2.commandCalls(CreateFlowLogsCommand).map((c) => c.args[0].input.ResourceIds)).toEqual([ids.filter((_, i) => i % 2 === 1)]);
   });
 
-  it('creates flow logs for 2500 VPCs in three calls of 1000, 1000 and 500, each with its own token', async () => {
-    const ids = vpcIds(2500);
-    serveVpcs(ids.map((id) => vpc(id)), 300);
+  it('creates flow logs for 700 VPCs in calls of at most 300 ids (the EC2 API limit), each with its own token', async () => {
+    const ids = vpcIds(700);
+    serveVpcs(ids.map((id) => vpc(id)), 80);
     serveFlowLogs([]);
 
     await flowLogsComponent.ensure(testConfig(), context().ctx);
 
     const calls = ec2.commandCalls(CreateFlowLogsCommand).map((c) => c.args[0].input);
-    expect(calls.map((c) => c.ResourceIds)).toEqual([ids.slice(0, 1000), ids.slice(1000, 2000), ids.slice(2000)]);
-    expect(calls[0]).toEqual(createRequest(ids.slice(0, 1000)));
+    expect(calls.map((c) => c.ResourceIds)).toEqual([ids.slice(0, 300), ids.slice(300, 600), ids.slice(600)]);
+    expect(calls[0]).toEqual(createRequest(ids.slice(0, 300)));
     expect(new Set(calls.map((c) => c.ClientToken)).size).toBe(3);
     expect(ec2).toHaveReceivedCommandTimes(DescribeVpcsCommand, 9);
+  });
+
+  it('records the settings on the flow-log group before any EC2 call, so a stale enroller stops writing', async () => {
+    serveVpcs([vpc('vpc-1')]);
+    serveFlowLogs([]);
+    const order: string[] = [];
+    logs.on(TagResourceCommand).callsFake(() => (order.push('TagResource'), {}));
+    ec2.on(DescribeVpcsCommand).callsFake(() => (order.push('DescribeVpcs'), { Vpcs: [vpc('vpc-1')] }));
+
+    await flowLogsComponent.ensure(testConfig({ FlowLogTrafficType: 'REJECT', FlowLogAggregationInterval: '60' }), context().ctx);
+
+    expect(sentRequests(logs)).toEqual([
+      [
+        'TagResourceCommand',
+        {
+          resourceArn: `arn:aws:logs:eu-west-1:${TEST_ACCOUNT}:log-group:${GROUP}`,
+          tags: { 'siem-pipeline:flow-log-settings': expect.stringMatching(/^REJECT\/60\/[0-9a-f]{12}$/) },
+        },
+      ],
+    ]);
+    expect(order[0]).toBe('TagResource');
   });
 
   it('sends the same ClientToken when a duplicate delivery repeats the sweep', async () => {
@@ -214,6 +244,39 @@ describe('flow-logs ensure', () => {
     serveFlowLogs([]);
     await flowLogsComponent.ensure(testConfig(), context().ctx);
     expect(ec2).toHaveReceivedCommandWith(CreateFlowLogsCommand, { ResourceIds: enrolled ? ['vpc-1', 'vpc-2'] : ['vpc-1'] });
+  });
+
+  it('logs every exclusion in one warning, with the count, the first 20 VPC ids and the flow logs of ours it removes', async () => {
+    const excluded = vpcIds(50);
+    serveVpcs([...excluded.map((id) => vpc(id, { Tags: [{ Key: EXCLUDE_TAG, Value: 'true' }] })), vpc('vpc-new')]);
+    serveFlowLogs([flowLog('fl-0', excluded[0]!), flowLog('fl-1', excluded[1]!)]);
+    const { ctx, logs } = context();
+
+    await flowLogsComponent.ensure(testConfig(), ctx);
+
+    const warnings = logs().filter((l) => l.message === 'VPCs excluded from flow logs by tag');
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        tag: 'siem-pipeline:exclude=true',
+        excluded: { count: 50, ids: excluded.slice(0, 20) },
+        removing: { count: 2, ids: ['fl-0', 'fl-1'] },
+      }),
+    ]);
+    expect(logs()).toContainEqual(expect.objectContaining({ message: 'flow log plan', create: { count: 1, ids: ['vpc-new'] }, delete: { count: 2, ids: ['fl-0', 'fl-1'] } }));
+  });
+
+  it('logs a sweep of 2,000 VPCs in a fixed number of lines', async () => {
+    const ids = vpcIds(2000);
+    serveVpcs(ids.map((id) => vpc(id)));
+    serveFlowLogs(ids.slice(0, 1000).map((id, i) => flowLog(`fl-${i}`, id, { TrafficType: 'REJECT' })));
+    const { ctx, logLines } = context();
+
+    await flowLogsComponent.ensure(testConfig(), ctx);
+
+    expect(ec2).toHaveReceivedCommandTimes(CreateFlowLogsCommand, 7);
+    expect(logLines.length).toBeLessThanOrEqual(4);
+    expect(logLines.join('\n').length).toBeLessThan(5_000);
   });
 
   it('skips a VPC shared from another account', async () => {
@@ -259,14 +322,16 @@ describe('flow-logs ensure', () => {
     });
 
     it.each([
-      ['FlowLogAlreadyExists', 'FlowLogAlreadyExists', 'already exists'],
-      ['a VPC deleted since it was listed', 'InvalidVpcID.NotFound', 'already gone'],
+      ['FlowLogAlreadyExists', 'FlowLogAlreadyExists', 'alreadyExisting'],
+      ['a VPC deleted since it was listed', 'InvalidVpcID.NotFound', 'vpcsGone'],
     ])('treat %s as done', async (_name, code, logged) => {
       ec2.on(CreateFlowLogsCommand).resolves(created(['vpc-1', 'vpc-2', 'vpc-3'], [unsuccessful('vpc-2', code)]));
       const { ctx, logs } = context();
       await expect(flowLogsComponent.ensure(testConfig(), ctx)).resolves.toEqual({});
       expect(ec2).toHaveReceivedCommandTimes(CreateFlowLogsCommand, 1);
-      expect(logs()).toContainEqual(expect.objectContaining({ message: logged, resource: expect.stringContaining('vpc-2') }));
+      expect(logs()).toContainEqual(
+        expect.objectContaining({ message: 'created', created: { count: 2, ids: ['vpc-1', 'vpc-3'] }, [logged]: { count: 1, ids: ['vpc-2'] } }),
+      );
     });
 
     it('retry only the VPCs refused because the new delivery role is not assumable yet', async () => {
@@ -344,7 +409,9 @@ describe('flow-logs remove', () => {
       ['DescribeFlowLogsCommand', { Filter: GROUP_FILTER, MaxResults: 1000 }],
       ['DeleteFlowLogsCommand', { FlowLogIds: ['fl-1', 'fl-2'] }],
     ]);
-    expect(logs()).toContainEqual(expect.objectContaining({ message: 'left in place: not ours', resource: 'flow log fl-untagged' }));
+    expect(logs()).toContainEqual(
+      expect.objectContaining({ message: 'left in place: not ours', flowLogs: { count: 2, ids: ['fl-other-stack', 'fl-untagged'] } }),
+    );
   });
 
   it('deletes in batches of 1000 after reading every page', async () => {
@@ -389,6 +456,7 @@ describe('flow-logs inspect', () => {
         drifted: [{ flowLogId: 'fl-2', vpcId: 'vpc-2', differences: [{ setting: 'maxAggregationInterval', current: 60, desired: 600 }] }],
         orphaned: ['fl-9'],
         skipped: [{ vpcId: 'vpc-4', reason: 'excluded' }],
+        excluded: ['vpc-4'],
       },
     });
     expect(sentCommands(ec2).sort()).toEqual(['DescribeFlowLogsCommand', 'DescribeVpcsCommand']);
@@ -403,6 +471,6 @@ describe('flow-logs inspect', () => {
   it('is absent when no flow log of ours exists', async () => {
     serveVpcs([vpc('vpc-1')]);
     serveFlowLogs([flowLog('fl-x', 'vpc-1', { Tags: [] })]);
-    await expect(flowLogsComponent.inspect(testConfig(), context().ctx)).resolves.toEqual({ state: 'absent', details: { missing: [] } });
+    await expect(flowLogsComponent.inspect(testConfig(), context().ctx)).resolves.toEqual({ state: 'absent', details: { missing: [], excluded: [] } });
   });
 });

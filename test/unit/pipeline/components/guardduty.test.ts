@@ -7,6 +7,8 @@ import {
   GuardDutyClient,
   InternalServerErrorException,
   ListDetectorsCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   UpdateDetectorCommand,
   type GetDetectorCommandOutput,
 } from '@aws-sdk/client-guardduty';
@@ -20,6 +22,14 @@ import { createTestContext, OTHER_STACK_ID, TEST_STACK_ID, testConfig } from '..
 const guardduty = mockClient(GuardDutyClient);
 const DETECTOR = '12abc34d567e8fa901bc2d34e56789f0';
 const ourTags = { [TAG_NAME]: 'test', [TAG_STACK]: TEST_STACK_ID };
+const ARN = `arn:aws:guardduty:eu-west-1:123456789012:detector/${DETECTOR}`;
+const PROVISIONAL = 'siem-pipeline:provisional';
+const PREVIOUS = 'siem-pipeline:previous-name';
+const adoptedTags = (original: string) => ({
+  'siem-pipeline:adopted-stack': TEST_STACK_ID,
+  'siem-pipeline:adopted-name': 'test',
+  'siem-pipeline:original-frequency': original,
+});
 
 function detector(over: Partial<GetDetectorCommandOutput> = {}): Partial<GetDetectorCommandOutput> {
   return { Status: 'ENABLED', FindingPublishingFrequency: 'FIFTEEN_MINUTES', ServiceRole: 'arn:aws:iam::123456789012:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty', ...over };
@@ -52,17 +62,23 @@ describe('guardduty-detector ensure', () => {
   it.each([
     ['the same frequency: no write', 'FIFTEEN_MINUTES', {}, [], []],
     [
-      'another frequency: only the frequency is updated',
+      'another frequency: the original is recorded on it, then only the frequency is updated',
       'SIX_HOURS',
       {},
-      [['UpdateDetectorCommand', { DetectorId: DETECTOR, FindingPublishingFrequency: 'FIFTEEN_MINUTES' }]],
+      [
+        ['TagResourceCommand', { ResourceArn: ARN, Tags: adoptedTags('SIX_HOURS') }],
+        ['UpdateDetectorCommand', { DetectorId: DETECTOR, FindingPublishingFrequency: 'FIFTEEN_MINUTES' }],
+      ],
       ['info: finding publishing frequency updated'],
     ],
     [
       'ONE_HOUR asked for, FIFTEEN_MINUTES set',
       'FIFTEEN_MINUTES',
       { GuardDutyFindingFrequency: 'ONE_HOUR' },
-      [['UpdateDetectorCommand', { DetectorId: DETECTOR, FindingPublishingFrequency: 'ONE_HOUR' }]],
+      [
+        ['TagResourceCommand', { ResourceArn: ARN, Tags: adoptedTags('FIFTEEN_MINUTES') }],
+        ['UpdateDetectorCommand', { DetectorId: DETECTOR, FindingPublishingFrequency: 'ONE_HOUR' }],
+      ],
       ['info: finding publishing frequency updated'],
     ],
   ])('adopts an existing detector with %s', async (_case, current, props, writes, logged) => {
@@ -70,6 +86,7 @@ describe('guardduty-detector ensure', () => {
     guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [DETECTOR] });
     guardduty.on(GetDetectorCommand).resolves(detector({ FindingPublishingFrequency: current as 'SIX_HOURS' }));
     guardduty.on(UpdateDetectorCommand).resolves({});
+    guardduty.on(TagResourceCommand).resolves({});
 
     await expect(guardDutyDetectorComponent.ensure(testConfig(props), t.ctx)).resolves.toEqual({ GuardDutyDetectorId: DETECTOR });
 
@@ -88,16 +105,19 @@ describe('guardduty-detector ensure', () => {
 
     it.each([
       ['GuardDuty refuses it (organization member)', refused],
-      ['IAM denies it (the template allows UpdateDetector only on this stack\'s detector)', () => awsError(AccessDeniedException, 'not authorized to perform: guardduty:UpdateDetector')],
-    ])('an adopted detector keeps its frequency, with a warning, when %s', async (_why, error) => {
+      ['IAM denies it (the template lets UpdateDetector touch only a detector recorded as this stack\'s)', () => awsError(AccessDeniedException, 'not authorized to perform: guardduty:UpdateDetector')],
+    ])('an adopted detector keeps its frequency, and the record put on it comes off again, with a warning, when %s', async (_why, error) => {
       const t = createTestContext();
       guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [DETECTOR] });
       guardduty.on(GetDetectorCommand).resolves(detector({ FindingPublishingFrequency: 'SIX_HOURS' }));
       guardduty.on(UpdateDetectorCommand).rejects(error());
+      guardduty.on(TagResourceCommand).resolves({});
+      guardduty.on(UntagResourceCommand).resolves({});
 
       await expect(guardDutyDetectorComponent.ensure(testConfig(), t.ctx)).resolves.toEqual({ GuardDutyDetectorId: DETECTOR });
 
-      expect(sentCommands(guardduty)).toEqual(['ListDetectorsCommand', 'GetDetectorCommand', 'UpdateDetectorCommand']);
+      expect(sentCommands(guardduty)).toEqual(['ListDetectorsCommand', 'GetDetectorCommand', 'TagResourceCommand', 'UpdateDetectorCommand', 'UntagResourceCommand']);
+      expect(guardduty).toHaveReceivedCommandWith(UntagResourceCommand, { ResourceArn: ARN, TagKeys: Object.keys(adoptedTags('SIX_HOURS')) });
       expect(messages(t.logs())).toContain('warn: finding publishing frequency of the adopted detector not changed: GuardDuty refused it');
     });
 
@@ -150,7 +170,8 @@ describe('guardduty-detector ensure', () => {
 
     expect(sentRequests(guardduty)).toEqual([
       ['ListDetectorsCommand', {}],
-      ['CreateDetectorCommand', { Enable: true, FindingPublishingFrequency: 'ONE_HOUR', Tags: ourTags }],
+      // Provisional until the whole request succeeds (commit): a failed Create's Delete removes it.
+      ['CreateDetectorCommand', { Enable: true, FindingPublishingFrequency: 'ONE_HOUR', Tags: { ...ourTags, [PROVISIONAL]: 'true' } }],
     ]);
   });
 
@@ -208,9 +229,9 @@ describe('guardduty-detector remove', () => {
   it.each([
     ['created by us, GuardDutyOnDelete Delete: deleted', ourTags, 'Delete', true, 'info: deleted'],
     ['created by us, GuardDutyOnDelete Retain: retained', ourTags, 'Retain', false, 'info: retained: GuardDutyOnDelete is Retain (keeps the findings history)'],
-    ['adopted (no tags), GuardDutyOnDelete Delete: never deleted', undefined, 'Delete', false, 'info: retained: this stack did not create it'],
-    ['adopted (another stack), GuardDutyOnDelete Delete: never deleted', { [TAG_STACK]: OTHER_STACK_ID }, 'Delete', false, 'info: retained: this stack did not create it'],
-    ['adopted (no tags), GuardDutyOnDelete Retain: retained', undefined, 'Retain', false, 'info: retained: this stack did not create it'],
+    ['adopted (no tags), GuardDutyOnDelete Delete: never deleted', undefined, 'Delete', false, 'info: retained: this pipeline did not create or adopt it'],
+    ['adopted (another stack), GuardDutyOnDelete Delete: never deleted', { [TAG_STACK]: OTHER_STACK_ID }, 'Delete', false, 'info: retained: this pipeline did not create or adopt it'],
+    ['adopted (no tags), GuardDutyOnDelete Retain: retained', undefined, 'Retain', false, 'info: retained: this pipeline did not create or adopt it'],
   ])('detector %s', async (_case, Tags, onDelete, deleted, logged) => {
     const t = createTestContext();
     guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [DETECTOR] });
@@ -260,6 +281,99 @@ describe('guardduty-detector remove', () => {
     guardduty.on(DeleteDetectorCommand).rejects(awsError(BadRequestException, 'The request is rejected because the detector is a member account.'));
 
     await expect(guardDutyDetectorComponent.remove(testConfig({ GuardDutyOnDelete: 'Delete' }), ctx)).rejects.toThrow('member account');
+  });
+});
+
+describe('guardduty-detector ownership recorded on the detector', () => {
+  /** Runs `op` on a detector with these tags and settings; returns the writes after ListDetectors + GetDetector. */
+  const writesOf = async (op: 'ensure' | 'remove', Tags: Record<string, string>, over: Partial<GetDetectorCommandOutput> = {}, props: Record<string, string> = {}) => {
+    const t = createTestContext();
+    guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [DETECTOR] });
+    guardduty.on(GetDetectorCommand).resolves(detector({ Tags, ...over }));
+    for (const c of [TagResourceCommand, UntagResourceCommand, UpdateDetectorCommand, DeleteDetectorCommand] as const) guardduty.on(c as never).resolves({});
+    await guardDutyDetectorComponent[op](testConfig(props), t.ctx);
+    return sentRequests(guardduty).slice(2);
+  };
+
+  it.each([
+    ['ours, disabled by someone: enabled again', ourTags, { Status: 'DISABLED' as const }, [['UpdateDetectorCommand', { DetectorId: DETECTOR, Enable: true }]]],
+    ['adopted, disabled: left disabled', {}, { Status: 'DISABLED' as const }, []],
+    ['adopted by us, disabled: left disabled', adoptedTags('SIX_HOURS'), { Status: 'DISABLED' as const }, []],
+    [
+      'created by pipeline "old" of this stack (a rename): taken over, the old name recorded',
+      { [TAG_NAME]: 'old', [TAG_STACK]: TEST_STACK_ID },
+      {},
+      [['TagResourceCommand', { ResourceArn: ARN, Tags: { [TAG_NAME]: 'test', [PREVIOUS]: 'old' } }]],
+    ],
+    [
+      'adopted by pipeline "old" of this stack (a rename): taken over',
+      { ...adoptedTags('SIX_HOURS'), 'siem-pipeline:adopted-name': 'old' },
+      {},
+      [['TagResourceCommand', { ResourceArn: ARN, Tags: { 'siem-pipeline:adopted-name': 'test', [PREVIOUS]: 'old' } }]],
+    ],
+    [
+      'handed to "new" from this pipeline and not handed back (a failed rename): taken back',
+      { [TAG_NAME]: 'new', [TAG_STACK]: TEST_STACK_ID, [PREVIOUS]: 'test' },
+      {},
+      [
+        ['TagResourceCommand', { ResourceArn: ARN, Tags: { [TAG_NAME]: 'test' } }],
+        ['UntagResourceCommand', { ResourceArn: ARN, TagKeys: [PREVIOUS] }],
+      ],
+    ],
+    [
+      'provisional, of another stack with this pipeline name (its Create may still run): used as it is',
+      { [TAG_NAME]: 'test', [TAG_STACK]: OTHER_STACK_ID, [PROVISIONAL]: 'true' },
+      { FindingPublishingFrequency: 'SIX_HOURS' as const },
+      [],
+    ],
+    ['created by another stack that finished: used as it is', { [TAG_NAME]: 'test', [TAG_STACK]: OTHER_STACK_ID }, { FindingPublishingFrequency: 'SIX_HOURS' as const }, []],
+    ['adopted by another stack: used as it is', { ...adoptedTags('ONE_HOUR'), 'siem-pipeline:adopted-stack': OTHER_STACK_ID }, { FindingPublishingFrequency: 'SIX_HOURS' as const }, []],
+  ])('ensure: %s', async (_case, tags, over, writes) => {
+    expect(await writesOf('ensure', tags, over)).toEqual(writes);
+  });
+
+  it.each([
+    ['provisional (its Create failed), GuardDutyOnDelete Retain: deleted', { ...ourTags, [PROVISIONAL]: 'true' }, {}, [['DeleteDetectorCommand', { DetectorId: DETECTOR }]]],
+    [
+      'adopted by us: frequency restored, our tags removed',
+      adoptedTags('SIX_HOURS'),
+      { GuardDutyOnDelete: 'Delete' },
+      [
+        ['UpdateDetectorCommand', { DetectorId: DETECTOR, FindingPublishingFrequency: 'SIX_HOURS' }],
+        ['UntagResourceCommand', { ResourceArn: ARN, TagKeys: Object.keys(adoptedTags('SIX_HOURS')) }],
+      ],
+    ],
+    [
+      'handed over to "new" (the rename cleanup Delete of this old name): only the hand-over record comes off',
+      { [TAG_NAME]: 'new', [TAG_STACK]: TEST_STACK_ID, [PREVIOUS]: 'test' },
+      { GuardDutyOnDelete: 'Delete' },
+      [['UntagResourceCommand', { ResourceArn: ARN, TagKeys: [PREVIOUS] }]],
+    ],
+    [
+      'taken over from "old" (a failed rename cleans up): handed back to "old", not deleted',
+      { ...ourTags, [PREVIOUS]: 'old' },
+      { GuardDutyOnDelete: 'Delete' },
+      [
+        ['TagResourceCommand', { ResourceArn: ARN, Tags: { [TAG_NAME]: 'old' } }],
+        ['UntagResourceCommand', { ResourceArn: ARN, TagKeys: [PREVIOUS] }],
+      ],
+    ],
+    ['used by pipeline "other" of this stack: left alone', { [TAG_NAME]: 'other', [TAG_STACK]: TEST_STACK_ID }, { GuardDutyOnDelete: 'Delete' }, []],
+  ])('remove: %s', async (_case, tags, props, writes) => {
+    expect(await writesOf('remove', tags, { FindingPublishingFrequency: 'FIFTEEN_MINUTES' }, props)).toEqual(writes);
+  });
+
+  it.each([
+    ['provisional: the mark comes off', { ...ourTags, [PROVISIONAL]: 'true' }, [['UntagResourceCommand', { ResourceArn: ARN, TagKeys: [PROVISIONAL] }]]],
+    ['not provisional: nothing', ourTags, []],
+    ['provisional of another stack: nothing', { [TAG_NAME]: 'test', [TAG_STACK]: OTHER_STACK_ID, [PROVISIONAL]: 'true' }, []],
+  ])('commit: %s', async (_case, Tags, writes) => {
+    const { ctx } = createTestContext();
+    guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [DETECTOR] });
+    guardduty.on(GetDetectorCommand).resolves(detector({ Tags }));
+    guardduty.on(UntagResourceCommand).resolves({});
+    await guardDutyDetectorComponent.commit!(testConfig(), ctx);
+    expect(sentRequests(guardduty).slice(2)).toEqual(writes);
   });
 });
 

@@ -13,6 +13,7 @@ import {
   ResourceAlreadyExistsException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { AddTagsToStreamCommand, KinesisClient, ListTagsForStreamCommand, RemoveTagsFromStreamCommand } from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { TAG_NAME, TAG_STACK } from '../../../../src/config/names';
@@ -22,6 +23,7 @@ import { awsError, sentCommands, sentRequests } from '../../helpers/aws-mock';
 import { createTestContext, instantClock, OTHER_STACK_ID, TEST_STACK_ID, testConfig } from '../../helpers/context';
 
 const logs = mockClient(CloudWatchLogsClient);
+const kinesis = mockClient(KinesisClient);
 const { ctx } = createTestContext();
 const A = '123456789012';
 const R = 'eu-west-1';
@@ -47,8 +49,22 @@ const putFilter = (group: string, pattern: string) => ['PutSubscriptionFilterCom
 const notFound = () => awsError(ResourceNotFoundException, 'The specified log group does not exist.');
 const testMessageFailed = () => awsError(InvalidParameterException, 'Could not deliver test message to specified destination. Check if the destination is valid.');
 
-afterEach(() => logs.reset());
-afterAll(() => logs.restore());
+const RECORD_KEY = 'siem-pipeline/reused-trail-log-group';
+const STACK_ARN = (name: string) => `arn:aws:kinesis:${R}:${A}:stream/${name}`;
+
+beforeEach(() => {
+  kinesis.on(ListTagsForStreamCommand).resolves({ Tags: [], HasMoreTags: false });
+  kinesis.on(AddTagsToStreamCommand).resolves({});
+  kinesis.on(RemoveTagsFromStreamCommand).resolves({});
+});
+afterEach(() => {
+  logs.reset();
+  kinesis.reset();
+});
+afterAll(() => {
+  logs.restore();
+  kinesis.restore();
+});
 
 describe('log groups enabled', () => {
   it.each([
@@ -154,7 +170,7 @@ describe('log group ensure (our own group)', () => {
     logs.on(PutSubscriptionFilterCommand).rejects(awsError(LimitExceededException, 'Resource limit exceeded.'));
 
     await expect(flowLogGroupComponent.ensure(testConfig(), ctx)).rejects.toThrow(
-      `log group ${FLOW_GROUP} already has as many subscription filters as its quota allows`,
+      `log group ${FLOW_GROUP} already has as many subscription filters as CloudWatch Logs allows per group (a quota that cannot be raised)`,
     );
     expect(logs).toHaveReceivedCommandTimes(PutSubscriptionFilterCommand, 1);
   });
@@ -173,7 +189,9 @@ describe('log group ensure (our own group)', () => {
 });
 
 describe('trail log group ensure (reused trail: ExistingTrailLogGroup)', () => {
-  it('only subscribes the existing group: no creation, retention or tags on it', async () => {
+  beforeEach(() => logs.on(DescribeSubscriptionFiltersCommand).resolves({ subscriptionFilters: [] }));
+
+  it('only subscribes the existing group: no creation, retention or tags on it; the group is recorded on our stream', async () => {
     logs.on(ListTagsForResourceCommand).rejects(notFound());
     logs.on(PutSubscriptionFilterCommand).resolves({});
 
@@ -182,8 +200,33 @@ describe('trail log group ensure (reused trail: ExistingTrailLogGroup)', () => {
     expect(sentRequests(logs)).toEqual([
       // Our own group, left over from before the switch to reuse, would be removed here: there is none.
       ['ListTagsForResourceCommand', { resourceArn: groupArn(TRAIL_GROUP) }],
+      ['DescribeSubscriptionFiltersCommand', { logGroupName: EXISTING }],
       putFilter(EXISTING, ''),
     ]);
+    expect(sentRequests(kinesis)).toEqual([['AddTagsToStreamCommand', { StreamName: 'siem-test', Tags: { [RECORD_KEY]: EXISTING } }]]);
+  });
+
+  it.each([
+    ['this stack, recording this group: its filter gives its slot to ours', TEST_STACK_ID, EXISTING, true],
+    ['another stack', OTHER_STACK_ID, EXISTING, false],
+    ['this stack, recording another group', TEST_STACK_ID, 'other/group', false],
+  ])('a filter of pipeline "old" (stream tagged by %s) is replaced only when it is a rename predecessor', async (_case, stack, recorded, replaced) => {
+    logs.on(ListTagsForResourceCommand).rejects(notFound());
+    logs.on(DescribeSubscriptionFiltersCommand).resolves({
+      subscriptionFilters: [
+        { filterName: 'org-archive', destinationArn: 'arn:aws:kinesis:eu-west-1:999999999999:stream/archive' },
+        { filterName: 'siem-old-to-kinesis', destinationArn: STACK_ARN('siem-old') },
+      ],
+    });
+    kinesis.on(ListTagsForStreamCommand, { StreamName: 'siem-old' }).resolves({ Tags: [{ Key: TAG_STACK, Value: stack }, { Key: RECORD_KEY, Value: recorded }], HasMoreTags: false });
+    logs.on(DeleteSubscriptionFilterCommand).resolves({});
+    logs.on(PutSubscriptionFilterCommand).resolves({});
+
+    await trailLogGroupComponent.ensure(testConfig(reuse), ctx);
+
+    const deletes = sentRequests(logs).filter(([c]) => c === 'DeleteSubscriptionFilterCommand');
+    expect(deletes).toEqual(replaced ? [['DeleteSubscriptionFilterCommand', { logGroupName: EXISTING, filterName: 'siem-old-to-kinesis' }]] : []);
+    expect(logs).toHaveReceivedCommandWith(PutSubscriptionFilterCommand, filter(EXISTING, ''));
   });
 
   it('removes our own group left from before the switch, then subscribes the existing one', async () => {
@@ -198,13 +241,14 @@ describe('trail log group ensure (reused trail: ExistingTrailLogGroup)', () => {
       ['ListTagsForResourceCommand', { resourceArn: groupArn(TRAIL_GROUP) }],
       ['DeleteSubscriptionFilterCommand', { logGroupName: TRAIL_GROUP, filterName: 'siem-test-to-kinesis' }],
       ['DeleteLogGroupCommand', { logGroupName: TRAIL_GROUP }],
+      ['DescribeSubscriptionFiltersCommand', { logGroupName: EXISTING }],
       putFilter(EXISTING, ''),
     ]);
   });
 
   it('names ExistingTrailLogGroup when that group does not exist', async () => {
     logs.on(ListTagsForResourceCommand).rejects(notFound());
-    logs.on(PutSubscriptionFilterCommand).rejects(notFound());
+    logs.on(DescribeSubscriptionFiltersCommand).rejects(notFound());
 
     await expect(trailLogGroupComponent.ensure(testConfig(reuse), ctx)).rejects.toThrow(
       `ExistingTrailLogGroup ${EXISTING} does not exist in ${R}: give the log group of an existing trail in this region, or leave it empty to create a trail`,
@@ -266,6 +310,20 @@ describe('log group remove', () => {
       ['ListTagsForResourceCommand', { resourceArn: groupArn(TRAIL_GROUP) }],
     ]);
     expect(logs).not.toHaveReceivedCommand(DeleteLogGroupCommand);
+  });
+
+  it('takes our filter off the group our stream records even when the config names none (properties that no longer parse), then drops the record', async () => {
+    kinesis.on(ListTagsForStreamCommand).resolves({ Tags: [{ Key: RECORD_KEY, Value: 'org/trail=main' }], HasMoreTags: false });
+    logs.on(DeleteSubscriptionFilterCommand).resolves({});
+    logs.on(ListTagsForResourceCommand).rejects(notFound());
+
+    await trailLogGroupComponent.remove(testConfig(), ctx);
+
+    expect(sentRequests(logs)).toEqual([
+      ['DeleteSubscriptionFilterCommand', { logGroupName: 'org/trail#main', filterName: 'siem-test-to-kinesis' }],
+      ['ListTagsForResourceCommand', { resourceArn: groupArn(TRAIL_GROUP) }],
+    ]);
+    expect(kinesis).toHaveReceivedCommandWith(RemoveTagsFromStreamCommand, { StreamName: 'siem-test', TagKeys: [RECORD_KEY] });
   });
 
   it('is done when our filter on the reused group is already gone', async () => {

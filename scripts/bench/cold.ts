@@ -28,6 +28,7 @@ const PACKAGES: Record<string, string> = {
   ec2: '@aws-sdk/client-ec2',
   guardduty: '@aws-sdk/client-guardduty',
   events: '@aws-sdk/client-eventbridge',
+  cloudformation: '@aws-sdk/client-cloudformation',
 };
 
 type Factory = (opts: Record<string, unknown>) => (event: unknown, context?: unknown) => Promise<unknown>;
@@ -40,6 +41,8 @@ async function main(): Promise<void> {
   if (harness && (await harness.simulateEvent('Create', enrollerProps)).Status !== 'SUCCESS') throw new Error('the pipeline for the enroller could not be created');
   const fake = harness?.fake ?? new FakeAccount({ account: ACCOUNT, region: REGION });
   fake.ec2.seedVpcs(8);
+  // The request guard reads the stack's status: a Create arrives while it is CREATE_IN_PROGRESS.
+  fake.cloudformation.setStack(STACK_ID, 'CREATE_IN_PROGRESS');
   fake.resetCalls();
   const common = {
     clientOptions: { credentials: FAKE_CREDENTIALS, retryStrategy: instantRetries(), decorate: fake.decorate },
@@ -55,7 +58,12 @@ async function main(): Promise<void> {
   if (fn === 'custom-resource') {
     const handler = mod.createCustomResourceHandler!({
       ...common,
-      env: { PERMISSIONS_BOUNDARY_ARN: BOUNDARY },
+      env: {
+        PERMISSIONS_BOUNDARY_ARN: BOUNDARY,
+        READER_BOUNDARY_ARN: `${BOUNDARY}-reader`,
+        PROVISIONER_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/siem-bench-ProvisionerRole`,
+        STACK_ID,
+      },
       put: async (_url: string, body: string) => {
         status = (JSON.parse(body) as { Status: string }).Status;
       },

@@ -1,0 +1,46 @@
+import { describeError, PipelineStepError } from '../errors';
+
+/** The command could not run (no credentials, endpoint unreachable, access denied): it exits 3. */
+export class CouldNotRunError extends Error {
+  override readonly name = 'CouldNotRunError';
+}
+
+const ACCESS_DENIED = /AccessDenied|UnauthorizedOperation|NotAuthorized|AuthorizationError|InvalidClientTokenId|UnrecognizedClient|ExpiredToken|SignatureDoesNotMatch/;
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'TimeoutError']);
+
+/** IAM prefixes of the SDK's service ids where they differ from the lower-cased id. */
+const IAM_PREFIX: Record<string, string> = { 'cloudwatch logs': 'logs', eventbridge: 'events', 'secrets manager': 'secretsmanager' };
+
+/**
+ * Why a thrown error means the command could not run, in words naming the call and the permission it needs;
+ * undefined for any other error. `call` is `Service:Operation` when known (the SDK error's metadata).
+ */
+export function couldNotRun(err: unknown, call?: string): string | undefined {
+  if (err instanceof CouldNotRunError) return err.message;
+  const root = err instanceof PipelineStepError && err.cause !== undefined ? err.cause : err;
+  const e = root as { name?: string; code?: string; message?: string; $metadata?: unknown; Code?: string } | undefined;
+  if (!e || typeof e !== 'object') return undefined;
+  if (e.name === 'CredentialsProviderError' || /Could not load credentials/.test(e.message ?? '')) {
+    return 'no AWS credentials found (environment, --profile or AWS_PROFILE, SSO, instance role): configure credentials and run again';
+  }
+  if (e.name === 'TokenProviderError' || /SSO session .*expired|Token is expired/.test(e.message ?? '')) return `the credentials could not be refreshed: ${e.message ?? ''}`;
+  if (UNREACHABLE.has(e.code ?? '') || UNREACHABLE.has(e.name ?? '')) return `the endpoint could not be reached (${e.code ?? e.name}): check --region, the network or AWS_ENDPOINT_URL`;
+  if (ACCESS_DENIED.test(e.name ?? '') || ACCESS_DENIED.test(e.Code ?? '')) {
+    const where = err instanceof PipelineStepError ? ` (${err.operation} ${err.component})` : '';
+    const permission = call ? ` needs ${permissionOf(call)}` : '';
+    return `access denied${where}: ${call ?? 'a call'}${permission}: ${e.message ?? e.name ?? ''}`;
+  }
+  return undefined;
+}
+
+/** `CloudFormation:DescribeStacks` -> `cloudformation:DescribeStacks`. */
+export function permissionOf(call: string): string {
+  const [service = '', operation = ''] = call.split(':');
+  const key = service.toLowerCase();
+  return `${IAM_PREFIX[key] ?? key.replace(/\s+/g, '')}:${operation}`;
+}
+
+/** The message for an error that is neither bad input nor a could-not-run case. */
+export function failureText(err: unknown): string {
+  return describeError(err);
+}

@@ -33,7 +33,8 @@ export function sourceCoverage(report: AuditReport, config: PipelineConfig, name
   const out: SourceCoverage[] = [];
   if (config.cloudTrail.enabled) {
     const good = ok(entry('trail')) && ok(entry('trail-log-group'));
-    out.push({ source: 'CloudTrail', covered: good ? 1 : 0, total: 1, ...(trailHome ? { note: `trail managed from ${trailHome}` } : {}) });
+    // The multi-region trail of another home region delivers there: nothing to cover in this region.
+    out.push(trailHome ? { source: 'CloudTrail', covered: 0, total: 0, note: `trail managed from ${trailHome}` } : { source: 'CloudTrail', covered: good ? 1 : 0, total: 1 });
   }
   if (config.flowLogs.enabled) {
     const d = entry('flow-logs')?.details ?? {};

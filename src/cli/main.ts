@@ -46,7 +46,7 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps = {}
   secrets.push(...request.secrets.filter((s) => !secrets.includes(s)));
 
   try {
-    const session = createSession(request, await resolveRegion(request, targetRegion(request.target)), io, deps, secrets);
+    const session = createSession(request, await resolveRegion(request, targetRegion(request.target), deps.env ?? process.env), io, deps, secrets);
     return await dispatch(request, session);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) return badInput(e);

@@ -25,6 +25,8 @@ export interface CliIo {
 /** What tests inject: client options (the fake account's middleware), components, a clock, the region list. */
 export interface CliDeps {
   clientOptions?: Omit<ClientFactoryOptions, 'region'>;
+  /** Client options per region (tests route each region to its own fake account); wins over clientOptions. */
+  regionalClientOptions?: (region: string) => Omit<ClientFactoryOptions, 'region'>;
   components?: readonly Component[];
   clock?: Clock;
   /** The account's enabled regions, for `--regions all` (default: EC2 DescribeRegions). */
@@ -79,9 +81,11 @@ function annotateCalls(client: DecoratableClient): void {
  * The region as the SDK's chain resolves it (--region, AWS_REGION, the profile's region); a command without
  * one is bad input naming --region.
  */
-export async function resolveRegion(req: Pick<CliRequest, 'region' | 'profile'>, fallback: string | undefined): Promise<string> {
+export async function resolveRegion(req: Pick<CliRequest, 'region' | 'profile'>, fallback: string | undefined, env: Readonly<Record<string, string | undefined>>): Promise<string> {
   if (req.region !== undefined) return req.region;
   if (fallback !== undefined) return fallback;
+  const fromEnv = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (fromEnv) return fromEnv;
   try {
     const region = await new CloudFormationClient(req.profile ? { profile: req.profile } : {}).config.region();
     if (region) return region;
@@ -96,14 +100,15 @@ export function createSession(req: CliRequest, region: string, io: CliIo, deps: 
   const mask = (text: string) => secrets.reduce((t, s) => t.split(s).join(REDACTED), text);
   const env = deps.env ?? process.env;
   const byRegion = new Map<string, AwsClients>();
-  const decorate = (client: DecoratableClient, service: ServiceKey) => {
-    annotateCalls(client);
-    deps.clientOptions?.decorate?.(client, service);
-  };
   const clientsFor = (r: string) => {
     let clients = byRegion.get(r);
     if (!clients) {
-      clients = createClients({ region: r, ...emulatorClientOptions(env), ...(req.profile ? { profile: req.profile } : {}), ...deps.clientOptions, decorate });
+      const options = deps.regionalClientOptions?.(r) ?? deps.clientOptions;
+      const decorate = (client: DecoratableClient, service: ServiceKey) => {
+        annotateCalls(client);
+        options?.decorate?.(client, service);
+      };
+      clients = createClients({ region: r, ...emulatorClientOptions(env), ...(req.profile ? { profile: req.profile } : {}), ...options, decorate });
       byRegion.set(r, clients);
     }
     return clients;

@@ -80,7 +80,7 @@ export function formatAudits(audits: readonly RegionAudit[], json: boolean): str
   const parts = audits.map((a) => {
     if (!a.report) return `Region ${a.region}: skipped (${a.skipped})\n`;
     const lines = [formatAudit(a.report).trimEnd(), '', 'Sources:'];
-    for (const s of a.sources) lines.push(`  ${s.source}: ${s.covered}/${s.total} covered${s.note ? ` (${s.note})` : ''}`);
+    for (const s of a.sources) lines.push(`  ${s.source}: ${s.total === 0 ? 'not collected here' : `${s.covered}/${s.total} covered`}${s.note ? ` (${s.note})` : ''}`);
     if (a.findings.length > 0) {
       lines.push('', 'Findings:');
       for (const f of a.findings) lines.push(`  - ${f.component}: ${f.problem}`, `    fix: ${f.fix}`);

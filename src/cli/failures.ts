@@ -24,7 +24,9 @@ export function couldNotRun(err: unknown, call?: string): string | undefined {
     return 'no AWS credentials found (environment, --profile or AWS_PROFILE, SSO, instance role): configure credentials and run again';
   }
   if (e.name === 'TokenProviderError' || /SSO session .*expired|Token is expired/.test(e.message ?? '')) return `the credentials could not be refreshed: ${e.message ?? ''}`;
-  if (UNREACHABLE.has(e.code ?? '') || UNREACHABLE.has(e.name ?? '')) return `the endpoint could not be reached (${e.code ?? e.name}): check --region, the network or AWS_ENDPOINT_URL`;
+  // The SDK wraps socket errors ("AWS SDK error wrapper for Error: connect ECONNREFUSED ...").
+  const network = [e.code, e.name, (e as { cause?: { code?: string } }).cause?.code, /\b(E[A-Z_]+)\b/.exec(e.message ?? '')?.[1]].find((c) => c !== undefined && UNREACHABLE.has(c));
+  if (network !== undefined) return `the endpoint could not be reached (${network}): check --region, the network or AWS_ENDPOINT_URL`;
   if (ACCESS_DENIED.test(e.name ?? '') || ACCESS_DENIED.test(e.Code ?? '')) {
     const where = err instanceof PipelineStepError ? ` (${err.operation} ${err.component})` : '';
     const permission = call ? ` needs ${permissionOf(call)}` : '';

@@ -1,0 +1,92 @@
+import { makeHarness, STACK_ID } from '../lifecycle/harness';
+import { FAKE_CREDENTIALS } from '../fake/account';
+import { instantRetries } from '../fake/sdk';
+import { deployPipeline, EXTERNAL_ID, PARAM_FLAGS, type Deployed } from '../unit/cli/helpers';
+import { GAPS, putStack, runOn } from './stack';
+import { componentPlan, fromStatus } from '../../src/cli/component-plan';
+import type { Component } from '../../src/pipeline/component';
+import { parseConfig } from '../../src/config/pipeline-config';
+
+describe('plan', () => {
+  it('for a new stack (--stack-id with --param): every component is created, the VPCs that get flow logs and the costs are listed, nothing is written', async () => {
+    const h = makeHarness();
+    const vpcs = h.fake.ec2.seedVpcs(2);
+    const d = { harness: h, clientOptions: { credentials: FAKE_CREDENTIALS, retryStrategy: instantRetries(), decorate: h.fake.decorate } } as unknown as Deployed;
+    h.fake.resetCalls();
+
+    const { code, out } = await runOn(d, ['plan', '--stack-id', STACK_ID, ...PARAM_FLAGS]);
+
+    expect(h.fake.calls.length).toBeGreaterThan(0);
+    expect(h.fake.writes()).toEqual([]);
+    expect(code).toBe(1);
+    expect(out).toMatch(/^Plan \(Create\) for pipeline demo in account 123456789012, region us-east-1$/m);
+    for (const id of ['stream', 'siem-role', 'trail', 'flow-log-group', 'guardduty-detector', 'guardduty-rule']) expect(out).toMatch(new RegExp(`^${id} +create`, 'm'));
+    // event-sources' inspect reports a missing rule as drift of the component: the plan shows the rule.
+    expect(out).toMatch(/^event-sources +change +rule siem-demo-src-securityhub is absent$/m);
+    expect(out).not.toMatch(/^siem-user /m);
+    expect(out).toContain(`VPCs that would get a flow log: ${vpcs.join(', ')}`);
+    expect(out).toContain('  - new PROVISIONED stream: 1 shard(s), about $11/month');
+    expect(out).toContain('  - a multi-region trail: the first copy of management events is free');
+    expect(out).not.toContain(EXTERNAL_ID);
+  });
+
+  describe('for an Update (--stack)', () => {
+    let d: Deployed;
+    beforeEach(async () => {
+      d = await deployPipeline();
+      putStack(d.fake);
+    });
+
+    it('shows each change with its fields and writes nothing; a clean stack has no changes (exit 0)', async () => {
+      d.fake.resetCalls();
+      const clean = await runOn(d, ['plan', '--stack', 'siem']);
+      expect(clean.out).toContain('No changes: every component is as the properties ask.');
+      expect(clean.code).toBe(0);
+
+      for (const g of GAPS) await g.plant(d.fake);
+      d.fake.resetCalls();
+      const { code, out } = await runOn(d, ['plan', '--stack', 'siem', '--json']);
+      expect(d.fake.writes()).toEqual([]);
+      expect(code).toBe(1);
+      const report = JSON.parse(out) as { request: string; changes: { component: string; action: string; fields: string[]; vpcs?: string[] }[]; vpcs: string[] };
+      expect(report.request).toBe('Update');
+      expect(report.changes.filter((c) => c.action !== 'none')).toEqual([
+        { component: 'flow-log-group', action: 'change', fields: ['subscription filter missing'] },
+        { component: 'flow-logs', action: 'change', fields: [], vpcs: [expect.stringMatching(/^vpc-/)] },
+        { component: 'trail', action: 'change', fields: ['not logging'] },
+        { component: 'guardduty-detector', action: 'change', fields: ['detector is DISABLED'] },
+        { component: 'guardduty-rule', action: 'change', fields: ['stream target missing'] },
+      ]);
+      expect(report.vpcs).toEqual(report.changes.find((c) => c.component === 'flow-logs')!.vpcs);
+    });
+
+    it('a --param that changes the stream shows its shards and the new cost', async () => {
+      const { out } = await runOn(d, ['plan', '--stack', 'siem', '--param', 'ShardCount=2']);
+      expect(out).toMatch(/^stream +change +shardCount: 1 -> 2$/m);
+      expect(out).toContain('  - stream capacity changes (shardCount: 1 -> 2): PROVISIONED stream: 2 shard(s), about $22/month');
+    });
+  });
+});
+
+describe('componentPlan', () => {
+  const config = parseConfig({ PipelineName: 'demo' });
+  const component = (over: Partial<Component>): Component =>
+    ({ id: 'x', dependsOn: [], enabled: () => true, ensure: jest.fn(), remove: jest.fn(), inspect: jest.fn(), ...over }) as Component;
+
+  it('uses the component\'s own plan when it has one (the read -> desired -> diff contract), and does not inspect', async () => {
+    const c = component({ plan: async () => [{ action: 'update', field: 'retention' }] } as Partial<Component>);
+    await expect(componentPlan(c, config, {} as never)).resolves.toEqual({ component: 'x', action: 'change', fields: ['retention'] });
+    expect(c.inspect).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['enabled, absent', 'create', true, { state: 'absent' }],
+    ['enabled, drifted', 'change', true, { state: 'drifted', details: { differences: ['retention 30 days, want 1'] } }],
+    ['not wanted, present', 'remove', false, { state: 'present' }],
+    ['enabled, present, not made by this stack', 'adopt', true, { state: 'present', details: { createdByThisStack: false } }],
+    ['enabled, present', 'none', true, { state: 'present' }],
+    ['not wanted, absent', 'none', false, { state: 'absent' }],
+  ] as const)('derived from inspect: %s -> %s', (_what, action, enabled, status) => {
+    expect(fromStatus('stream', enabled, status, config).action).toBe(action);
+  });
+});

@@ -101,27 +101,30 @@ export async function followStack(
   const seen = new Set<string>();
   const deadline = clock.now() + STACK_WAIT_MS;
   for (;;) {
-    const fresh: StackEvent[] = [];
-    let NextToken: string | undefined;
-    pages: do {
-      const out = await cfn.send(new DescribeStackEventsCommand({ StackName: stackId, ...(NextToken ? { NextToken } : {}) }));
-      for (const e of out.StackEvents ?? []) {
-        // Newest first: stop at the first event already shown or older than this run.
-        if (!e.EventId || seen.has(e.EventId) || (e.Timestamp && e.Timestamp < since)) break pages;
-        fresh.push(e);
-      }
-      NextToken = out.NextToken;
-    } while (NextToken);
-    for (const e of fresh.reverse()) {
-      seen.add(e.EventId!);
-      onEvent(e);
-    }
+    // Status first, events second: every event up to a settled status is printed before returning.
     const stack = (await cfn.send(new DescribeStacksCommand({ StackName: stackId }))).Stacks?.[0];
+    for (const e of await newEvents(cfn, stackId, since, seen)) onEvent(e);
     const status = stack?.StackStatus ?? '';
     if (stack && SETTLED.test(status) && !IN_PROGRESS_SUFFIX.test(status)) return stack;
     if (clock.now() >= deadline) throw new Error(`the stack is still ${status} after ${STACK_WAIT_MS / 60_000} minutes`);
     await clock.sleep(EVENT_POLL_MS);
   }
+}
+
+/** Events not yet seen and not older than `since`, oldest first (DescribeStackEvents pages newest first). */
+async function newEvents(cfn: CloudFormationClient, stackId: string, since: Date, seen: Set<string>): Promise<StackEvent[]> {
+  const fresh: StackEvent[] = [];
+  let NextToken: string | undefined;
+  pages: do {
+    const out = await cfn.send(new DescribeStackEventsCommand({ StackName: stackId, ...(NextToken ? { NextToken } : {}) }));
+    for (const e of out.StackEvents ?? []) {
+      if (!e.EventId || seen.has(e.EventId) || (e.Timestamp && e.Timestamp < since)) break pages;
+      fresh.push(e);
+    }
+    NextToken = out.NextToken;
+  } while (NextToken);
+  for (const e of fresh) seen.add(e.EventId!);
+  return fresh.reverse();
 }
 
 /** One event as a line: time, status, logical id, type, reason. */

@@ -12,11 +12,15 @@ import { leftovers } from './leftovers';
 /** The rendered template `npm run build` writes. */
 export const DEFAULT_TEMPLATE = 'dist/siem-pipeline.template.json';
 
-/** Asks before a change unless --yes; without a terminal and without --yes it refuses (bad input, exit 2). */
-export async function confirmed(session: Session, req: Pick<CliRequest, 'yes'>, question: string): Promise<boolean> {
-  if (req.yes) return true;
-  if (!session.io.isTty || !session.io.confirm) throw new UsageError(`--yes is required when there is no terminal to ask: ${question}`);
-  return session.io.confirm(question);
+/** Refuses up front, before any call, a change that could not be confirmed: no --yes and no terminal (exit 2). */
+export function requireConfirmable(session: Session, req: Pick<CliRequest, 'yes' | 'command'>): void {
+  if (!req.yes && (!session.io.isTty || !session.io.confirm)) throw new UsageError(`--yes is required: ${req.command} changes the account and there is no terminal to ask`);
+}
+
+/** Asks before a change unless --yes. */
+export async function confirmed(session: Session, req: Pick<CliRequest, 'yes' | 'command'>, question: string): Promise<boolean> {
+  requireConfirmable(session, req);
+  return req.yes || session.io.confirm!(question);
 }
 
 function stackName(req: CliRequest): string {
@@ -43,6 +47,7 @@ async function templateUrl(session: Session, req: CliRequest): Promise<string> {
 /** deploy: a change set for Create or Update, shown, confirmed, executed and followed; then the outputs. */
 export async function runDeploy(session: Session, req: CliRequest): Promise<number> {
   const name = stackName(req);
+  requireConfirmable(session, req);
   const cfn = session.clientsFor(session.region).cloudformation;
   const url = await templateUrl(session, req);
   const existing = await describeStack(session, session.region, name);
@@ -71,6 +76,7 @@ export async function runDeploy(session: Session, req: CliRequest): Promise<numb
 /** destroy: deletes the stack, follows it to DELETE_COMPLETE, then checks that nothing of ours is left. */
 export async function runDestroy(session: Session, req: CliRequest): Promise<number> {
   const name = stackName(req);
+  requireConfirmable(session, req);
   const target = await resolveTarget(req, session);
   if (!(await confirmed(session, req, `delete stack ${name} and its pipeline?`))) {
     session.out('Not deleted.\n');

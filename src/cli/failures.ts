@@ -1,4 +1,4 @@
-import { describeError, PipelineStepError } from '../errors';
+import { PipelineStepError } from '../errors';
 
 /** The command could not run (no credentials, endpoint unreachable, access denied): it exits 3. */
 export class CouldNotRunError extends Error {
@@ -40,9 +40,4 @@ export function permissionOf(call: string): string {
   const [service = '', operation = ''] = call.split(':');
   const key = service.toLowerCase();
   return `${IAM_PREFIX[key] ?? key.replace(/\s+/g, '')}:${operation}`;
-}
-
-/** The message for an error that is neither bad input nor a could-not-run case. */
-export function failureText(err: unknown): string {
-  return describeError(err);
 }

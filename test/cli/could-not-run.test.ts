@@ -2,25 +2,15 @@ import { run, EXIT } from '../../src/cli/main';
 import { couldNotRun, permissionOf } from '../../src/cli/failures';
 import { FakeAccount } from '../fake/account';
 import { instantRetries } from '../fake/sdk';
+import { credentialEnvGuard } from './stack';
 import { bufferIo } from '../unit/cli/helpers';
 
-const CREDENTIAL_ENV = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_WEB_IDENTITY_TOKEN_FILE'];
 
 describe('exit 3: the command could not run, and says which call and which permission', () => {
-  const saved: Record<string, string | undefined> = {};
-  beforeEach(() => {
-    for (const k of CREDENTIAL_ENV) saved[k] = process.env[k];
-  });
-  afterEach(() => {
-    for (const k of CREDENTIAL_ENV) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
-  });
+  const noCredentials = credentialEnvGuard();
 
   it('no credentials anywhere in the SDK chain (no keys, a profile that does not exist, no instance role)', async () => {
-    for (const k of CREDENTIAL_ENV) delete process.env[k];
-    Object.assign(process.env, { AWS_PROFILE: 'no-such-profile', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_EC2_METADATA_DISABLED: 'true' });
+    noCredentials();
     const fake = new FakeAccount();
     const io = bufferIo();
 

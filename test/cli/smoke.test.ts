@@ -4,21 +4,12 @@ import { EXIT, run } from '../../src/cli/main';
 import { decodeRecord } from '../../src/cli/verify/decode';
 import { FakeAccount } from '../fake/account';
 import { instantRetries } from '../fake/sdk';
+import { credentialEnvGuard } from './stack';
 import { bufferIo, N } from '../unit/cli/helpers';
 
-const CREDENTIAL_ENV = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_WEB_IDENTITY_TOKEN_FILE'];
 
 describe('smoke refuses to run', () => {
-  const saved: Record<string, string | undefined> = {};
-  beforeEach(() => {
-    for (const k of CREDENTIAL_ENV) saved[k] = process.env[k];
-  });
-  afterEach(() => {
-    for (const k of CREDENTIAL_ENV) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
-  });
+  const noCredentials = credentialEnvGuard();
 
   it.each([
     { why: 'without --yes', argv: ['smoke', '--region', 'us-east-1'], says: /smoke creates and deletes a real stack: give --yes to run it/ },
@@ -33,8 +24,7 @@ describe('smoke refuses to run', () => {
   });
 
   it('without credentials: exit 3, before anything is created', async () => {
-    for (const k of CREDENTIAL_ENV) delete process.env[k];
-    Object.assign(process.env, { AWS_PROFILE: 'no-such-profile', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_EC2_METADATA_DISABLED: 'true' });
+    noCredentials();
     const fake = new FakeAccount();
     const io = bufferIo();
     const code = await run(['smoke', '--region', 'us-east-1', '--yes', '--template-url', 'https://b.s3.amazonaws.com/t.json'], io, { clientOptions: { retryStrategy: instantRetries(), decorate: fake.decorate } });

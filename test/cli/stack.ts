@@ -73,3 +73,26 @@ export const GAPS = [
     plant: async (fake: FakeAccount) => void (await fake.clients().events.send(new RemoveTargetsCommand({ Rule: N.guardDutyRule, Ids: [STREAM_TARGET_ID] }))),
   },
 ] as const;
+
+const CREDENTIAL_ENV = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_WEB_IDENTITY_TOKEN_FILE'];
+
+/**
+ * Restores the credential environment after each test of the describe block; the returned function empties it
+ * so the SDK's default chain finds nothing (no keys, a profile that does not exist, no instance role).
+ */
+export function credentialEnvGuard(): () => void {
+  const saved: Record<string, string | undefined> = {};
+  beforeEach(() => {
+    for (const k of CREDENTIAL_ENV) saved[k] = process.env[k];
+  });
+  afterEach(() => {
+    for (const k of CREDENTIAL_ENV) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  });
+  return () => {
+    for (const k of CREDENTIAL_ENV) delete process.env[k];
+    Object.assign(process.env, { AWS_PROFILE: 'no-such-profile', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_EC2_METADATA_DISABLED: 'true' });
+  };
+}

@@ -8,8 +8,8 @@ export class CouldNotRunError extends Error {
 const ACCESS_DENIED = /AccessDenied|UnauthorizedOperation|NotAuthorized|AuthorizationError|InvalidClientTokenId|UnrecognizedClient|ExpiredToken|SignatureDoesNotMatch/;
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'TimeoutError']);
 
-/** IAM prefixes of the SDK's service ids where they differ from the lower-cased id. */
-const IAM_PREFIX: Record<string, string> = { 'cloudwatch logs': 'logs', eventbridge: 'events', 'secrets manager': 'secretsmanager' };
+/** IAM prefixes of the SDK's client names (without `Client`) where they differ from the lower-cased name. */
+const IAM_PREFIX: Record<string, string> = { cloudwatchlogs: 'logs', eventbridge: 'events' };
 
 /**
  * Why a thrown error means the command could not run, in words naming the call and the permission it needs;
@@ -35,9 +35,9 @@ export function couldNotRun(err: unknown, call?: string): string | undefined {
   return undefined;
 }
 
-/** `CloudFormation:DescribeStacks` -> `cloudformation:DescribeStacks`. */
+/** `CloudFormation:DescribeStacks` -> `cloudformation:DescribeStacks`; `CloudWatchLogs:X` -> `logs:X`. */
 export function permissionOf(call: string): string {
   const [service = '', operation = ''] = call.split(':');
   const key = service.toLowerCase();
-  return `${IAM_PREFIX[key] ?? key.replace(/\s+/g, '')}:${operation}`;
+  return `${IAM_PREFIX[key] ?? key}:${operation}`;
 }

@@ -45,8 +45,9 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps = {}
   }
   secrets.push(...request.secrets.filter((s) => !secrets.includes(s)));
 
+  let session: Session | undefined;
   try {
-    const session = createSession(request, await resolveRegion(request, targetRegion(request.target), deps.env ?? process.env), io, deps, secrets);
+    session = createSession(request, await resolveRegion(request, targetRegion(request.target), deps.env ?? process.env), io, deps, secrets);
     return await dispatch(request, session);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) return badInput(e);
@@ -57,6 +58,8 @@ export async function run(argv: readonly string[], io: CliIo, deps: CliDeps = {}
     }
     io.stderr(mask(`error: ${request.command} failed: ${describeError(e)}\n`));
     return EXIT.findings;
+  } finally {
+    session?.progress.stop();
   }
 }
 

@@ -1,6 +1,8 @@
 import type { Clock } from '../clock';
 
 const FRAMES = ['|', '/', '-', '\\'];
+/** Spinner frame interval (ms): a terminal redraw, not a wait on AWS. */
+const FRAME_MS = 120;
 
 /**
  * Progress of long work on stderr: one line per finished step (always), and a spinner on the line being
@@ -9,6 +11,7 @@ const FRAMES = ['|', '/', '-', '\\'];
 export class Progress {
   private frame = 0;
   private active: string | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly write: (text: string) => void,
@@ -16,22 +19,37 @@ export class Progress {
     private readonly clock: Clock,
   ) {}
 
-  /** Shows what is being worked on (a spinner frame on a terminal; nothing otherwise). */
+  /** Shows what is being worked on: a spinner on a terminal (redrawn until the next line); nothing otherwise. */
   working(what: string): void {
     if (!this.tty) return;
     this.active = what;
-    this.write(`\r${FRAMES[this.frame++ % FRAMES.length]} ${what}\u001b[K`);
+    this.draw();
+    // unref: a spinner never keeps the process alive.
+    this.timer ??= setInterval(() => this.draw(), FRAME_MS).unref();
   }
 
-  /** One finished step: a line of its own. */
+  /** One finished step: a line of its own (the spinner, if any, is cleared first and drawn again after). */
   done(line: string): void {
+    const active = this.active;
+    if (this.tty && active !== undefined) this.write('\r\u001b[K');
+    this.write(`${line}\n`);
+    if (this.tty && active !== undefined) this.draw();
+  }
+
+  /** Stops the spinner and clears its line. */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
     if (this.tty && this.active !== undefined) this.write('\r\u001b[K');
     this.active = undefined;
-    this.write(`${line}\n`);
   }
 
   /** Seconds since `start` (ms), for "done in 3s" lines. */
   since(start: number): string {
     return `${Math.round((this.clock.now() - start) / 1000)}s`;
+  }
+
+  private draw(): void {
+    if (this.active !== undefined) this.write(`\r${FRAMES[this.frame++ % FRAMES.length]} ${this.active}\u001b[K`);
   }
 }

@@ -22,6 +22,24 @@ describe('exit 3: the command could not run, and says which call and which permi
     expect(fake.calls).toEqual([]);
   });
 
+  it('--profile reaches every client (the SDK then reads that profile of the shared config files)', async () => {
+    const fake = new FakeAccount();
+    const profiles: unknown[] = [];
+    const io = bufferIo();
+    await run(['audit', '--stack', 'siem', '--region', 'us-east-1', '--profile', 'audit-ro'], io, {
+      clientOptions: {
+        credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'x' },
+        retryStrategy: instantRetries(),
+        decorate: (client, service) => {
+          profiles.push((client as unknown as { config: { profile?: string } }).config.profile);
+          fake.decorate(client, service);
+        },
+      },
+    });
+    expect(profiles.length).toBeGreaterThan(0);
+    expect(new Set(profiles)).toEqual(new Set(['audit-ro']));
+  });
+
   it('access denied names the call and the IAM permission it needs', async () => {
     const fake = new FakeAccount().failWhen((c) => c.command === 'DescribeStacks');
     const io = bufferIo();
@@ -40,9 +58,10 @@ describe('exit 3: the command could not run, and says which call and which permi
   });
 
   it.each([
-    ['CloudWatch Logs:DescribeLogGroups', 'logs:DescribeLogGroups'],
+    ['CloudWatchLogs:DescribeLogGroups', 'logs:DescribeLogGroups'],
     ['EventBridge:ListRules', 'events:ListRules'],
-    ['Secrets Manager:GetSecretValue', 'secretsmanager:GetSecretValue'],
+    ['SecretsManager:GetSecretValue', 'secretsmanager:GetSecretValue'],
+    ['CloudTrail:GetTrailStatus', 'cloudtrail:GetTrailStatus'],
     ['EC2:DescribeVpcs', 'ec2:DescribeVpcs'],
   ])('permissionOf(%s) = %s', (call, permission) => {
     expect(permissionOf(call)).toBe(permission);

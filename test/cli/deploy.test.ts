@@ -31,7 +31,7 @@ const cfnWrites = (d: Deployed) => d.fake.writes().filter((c) => c.service === '
 describe('deploy', () => {
   it('creates the stack through a change set: shows it, streams one line per event, prints the outputs', async () => {
     const d = emptyAccount();
-    const { code, out } = await runOn(d, ['deploy', '--stack', 'siem', '--template-url', URL, '--yes', '--param', 'PipelineName=demo']);
+    const { code, out, err } = await runOn(d, ['deploy', '--stack', 'siem', '--template-url', URL, '--yes', '--param', 'PipelineName=demo']);
 
     expect(d.fake.calls.find((c) => c.command === 'CreateChangeSet')!.input).toEqual({
       StackName: 'siem',
@@ -43,7 +43,8 @@ describe('deploy', () => {
     });
     expect(out).toMatch(/^Change set \(CREATE\) for stack siem:$/m);
     expect(out).toMatch(/^Add +Pipeline +Custom::SiemPipeline$/m);
-    const events = out.split('\n').filter((l) => /^\d\d:\d\d:\d\d /.test(l)).map((l) => l.replace(/^\S+ +/, ''));
+    // Events are progress (stderr); the change set and the outputs are the result (stdout).
+    const events = err.split('\n').filter((l) => /^\d\d:\d\d:\d\d /.test(l)).map((l) => l.replace(/^\S+ +/, ''));
     expect(events).toEqual([
       'CREATE_IN_PROGRESS  siem  AWS::CloudFormation::Stack  User Initiated',
       ...Object.entries(TEMPLATE.resources).flatMap(([id, r]) => [`CREATE_IN_PROGRESS  ${id}  ${r.type}`, `CREATE_COMPLETE  ${id}  ${r.type}`]),
@@ -84,8 +85,8 @@ describe('deploy', () => {
   it('a failed resource rolls the stack back: exit 1', async () => {
     const d = emptyAccount();
     d.fake.cloudformation.registerTemplate(URL, { ...TEMPLATE, failing: 'Pipeline' });
-    const { code, out } = await runOn(d, ['deploy', '--stack', 'siem', '--template-url', URL, '--yes', '--param', 'PipelineName=demo']);
-    expect(out).toMatch(/CREATE_FAILED {2}Pipeline {2}Custom::SiemPipeline {2}Resource creation failed/);
+    const { code, out, err } = await runOn(d, ['deploy', '--stack', 'siem', '--template-url', URL, '--yes', '--param', 'PipelineName=demo']);
+    expect(err).toMatch(/CREATE_FAILED {2}Pipeline {2}Custom::SiemPipeline {2}Resource creation failed/);
     expect(out).toContain('Stack siem: ROLLBACK_COMPLETE');
     expect(code).toBe(1);
   });
@@ -102,7 +103,7 @@ describe('deploy', () => {
 
   it.each([
     { why: 'no --yes and no terminal: refused before any call (exit 2)', argv: [] as string[], tty: false, code: 2, writes: [] as string[], says: /--yes is required: deploy changes the account and there is no terminal to ask/ },
-    { why: 'the operator answers no on the terminal: the change set is shown, never executed', argv: [] as string[], tty: true, code: 0, writes: ['CreateChangeSet'], says: /^$/ },
+    { why: 'the operator answers no on the terminal: the change set is shown, never executed; the spinner is cleared before the question', argv: [] as string[], tty: true, code: 0, writes: ['CreateChangeSet'], says: /^\r\| creating a change set for siem\u001b\[K\r\u001b\[K$/ },
     { why: 'no --template-url and no --bucket (exit 2)', argv: ['--yes'], tty: false, code: 2, writes: [] as string[], says: /--template-url or --bucket is required: the template is larger than the 51,200 bytes/ },
   ])('$why', async ({ argv, tty, code, writes, says }) => {
     const d = emptyAccount();
@@ -130,10 +131,10 @@ describe('destroy', () => {
       if (response.Status !== 'SUCCESS') throw new Error(response.Reason);
       d.fake.cloudformation.setStack(STACK_ID, 'CREATE_COMPLETE');
     };
-    const { code, out } = await runOn(d, ['destroy', '--stack', 'siem', '--yes']);
+    const { code, out, err } = await runOn(d, ['destroy', '--stack', 'siem', '--yes']);
 
     expect(d.fake.calls.find((c) => c.command === 'DeleteStack')!.input).toEqual({ StackName: STACK_ID });
-    expect(out).toMatch(/DELETE_IN_PROGRESS {2}siem {2}AWS::CloudFormation::Stack {2}User Initiated/);
+    expect(err).toMatch(/DELETE_IN_PROGRESS {2}siem {2}AWS::CloudFormation::Stack {2}User Initiated/);
     expect(out).toContain('Stack siem: DELETE_COMPLETE\nNothing of the pipeline is left.\n');
     // GuardDutyOnDelete defaults to Retain: the account-wide detector stays, and is not a leftover.
     expect(d.fake.resourcesOwnedBy('demo')).toEqual([{ service: 'guardduty', type: 'detector', id: expect.any(String) }]);

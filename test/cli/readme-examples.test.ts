@@ -20,8 +20,7 @@ import { GAPS, putStack, runOn } from './stack';
 const N2 = pipelineNames('demo2', REGION, ACCOUNT);
 const README = path.join(__dirname, '..', '..', 'README.md');
 const examples: Record<string, string> = {};
-const block = (argv: string[], r: { out: string; err: string; code: number }) =>
-  `$ aws-siem-pipeline ${argv.join(' ')}\n${r.err}${r.out}$ echo $?\n${r.code}\n`;
+const block = (argv: string[], r: { all: string; code: number }) => `$ aws-siem-pipeline ${argv.join(' ')}\n${r.all}$ echo $?\n${r.code}\n`;
 /** Times that differ from run to run (verify reads a real emulator clock). */
 const stable = (text: string) => text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, '<time>');
 

@@ -33,7 +33,7 @@ export async function runOn(d: Deployed, argv: string[], ioOpts: { files?: Recor
     waits: { minDelay: 0.001, maxDelay: 0.002, maxWaitTime: 1 },
     ...(ioOpts.regionalClientOptions ? { regionalClientOptions: ioOpts.regionalClientOptions } : {}),
   });
-  return { code, out: io.out, err: io.err };
+  return { code, out: io.out, err: io.err, all: io.all };
 }
 
 /** The gaps audit must find, each made behind the pipeline's back, with the component it names and the words. */

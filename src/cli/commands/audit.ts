@@ -24,6 +24,7 @@ export interface RegionAudit {
 /** Audits the target's region, or each region of `--regions`, concurrently with a bound. */
 export async function auditRegions(session: Session, req: CliRequest, target: PipelineTarget): Promise<RegionAudit[]> {
   const regions = await regionsOf(session, req, target);
+  session.progress.working(`auditing ${regions.join(', ')}`);
   return mapBounded(regions, REGION_CONCURRENCY, async (region) => {
     const result = await auditRegion(session, req, target, region);
     const s = result.report?.summary;

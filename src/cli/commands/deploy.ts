@@ -20,7 +20,10 @@ export function requireConfirmable(session: Session, req: Pick<CliRequest, 'yes'
 /** Asks before a change unless --yes. */
 export async function confirmed(session: Session, req: Pick<CliRequest, 'yes' | 'command'>, question: string): Promise<boolean> {
   requireConfirmable(session, req);
-  return req.yes || session.io.confirm!(question);
+  if (req.yes) return true;
+  // The question takes the terminal's line: no spinner over it.
+  session.progress.stop();
+  return session.io.confirm!(question);
 }
 
 function stackName(req: CliRequest): string {
@@ -51,6 +54,7 @@ export async function runDeploy(session: Session, req: CliRequest): Promise<numb
   const cfn = session.clientsFor(session.region).cloudformation;
   const url = await templateUrl(session, req);
   const existing = await describeStack(session, session.region, name);
+  session.progress.working(`creating a change set for ${name}`);
   const set = await createChangeSet(
     cfn,
     { stackName: name, templateUrl: url, parameters: changeSetParameters(req.props, existing?.Parameters), existing, name: `aws-siem-pipeline-${session.clock.now()}` },
@@ -67,7 +71,8 @@ export async function runDeploy(session: Session, req: CliRequest): Promise<numb
   }
   const started = new Date(session.clock.now());
   await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: set.id }));
-  const stack = await followStack(cfn, set.stackId, started, session.clock, (e) => session.out(`${eventLine(e)}\n`));
+  session.progress.working(`${set.type === 'CREATE' ? 'creating' : 'updating'} ${name}`);
+  const stack = await followStack(cfn, set.stackId, started, session.clock, (e) => session.progress.done(eventLine(e)));
   session.out(`\nStack ${name}: ${stack.StackStatus ?? '?'}\n`);
   for (const o of stack.Outputs ?? []) session.out(`  ${o.OutputKey ?? '?'} = ${o.OutputValue ?? ''}\n`);
   return /^(CREATE|UPDATE)_COMPLETE$/.test(stack.StackStatus ?? '') ? 0 : 1;
@@ -85,7 +90,8 @@ export async function runDestroy(session: Session, req: CliRequest): Promise<num
   const cfn = session.clientsFor(session.region).cloudformation;
   const started = new Date(session.clock.now());
   await cfn.send(new DeleteStackCommand({ StackName: target.identity.stackId }));
-  const stack = await followStack(cfn, target.identity.stackId, started, session.clock, (e) => session.out(`${eventLine(e)}\n`));
+  session.progress.working(`deleting ${name}`);
+  const stack = await followStack(cfn, target.identity.stackId, started, session.clock, (e) => session.progress.done(eventLine(e)));
   session.out(`\nStack ${name}: ${stack.StackStatus ?? '?'}\n`);
   if (stack.StackStatus !== 'DELETE_COMPLETE') return 1;
   const left = await leftovers(session, target);

@@ -23,6 +23,7 @@ export interface PlanReport {
 
 /** Plans every component (reads only) and the costs that change. */
 export async function planPipeline(session: Session, p: RegionalPipeline, request: PlanReport['request']): Promise<PlanReport> {
+  session.progress.working(`planning ${p.ctx.region}`);
   const changes = await Promise.all(
     session.engine.components.map(async (c) => {
       const planned = await componentPlan(c, p.config, p.ctx);

@@ -47,6 +47,13 @@ describe('audit --stack and repair --stack against the fake account', () => {
     for (const r of [audit, repair, again]) expect(r.out + r.err).not.toContain(EXTERNAL_ID);
   });
 
+  it('a mistyped --stack is bad input naming the flag (exit 2), not a table of missing components', async () => {
+    const { code, out, err } = await runOn(d, ['audit', '--stack', 'siemm']);
+    expect(err).toMatch(/^error: --stack 'siemm' does not exist in us-east-1; allowed values: a stack of this account and region/);
+    expect(out).toBe('');
+    expect(code).toBe(2);
+  });
+
   it('repair --dry-run plans and writes nothing', async () => {
     await GAPS[3].plant(d.fake);
     d.fake.resetCalls();

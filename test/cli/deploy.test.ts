@@ -26,6 +26,9 @@ function emptyAccount(): Deployed {
   return { harness: h, fake: h.fake, clientOptions: { credentials: FAKE_CREDENTIALS, retryStrategy: instantRetries(), decorate: h.fake.decorate } } as unknown as Deployed;
 }
 
+/** A literal string as a regular expression. */
+const escape = (text: string) => text.replace(/[|\\[\]()*+?.^$]/g, '\\$&');
+
 const cfnWrites = (d: Deployed) => d.fake.writes().filter((c) => c.service === 'cloudformation').map((c) => c.command);
 
 describe('deploy', () => {
@@ -103,7 +106,7 @@ describe('deploy', () => {
 
   it.each([
     { why: 'no --yes and no terminal: refused before any call (exit 2)', argv: [] as string[], tty: false, code: 2, writes: [] as string[], says: /--yes is required: deploy changes the account and there is no terminal to ask/ },
-    { why: 'the operator answers no on the terminal: the change set is shown, never executed; the spinner is cleared before the question', argv: [] as string[], tty: true, code: 0, writes: ['CreateChangeSet'], says: /^\r\| creating a change set for siem\u001b\[K\r\u001b\[K$/ },
+    { why: 'the operator answers no on the terminal: the change set is shown, never executed; the spinner is cleared before the question', argv: [] as string[], tty: true, code: 0, writes: ['CreateChangeSet'], says: new RegExp(`^${escape('\r| creating a change set for siem\u001b[K\r\u001b[K')}$`) },
     { why: 'no --template-url and no --bucket (exit 2)', argv: ['--yes'], tty: false, code: 2, writes: [] as string[], says: /--template-url or --bucket is required: the template is larger than the 51,200 bytes/ },
   ])('$why', async ({ argv, tty, code, writes, says }) => {
     const d = emptyAccount();

@@ -18,19 +18,22 @@ export interface PlannedChange {
 /** A component that may carry the contract's pure `plan` (read -> desired -> diff). */
 type MaybePlanning = Component & { plan?: (config: PipelineConfig, ctx: PipelineContext) => Promise<unknown[]> };
 
+/** Create: the stack does not exist yet (what exists is someone else's); Update: it does. */
+export type PlanRequestType = 'Create' | 'Update';
+
 /**
  * The component's planned change: from its own `plan` when it has one, otherwise derived from `inspect`
  * (absent and enabled -> create; drifted -> change with the differences; present and not wanted -> remove;
- * present but not made by this stack -> adopt). Reads only.
+ * for a Create, present but not made by this stack -> adopt, and a reused trail log group is adopted). Reads only.
  */
-export async function componentPlan(component: Component, config: PipelineConfig, ctx: PipelineContext): Promise<PlannedChange> {
+export async function componentPlan(component: Component, config: PipelineConfig, ctx: PipelineContext, request: PlanRequestType = 'Update'): Promise<PlannedChange> {
   const c = component as MaybePlanning;
   if (typeof c.plan === 'function') return fromChanges(c.id, await c.plan(config, ctx));
-  return fromStatus(c.id, c.enabled(config, ctx), await c.inspect(config, ctx), config);
+  return fromStatus(c.id, c.enabled(config, ctx), await c.inspect(config, ctx), config, request);
 }
 
 /** Derives the plan of one component from what inspect found. */
-export function fromStatus(id: string, enabled: boolean, status: ComponentStatus, config: Pick<PipelineConfig, 'guardDuty'>): PlannedChange {
+export function fromStatus(id: string, enabled: boolean, status: ComponentStatus, config: Pick<PipelineConfig, 'guardDuty' | 'cloudTrail'>, request: PlanRequestType = 'Update'): PlannedChange {
   const d = status.details ?? {};
   const list = (v: unknown) => (Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : describe(x))) : []);
   const result = classify(id, enabled, status, config).result;
@@ -40,9 +43,12 @@ export function fromStatus(id: string, enabled: boolean, status: ComponentStatus
   const withVpcs = vpcs.length > 0 ? { vpcs } : {};
   if (status.state === 'absent') {
     if (id === 'flow-logs' && vpcs.length === 0) return { component: id, action: 'none', fields: [] };
+    // A reused trail group is someone else's: the pipeline only subscribes it.
+    if (id === 'trail-log-group' && config.cloudTrail.existingLogGroup !== undefined) return { component: id, action: 'adopt', fields: [`subscribe ${config.cloudTrail.existingLogGroup}`] };
     return { component: id, action: 'create', fields: [], ...withVpcs };
   }
-  if (d.createdByThisStack === false) return { component: id, action: 'adopt', fields: list(d.differences) };
+  // Inspect cannot tell "adopted by this stack" from "someone else's": for an Update it is already adopted.
+  if (request === 'Create' && d.createdByThisStack === false) return { component: id, action: 'adopt', fields: list(d.differences) };
   if (status.state === 'drifted') {
     const fields = [...list(d.differences), ...list(d.drifted).map((x) => `recreate ${x}`), ...list(d.orphaned).map((x) => `delete ${x}`)];
     return { component: id, action: 'change', fields, ...withVpcs };

@@ -1,3 +1,4 @@
+import { CreateDetectorCommand } from '@aws-sdk/client-guardduty';
 import { makeHarness, STACK_ID } from '../lifecycle/harness';
 import { FAKE_CREDENTIALS } from '../fake/account';
 import { instantRetries } from '../fake/sdk';
@@ -28,6 +29,16 @@ describe('plan', () => {
     expect(out).toContain('  - new PROVISIONED stream: 1 shard(s), about $11/month');
     expect(out).toContain('  - a multi-region trail: the first copy of management events is free');
     expect(out).not.toContain(EXTERNAL_ID);
+  });
+
+  it('for a new stack in an account with a GuardDuty detector: the detector is adopted, not created', async () => {
+    const h = makeHarness();
+    await h.fake.clients().guardduty.send(new CreateDetectorCommand({ Enable: true, FindingPublishingFrequency: 'FIFTEEN_MINUTES' }));
+    const d = { harness: h, clientOptions: { credentials: FAKE_CREDENTIALS, retryStrategy: instantRetries(), decorate: h.fake.decorate } } as unknown as Deployed;
+    h.fake.resetCalls();
+    const { out } = await runOn(d, ['plan', '--stack-id', STACK_ID, ...PARAM_FLAGS]);
+    expect(out).toMatch(/^guardduty-detector +adopt$/m);
+    expect(h.fake.writes()).toEqual([]);
   });
 
   describe('for an Update (--stack)', () => {
@@ -80,13 +91,17 @@ describe('componentPlan', () => {
   });
 
   it.each([
-    ['enabled, absent', 'create', true, { state: 'absent' }],
-    ['enabled, drifted', 'change', true, { state: 'drifted', details: { differences: ['retention 30 days, want 1'] } }],
-    ['not wanted, present', 'remove', false, { state: 'present' }],
-    ['enabled, present, not made by this stack', 'adopt', true, { state: 'present', details: { createdByThisStack: false } }],
-    ['enabled, present', 'none', true, { state: 'present' }],
-    ['not wanted, absent', 'none', false, { state: 'absent' }],
-  ] as const)('derived from inspect: %s -> %s', (_what, action, enabled, status) => {
-    expect(fromStatus('stream', enabled, status, config).action).toBe(action);
+    ['enabled, absent', 'create', 'stream', true, { state: 'absent' }, 'Update'],
+    ['enabled, drifted', 'change', 'stream', true, { state: 'drifted', details: { differences: ['retention 30 days, want 1'] } }, 'Update'],
+    ['not wanted, present', 'remove', 'guardduty-rule', false, { state: 'present' }, 'Update'],
+    ['present, not made by this stack, for a Create', 'adopt', 'guardduty-detector', true, { state: 'present', details: { createdByThisStack: false } }, 'Create'],
+    ['present, not made by this stack, for an Update (already adopted)', 'none', 'guardduty-detector', true, { state: 'present', details: { createdByThisStack: false } }, 'Update'],
+    ['a reused trail group, absent (not yet subscribed)', 'adopt', 'trail-log-group', true, { state: 'absent' }, 'Create'],
+    ['enabled, present', 'none', 'stream', true, { state: 'present' }, 'Update'],
+    ['not wanted, absent', 'none', 'stream', false, { state: 'absent' }, 'Update'],
+    ['flow logs with no VPC to cover', 'none', 'flow-logs', true, { state: 'absent', details: { missing: [] } }, 'Create'],
+  ] as const)('derived from inspect: %s -> %s', (_what, action, id, enabled, status, request) => {
+    const reuse = parseConfig({ PipelineName: 'demo', ExistingTrailLogGroup: 'org-trail' });
+    expect(fromStatus(id, enabled, status, id === 'trail-log-group' ? reuse : config, request).action).toBe(action);
   });
 });

@@ -26,7 +26,7 @@ export async function planPipeline(session: Session, p: RegionalPipeline, reques
   session.progress.working(`planning ${p.ctx.region}`);
   const changes = await Promise.all(
     session.engine.components.map(async (c) => {
-      const planned = await componentPlan(c, p.config, p.ctx);
+      const planned = await componentPlan(c, p.config, p.ctx, request);
       session.progress.done(`planned ${c.id}: ${planned.action}`);
       return planned;
     }),

@@ -1,10 +1,5 @@
 import { PipelineStepError } from '../errors';
 
-/** The command could not run (no credentials, endpoint unreachable, access denied): it exits 3. */
-export class CouldNotRunError extends Error {
-  override readonly name = 'CouldNotRunError';
-}
-
 const ACCESS_DENIED = /AccessDenied|UnauthorizedOperation|NotAuthorized|AuthorizationError|InvalidClientTokenId|UnrecognizedClient|ExpiredToken|SignatureDoesNotMatch/;
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'TimeoutError']);
 
@@ -16,7 +11,6 @@ const IAM_PREFIX: Record<string, string> = { cloudwatchlogs: 'logs', eventbridge
  * undefined for any other error. `call` is `Service:Operation` when known (the SDK error's metadata).
  */
 export function couldNotRun(err: unknown, call?: string): string | undefined {
-  if (err instanceof CouldNotRunError) return err.message;
   const root = err instanceof PipelineStepError && err.cause !== undefined ? err.cause : err;
   const e = root as { name?: string; code?: string; message?: string; $metadata?: unknown; Code?: string } | undefined;
   if (!e || typeof e !== 'object') return undefined;

@@ -14,6 +14,7 @@ describe('smoke refuses to run', () => {
   it.each([
     { why: 'without --yes', argv: ['smoke', '--region', 'us-east-1'], says: /smoke creates and deletes a real stack: give --yes to run it/ },
     { why: 'without --region', argv: ['smoke', '--yes'], says: /smoke needs --region: the region of the throwaway stack/ },
+    { why: 'without --template-url or --bucket', argv: ['smoke', '--yes', '--region', 'us-east-1'], says: /smoke needs --template-url or --bucket/ },
   ])('$why: exit 2, before any AWS call', async ({ argv, says }) => {
     const fake = new FakeAccount();
     const io = bufferIo();

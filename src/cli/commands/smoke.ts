@@ -34,6 +34,7 @@ export function isOurCall(record: DecodedRecord, trailGroups: ReadonlySet<string
 export async function runSmoke(session: Session, req: CliRequest): Promise<number> {
   if (!req.yes) throw new UsageError('smoke creates and deletes a real stack: give --yes to run it');
   if (req.region === undefined) throw new UsageError('smoke needs --region: the region of the throwaway stack');
+  if (req.templateUrl === undefined && req.bucket === undefined) throw new UsageError('smoke needs --template-url or --bucket: the template is larger than the 51,200 bytes CloudFormation takes inline');
   // Fails with CredentialsProviderError (exit 3) before anything is created.
   await session.clientsFor(session.region).cloudformation.config.credentials();
   const suffix = session.clock.now().toString(36).slice(-6);

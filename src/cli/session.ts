@@ -55,8 +55,11 @@ export interface Session {
 
 /** The SDK's `Service:Operation` of a failed call, put on the error by the middleware below. */
 export function failedCall(err: unknown): string | undefined {
-  const call = (err as { $cliCall?: unknown } | undefined)?.$cliCall;
-  return typeof call === 'string' ? call : undefined;
+  // A pipeline step wraps the SDK error: the call is on its cause.
+  for (let e = err as { $cliCall?: unknown; cause?: unknown } | undefined, depth = 0; e && typeof e === 'object' && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.$cliCall === 'string') return e.$cliCall;
+  }
+  return undefined;
 }
 
 /** Marks each error with the call that threw it, so "access denied" can name the call and its permission. */

@@ -63,6 +63,14 @@ describe('audit --stack and repair --stack against the fake account', () => {
     expect(d.fake.writes()).toEqual([]);
   });
 
+  it('repair that is denied a write exits 3 naming the step, the call and the permission', async () => {
+    await GAPS[3].plant(d.fake);
+    d.fake.failWhen((c) => c.command === 'StartLogging');
+    const { code, err } = await runOn(d, ['repair', '--stack', 'siem']);
+    expect(err).toMatch(/^error: repair could not run: access denied \(ensure trail\): CloudTrail:StartLogging needs cloudtrail:StartLogging: /m);
+    expect(code).toBe(3);
+  });
+
   it('repair refuses --stack-id (no permissions boundary to give the roles) with exit 2, before any write', async () => {
     d.fake.resetCalls();
     const { code, err } = await runOn(d, ['repair', '--stack-id', STACK_ID, ...PARAM_FLAGS]);

@@ -47,6 +47,21 @@ describe('audit --stack and repair --stack against the fake account', () => {
     for (const r of [audit, repair, again]) expect(r.out + r.err).not.toContain(EXTERNAL_ID);
   });
 
+  it('--regions all audits every enabled region of the account, in order', async () => {
+    const west = d.fake.inRegion('us-west-2');
+    const { code, out } = await runOn(d, ['audit', '--stack', 'siem', '--regions', 'all', '--json'], {
+      listRegions: async () => ['us-west-2', 'us-east-1'],
+      regionalClientOptions: (region) => ({ ...d.clientOptions, decorate: (region === 'us-west-2' ? west : d.fake).decorate }),
+    });
+    const report = JSON.parse(out) as { regions: { region: string; skipped?: string }[]; findings: number };
+    expect(report.regions.map((r) => [r.region, r.skipped])).toEqual([
+      ['us-east-1', undefined],
+      ['us-west-2', 'no stack siem in us-west-2'],
+    ]);
+    expect(report.findings).toBe(0);
+    expect(code).toBe(0);
+  });
+
   it('a mistyped --stack is bad input naming the flag (exit 2), not a table of missing components', async () => {
     const { code, out, err } = await runOn(d, ['audit', '--stack', 'siemm']);
     expect(err).toMatch(/^error: --stack 'siemm' does not exist in us-east-1; allowed values: a stack of this account and region/);

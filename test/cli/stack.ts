@@ -24,7 +24,7 @@ export function putStack(fake: FakeAccount, status = 'CREATE_COMPLETE', stackId 
 }
 
 /** Runs the command against the deployed pipeline's fake account, on a fake clock; returns its exit code and output. */
-export async function runOn(d: Deployed, argv: string[], ioOpts: { files?: Record<string, string>; tty?: boolean; answer?: boolean } & Pick<CliDeps, 'regionalClientOptions'> = {}) {
+export async function runOn(d: Deployed, argv: string[], ioOpts: { files?: Record<string, string>; tty?: boolean; answer?: boolean } & Pick<CliDeps, 'regionalClientOptions' | 'listRegions'> = {}) {
   const io = Object.assign(bufferIo(ioOpts.files), ioOpts.tty ? { isTty: true, confirm: async () => ioOpts.answer === true } : {});
   const code = await run(argv, io, {
     clientOptions: d.clientOptions,
@@ -32,6 +32,7 @@ export async function runOn(d: Deployed, argv: string[], ioOpts: { files?: Recor
     clock: new FakeClock(d.harness.clock.now()),
     waits: { minDelay: 0.001, maxDelay: 0.002, maxWaitTime: 1 },
     ...(ioOpts.regionalClientOptions ? { regionalClientOptions: ioOpts.regionalClientOptions } : {}),
+    ...(ioOpts.listRegions ? { listRegions: ioOpts.listRegions } : {}),
   });
   return { code, out: io.out, err: io.err, all: io.all };
 }

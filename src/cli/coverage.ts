@@ -1,3 +1,4 @@
+import { DescribeTrailsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
 import { DescribeFlowLogsCommand } from '@aws-sdk/client-ec2';
 import type { PipelineNames } from '../config/names';
 import type { PipelineConfig } from '../config/pipeline-config';
@@ -99,4 +100,25 @@ export async function failedFlowLogs(config: PipelineConfig, ctx: PipelineContex
     NextToken = out.NextToken;
   } while (NextToken);
   return failed;
+}
+
+/**
+ * With ExistingTrailLogGroup, the reused group is only worth subscribing while a trail logs into it: a finding
+ * when no trail delivers there, or none of those that do is logging. The trail is someone else's: the fix is theirs.
+ */
+export async function reusedTrailFeed(config: PipelineConfig, ctx: PipelineContext): Promise<Finding[]> {
+  const group = config.cloudTrail.existingLogGroup;
+  if (!config.cloudTrail.enabled || group === undefined) return [];
+  const arn = ctx.names.logGroupArn(group);
+  const out = await ctx.clients.cloudtrail.send(new DescribeTrailsCommand({ includeShadowTrails: true }));
+  const feeding = (out.trailList ?? []).filter((t) => t.CloudWatchLogsLogGroupArn !== undefined && [arn, `${arn}:*`].includes(t.CloudWatchLogsLogGroupArn));
+  if (feeding.length === 0) {
+    return [{ component: 'trail-log-group', problem: `no trail delivers into the reused group ${group}`, fix: `point a multi-region trail at it (aws cloudtrail update-trail --cloud-watch-logs-log-group-arn ${arn}:* ...), or clear ExistingTrailLogGroup` }];
+  }
+  for (const t of feeding) {
+    const status = await ctx.clients.cloudtrail.send(new GetTrailStatusCommand({ Name: t.TrailARN }));
+    if (status.IsLogging === true) return [];
+  }
+  const names = feeding.map((t) => t.Name ?? t.TrailARN ?? '?');
+  return [{ component: 'trail-log-group', problem: `the trail delivering into ${group} (${names.join(', ')}) is not logging`, fix: `aws cloudtrail start-logging --name ${feeding[0]!.TrailARN ?? names[0]!} (the trail is not the pipeline's)` }];
 }

@@ -2,7 +2,7 @@ import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import type { AwsClients } from '../../aws/clients';
 import type { CliRequest } from '../args';
 import { auditPipeline, formatAudit, type AuditReport } from '../audit';
-import { failedFlowLogs, findingsOf, sourceCoverage, stackNameOf, type Finding, type SourceCoverage } from '../coverage';
+import { failedFlowLogs, findingsOf, reusedTrailFeed, sourceCoverage, stackNameOf, type Finding, type SourceCoverage } from '../coverage';
 import { regionalPipeline } from '../pipeline-context';
 import { mapBounded } from '../pool';
 import type { Session } from '../session';
@@ -66,8 +66,11 @@ async function auditRegion(session: Session, req: CliRequest, home: PipelineTarg
   const p = await regionalPipeline(session, target);
   const report = await auditPipeline(p.config, p.ctx, session.engine);
   const regionFlag = ` --region ${region}`;
-  const findings = [...findingsOf(report, stackNameOf(target.identity.stackId), regionFlag), ...(await failedFlowLogs(p.config, p.ctx))];
-  return { region, report, sources: sourceCoverage(report, p.config, p.ctx.names, p.trailHome), findings };
+  const feed = await reusedTrailFeed(p.config, p.ctx);
+  const findings = [...findingsOf(report, stackNameOf(target.identity.stackId), regionFlag), ...(await failedFlowLogs(p.config, p.ctx)), ...feed];
+  // A subscribed group no trail logs into covers nothing.
+  const sources = sourceCoverage(report, p.config, p.ctx.names, p.trailHome).map((s) => (s.source === 'CloudTrail' && feed.length > 0 ? { ...s, covered: 0 } : s));
+  return { region, report, sources, findings };
 }
 
 /** Findings across all regions: the exit code is 1 when there is any. */

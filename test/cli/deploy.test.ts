@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { physicalResourceId, stackIdentity } from '../../src/cfn/identity';
-import { FAKE_CREDENTIALS } from '../fake/account';
 import type { FakeTemplate } from '../fake/cloudformation-changes';
-import { instantRetries } from '../fake/sdk';
 import { makeHarness, STACK_ID } from '../lifecycle/harness';
 import { deployPipeline, DEPLOYED_PROPS, EXTERNAL_ID, N, type Deployed } from '../unit/cli/helpers';
-import { putStack, runOn } from './stack';
+import { onAccount, putStack, runOn } from './stack';
 
 const URL = 'https://templates-bucket.s3.amazonaws.com/siem-pipeline.template.json';
 const TEMPLATE: FakeTemplate = {
@@ -20,16 +18,16 @@ const TEMPLATE: FakeTemplate = {
 };
 
 /** A fresh fake account with no stack, wired as deployPipeline's is. */
-function emptyAccount(): Deployed {
+function emptyAccount(): ReturnType<typeof onAccount> {
   const h = makeHarness();
   h.fake.cloudformation.registerTemplate(URL, TEMPLATE);
-  return { harness: h, fake: h.fake, clientOptions: { credentials: FAKE_CREDENTIALS, retryStrategy: instantRetries(), decorate: h.fake.decorate } } as unknown as Deployed;
+  return onAccount(h);
 }
 
 /** A literal string as a regular expression. */
 const escape = (text: string) => text.replace(/[|\\[\]()*+?.^$]/g, '\\$&');
 
-const cfnWrites = (d: Deployed) => d.fake.writes().filter((c) => c.service === 'cloudformation').map((c) => c.command);
+const cfnWrites = (d: { fake: Deployed['fake'] }) => d.fake.writes().filter((c) => c.service === 'cloudformation').map((c) => c.command);
 
 describe('deploy', () => {
   it('creates the stack through a change set: shows it, streams one line per event, prints the outputs', async () => {

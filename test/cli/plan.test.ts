@@ -1,9 +1,7 @@
 import { CreateDetectorCommand } from '@aws-sdk/client-guardduty';
 import { makeHarness, STACK_ID } from '../lifecycle/harness';
-import { FAKE_CREDENTIALS } from '../fake/account';
-import { instantRetries } from '../fake/sdk';
 import { deployPipeline, EXTERNAL_ID, PARAM_FLAGS, type Deployed } from '../unit/cli/helpers';
-import { GAPS, putStack, runOn } from './stack';
+import { GAPS, onAccount, putStack, runOn } from './stack';
 import { componentPlan, fromStatus } from '../../src/cli/component-plan';
 import type { Component } from '../../src/pipeline/component';
 import { parseConfig } from '../../src/config/pipeline-config';
@@ -12,7 +10,7 @@ describe('plan', () => {
   it('for a new stack (--stack-id with --param): every component is created, the VPCs that get flow logs and the costs are listed, nothing is written', async () => {
     const h = makeHarness();
     const vpcs = h.fake.ec2.seedVpcs(2);
-    const d = { harness: h, clientOptions: { credentials: FAKE_CREDENTIALS, retryStrategy: instantRetries(), decorate: h.fake.decorate } } as unknown as Deployed;
+    const d = onAccount(h);
     h.fake.resetCalls();
 
     const { code, out } = await runOn(d, ['plan', '--stack-id', STACK_ID, ...PARAM_FLAGS]);
@@ -34,7 +32,7 @@ describe('plan', () => {
   it('for a new stack in an account with a GuardDuty detector: the detector is adopted, not created', async () => {
     const h = makeHarness();
     await h.fake.clients().guardduty.send(new CreateDetectorCommand({ Enable: true, FindingPublishingFrequency: 'FIFTEEN_MINUTES' }));
-    const d = { harness: h, clientOptions: { credentials: FAKE_CREDENTIALS, retryStrategy: instantRetries(), decorate: h.fake.decorate } } as unknown as Deployed;
+    const d = onAccount(h);
     h.fake.resetCalls();
     const { out } = await runOn(d, ['plan', '--stack-id', STACK_ID, ...PARAM_FLAGS]);
     expect(out).toMatch(/^guardduty-detector +adopt$/m);

@@ -1,17 +1,14 @@
 import { StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
-import { FAKE_CREDENTIALS } from '../fake/account';
-import { instantRetries } from '../fake/sdk';
 import { adoptProps, ORG_GROUP, ORG_TRAIL, seededAccount } from '../lifecycle/adopted-helpers';
 import { STACK_ID } from '../lifecycle/harness';
-import type { Deployed } from '../unit/cli/helpers';
-import { runOn } from './stack';
+import { onAccount, runOn } from './stack';
 
 describe('audit with ExistingTrailLogGroup: the trail logging into the subscribed group', () => {
   it('is covered while the organization trail logs; a stopped trail is a finding whose fix is the trail owner\'s', async () => {
     const h = await seededAccount();
     expect((await h.simulateEvent('Create', adoptProps())).Status).toBe('SUCCESS');
     h.fake.cloudformation.setStack(STACK_ID, 'CREATE_COMPLETE', { parameters: adoptProps() });
-    const d = { harness: h, fake: h.fake, clientOptions: { credentials: FAKE_CREDENTIALS, retryStrategy: instantRetries(), decorate: h.fake.decorate } } as unknown as Deployed;
+    const d = onAccount(h);
 
     const clean = await runOn(d, ['audit', '--stack', 'siem']);
     expect(clean.out).toMatch(/^trail-log-group +yes +present +ok$/m);

@@ -3,9 +3,10 @@ import { DeleteSubscriptionFilterCommand } from '@aws-sdk/client-cloudwatch-logs
 import { RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { ListDetectorsCommand, UpdateDetectorCommand } from '@aws-sdk/client-guardduty';
 import { STREAM_TARGET_ID } from '../../src/pipeline/components/event-rule';
-import type { FakeAccount } from '../fake/account';
+import { FAKE_CREDENTIALS, type FakeAccount } from '../fake/account';
+import { instantRetries } from '../fake/sdk';
 import { FakeClock } from '../fake/clock';
-import { BOUNDARY_ARN, PROVISIONER_ROLE_ARN, READER_BOUNDARY_ARN, STACK_ID } from '../lifecycle/harness';
+import { BOUNDARY_ARN, PROVISIONER_ROLE_ARN, READER_BOUNDARY_ARN, STACK_ID, type Harness } from '../lifecycle/harness';
 import { bufferIo, DEPLOYED_PROPS, N, type Deployed } from '../unit/cli/helpers';
 import { run, type CliDeps } from '../../src/cli/main';
 
@@ -23,8 +24,13 @@ export function putStack(fake: FakeAccount, status = 'CREATE_COMPLETE', stackId 
   });
 }
 
+/** A harness's account as `runOn` takes it, for tests that start from an account with no pipeline (or their own). */
+export function onAccount(h: Harness): Pick<Deployed, 'harness' | 'fake' | 'clientOptions'> {
+  return { harness: h, fake: h.fake, clientOptions: { credentials: FAKE_CREDENTIALS, retryStrategy: instantRetries(), decorate: h.fake.decorate } };
+}
+
 /** Runs the command against the deployed pipeline's fake account, on a fake clock; returns its exit code and output. */
-export async function runOn(d: Deployed, argv: string[], ioOpts: { files?: Record<string, string>; tty?: boolean; answer?: boolean } & Pick<CliDeps, 'regionalClientOptions' | 'listRegions'> = {}) {
+export async function runOn(d: Pick<Deployed, 'harness' | 'clientOptions'>, argv: string[], ioOpts: { files?: Record<string, string>; tty?: boolean; answer?: boolean } & Pick<CliDeps, 'regionalClientOptions' | 'listRegions'> = {}) {
   const io = Object.assign(bufferIo(ioOpts.files), ioOpts.tty ? { isTty: true, confirm: async () => ioOpts.answer === true } : {});
   const code = await run(argv, io, {
     clientOptions: d.clientOptions,

@@ -92,6 +92,22 @@ describe('deploy', () => {
     expect(code).toBe(1);
   });
 
+  it('a stack whose create was never executed (REVIEW_IN_PROGRESS) is created; one whose create failed (ROLLBACK_COMPLETE) is refused, exit 2', async () => {
+    const d = emptyAccount();
+    await runOn(d, ['deploy', '--stack', 'siem', '--template-url', URL, '--param', 'PipelineName=demo'], { tty: true, answer: false });
+    const again = await runOn(d, ['deploy', '--stack', 'siem', '--template-url', URL, '--yes', '--param', 'PipelineName=demo']);
+    expect(d.fake.calls.filter((c) => c.command === 'CreateChangeSet').map((c) => (c.input as { ChangeSetType: string }).ChangeSetType)).toEqual(['CREATE', 'CREATE']);
+    expect(again.out).toContain('Stack siem: CREATE_COMPLETE');
+
+    const failed = emptyAccount();
+    failed.fake.cloudformation.setStack(STACK_ID, 'ROLLBACK_COMPLETE');
+    failed.fake.resetCalls();
+    const refused = await runOn(failed, ['deploy', '--stack', 'siem', '--template-url', URL, '--yes']);
+    expect(refused.err).toMatch(/^error: --stack siem is ROLLBACK_COMPLETE \(its create failed\): run aws-siem-pipeline destroy --stack siem first/);
+    expect(refused.code).toBe(2);
+    expect(cfnWrites(failed)).toEqual([]);
+  });
+
   it('a change set without changes: the stack is up to date, exit 0, nothing executed', async () => {
     const d = emptyAccount();
     await runOn(d, ['deploy', '--stack', 'siem', '--template-url', URL, '--yes', '--param', 'PipelineName=demo']);

@@ -46,8 +46,8 @@ export class ChangeSets {
     if (!template) throw errors.make('ValidationError', 'TemplateURL must be a supported URL.');
     let stack = this.cfn.find(name, false);
     if (type === 'CREATE') {
-      if (stack) throw errors.make('AlreadyExistsException', `Stack [${name}] already exists`);
-      stack = this.cfn.setStack(`arn:${env.partition}:cloudformation:${env.region}:${env.account}:stack/${name}/${env.uuid()}`, 'REVIEW_IN_PROGRESS');
+      if (stack && stack.status !== 'REVIEW_IN_PROGRESS') throw errors.make('AlreadyExistsException', `Stack [${name}] already exists`);
+      stack ??= this.cfn.setStack(`arn:${env.partition}:cloudformation:${env.region}:${env.account}:stack/${name}/${env.uuid()}`, 'REVIEW_IN_PROGRESS');
     } else if (!stack || stack.status === 'REVIEW_IN_PROGRESS') {
       throw errors.make('ValidationError', `Stack [${name}] does not exist`);
     }

@@ -53,7 +53,11 @@ export async function runDeploy(session: Session, req: CliRequest): Promise<numb
   requireConfirmable(session, req);
   const cfn = session.clientsFor(session.region).cloudformation;
   const url = await templateUrl(session, req);
-  const existing = await describeStack(session, session.region, name);
+  const found = await describeStack(session, session.region, name);
+  // A create that failed leaves ROLLBACK_COMPLETE: CloudFormation updates no such stack; it must be deleted first.
+  if (found?.StackStatus === 'ROLLBACK_COMPLETE') throw new UsageError(`--stack ${name} is ROLLBACK_COMPLETE (its create failed): run aws-siem-pipeline destroy --stack ${name} first`);
+  // A stack that only holds a change set never executed (REVIEW_IN_PROGRESS) is still created, not updated.
+  const existing = found?.StackStatus === 'REVIEW_IN_PROGRESS' ? undefined : found;
   session.progress.working(`creating a change set for ${name}`);
   const set = await createChangeSet(
     cfn,

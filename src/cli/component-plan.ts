@@ -49,6 +49,9 @@ export function fromStatus(id: string, enabled: boolean, status: ComponentStatus
   }
   // Inspect cannot tell "adopted by this stack" from "someone else's": for an Update it is already adopted.
   if (request === 'Create' && d.createdByThisStack === false) return { component: id, action: 'adopt', fields: list(d.differences) };
+  // event-sources reports its wanted rules as drift of the component: when none of them exists, it is a create.
+  const rules = d.rules && typeof d.rules === 'object' ? Object.values(d.rules as Record<string, unknown>) : [];
+  if (status.state === 'drifted' && rules.length > 0 && rules.every((r) => r === 'absent')) return { component: id, action: 'create', fields: Object.keys(d.rules as object) };
   if (status.state === 'drifted') {
     const fields = [...list(d.differences), ...list(d.drifted).map((x) => `recreate ${x}`), ...list(d.orphaned).map((x) => `delete ${x}`)];
     return { component: id, action: 'change', fields, ...withVpcs };

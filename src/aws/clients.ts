@@ -57,6 +57,8 @@ export interface ClientFactoryOptions {
   requestHandler?: RequestHandler;
   /** Appended to the user agent so CloudTrail shows which tool made a call. */
   userAgent?: [name: string, version: string];
+  /** A named profile of the shared config files (the CLI's --profile); default: the SDK's chain. */
+  profile?: string;
   /** Static credentials, for emulators. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
   /** Once aborted, every call fails before it is sent: the request's deadline has passed. */
@@ -80,6 +82,7 @@ export function createClients(opts: ClientFactoryOptions): AwsClients {
     ...(endpoint ? { endpoint } : {}),
     ...(opts.requestHandler ? { requestHandler: opts.requestHandler } : {}),
     ...(opts.credentials ? { credentials: opts.credentials } : {}),
+    ...(opts.profile ? { profile: opts.profile } : {}),
   };
   const configFor = (key: ServiceKey) => (key === 's3' ? { ...base, forcePathStyle: endpoint !== undefined } : base);
   const cache = new Map<ServiceKey, unknown>();

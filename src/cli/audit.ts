@@ -3,6 +3,7 @@ import { describeError } from '../errors';
 import type { Component, ComponentId, ComponentStatus } from '../pipeline/component';
 import type { PipelineContext } from '../pipeline/context';
 import type { PipelineEngine } from '../pipeline/engine';
+import { table } from './format';
 
 /**
  * How one component compares with the config: `ok` is the only result that is not a finding. `excluded`: the
@@ -184,14 +185,4 @@ function differenceText(diff: unknown): string {
     return `${String(setting)} is ${String(current)}, wanted ${String(desired)}`;
   }
   return JSON.stringify(diff);
-}
-
-function table(headers: string[], rows: string[][]): string[] {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === headers.length - 1 ? 0 : r[i]!.length))));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), line(widths.map((w, i) => '-'.repeat(i === widths.length - 1 ? Math.max(w, 7) : w))), ...rows.map(line)];
 }

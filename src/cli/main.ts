@@ -1,68 +1,97 @@
+#!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
-import { createClients, type ClientFactoryOptions } from '../aws/clients';
-import { buildContext } from '../context-factory';
 import { ConfigError, describeError } from '../errors';
-import { createLogger, REDACTED } from '../log';
-import type { Component } from '../pipeline/component';
-import { defaultComponents } from '../pipeline/components';
-import { PipelineEngine } from '../pipeline/engine';
-import { auditExitCode, auditPipeline, formatAudit } from './audit';
-import { emulatorClientOptions } from './emulator';
-import { parseCliArgs, USAGE, UsageError } from './args';
+import { REDACTED } from '../log';
+import { parseCliArgs, targetRegion, USAGE, UsageError, type CliRequest } from './args';
+import { auditRegions, findingCount, formatAudits } from './commands/audit';
+import { runDeploy, runDestroy } from './commands/deploy';
+import { formatPlan, planHasChanges, planPipeline } from './commands/plan';
+import { formatRepair, repairPipeline } from './commands/repair';
+import { runSmoke } from './commands/smoke';
+import { runVerify } from './commands/verify';
+import { couldNotRun } from './failures';
+import { regionalPipeline } from './pipeline-context';
+import { createSession, failedCall, resolveRegion, type CliDeps, type CliIo, type Session } from './session';
+import { resolveTarget } from './target';
 
-/** Where the command writes and reads: the process's streams and files, or a test's buffers. */
-export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  readFile?(path: string): Promise<string>;
-}
-
-/** What tests inject: client options (the fake account's middleware) and components. */
-export interface CliDeps {
-  clientOptions?: Omit<ClientFactoryOptions, 'region'>;
-  components?: readonly Component[];
-}
+export type { CliDeps, CliIo } from './session';
 
 /** Exit codes of the operator commands. */
-export const EXIT = { ok: 0, findings: 1, badInput: 2 } as const;
+export const EXIT = { ok: 0, findings: 1, badInput: 2, couldNotRun: 3 } as const;
 
 /**
- * Runs one operator command and returns its exit code (0 no findings, 1 findings, 2 bad input); never calls
- * process.exit, so tests call it directly. Everything it prints has the given ExternalId masked.
+ * Runs one operator command and returns its exit code (0 nothing to report, 1 findings, 2 bad input, 3 could
+ * not run); never calls process.exit, so tests call it directly. Everything it prints has the ExternalId masked.
  */
 export async function run(argv: readonly string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
-  let secrets = secretsInArgv(argv);
+  const secrets = secretsInArgv(argv);
   const mask = (text: string) => secrets.reduce((t, s) => t.split(s).join(REDACTED), text);
-  const out = (text: string) => io.stdout(mask(text));
-  const err = (text: string) => io.stderr(mask(text));
+  const badInput = (e: Error) => {
+    const hint = e instanceof ConfigError ? ' (the properties come from the stack, --props and --param)' : '';
+    io.stderr(mask(`error: ${e.message}${hint}\n\n${USAGE}\n`));
+    return EXIT.badInput;
+  };
 
   let request;
   try {
     request = await parseCliArgs(argv, io.readFile ?? ((path) => readFile(path, 'utf8')));
   } catch (e) {
-    if (!(e instanceof UsageError || e instanceof ConfigError)) throw e;
-    const hint = e instanceof ConfigError ? ' (the properties come from --props and --param)' : '';
-    err(`error: ${e.message}${hint}\n\n${USAGE}\n`);
-    return EXIT.badInput;
+    if (e instanceof UsageError || e instanceof ConfigError) return badInput(e);
+    throw e;
   }
   if (request.command === 'help') {
-    out(`${USAGE}\n`);
+    io.stdout(`${USAGE}\n`);
     return EXIT.ok;
   }
-  secrets = [...new Set([...secrets, ...request.secrets])];
+  secrets.push(...request.secrets.filter((s) => !secrets.includes(s)));
 
+  let session: Session | undefined;
   try {
-    const { config, identity } = request;
-    const clients = createClients({ region: identity.region, ...emulatorClientOptions(process.env), ...deps.clientOptions });
-    const log = createLogger({ level: 'warn', sink: (line) => err(`${line}\n`) });
-    // Read-only: audit only inspects, so it needs no permissions boundary.
-    const ctx = buildContext({ env: {}, readOnly: true }, clients, config, identity, log);
-    const report = await auditPipeline(config, ctx, new PipelineEngine(deps.components ?? defaultComponents()));
-    out(formatAudit(report, { json: request.json }));
-    return auditExitCode(report);
+    session = createSession(request, await resolveRegion(request, targetRegion(request.target), deps.env ?? process.env), io, deps, secrets);
+    return await dispatch(request, session);
   } catch (e) {
-    err(`error: the audit could not run: ${describeError(e)}\n`);
+    if (e instanceof UsageError || e instanceof ConfigError) return badInput(e);
+    const reason = couldNotRun(e, failedCall(e));
+    if (reason !== undefined) {
+      io.stderr(mask(`error: ${request.command} could not run: ${reason}\n`));
+      return EXIT.couldNotRun;
+    }
+    io.stderr(mask(`error: ${request.command} failed: ${describeError(e)}\n`));
     return EXIT.findings;
+  } finally {
+    session?.progress.stop();
+  }
+}
+
+async function dispatch(req: CliRequest, session: Session): Promise<number> {
+  switch (req.command) {
+    case 'plan': {
+      const target = await resolveTarget(req, session);
+      const report = await planPipeline(session, await regionalPipeline(session, target), req.target.kind === 'stack' ? 'Update' : 'Create');
+      session.out(formatPlan(report, req.json));
+      return planHasChanges(report) ? EXIT.findings : EXIT.ok;
+    }
+    case 'audit': {
+      const audits = await auditRegions(session, req, await resolveTarget(req, session));
+      session.out(formatAudits(audits, req.json));
+      return findingCount(audits) === 0 ? EXIT.ok : EXIT.findings;
+    }
+    case 'repair': {
+      const target = await resolveTarget(req, session);
+      if (req.dryRun) return dispatch({ ...req, command: 'plan' }, session);
+      const repaired = await repairPipeline(session, target);
+      const audits = await auditRegions(session, { ...req, regions: undefined }, target);
+      session.out(req.json ? `${JSON.stringify({ repair: repaired, audit: JSON.parse(formatAudits(audits, true)) as unknown }, null, 2)}\n` : `${formatRepair(repaired, false)}\n${formatAudits(audits, false)}`);
+      return findingCount(audits) === 0 ? EXIT.ok : EXIT.findings;
+    }
+    case 'verify':
+      return runVerify(session, req, await resolveTarget(req, session));
+    case 'deploy':
+      return runDeploy(session, req);
+    case 'destroy':
+      return runDestroy(session, req);
+    case 'smoke':
+      return runSmoke(session, req);
   }
 }
 
@@ -73,16 +102,26 @@ function secretsInArgv(argv: readonly string[]): string[] {
     .filter((v): v is string => v !== undefined && v.length > 0);
 }
 
-/** The process's own streams and files. */
+/** The process's own streams, files and terminal. */
 export function processIo(): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     readFile: (path) => readFile(path, 'utf8'),
+    isTty: process.stderr.isTTY === true && process.stdin.isTTY === true,
+    confirm: async (question) => {
+      const { createInterface } = await import('node:readline/promises');
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+      } finally {
+        rl.close();
+      }
+    },
   };
 }
 
-// Run as a program (`node dist/cli/index.js audit ...`), not when imported by tests.
+// Run as a program (`aws-siem-pipeline audit ...`), not when imported by tests.
 if (require.main === module) {
   // The SDK's "Node >= 22 after January 2027" warning is noise for an operator on a supported Node (engines: >= 20).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -92,7 +131,7 @@ if (require.main === module) {
     },
     (e: unknown) => {
       process.stderr.write(`error: ${describeError(e)}\n`);
-      process.exitCode = EXIT.findings;
+      process.exitCode = EXIT.couldNotRun;
     },
   );
 }

@@ -86,11 +86,15 @@ export function bufferIo(files: Record<string, string> = {}) {
   const io = {
     out: '',
     err: '',
+    /** stdout and stderr as a terminal shows them, interleaved. */
+    all: '',
     stdout: (text: string) => {
       io.out += text;
+      io.all += text;
     },
     stderr: (text: string) => {
       io.err += text;
+      io.all += text;
     },
     readFile: async (path: string) => {
       if (!Object.hasOwn(files, path)) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });

@@ -1,0 +1,87 @@
+import type { PipelineConfig } from '../config/pipeline-config';
+import type { Component, ComponentStatus } from '../pipeline/component';
+import type { PipelineContext } from '../pipeline/context';
+import { classify } from './audit';
+
+/** What a Create/Update would do to one component. */
+export type PlanAction = 'create' | 'change' | 'remove' | 'adopt' | 'none';
+
+/** One component's planned change, with the fields that would change. */
+export interface PlannedChange {
+  component: string;
+  action: PlanAction;
+  fields: string[];
+  /** Flow logs: the VPCs that would get one. */
+  vpcs?: string[];
+}
+
+/** A component that may carry the contract's pure `plan` (read -> desired -> diff). */
+type MaybePlanning = Component & { plan?: (config: PipelineConfig, ctx: PipelineContext) => Promise<unknown[]> };
+
+/** Create: the stack does not exist yet (what exists is someone else's); Update: it does. */
+export type PlanRequestType = 'Create' | 'Update';
+
+/**
+ * The component's planned change: from its own `plan` when it has one, otherwise derived from `inspect`
+ * (absent and enabled -> create; drifted -> change with the differences; present and not wanted -> remove;
+ * for a Create, present but not made by this stack -> adopt, and a reused trail log group is adopted). Reads only.
+ */
+export async function componentPlan(component: Component, config: PipelineConfig, ctx: PipelineContext, request: PlanRequestType = 'Update'): Promise<PlannedChange> {
+  const c = component as MaybePlanning;
+  if (typeof c.plan === 'function') return fromChanges(c.id, await c.plan(config, ctx));
+  return fromStatus(c.id, c.enabled(config, ctx), await c.inspect(config, ctx), config, request);
+}
+
+/** Derives the plan of one component from what inspect found. */
+export function fromStatus(id: string, enabled: boolean, status: ComponentStatus, config: Pick<PipelineConfig, 'guardDuty' | 'cloudTrail'>, request: PlanRequestType = 'Update'): PlannedChange {
+  const d = status.details ?? {};
+  const list = (v: unknown) => (Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : describe(x))) : []);
+  const result = classify(id, enabled, status, config).result;
+  if (result === 'unexpected') return { component: id, action: 'remove', fields: [] };
+  if (!enabled) return { component: id, action: 'none', fields: [] };
+  const vpcs = list(d.missing);
+  const withVpcs = vpcs.length > 0 ? { vpcs } : {};
+  if (status.state === 'absent') {
+    if (id === 'flow-logs' && vpcs.length === 0) return { component: id, action: 'none', fields: [] };
+    // A reused trail group is someone else's: the pipeline only subscribes it.
+    if (id === 'trail-log-group' && config.cloudTrail.existingLogGroup !== undefined) return { component: id, action: 'adopt', fields: [`subscribe ${config.cloudTrail.existingLogGroup}`] };
+    return { component: id, action: 'create', fields: [], ...withVpcs };
+  }
+  // Inspect cannot tell "adopted by this stack" from "someone else's": for an Update it is already adopted.
+  if (request === 'Create' && d.createdByThisStack === false) return { component: id, action: 'adopt', fields: list(d.differences) };
+  // event-sources reports its wanted rules as drift of the component: when none of them exists, it is a create.
+  const rules = d.rules && typeof d.rules === 'object' ? Object.values(d.rules as Record<string, unknown>) : [];
+  if (status.state === 'drifted' && rules.length > 0 && rules.every((r) => r === 'absent')) return { component: id, action: 'create', fields: Object.keys(d.rules as object) };
+  if (status.state === 'drifted') {
+    const fields = [...list(d.differences), ...list(d.drifted).map((x) => `recreate ${x}`), ...list(d.orphaned).map((x) => `delete ${x}`)];
+    return { component: id, action: 'change', fields, ...withVpcs };
+  }
+  return { component: id, action: 'none', fields: [] };
+}
+
+/** Normalises the contract's Change list (whatever its exact shape) to one PlannedChange. */
+function fromChanges(id: string, changes: readonly unknown[]): PlannedChange {
+  const actions = new Set<PlanAction>();
+  const fields: string[] = [];
+  for (const change of changes) {
+    const ch = (change ?? {}) as Record<string, unknown>;
+    const kind = String(ch.action ?? ch.type ?? ch.kind ?? 'change').toLowerCase();
+    actions.add((['create', 'remove', 'adopt'] as const).find((a) => kind.startsWith(a)) ?? (kind.startsWith('delete') ? 'remove' : 'change'));
+    for (const key of ['field', 'fields', 'setting', 'description', 'what']) {
+      const v = ch[key];
+      if (typeof v === 'string') fields.push(v);
+      else if (Array.isArray(v)) fields.push(...v.map(String));
+    }
+  }
+  const action = (['remove', 'create', 'adopt', 'change'] as const).find((a) => actions.has(a)) ?? 'none';
+  return { component: id, action, fields };
+}
+
+function describe(x: unknown): string {
+  if (x && typeof x === 'object') {
+    const o = x as Record<string, unknown>;
+    if ('setting' in o) return `${String(o.setting)}: ${String(o.current)} -> ${String(o.desired)}`;
+    if ('vpcId' in o) return String(o.vpcId);
+  }
+  return JSON.stringify(x);
+}

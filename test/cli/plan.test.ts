@@ -1,0 +1,105 @@
+import { CreateDetectorCommand } from '@aws-sdk/client-guardduty';
+import { makeHarness, STACK_ID } from '../lifecycle/harness';
+import { deployPipeline, EXTERNAL_ID, PARAM_FLAGS, type Deployed } from '../unit/cli/helpers';
+import { GAPS, onAccount, putStack, runOn } from './stack';
+import { componentPlan, fromStatus } from '../../src/cli/component-plan';
+import type { Component } from '../../src/pipeline/component';
+import { parseConfig } from '../../src/config/pipeline-config';
+
+describe('plan', () => {
+  it('for a new stack (--stack-id with --param): every component is created, the VPCs that get flow logs and the costs are listed, nothing is written', async () => {
+    const h = makeHarness();
+    const vpcs = h.fake.ec2.seedVpcs(2);
+    const d = onAccount(h);
+    h.fake.resetCalls();
+
+    const { code, out } = await runOn(d, ['plan', '--stack-id', STACK_ID, ...PARAM_FLAGS]);
+
+    expect(h.fake.calls.length).toBeGreaterThan(0);
+    expect(h.fake.writes()).toEqual([]);
+    expect(code).toBe(1);
+    expect(out).toMatch(/^Plan \(Create\) for pipeline demo in account 123456789012, region us-east-1$/m);
+    for (const id of ['stream', 'siem-role', 'trail', 'flow-log-group', 'guardduty-detector', 'guardduty-rule']) expect(out).toMatch(new RegExp(`^${id} +create`, 'm'));
+    // event-sources' inspect reports missing rules as drift of the component: none there is a create of each.
+    expect(out).toMatch(/^event-sources +create +siem-demo-src-securityhub$/m);
+    expect(out).not.toMatch(/^siem-user /m);
+    expect(out).toContain(`VPCs that would get a flow log: ${vpcs.join(', ')}`);
+    expect(out).toContain('  - new PROVISIONED stream: 1 shard(s), about $11/month');
+    expect(out).toContain('  - a multi-region trail: the first copy of management events is free');
+    expect(out).not.toContain(EXTERNAL_ID);
+  });
+
+  it('for a new stack in an account with a GuardDuty detector: the detector is adopted, not created', async () => {
+    const h = makeHarness();
+    await h.fake.clients().guardduty.send(new CreateDetectorCommand({ Enable: true, FindingPublishingFrequency: 'FIFTEEN_MINUTES' }));
+    const d = onAccount(h);
+    h.fake.resetCalls();
+    const { out } = await runOn(d, ['plan', '--stack-id', STACK_ID, ...PARAM_FLAGS]);
+    expect(out).toMatch(/^guardduty-detector +adopt$/m);
+    expect(h.fake.writes()).toEqual([]);
+  });
+
+  describe('for an Update (--stack)', () => {
+    let d: Deployed;
+    beforeEach(async () => {
+      d = await deployPipeline();
+      putStack(d.fake);
+    });
+
+    it('shows each change with its fields and writes nothing; a clean stack has no changes (exit 0)', async () => {
+      d.fake.resetCalls();
+      const clean = await runOn(d, ['plan', '--stack', 'siem']);
+      expect(clean.out).toContain('No changes: every component is as the properties ask.');
+      expect(clean.code).toBe(0);
+
+      for (const g of GAPS) await g.plant(d.fake);
+      d.fake.resetCalls();
+      const { code, out } = await runOn(d, ['plan', '--stack', 'siem', '--json']);
+      expect(d.fake.writes()).toEqual([]);
+      expect(code).toBe(1);
+      const report = JSON.parse(out) as { request: string; changes: { component: string; action: string; fields: string[]; vpcs?: string[] }[]; vpcs: string[] };
+      expect(report.request).toBe('Update');
+      expect(report.changes.filter((c) => c.action !== 'none')).toEqual([
+        { component: 'flow-log-group', action: 'change', fields: ['subscription filter missing'] },
+        { component: 'flow-logs', action: 'change', fields: [], vpcs: [expect.stringMatching(/^vpc-/)] },
+        { component: 'trail', action: 'change', fields: ['not logging'] },
+        { component: 'guardduty-detector', action: 'change', fields: ['detector is DISABLED'] },
+        { component: 'guardduty-rule', action: 'change', fields: ['stream target missing'] },
+      ]);
+      expect(report.vpcs).toEqual(report.changes.find((c) => c.component === 'flow-logs')!.vpcs);
+    });
+
+    it('a --param that changes the stream shows its shards and the new cost', async () => {
+      const { out } = await runOn(d, ['plan', '--stack', 'siem', '--param', 'ShardCount=2']);
+      expect(out).toMatch(/^stream +change +shardCount: 1 -> 2$/m);
+      expect(out).toContain('  - stream capacity changes (shardCount: 1 -> 2): PROVISIONED stream: 2 shard(s), about $22/month');
+    });
+  });
+});
+
+describe('componentPlan', () => {
+  const config = parseConfig({ PipelineName: 'demo' });
+  const component = (over: Partial<Component>): Component =>
+    ({ id: 'x', dependsOn: [], enabled: () => true, ensure: jest.fn(), remove: jest.fn(), inspect: jest.fn(), ...over }) as Component;
+
+  it('uses the component\'s own plan when it has one (the read -> desired -> diff contract), and does not inspect', async () => {
+    const c = component({ plan: async () => [{ action: 'update', field: 'retention' }] } as Partial<Component>);
+    await expect(componentPlan(c, config, {} as never)).resolves.toEqual({ component: 'x', action: 'change', fields: ['retention'] });
+    expect(c.inspect).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['enabled, absent', 'create', 'stream', true, { state: 'absent' }, 'Update'],
+    ['enabled, drifted', 'change', 'stream', true, { state: 'drifted', details: { differences: ['retention 30 days, want 1'] } }, 'Update'],
+    ['not wanted, present', 'remove', 'guardduty-rule', false, { state: 'present' }, 'Update'],
+    ['present, not made by this stack, for a Create', 'adopt', 'guardduty-detector', true, { state: 'present', details: { createdByThisStack: false } }, 'Create'],
+    ['present, not made by this stack, for an Update (already adopted)', 'none', 'guardduty-detector', true, { state: 'present', details: { createdByThisStack: false } }, 'Update'],
+    ['a reused trail group, absent (not yet subscribed)', 'adopt', 'trail-log-group', true, { state: 'absent' }, 'Create'],
+    ['enabled, present', 'none', 'stream', true, { state: 'present' }, 'Update'],
+    ['not wanted, absent', 'none', 'stream', false, { state: 'absent' }, 'Update'],
+    ['flow logs with no VPC to cover', 'none', 'flow-logs', true, { state: 'absent', details: { missing: [] } }, 'Create'],
+  ] as const)('derived from inspect: %s -> %s', (_what, action, id, enabled, status, request) => {
+    const reuse = parseConfig({ PipelineName: 'demo', ExistingTrailLogGroup: 'org-trail' });
+    expect(fromStatus(id, enabled, status, id === 'trail-log-group' ? reuse : config, request).action).toBe(action);
+  });
+});

@@ -62,6 +62,11 @@ export interface ModuleParameters {
    * a test holds this equal to the `dependsOn` of the module's enabled components.
    */
   needs(config: PipelineConfig, region: string): readonly ComponentId[];
+  /**
+   * The CloudWatch Logs groups this module may subscribe to the stream (whether switched on or not, so toggling
+   * a source leaves the logs role's trust alone): `own` groups it names, `reused` groups the config names.
+   */
+  logGroups?(config: PipelineConfig, names: PipelineNames): { own: readonly string[]; reused: readonly string[] };
 }
 
 /** What a record of the stream is checked against: the pipeline's config and names. */

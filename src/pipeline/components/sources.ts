@@ -17,11 +17,13 @@ export function logsToStreamEnabled(config: PipelineConfig, region: string): boo
 }
 
 /**
- * The log groups the pipeline may subscribe to the stream: its own trail and flow-log groups (whether switched on
- * or not, so toggling a source leaves the logs role alone) and the existing trail's group it reuses, if any.
+ * The log groups the pipeline may subscribe to the stream, as the modules name them: their own groups (whether
+ * switched on or not, so toggling a source leaves the logs role alone), then the groups they reuse (an existing
+ * trail's).
  */
 export function subscribableLogGroups(config: PipelineConfig, ctx: Pick<PipelineContext, 'names'>): string[] {
-  return [ctx.names.cloudTrailLogGroup, ctx.names.flowLogGroup, ...(config.cloudTrail.existingLogGroup ? [config.cloudTrail.existingLogGroup] : [])];
+  const groups = PARAMETER_MODULES.map((m) => m.logGroups?.(config, ctx.names) ?? { own: [], reused: [] });
+  return [...groups.flatMap((g) => g.own), ...groups.flatMap((g) => g.reused)];
 }
 
 /**

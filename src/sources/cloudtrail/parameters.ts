@@ -95,5 +95,6 @@ export const cloudTrailParameters: ModuleParameters = {
     };
   },
   // The trail's log group is subscribed (logs role); a trail of our own also delivers with the trail role.
+  logGroups: (config, names) => ({ own: [names.cloudTrailLogGroup], reused: config.cloudTrail.existingLogGroup ? [config.cloudTrail.existingLogGroup] : [] }),
   needs: (config, region) => [...(cloudTrailInThisRegion(config, region) ? ['logs-role'] : []), ...(createsTrail(config, region) ? ['trail-role'] : [])],
 };

@@ -103,5 +103,6 @@ export const flowLogParameters: ModuleParameters = {
     };
   },
   // Flow logs deliver to their group with the flow-logs role; the group is subscribed with the logs role.
+  logGroups: (_config, names) => ({ own: [names.flowLogGroup], reused: [] }),
   needs: (config) => (config.flowLogs.enabled ? ['flowlogs-role', 'logs-role'] : []),
 };

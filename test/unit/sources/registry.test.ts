@@ -8,6 +8,7 @@ import { PARAMETER_MODULES, templateDefaults } from '../../../src/sources/parame
 import { parseWithModules } from '../../../src/sources/parse';
 import { decodeRecord, UnknownRecordError } from '../../../src/sources/records';
 import { SHARED_COMPONENTS, SOURCES, sourceOfRecord } from '../../../src/sources/registry';
+import { subscribableLogGroups } from '../../../src/pipeline/components/sources';
 
 const REGION = 'eu-west-1';
 const names = pipelineNames('demo', REGION, '123456789012');
@@ -119,5 +120,14 @@ describe('recognising records of the stream', () => {
   ])('refuses a record that is %s', (_what, data, message) => {
     expect(() => decodeRecord(data)).toThrow(UnknownRecordError);
     expect(() => decodeRecord(data)).toThrow(message);
+  });
+});
+
+describe('log groups the logs role may subscribe (named by the modules)', () => {
+  it.each<[string, Record<string, string>, string[]]>([
+    ['own groups, whether switched on or not', { EnableCloudTrail: 'false', EnableFlowLogs: 'false' }, [names.cloudTrailLogGroup, names.flowLogGroup]],
+    ['a reused trail group after the own ones', { ExistingTrailLogGroup: 'org-trail' }, [names.cloudTrailLogGroup, names.flowLogGroup, 'org-trail']],
+  ])('%s', (_what, props, groups) => {
+    expect(subscribableLogGroups(configOf(props), { names })).toEqual(groups);
   });
 });

@@ -4,20 +4,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleTs } from './bench/run-ts.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = path.join(root, 'dist', 'docs', 'docs-table.cjs');
-await build({
-  entryPoints: [path.join(root, 'src', 'sources', 'docs-table.ts')],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  packages: 'external',
-  logLevel: 'warning',
-});
+await bundleTs(path.join(root, 'src', 'sources', 'docs-table.ts'), outfile);
 const { withParameterTable } = createRequire(import.meta.url)(outfile);
 const readmePath = path.join(root, 'README.md');
 const before = readFileSync(readmePath, 'utf8');

@@ -1,5 +1,5 @@
 import { PARAMETER_MODULES } from '../../src/sources/parameters';
-import type { ModuleParameters, ParameterSpec } from '../../src/sources/types';
+import { resolverParameters } from '../unit/sources/resolver-source';
 import { parityProblems } from './registry-parity';
 import { loadTemplate, type JsonObject } from './template-helpers';
 
@@ -51,23 +51,11 @@ describe('template.yaml agrees with the registry (src/sources)', () => {
   });
 
   it('catches a registry parameter the template lacks (a new source whose template parameters were not added)', () => {
-    const spec: ParameterSpec = {
-      name: 'EnableResolverQueryLogs',
-      rule: { kind: 'bool' },
-      default: 'false',
-      description: 'Route 53 Resolver query logs.',
-      label: 'Send Route 53 Resolver query logs',
-      group: 'Route 53 Resolver',
-      config: 'resolver.enabled',
-      targets: ['pipeline'],
-      doc: { default: '`false`', allowed: '`true`, `false`', meaning: 'Resolver query logs.' },
-    };
-    const extra: ModuleParameters = { id: 'resolver', parameters: [spec], parse: () => ({}), needs: () => [] };
-    expect(parityProblems(template, [...PARAMETER_MODULES, extra])).toEqual(
+    expect(parityProblems(template, [...PARAMETER_MODULES, resolverParameters])).toEqual(
       expect.arrayContaining([
-        'the registry (src/sources) parameter EnableResolverQueryLogs is missing from template.yaml Parameters',
-        'custom resource Pipeline must set EnableResolverQueryLogs: !Ref EnableResolverQueryLogs (the registry (src/sources)); it has absent',
-        'console label of EnableResolverQueryLogs is absent in template.yaml, {"default":"Send Route 53 Resolver query logs"} in the registry (src/sources)',
+        'the registry (src/sources) parameter EnableResolverEvents is missing from template.yaml Parameters',
+        'custom resource Pipeline must set EnableResolverEvents: !Ref EnableResolverEvents (the registry (src/sources)); it has absent',
+        'console label of EnableResolverEvents is absent in template.yaml, {"default":"Send Route 53 Resolver events"} in the registry (src/sources)',
       ]),
     );
   });

@@ -2,66 +2,22 @@ import { stackIdentity } from '../../../src/cfn/identity';
 import { buildContext } from '../../../src/context-factory';
 import { createLogger } from '../../../src/log';
 import { auditPipeline } from '../../../src/cli/audit';
-import type { Component } from '../../../src/pipeline/component';
-import { ensureStreamRule, inspectStreamRule, removeStreamRule, type StreamRuleSpec } from '../../../src/pipeline/components/event-rule';
 import type { PipelineContext } from '../../../src/pipeline/context';
 import { PipelineEngine } from '../../../src/pipeline/engine';
 import { planPipeline } from '../../../src/pipeline/plan';
 import { parseWithModules } from '../../../src/sources/parse';
 import { decodeRecord } from '../../../src/sources/records';
 import { componentsOf, sourceOfRecord, SOURCES } from '../../../src/sources/registry';
-import type { ParameterSpec, SourceModule } from '../../../src/sources/types';
+import type { SourceModule } from '../../../src/sources/types';
 import { ConfigError } from '../../../src/errors';
 import type { PipelineConfig } from '../../../src/config/pipeline-config';
 import { BOUNDARY_ARN, makeHarness, PROVISIONER_ROLE_ARN, READER_BOUNDARY_ARN, STACK_ID } from '../../lifecycle/harness';
+import { RESOLVER, resolverModule, resolverRule, type WithResolver } from './resolver-source';
 
 /**
- * A source that exists only in this test: Route 53 Resolver events through their own EventBridge rule. It is
- * one module object added to a copy of the registry; nothing else in src/ changes, and config parsing, the
- * enabled components and the plan, the audit and record matching all pick it up.
+ * One module (test/unit/sources/resolver-source.ts) added to a copy of the registry; nothing else in src/
+ * changes, and config parsing, the enabled components and the plan, the audit and record matching all pick it up.
  */
-const RESOLVER = 'aws.route53resolver';
-
-const EnableResolverEvents: ParameterSpec = {
-  name: 'EnableResolverEvents',
-  rule: { kind: 'bool' },
-  default: 'false',
-  description: 'Route 53 Resolver events (DNS Firewall, query logging changes) to the stream.',
-  label: 'Send Route 53 Resolver events',
-  group: 'Route 53 Resolver',
-  config: 'resolver.enabled',
-  targets: ['pipeline'],
-  doc: { default: '`false`', allowed: '`true`, `false`', meaning: 'Route 53 Resolver events into the stream.' },
-};
-
-type WithResolver = PipelineConfig & { resolver: { enabled: boolean } };
-const resolverOn = (config: PipelineConfig) => (config as WithResolver).resolver.enabled;
-// Inside the pipeline's rule prefix (siem-<name>-), which the events role's trust allows; not a -src- rule of ExtraEventSources.
-const rule = (ctx: PipelineContext): StreamRuleSpec => ({ name: `${ctx.names.streamName}-resolver`, pattern: { source: [RESOLVER] }, description: 'Route 53 Resolver events' });
-
-const resolverRule: Component = {
-  id: 'resolver-rule',
-  dependsOn: ['stream', 'events-role'],
-  enabled: (config) => resolverOn(config),
-  ensure: async (_config, ctx) => {
-    await ensureStreamRule(rule(ctx), ctx);
-    return {};
-  },
-  remove: (_config, ctx) => removeStreamRule(rule(ctx).name, ctx),
-  inspect: (_config, ctx) => inspectStreamRule(rule(ctx), ctx),
-};
-
-const resolverModule: SourceModule = {
-  id: 'resolver',
-  title: 'Route 53 Resolver events',
-  parameters: [EnableResolverEvents],
-  parse: (read) => ({ resolver: { enabled: read.bool(EnableResolverEvents) } }),
-  needs: (config) => (resolverOn(config) ? ['events-role'] : []),
-  components: [resolverRule],
-  auditChecks: [resolverRule.id],
-  matches: (record) => record.kind === 'event' && record.source === RESOLVER,
-};
-
 const registry: readonly SourceModule[] = [...SOURCES, resolverModule];
 // Only the core and the new source: every other source off, so the events role is on for the new source alone.
 const PROPS = { PipelineName: 'demo', EnableCloudTrail: 'false', EnableFlowLogs: 'false', EnableGuardDuty: 'false', EnableResolverEvents: 'true' };

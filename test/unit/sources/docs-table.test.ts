@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { MissingMarkersError, parameterTable, TABLE_END, TABLE_START, withParameterTable } from '../../../src/sources/docs-table';
 import { PARAMETER_MODULES } from '../../../src/sources/parameters';
-import type { ModuleParameters } from '../../../src/sources/types';
+import { resolverParameters } from './resolver-source';
 
 const README = readFileSync(path.join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
 
@@ -23,25 +23,7 @@ describe("the README's parameter table (npm run docs:params)", () => {
   });
 
   it("a new module's parameter gets its row", () => {
-    const extra: ModuleParameters = {
-      id: 'resolver',
-      parameters: [
-        {
-          name: 'EnableResolverEvents',
-          rule: { kind: 'bool' },
-          default: 'false',
-          description: 'd',
-          label: 'l',
-          group: 'g',
-          config: 'resolver.enabled',
-          targets: ['pipeline'],
-          doc: { default: '`false`', allowed: '`true`, `false`', meaning: 'Route 53 Resolver events into the stream.' },
-        },
-      ],
-      parse: () => ({}),
-      needs: () => [],
-    };
-    expect(withParameterTable(README, [...PARAMETER_MODULES, extra])).toContain(
+    expect(withParameterTable(README, [...PARAMETER_MODULES, resolverParameters])).toContain(
       '| `EnableResolverEvents` | `false` | `true`, `false` | Route 53 Resolver events into the stream. |\n' + TABLE_END,
     );
   });

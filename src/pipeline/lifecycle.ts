@@ -80,12 +80,8 @@ async function onCreate(
     throw new RequestFailedError(rejectedPhysicalId(event), err);
   }
   try {
-    // Nothing is made yet either, but the deterministic id is as good: the following Delete finds nothing.
+    // The trail-home lookup is the first of the read-only checks before the first write.
     config = withTrailHome(config, await deps.trailHome(config, ctx));
-  } catch (err) {
-    throw new RequestFailedError(id, err);
-  }
-  try {
     plan = planPipeline(deps.engine.ids, { type: 'Create', enabled: deps.engine.enabledIds(config, ctx) });
     await deps.preflight(config, ctx);
   } catch (err) {

@@ -1,4 +1,4 @@
-import { DescribeTrailsCommand, type Trail } from '@aws-sdk/client-cloudtrail';
+import type { Trail } from '@aws-sdk/client-cloudtrail';
 import { DescribeLimitsCommand } from '@aws-sdk/client-kinesis';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { PipelineStepError } from '../errors';
@@ -7,6 +7,8 @@ import { describeGroup } from './components/log-group';
 import { MAX_RECORDED_GROUP, subscriptionSlot } from './components/reused-trail-group';
 import { cloudTrailInThisRegion, createsTrail } from './components/sources';
 import type { PipelineContext } from './context';
+import { settleAll } from './settle';
+import { takeTrails } from './trail-home';
 
 /** A referenced resource or a quota makes the request impossible; nothing was changed. The message names the parameter. */
 export class PreflightError extends Error {
@@ -37,10 +39,14 @@ export async function validateBeforeWrite(config: PipelineConfig, ctx: PipelineC
   }
 }
 
+/** The checks are independent reads: they run side by side, so the request's first write is not delayed by their sum. */
 async function checkReferences(config: PipelineConfig, ctx: PipelineContext): Promise<void> {
-  await checkShardQuota(config, ctx);
+  await settleAll([checkShardQuota(config, ctx), checkTrailReferences(config, ctx)]);
+}
+
+async function checkTrailReferences(config: PipelineConfig, ctx: PipelineContext): Promise<void> {
   if (!cloudTrailInThisRegion(config, ctx.region)) return;
-  const trails = await describeTrails(ctx);
+  const trails = await takeTrails(ctx);
   const reused = config.cloudTrail.existingLogGroup;
   if (reused !== undefined) await checkReusedGroup(reused, trails, ctx);
   if (createsTrail(config, ctx.region)) checkTrailQuota(trails, ctx);
@@ -85,8 +91,7 @@ function checkTrailQuota(trails: readonly Trail[], ctx: PipelineContext): void {
  */
 async function checkShardQuota(config: PipelineConfig, ctx: PipelineContext): Promise<void> {
   if (config.stream.mode !== 'PROVISIONED') return;
-  const limits = await ctx.clients.kinesis.send(new DescribeLimitsCommand({}));
-  const current = await describeStreamSummary(ctx);
+  const [limits, current] = await Promise.all([ctx.clients.kinesis.send(new DescribeLimitsCommand({})), describeStreamSummary(ctx)]);
   const additional = config.stream.shardCount - (current?.OpenShardCount ?? 0);
   const open = limits.OpenShardCount ?? 0;
   const limit = limits.ShardLimit ?? Number.POSITIVE_INFINITY;
@@ -95,10 +100,4 @@ async function checkShardQuota(config: PipelineConfig, ctx: PipelineContext): Pr
       `ShardCount ${config.stream.shardCount} needs ${additional} more shard(s), but the account already has ${open} of its ${limit}-shard Kinesis quota open in ${ctx.region}: lower ShardCount, use StreamMode ON_DEMAND, or request a higher shard quota (Service Quotas)`,
     );
   }
-}
-
-/** Every trail that applies to this region, multi-region trails of other home regions included (they count against the quota). */
-async function describeTrails(ctx: PipelineContext): Promise<Trail[]> {
-  const out = await ctx.clients.cloudtrail.send(new DescribeTrailsCommand({ includeShadowTrails: true }));
-  return out.trailList ?? [];
 }

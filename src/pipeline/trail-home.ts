@@ -1,4 +1,4 @@
-import { DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
+import { DescribeTrailsCommand, type Trail } from '@aws-sdk/client-cloudtrail';
 import type { PipelineConfig } from '../config/pipeline-config';
 import { PipelineStepError } from '../errors';
 import type { PipelineContext } from './context';
@@ -14,14 +14,14 @@ import type { PipelineContext } from './context';
 export async function trailHomeElsewhere(config: PipelineConfig, ctx: PipelineContext): Promise<string | undefined> {
   const { cloudTrail } = config;
   if (!cloudTrail.enabled || cloudTrail.homeRegion !== undefined || cloudTrail.existingLogGroup !== undefined) return undefined;
-  let out;
+  let trails: Trail[];
   try {
-    out = await ctx.clients.cloudtrail.send(new DescribeTrailsCommand({ includeShadowTrails: true }));
+    trails = await trailsVisibleHere(ctx, { handOn: true });
   } catch (err) {
-    // The lookup is the trail step's first read: a failure names that step.
-    throw new PipelineStepError('trail', 'ensure', err);
+    // One of the read-only checks before the first write (it shares its read with them: trailsVisibleHere).
+    throw new PipelineStepError('references', 'validate', err);
   }
-  const ours = (out.trailList ?? []).find(
+  const ours = trails.find(
     (t) =>
       t.Name === ctx.names.trailName &&
       t.IsMultiRegionTrail === true &&
@@ -38,4 +38,30 @@ export async function trailHomeElsewhere(config: PipelineConfig, ctx: PipelineCo
 export function withTrailHome(config: PipelineConfig, home: string | undefined): PipelineConfig {
   if (home === undefined || config.cloudTrail.homeRegion !== undefined) return config;
   return { ...config, cloudTrail: { ...config.cloudTrail, homeRegion: home } };
+}
+
+/** The trail list the trail-home lookup read, handed on to the checks before the first write (once). */
+const handedOn = new WeakMap<PipelineContext, Promise<Trail[]>>();
+
+/**
+ * Every trail that applies to this region, multi-region trails of other home regions included (shadow
+ * trails). The trail-home lookup reads it and hands it on (`handOn`); the checks before the first write of
+ * the same request take that read instead of making their own (`takeTrails`), so a Create or Update reads
+ * the list once, and nothing read earlier is reused beyond that one hand-over.
+ */
+function trailsVisibleHere(ctx: PipelineContext, opts: { handOn?: boolean } = {}): Promise<Trail[]> {
+  const trails = ctx.clients.cloudtrail.send(new DescribeTrailsCommand({ includeShadowTrails: true })).then((out) => out.trailList ?? []);
+  if (opts.handOn) {
+    // The taker sees the rejection itself; this copy only keeps an unobserved rejection from being reported.
+    trails.catch(() => undefined);
+    handedOn.set(ctx, trails);
+  }
+  return trails;
+}
+
+/** The trail list the trail-home lookup of this request read, or a fresh read. */
+export function takeTrails(ctx: PipelineContext): Promise<Trail[]> {
+  const trails = handedOn.get(ctx);
+  handedOn.delete(ctx);
+  return trails ?? trailsVisibleHere(ctx);
 }

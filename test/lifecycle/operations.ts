@@ -43,17 +43,17 @@ export async function failuresByOperation(ops: readonly string[], check: (op: st
 }
 
 /**
- * The operations of the read-only checks a Create makes before its first write (validateBeforeWrite), on the
- * account `world` returns, after the trail-home lookup the Create makes first: their labels are the Create's own.
+ * The operations of the read-only checks a Create makes before its first write, on the account `world`
+ * returns: the trail-home lookup, then validateBeforeWrite (which takes the lookup's trail list). Their labels
+ * are the Create's own.
  */
 export async function recordPreflightOperations(world: () => FakeAccount, props: Record<string, string>): Promise<string[]> {
   const fake = world();
   const parsed = parseConfig(props);
   const log = createLogger({ level: 'error', sink: () => undefined });
   const ctx = buildContext({ env: { [BOUNDARY_ENV]: BOUNDARY_ARN } }, fake.clients(), parsed, stackIdentity({ StackId: STACK_ID }), log);
-  // A Create first looks for our trail homed in another region (its own step), then runs the checks.
-  const config = withTrailHome(parsed, await trailHomeElsewhere(parsed, ctx));
   const before = fake.calls.length;
+  const config = withTrailHome(parsed, await trailHomeElsewhere(parsed, ctx));
   await validateBeforeWrite(config, ctx);
   return fake.calls.slice(before).map((c) => c.op);
 }

@@ -39,6 +39,8 @@ describe('a clean Create with every source on', () => {
     expect(calls.map((c) => stepOf(c)).filter((step) => step.startsWith('('))).toEqual([]);
     expect(new Set(calls.map((c) => c.service))).toEqual(new Set(['kinesis', 'iam', 'secrets', 'logs', 's3', 'cloudtrail', 'ec2', 'guardduty', 'events']));
     expect(ops).toEqual(expect.arrayContaining(['kinesis:CreateStream#1', 'cloudtrail:CreateTrail#1', 'ec2:CreateFlowLogs#1', 'guardduty:CreateDetector#1']));
+    // The trail-home lookup and the checks before the first write share one read of the trail list.
+    expect(ops.filter((op) => op.startsWith('cloudtrail:DescribeTrails#'))).toEqual(['cloudtrail:DescribeTrails#1']);
     expect(fake.resourcesOwnedBy('demo')).toHaveLength(OWNED);
   });
 });

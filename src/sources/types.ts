@@ -12,17 +12,16 @@ export type ParameterRule =
   | { kind: 'choice'; values: readonly string[] }
   | { kind: 'bool' }
   | { kind: 'int'; min: number; max: number }
-  /** `consoleValues`: the shorter list the template offers, when the API accepts more. */
-  | { kind: 'intChoice'; values: readonly number[]; consoleValues?: readonly number[] }
-  /** `rule` says in words what is allowed (error messages); `allowedPattern` is the template's (it also accepts empty). */
-  | { kind: 'pattern'; pattern: RegExp; rule: string; allowedPattern: string; constraint: string; secret?: boolean }
+  | { kind: 'intChoice'; values: readonly number[] }
+  /** `rule` says in words what is allowed (the problem a bad value gets). */
+  | { kind: 'pattern'; pattern: RegExp; rule: string; secret?: boolean }
   /** A comma-separated list; `item` checks each entry. */
-  | { kind: 'list'; item: RegExp; rule: string; allowedPattern: string; constraint: string };
+  | { kind: 'list'; item: RegExp; rule: string };
 
 /** Where a parameter's value goes: the custom resource's properties, the enroller's environment. */
 export type ParameterTarget = 'pipeline' | 'enroller';
 
-/** One template parameter: its constraints, console text, README row and where its value lands. */
+/** One template parameter as the provisioner reads it: the rule, the fallback and who receives it. */
 export interface ParameterSpec {
   readonly name: string;
   readonly rule: ParameterRule;
@@ -30,19 +29,34 @@ export interface ParameterSpec {
   readonly default: string;
   /** The parser's value when the property is absent, where it differs from `default` (see each use). */
   readonly parseDefault?: string;
+  /** Who receives the value; empty for parameters of the stack itself (function log retention, schedule). */
+  readonly targets: readonly ParameterTarget[];
+}
+
+/**
+ * A parameter's text for the template, the console and the README. Kept in each module's docs.ts, apart from
+ * the spec, so the Lambda bundles carry none of it.
+ */
+export interface ParameterDocs {
   readonly description: string;
   /** Console label (AWS::CloudFormation::Interface ParameterLabels). */
   readonly label: string;
   /** Console group label (AWS::CloudFormation::Interface ParameterGroups). */
   readonly group: string;
-  readonly noEcho?: boolean;
   /** The PipelineConfig field the value becomes, or what reads it when no config field does. */
   readonly config: string;
-  /** Who receives the value; empty for parameters of the stack itself (function log retention, schedule). */
-  readonly targets: readonly ParameterTarget[];
+  readonly noEcho?: boolean;
+  /** pattern and list rules: the template's AllowedPattern (it also accepts empty where the parameter is optional). */
+  readonly allowedPattern?: string;
+  readonly constraint?: string;
+  /** intChoice rules: the shorter list the console offers, where the API accepts more. */
+  readonly consoleValues?: readonly number[];
   /** The README parameter table's row. */
   readonly doc: { readonly default: string; readonly allowed: string; readonly meaning: string };
 }
+
+/** The docs of one module's parameters, by parameter name. */
+export type ModuleDocs = Readonly<Record<string, ParameterDocs>>;
 
 /** The slice of the config one module parses. */
 export type ConfigSlice = Partial<PipelineConfig> & Record<string, unknown>;

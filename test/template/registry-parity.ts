@@ -2,8 +2,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { BOUNDARY_ENV } from '../../src/context-factory';
 import { STACK_ID_ENV } from '../../src/handlers/vpc-enroller';
 import { parameterNames, parametersOf } from '../../src/sources/parameters';
+import { PARAMETER_DOCS } from '../../src/sources/docs';
 import { interfaceGroups, interfaceLabels, templateParameter } from '../../src/sources/template-view';
-import type { ModuleParameters } from '../../src/sources/types';
+import type { ModuleDocs, ModuleParameters } from '../../src/sources/types';
 import { resources, type Json, type JsonObject } from './template-helpers';
 
 /** Properties CloudFormation's custom resource takes that are not pipeline parameters. */
@@ -15,11 +16,11 @@ const WHERE = 'the registry (src/sources)';
 const show = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v));
 
 /** Each way the template disagrees with the modules' parameters, as one readable line; empty when they agree. */
-export function parityProblems(template: JsonObject, modules: readonly ModuleParameters[]): string[] {
-  return [...parameterProblems(template, modules), ...pipelineProblems(template, modules), ...enrollerProblems(template, modules), ...consoleProblems(template, modules)];
+export function parityProblems(template: JsonObject, modules: readonly ModuleParameters[], docs: ModuleDocs = PARAMETER_DOCS): string[] {
+  return [...parameterProblems(template, modules, docs), ...pipelineProblems(template, modules), ...enrollerProblems(template, modules), ...consoleProblems(template, modules, docs)];
 }
 
-function parameterProblems(template: JsonObject, modules: readonly ModuleParameters[]): string[] {
+function parameterProblems(template: JsonObject, modules: readonly ModuleParameters[], docs: ModuleDocs): string[] {
   const inTemplate = (template.Parameters ?? {}) as Record<string, JsonObject>;
   const specs = parametersOf(modules);
   const problems = Object.keys(inTemplate)
@@ -31,7 +32,7 @@ function parameterProblems(template: JsonObject, modules: readonly ModuleParamet
       problems.push(`${WHERE} parameter ${spec.name} is missing from template.yaml Parameters`);
       continue;
     }
-    const wanted = templateParameter(spec) as Record<string, Json>;
+    const wanted = templateParameter(spec, docs) as Record<string, Json>;
     for (const key of new Set([...Object.keys(wanted), ...Object.keys(actual)])) {
       if (!isDeepStrictEqual(actual[key], wanted[key])) {
         problems.push(`parameter ${spec.name}: ${key} is ${show(actual[key])} in template.yaml, ${show(wanted[key])} in ${WHERE}`);
@@ -66,14 +67,14 @@ function enrollerProblems(template: JsonObject, modules: readonly ModuleParamete
   return refsProblems(`the enroller's environment (${enroller[0]})`, env, parameterNames(modules, 'enroller'), ENROLLER_ONLY);
 }
 
-function consoleProblems(template: JsonObject, modules: readonly ModuleParameters[]): string[] {
+function consoleProblems(template: JsonObject, modules: readonly ModuleParameters[], docs: ModuleDocs): string[] {
   const ui = ((template.Metadata ?? {}) as JsonObject)['AWS::CloudFormation::Interface'] as JsonObject | undefined;
   const problems: string[] = [];
-  const groups = interfaceGroups(modules);
+  const groups = interfaceGroups(modules, docs);
   if (!isDeepStrictEqual(ui?.ParameterGroups, groups)) {
     problems.push(`console ParameterGroups differ: template.yaml has ${show(ui?.ParameterGroups)}, ${WHERE} wants ${show(groups)}`);
   }
-  const labels = interfaceLabels(modules);
+  const labels = interfaceLabels(modules, docs);
   const actual = (ui?.ParameterLabels ?? {}) as JsonObject;
   for (const name of new Set([...Object.keys(labels), ...Object.keys(actual)])) {
     if (!isDeepStrictEqual(actual[name], labels[name])) problems.push(`console label of ${name} is ${show(actual[name])} in template.yaml, ${show(labels[name])} in ${WHERE}`);

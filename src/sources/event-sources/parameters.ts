@@ -1,5 +1,4 @@
 import type { PipelineConfig } from '../../config/pipeline-config';
-import { EVENTS_GROUP } from '../guardduty/parameters';
 import type { ParameterReader } from '../parameter-reader';
 import type { ModuleParameters, ParameterSpec } from '../types';
 
@@ -12,20 +11,9 @@ const ExtraEventSources: ParameterSpec = {
     kind: 'list',
     item: EVENT_SOURCE_PATTERN,
     rule: 'comma-separated EventBridge sources such as aws.securityhub, aws.access-analyzer, aws.health',
-    allowedPattern: '^(aws\\.[a-z0-9-]+(\\.[a-z0-9-]+)*(,\\s*aws\\.[a-z0-9-]+(\\.[a-z0-9-]+)*)*)?$',
-    constraint: 'comma-separated EventBridge sources such as aws.securityhub,aws.health (no leading or trailing comma), or empty.',
   },
   default: '',
-  description: 'Other EventBridge sources routed to the stream, e.g. aws.securityhub,aws.access-analyzer,aws.health,aws.inspector2.',
-  label: 'Other EventBridge sources (comma-separated)',
-  group: EVENTS_GROUP,
-  config: 'eventSources',
   targets: ['pipeline'],
-  doc: {
-    default: 'empty',
-    allowed: 'comma-separated `aws.*` sources, no leading or trailing comma',
-    meaning: 'Other EventBridge sources, one rule each, e.g. `aws.securityhub,aws.access-analyzer,aws.health,aws.inspector2`.',
-  },
 };
 
 /** Extra EventBridge sources: one rule per source, each delivering to the stream. */

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { MissingMarkersError, parameterTable, TABLE_END, TABLE_START, withParameterTable } from '../../../src/sources/docs-table';
 import { PARAMETER_MODULES } from '../../../src/sources/parameters';
-import { resolverParameters } from './resolver-source';
+import { PARAMETER_DOCS } from '../../../src/sources/docs';
+import { resolverDocs, resolverParameters } from './resolver-source';
 
 const README = readFileSync(path.join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
 
@@ -23,7 +24,7 @@ describe("the README's parameter table (npm run docs:params)", () => {
   });
 
   it("a new module's parameter gets its row", () => {
-    expect(withParameterTable(README, [...PARAMETER_MODULES, resolverParameters])).toContain(
+    expect(withParameterTable(README, [...PARAMETER_MODULES, resolverParameters], { ...PARAMETER_DOCS, ...resolverDocs })).toContain(
       '| `EnableResolverEvents` | `false` | `true`, `false` | Route 53 Resolver events into the stream. |\n' + TABLE_END,
     );
   });

@@ -4,6 +4,7 @@ import { parseConfig, type PipelineConfig } from '../../../src/config/pipeline-c
 import type { PipelineContext } from '../../../src/pipeline/context';
 import { defaultComponents } from '../../../src/pipeline/components';
 import { eventsRoleComponent, logsRoleComponent } from '../../../src/pipeline/components/delivery-roles';
+import { docsOf, MissingDocsError, PARAMETER_DOCS } from '../../../src/sources/docs';
 import { PARAMETER_MODULES, templateDefaults } from '../../../src/sources/parameters';
 import { parseWithModules } from '../../../src/sources/parse';
 import { decodeRecord, UnknownRecordError } from '../../../src/sources/records';
@@ -83,13 +84,24 @@ describe('the registry (src/sources/registry.ts)', () => {
     expect(config).toMatchObject({ name: 'siem', siemAccess: { kind: 'IamUser', rotationToken: '1' }, logRetentionDays: 1, flowLogs: { maxAggregationInterval: 600 } });
   });
 
+  it('has docs (console text, README row) for exactly its parameters', () => {
+    expect(Object.keys(PARAMETER_DOCS).sort()).toEqual(PARAMETER_MODULES.flatMap((m) => m.parameters.map((p) => p.name)).sort());
+    expect(() => docsOf('NoSuchParameter')).toThrow(MissingDocsError);
+  });
+
   it.each(PARAMETER_MODULES.flatMap((m) => m.parameters).filter((p) => p.rule.kind === 'pattern' || p.rule.kind === 'list'))(
-    "the template pattern of $name accepts its default and empty (optional) or its default (required)",
+    'the template pattern of $name is written and accepts its default',
     (spec) => {
-      const rule = spec.rule as { allowedPattern: string };
-      expect(new RegExp(rule.allowedPattern).test(spec.default)).toBe(true);
+      const { allowedPattern, constraint } = docsOf(spec.name);
+      expect({ allowedPattern: typeof allowedPattern, constraint: typeof constraint }).toEqual({ allowedPattern: 'string', constraint: 'string' });
+      expect(new RegExp(allowedPattern!).test(spec.default)).toBe(true);
     },
   );
+
+  it.each(PARAMETER_MODULES.flatMap((m) => m.parameters).filter((p) => p.rule.kind === 'intChoice'))('the console values of $name are values the parser accepts', (spec) => {
+    const values = (spec.rule as { values: readonly number[] }).values;
+    expect((docsOf(spec.name).consoleValues ?? values).filter((v) => !values.includes(v))).toEqual([]);
+  });
 });
 
 describe('recognising records of the stream', () => {

@@ -2,7 +2,7 @@ import type { PipelineConfig } from '../../../src/config/pipeline-config';
 import type { Component } from '../../../src/pipeline/component';
 import { ensureStreamRule, inspectStreamRule, removeStreamRule, type StreamRuleSpec } from '../../../src/pipeline/components/event-rule';
 import type { PipelineContext } from '../../../src/pipeline/context';
-import type { ModuleParameters, ParameterSpec, SourceModule } from '../../../src/sources/types';
+import type { ModuleDocs, ModuleParameters, ParameterSpec, SourceModule } from '../../../src/sources/types';
 
 /**
  * A source that exists only in the tests: Route 53 Resolver events through their own EventBridge rule, one
@@ -10,16 +10,17 @@ import type { ModuleParameters, ParameterSpec, SourceModule } from '../../../src
  */
 export const RESOLVER = 'aws.route53resolver';
 
-export const EnableResolverEvents: ParameterSpec = {
-  name: 'EnableResolverEvents',
-  rule: { kind: 'bool' },
-  default: 'false',
-  description: 'Route 53 Resolver events (DNS Firewall, query logging changes) to the stream.',
-  label: 'Send Route 53 Resolver events',
-  group: 'Route 53 Resolver',
-  config: 'resolver.enabled',
-  targets: ['pipeline'],
-  doc: { default: '`false`', allowed: '`true`, `false`', meaning: 'Route 53 Resolver events into the stream.' },
+export const EnableResolverEvents: ParameterSpec = { name: 'EnableResolverEvents', rule: { kind: 'bool' }, default: 'false', targets: ['pipeline'] };
+
+/** Its console text and README row (kept apart from the spec, as every module's are). */
+export const resolverDocs: ModuleDocs = {
+  EnableResolverEvents: {
+    description: 'Route 53 Resolver events (DNS Firewall, query logging changes) to the stream.',
+    label: 'Send Route 53 Resolver events',
+    group: 'Route 53 Resolver',
+    config: 'resolver.enabled',
+    doc: { default: '`false`', allowed: '`true`, `false`', meaning: 'Route 53 Resolver events into the stream.' },
+  },
 };
 
 export type WithResolver = PipelineConfig & { resolver: { enabled: boolean } };

@@ -65,7 +65,7 @@ function fromChanges(id: string, changes: readonly unknown[]): PlannedChange {
   const fields: string[] = [];
   for (const change of changes) {
     const ch = (change ?? {}) as Record<string, unknown>;
-    const kind = String(ch.action ?? ch.type ?? ch.kind ?? 'change').toLowerCase();
+    const kind = ([ch.action, ch.type, ch.kind].find((v): v is string => typeof v === 'string') ?? 'change').toLowerCase();
     actions.add((['create', 'remove', 'adopt'] as const).find((a) => kind.startsWith(a)) ?? (kind.startsWith('delete') ? 'remove' : 'change'));
     for (const key of ['field', 'fields', 'setting', 'description', 'what']) {
       const v = ch[key];

@@ -13,7 +13,10 @@ export class PropertyReader {
     this.seen.add(name);
     const v = this.props[name];
     if (v === undefined || v === null || v === '') return undefined;
-    return typeof v === 'string' ? v : String(v);
+    if (typeof v === 'string') return v;
+    // A map is no CloudFormation string: named in the problem as JSON, not as [object Object].
+    if (typeof v === 'object' && !Array.isArray(v)) return JSON.stringify(v);
+    return String(v as number | boolean | bigint | symbol | unknown[]);
   }
 
   /** One of a fixed set of values. */

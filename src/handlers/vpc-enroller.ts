@@ -1,7 +1,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { stackIdentity, type StackIdentity } from '../cfn/identity';
 import { BOUNDARY_ENV, buildContext, regionalClients, type ContextOptions } from '../context-factory';
-import { ALLOWED_PROPERTIES, parseConfig, type PipelineConfig } from '../config/pipeline-config';
+import { ENROLLER_PROPERTIES, parseConfig, type PipelineConfig } from '../config/pipeline-config';
 import { ConfigError, describeError } from '../errors';
 import { createLogger, parseLogLevel, type Logger } from '../log';
 import { desiredFlowLog } from '../pipeline/components/flow-log-plan';
@@ -64,11 +64,12 @@ export function createVpcEnrollerHandler(opts: VpcEnrollerOptions) {
 }
 
 /**
- * The enroller's configuration from its environment: the custom resource's property names, parsed by the
- * same parseConfig, plus the stack's ARN and the permissions boundary. Every problem is reported at once.
+ * The enroller's configuration from its environment: the parameters the registry passes to the enroller (the
+ * template sets exactly these), parsed by the same parseConfig, plus the stack's ARN and the permissions
+ * boundary. Every problem is reported at once.
  */
 export function parseEnvironment(env: Readonly<Record<string, string | undefined>>): { config: PipelineConfig; identity: StackIdentity } {
-  const props = Object.fromEntries(ALLOWED_PROPERTIES.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
+  const props = Object.fromEntries(ENROLLER_PROPERTIES.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
   const problems: string[] = [];
   let config: PipelineConfig | undefined;
   try {

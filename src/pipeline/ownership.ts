@@ -11,7 +11,7 @@ export function tagList(tags: Record<string, string>): { Key: string; Value: str
 export function tagMap(tags: readonly { Key?: string; Value?: string }[] | Record<string, string> | undefined): Record<string, string> {
   if (!tags) return {};
   if (!Array.isArray(tags)) return { ...(tags as Record<string, string>) };
-  return Object.fromEntries(tags.filter((t) => t.Key !== undefined).map((t) => [t.Key!, t.Value ?? '']));
+  return Object.fromEntries((tags as readonly { Key?: string; Value?: string }[]).filter((t) => t.Key !== undefined).map((t) => [t.Key!, t.Value ?? '']));
 }
 
 /**

@@ -60,9 +60,9 @@ describe('plan', () => {
       const report = JSON.parse(out) as { request: string; changes: { component: string; action: string; fields: string[]; vpcs?: string[] }[]; vpcs: string[] };
       expect(report.request).toBe('Update');
       expect(report.changes.filter((c) => c.action !== 'none')).toEqual([
+        { component: 'trail', action: 'change', fields: ['not logging'] },
         { component: 'flow-log-group', action: 'change', fields: ['subscription filter missing'] },
         { component: 'flow-logs', action: 'change', fields: [], vpcs: [expect.stringMatching(/^vpc-/)] },
-        { component: 'trail', action: 'change', fields: ['not logging'] },
         { component: 'guardduty-detector', action: 'change', fields: ['detector is DISABLED'] },
         { component: 'guardduty-rule', action: 'change', fields: ['stream target missing'] },
       ]);

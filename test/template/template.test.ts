@@ -1,4 +1,5 @@
 import { ALLOWED_PROPERTIES } from '../../src/config/pipeline-config';
+import { PARAMETER_MODULES, parametersOf } from '../../src/sources/parameters';
 import { iamFindings } from './iam-findings';
 import { loadTemplate, permissionStatements, resources, resourceStrings, statementsAllowing, type JsonObject } from './template-helpers';
 
@@ -6,8 +7,10 @@ const template = loadTemplate();
 const res = resources(template);
 const parameters = template.Parameters as Record<string, JsonObject>;
 
-/** Parameters that configure the stack itself rather than the pipeline. */
-const STACK_ONLY_PARAMETERS = ['FunctionLogRetentionDays', 'VpcSweepSchedule'];
+/** Parameters that configure the stack itself rather than the pipeline (the registry passes them to no one). */
+const STACK_ONLY_PARAMETERS = parametersOf(PARAMETER_MODULES)
+  .filter((p) => p.targets.length === 0)
+  .map((p) => p.name);
 
 describe('template.yaml', () => {
   it('is a SAM template whose functions run on nodejs22.x and build with esbuild', () => {

@@ -22,7 +22,7 @@ export function decodeRecord(data: Uint8Array): DecodedRecord {
     const p = (parsed ?? {}) as { messageType?: unknown; logGroup?: unknown; logEvents?: unknown };
     if (p.messageType === 'CONTROL_MESSAGE') return { kind: 'control' };
     if (p.messageType !== 'DATA_MESSAGE' || typeof p.logGroup !== 'string' || !Array.isArray(p.logEvents)) return { kind: 'unreadable', why: 'not a CloudWatch Logs delivery' };
-    const events = (p.logEvents as { timestamp?: unknown; message?: unknown }[]).map((e) => ({ timestamp: Number(e.timestamp ?? 0), message: String(e.message ?? '') }));
+    const events = (p.logEvents as { timestamp?: unknown; message?: unknown }[]).map((e) => ({ timestamp: Number(e.timestamp ?? 0), message: typeof e.message === 'string' ? e.message : JSON.stringify(e.message ?? '') }));
     return { kind: 'logs', logGroup: p.logGroup, events };
   }
   let parsed: unknown;

@@ -1,40 +1,37 @@
 import type { PipelineConfig } from '../../config/pipeline-config';
+import { sharedComponentNeeded } from '../../sources/enabling';
+import { PARAMETER_MODULES } from '../../sources/parameters';
 import type { PipelineContext } from '../context';
 
 /**
- * Which log sources the config turns on in this region, as pure predicates over config and region, so that
- * every component (roles, groups, bucket, trail) switches on and off together.
+ * Which log sources the config turns on in this region, as pure predicates over config and region. The
+ * delivery roles switch on when a module of the registry needs them (src/sources/enabling.ts), so every
+ * component (roles, groups, bucket, trail) switches on and off together.
  */
 
-/**
- * CloudTrail feeds the stream from this region: the trail (ours or an existing one) and its log group live
- * in the home region only; stacks of the other regions skip CloudTrail.
- */
-export function cloudTrailInThisRegion(config: PipelineConfig, region: string): boolean {
-  return config.cloudTrail.enabled && (config.cloudTrail.homeRegion ?? region) === region;
-}
+export { cloudTrailInThisRegion, createsTrail } from '../../sources/cloudtrail/scope';
 
-/** We create the trail, its bucket, log group and role (rather than subscribe an existing trail's log group). */
-export function createsTrail(config: PipelineConfig, region: string): boolean {
-  return cloudTrailInThisRegion(config, region) && config.cloudTrail.existingLogGroup === undefined;
-}
-
-/** Some CloudWatch Logs group of this region is subscribed to the stream (CloudTrail or flow logs). */
+/** Some CloudWatch Logs group of this region is subscribed to the stream: a module needs the logs role. */
 export function logsToStreamEnabled(config: PipelineConfig, region: string): boolean {
-  return cloudTrailInThisRegion(config, region) || config.flowLogs.enabled;
+  return sharedComponentNeeded(PARAMETER_MODULES, 'logs-role', config, region);
 }
 
 /**
- * The log groups the pipeline may subscribe to the stream: its own trail and flow-log groups (whether switched on
- * or not, so toggling a source leaves the logs role alone) and the existing trail's group it reuses, if any.
+ * The log groups the pipeline may subscribe to the stream, as the modules name them: their own groups (whether
+ * switched on or not, so toggling a source leaves the logs role alone), then the groups they reuse (an existing
+ * trail's).
  */
 export function subscribableLogGroups(config: PipelineConfig, ctx: Pick<PipelineContext, 'names'>): string[] {
-  return [ctx.names.cloudTrailLogGroup, ctx.names.flowLogGroup, ...(config.cloudTrail.existingLogGroup ? [config.cloudTrail.existingLogGroup] : [])];
+  const groups = PARAMETER_MODULES.map((m) => m.logGroups?.(config, ctx.names) ?? { own: [], reused: [] });
+  return [...groups.flatMap((g) => g.own), ...groups.flatMap((g) => g.reused)];
 }
 
-/** Some EventBridge rule of this region targets the stream (GuardDuty or an extra source). */
-export function eventsToStreamEnabled(config: PipelineConfig): boolean {
-  return config.guardDuty.enabled || config.eventSources.length > 0;
+/**
+ * Some EventBridge rule of this region targets the stream: a module needs the events role. EventBridge rules
+ * are regional but no module's need of them depends on the region, so none is asked for.
+ */
+export function eventsToStreamEnabled(config: PipelineConfig, region = ''): boolean {
+  return sharedComponentNeeded(PARAMETER_MODULES, 'events-role', config, region);
 }
 
 /** The ARN of the pipeline's trail (a multi-region trail is known by its home region's ARN). */

@@ -139,6 +139,7 @@ describe('withRetries', () => {
   it('rethrows non-Error values unchanged', async () => {
     const clock = fakeClock();
     const fn = jest.fn(async () => {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- the case under test: a thrown value that is not an Error
       throw 'plain string';
     });
     await expect(withRetries(fn, () => false, opts(clock))).rejects.toBe('plain string');

@@ -1,0 +1,18 @@
+import { trailLogGroupComponent } from '../../pipeline/components/log-group';
+import { trailComponent } from '../../pipeline/components/trail';
+import { trailBucketComponent } from '../../pipeline/components/trail-bucket';
+import { isDataFrom } from '../records';
+import type { SourceModule } from '../types';
+import { cloudTrailParameters } from './parameters';
+
+/**
+ * CloudTrail management events: a multi-region trail of our own (bucket, log group, trail role) or an existing
+ * trail's log group, subscribed to the stream in the trail's home region.
+ */
+export const cloudTrailModule: SourceModule = {
+  ...cloudTrailParameters,
+  title: 'CloudTrail management events',
+  components: [trailLogGroupComponent, trailBucketComponent, trailComponent],
+  auditChecks: [trailLogGroupComponent.id, trailBucketComponent.id, trailComponent.id],
+  matches: (record, { config, names }) => isDataFrom(record, config.cloudTrail.existingLogGroup ?? names.cloudTrailLogGroup),
+};

@@ -1,0 +1,25 @@
+import { streamComponent } from '../../pipeline/components/kinesis-stream';
+import { siemRoleComponent } from '../../pipeline/components/siem-role';
+import { siemUserComponent } from '../../pipeline/components/siem-user';
+import type { SourceModule } from '../types';
+import { operationsParameters } from './operations';
+import { coreParameters } from './parameters';
+
+/** The pipeline itself: the stream and the SIEM's reader (an IAM user with a kept key, or a role). */
+export const coreModule: SourceModule = {
+  ...coreParameters,
+  title: 'Kinesis data stream and SIEM read access',
+  components: [streamComponent, siemUserComponent, siemRoleComponent],
+  auditChecks: [streamComponent.id, siemUserComponent.id, siemRoleComponent.id],
+  // The core writes no records of its own.
+  matches: () => false,
+};
+
+/** The stack's own settings (log retention, function logs): no components, no records. */
+export const operationsModule: SourceModule = {
+  ...operationsParameters,
+  title: 'Operations',
+  components: [],
+  auditChecks: [],
+  matches: () => false,
+};

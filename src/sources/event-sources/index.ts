@@ -1,0 +1,12 @@
+import { eventSourcesComponent } from '../../pipeline/components/event-sources';
+import type { SourceModule } from '../types';
+import { eventSourceParameters } from './parameters';
+
+/** Extra EventBridge sources (aws.securityhub, aws.health, ...): one rule per source into the stream. */
+export const eventSourcesModule: SourceModule = {
+  ...eventSourceParameters,
+  title: 'Other EventBridge sources',
+  components: [eventSourcesComponent],
+  auditChecks: [eventSourcesComponent.id],
+  matches: (record, { config }) => record.kind === 'event' && config.eventSources.includes(record.source),
+};

@@ -1,0 +1,16 @@
+import { guardDutyDetectorComponent } from '../../pipeline/components/guardduty';
+import { guardDutyRuleComponent } from '../../pipeline/components/guardduty-rule';
+import type { SourceModule } from '../types';
+import { guardDutyParameters } from './parameters';
+
+/** The EventBridge pattern of the GuardDuty rule: findings, as GuardDuty publishes them to EventBridge. */
+export const GUARDDUTY_FINDING = { source: 'aws.guardduty', detailType: 'GuardDuty Finding' } as const;
+
+/** GuardDuty findings through an EventBridge rule; the detector is created or adopted. */
+export const guardDutyModule: SourceModule = {
+  ...guardDutyParameters,
+  title: 'GuardDuty findings',
+  components: [guardDutyDetectorComponent, guardDutyRuleComponent],
+  auditChecks: [guardDutyDetectorComponent.id, guardDutyRuleComponent.id],
+  matches: (record) => record.kind === 'event' && record.source === GUARDDUTY_FINDING.source && record.detailType === GUARDDUTY_FINDING.detailType,
+};

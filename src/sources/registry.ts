@@ -1,0 +1,47 @@
+import type { PipelineConfig } from '../config/pipeline-config';
+import type { Component, ComponentId } from '../pipeline/component';
+import { eventsRoleComponent, flowLogsRoleComponent, logsRoleComponent, trailRoleComponent } from '../pipeline/components/delivery-roles';
+import type { PipelineContext } from '../pipeline/context';
+import { cloudTrailModule } from './cloudtrail';
+import { coreModule, operationsModule } from './core';
+import { sharedComponentNeeded } from './enabling';
+import { eventSourcesModule } from './event-sources';
+import { flowLogsModule } from './flow-logs';
+import { guardDutyModule } from './guardduty';
+import type { RecordScope, SourceModule } from './types';
+import type { StreamRecord } from './records';
+
+/**
+ * Every module of the pipeline, core first and the stack's own settings last: the one list that the
+ * components, the audit, the record matching and (through parameters.ts) the config parser, the template and
+ * the README's parameter table derive from.
+ */
+export const SOURCES: readonly SourceModule[] = [coreModule, cloudTrailModule, flowLogsModule, guardDutyModule, eventSourcesModule, operationsModule];
+
+/** Components several sources use: each is enabled when some module needs it, never by its own list of sources. */
+export const SHARED_COMPONENTS: readonly Component[] = [logsRoleComponent, eventsRoleComponent, flowLogsRoleComponent, trailRoleComponent];
+
+/**
+ * The components of `modules` in a stable order (the engine orders by dependencies): the first module's
+ * (the core's), the shared ones, then each source's. Each shared component's `enabled` is replaced by the
+ * derivation from the modules' needs; everything else about it is the component itself.
+ */
+export function componentsOf(modules: readonly SourceModule[] = SOURCES, shared: readonly Component[] = SHARED_COMPONENTS): Component[] {
+  // A copy with the same prototype and own properties (plain objects and class instances alike), `enabled` replaced.
+  const derived = shared.map((s): Component => {
+    const enabled = (config: PipelineConfig, ctx: PipelineContext) => sharedComponentNeeded(modules, s.id, config, ctx.region);
+    return Object.assign(Object.create(Object.getPrototypeOf(s) as object | null) as Component, s, { enabled });
+  });
+  const [first, ...rest] = modules;
+  return [...(first?.components ?? []), ...derived, ...rest.flatMap((m) => m.components)];
+}
+
+/** The components `audit` checks, by module. */
+export function auditChecksOf(modules: readonly SourceModule[] = SOURCES): Record<string, readonly ComponentId[]> {
+  return Object.fromEntries(modules.map((m) => [m.id, m.auditChecks]));
+}
+
+/** The module a decoded stream record came from, if any (the CLI's verify). */
+export function sourceOfRecord(record: StreamRecord, scope: RecordScope, modules: readonly SourceModule[] = SOURCES): SourceModule | undefined {
+  return modules.find((m) => m.matches(record, scope));
+}

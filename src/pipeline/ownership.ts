@@ -1,4 +1,4 @@
-import { TAG_STACK } from '../config/names';
+import { TAG_NAME, TAG_STACK } from '../config/names';
 import { isAwsError, OwnershipConflictError } from '../errors';
 import type { PipelineContext } from './context';
 
@@ -16,14 +16,34 @@ export function tagMap(tags: readonly { Key?: string; Value?: string }[] | Recor
 
 /**
  * A resource with our deterministic name must carry this stack's tag; anything else (made by hand or by
- * another stack with the same PipelineName) is never adopted or changed.
+ * another stack with the same PipelineName) is never adopted or changed. With `pipeline`, it must also
+ * carry that pipeline's name tag (for names that another pipeline's names can start with).
  */
-export function assertOwned(what: string, tags: Record<string, string>, ctx: Pick<PipelineContext, 'stackId'>): void {
+export function assertOwned(what: string, tags: Record<string, string>, ctx: Pick<PipelineContext, 'stackId'>, pipeline?: string): void {
   const owner = tags[TAG_STACK];
   if (owner !== ctx.stackId) {
     throw new OwnershipConflictError(
       `${what} exists but is not managed by this stack (${owner ? `tag ${TAG_STACK}=${owner}` : `no ${TAG_STACK} tag`}); rename the pipeline or remove it`,
     );
+  }
+  if (pipeline !== undefined && tags[TAG_NAME] !== pipeline) {
+    throw new OwnershipConflictError(`${what} exists but belongs to pipeline ${tags[TAG_NAME] ?? '(none)'} of this stack, not ${pipeline}`);
+  }
+}
+
+/** Why `tags` do not make the resource this stack's (inspect and plan report it), or undefined when it is ours. */
+export function ownershipConflict(
+  what: string,
+  tags: Record<string, string>,
+  ctx: Pick<PipelineContext, 'stackId'>,
+  pipeline?: string,
+): string | undefined {
+  try {
+    assertOwned(what, tags, ctx, pipeline);
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof OwnershipConflictError)) throw err;
+    return err.message;
   }
 }
 
@@ -31,14 +51,24 @@ export function assertOwned(what: string, tags: Record<string, string>, ctx: Pic
  * For remove: true when this stack owns the resource; otherwise logs that it is left in place and returns
  * false, so a Delete never touches what it did not make.
  */
-export function ownedOrLeftAlone(what: string, tags: Record<string, string>, ctx: Pick<PipelineContext, 'stackId' | 'log'>): boolean {
+export function ownedOrLeftAlone(
+  what: string,
+  tags: Record<string, string>,
+  ctx: Pick<PipelineContext, 'stackId' | 'log'>,
+  pipeline?: string,
+): boolean {
+  const reason = ownershipConflict(what, tags, ctx, pipeline);
+  if (reason !== undefined) ctx.log.warn('left in place: not ours', { resource: what, reason });
+  return reason === undefined;
+}
+
+/** The call's result, or undefined when it fails with one of the named "not found" errors. */
+export async function orUndefinedWhenNotFound<T>(call: () => Promise<T>, ...notFound: string[]): Promise<T | undefined> {
   try {
-    assertOwned(what, tags, ctx);
-    return true;
+    return await call();
   } catch (err) {
-    if (!(err instanceof OwnershipConflictError)) throw err;
-    ctx.log.warn('left in place: not ours', { resource: what, reason: err.message });
-    return false;
+    if (isAwsError(err, ...notFound)) return undefined;
+    throw err;
   }
 }
 

@@ -10,7 +10,7 @@ import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../errors';
 import type { Component, ComponentId, ComponentOutputs, ComponentStatus } from '../component';
 import type { PipelineContext } from '../context';
-import { assertOwned, deleteIgnoringNotFound, ownedOrLeftAlone } from '../ownership';
+import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone } from '../ownership';
 import { flowLogFilterPattern, type FlowLogPattern } from './flow-log-pattern';
 import { cloudTrailInThisRegion } from './sources';
 import { recordReusedGroup, subscriptionSlot, unsubscribeReusedGroups } from './reused-trail-group';
@@ -171,13 +171,9 @@ async function inspectLogGroup(spec: LogGroupSpec, config: PipelineConfig, ctx: 
 
 /** The group's tags, or undefined when it does not exist. */
 async function groupTags(logGroupName: string, ctx: PipelineContext): Promise<Record<string, string> | undefined> {
-  try {
-    const out = await ctx.clients.logs.send(new ListTagsForResourceCommand({ resourceArn: ctx.names.logGroupArn(logGroupName) }));
-    return out.tags ?? {};
-  } catch (err) {
-    if (isAwsError(err, 'ResourceNotFoundException')) return undefined;
-    throw err;
-  }
+  const list = () => ctx.clients.logs.send(new ListTagsForResourceCommand({ resourceArn: ctx.names.logGroupArn(logGroupName) }));
+  const out = await orUndefinedWhenNotFound(list, 'ResourceNotFoundException');
+  return out && (out.tags ?? {});
 }
 
 /** The group by exact name (DescribeLogGroups matches a prefix), or undefined. */

@@ -14,7 +14,7 @@ import {
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../errors';
 import type { PipelineContext } from '../context';
-import { assertOwned, deleteIgnoringNotFound, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
+import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
 import { readerSecretPolicy, sameSecretPolicy, type SecretPolicyDocument } from '../secret-policy';
 
 /**
@@ -81,18 +81,14 @@ export function wantedSecretPolicy(config: PipelineConfig, ctx: PipelineContext)
 }
 
 export async function describeSecret(ctx: PipelineContext): Promise<SecretState | undefined> {
-  try {
-    const out = await ctx.clients.secrets.send(new DescribeSecretCommand({ SecretId: ctx.names.siemSecret }));
-    return {
-      arn: out.ARN ?? ctx.names.siemSecret,
-      tags: tagMap(out.Tags),
-      deleted: out.DeletedDate !== undefined,
-      ...(out.KmsKeyId ? { kmsKeyId: out.KmsKeyId } : {}),
-    };
-  } catch (err) {
-    if (isAwsError(err, 'ResourceNotFoundException')) return undefined;
-    throw err;
-  }
+  const out = await orUndefinedWhenNotFound(() => ctx.clients.secrets.send(new DescribeSecretCommand({ SecretId: ctx.names.siemSecret })), 'ResourceNotFoundException');
+  if (!out) return undefined;
+  return {
+    arn: out.ARN ?? ctx.names.siemSecret,
+    tags: tagMap(out.Tags),
+    deleted: out.DeletedDate !== undefined,
+    ...(out.KmsKeyId ? { kmsKeyId: out.KmsKeyId } : {}),
+  };
 }
 
 export async function restoreSecret(ctx: PipelineContext, secret: SecretState): Promise<SecretState> {

@@ -13,7 +13,7 @@ import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../errors';
 import type { Component, ComponentId, ComponentOutputs, ComponentStatus } from '../component';
 import type { PipelineContext } from '../context';
-import { assertOwned, deleteIgnoringNotFound, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
+import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
 import { policyJson, samePolicy, type PolicyDocument } from '../policies';
 
 /** What makes one IAM role of the pipeline: its name, when it is wanted, whom it trusts and what it may do. */
@@ -149,20 +149,10 @@ async function inspectRole(spec: ServiceRoleSpec, config: PipelineConfig, ctx: P
 }
 
 async function getRole(RoleName: string, ctx: PipelineContext): Promise<Role | undefined> {
-  try {
-    return (await ctx.clients.iam.send(new GetRoleCommand({ RoleName }))).Role;
-  } catch (err) {
-    if (isAwsError(err, 'NoSuchEntity')) return undefined;
-    throw err;
-  }
+  return (await orUndefinedWhenNotFound(() => ctx.clients.iam.send(new GetRoleCommand({ RoleName })), 'NoSuchEntity'))?.Role;
 }
 
 async function getRolePolicy(RoleName: string, ctx: PipelineContext): Promise<string | undefined> {
-  try {
-    const out = await ctx.clients.iam.send(new GetRolePolicyCommand({ RoleName, PolicyName: ctx.names.policyName }));
-    return out.PolicyDocument;
-  } catch (err) {
-    if (isAwsError(err, 'NoSuchEntity')) return undefined;
-    throw err;
-  }
+  const get = () => ctx.clients.iam.send(new GetRolePolicyCommand({ RoleName, PolicyName: ctx.names.policyName }));
+  return (await orUndefinedWhenNotFound(get, 'NoSuchEntity'))?.PolicyDocument;
 }

@@ -16,7 +16,7 @@ import { TAG_STACK } from '../../config/names';
 import { isAwsError } from '../../errors';
 import type { Component, ComponentOutputs, ComponentStatus } from '../component';
 import type { PipelineContext } from '../context';
-import { assertOwned, deleteIgnoringNotFound, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
+import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
 import { policyJson, samePolicy, streamReaderPolicy } from '../policies';
 import { settleAll } from '../settle';
 import {
@@ -183,22 +183,12 @@ async function ensureUser(ctx: PipelineContext): Promise<{ arn: string; fresh: b
 }
 
 async function getUser(ctx: PipelineContext): Promise<User | undefined> {
-  try {
-    return (await ctx.clients.iam.send(new GetUserCommand({ UserName: ctx.names.siemUser }))).User;
-  } catch (err) {
-    if (isAwsError(err, 'NoSuchEntity')) return undefined;
-    throw err;
-  }
+  return (await orUndefinedWhenNotFound(() => ctx.clients.iam.send(new GetUserCommand({ UserName: ctx.names.siemUser })), 'NoSuchEntity'))?.User;
 }
 
 async function getUserPolicy(ctx: PipelineContext): Promise<string | undefined> {
-  try {
-    const out = await ctx.clients.iam.send(new GetUserPolicyCommand({ UserName: ctx.names.siemUser, PolicyName: ctx.names.policyName }));
-    return out.PolicyDocument;
-  } catch (err) {
-    if (isAwsError(err, 'NoSuchEntity')) return undefined;
-    throw err;
-  }
+  const get = () => ctx.clients.iam.send(new GetUserPolicyCommand({ UserName: ctx.names.siemUser, PolicyName: ctx.names.policyName }));
+  return (await orUndefinedWhenNotFound(get, 'NoSuchEntity'))?.PolicyDocument;
 }
 
 /** Ids of the user's access keys (at most two: no paging needed); none when the user is gone. */

@@ -13,7 +13,7 @@ import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../errors';
 import type { Component, ComponentOutputs, ComponentStatus } from '../component';
 import type { PipelineContext } from '../context';
-import { assertOwned, deleteIgnoringNotFound, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
+import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
 import { createsTrail, trailArn } from './sources';
 
 /**
@@ -123,22 +123,13 @@ async function inspectTrail(config: PipelineConfig, ctx: PipelineContext): Promi
 }
 
 async function getTrail(ctx: PipelineContext): Promise<Trail | undefined> {
-  try {
-    return (await ctx.clients.cloudtrail.send(new GetTrailCommand({ Name: ctx.names.trailName }))).Trail;
-  } catch (err) {
-    if (isAwsError(err, 'TrailNotFoundException')) return undefined;
-    throw err;
-  }
+  return (await orUndefinedWhenNotFound(() => ctx.clients.cloudtrail.send(new GetTrailCommand({ Name: ctx.names.trailName })), 'TrailNotFoundException'))?.Trail;
 }
 
 /** The trail's tags, or undefined when it does not exist. */
 async function trailTags(ctx: PipelineContext): Promise<Record<string, string> | undefined> {
   const arn = trailArn(ctx);
-  try {
-    const out = await ctx.clients.cloudtrail.send(new ListTagsCommand({ ResourceIdList: [arn] }));
-    return tagMap(out.ResourceTagList?.find((r) => r.ResourceId === arn)?.TagsList ?? out.ResourceTagList?.[0]?.TagsList);
-  } catch (err) {
-    if (isAwsError(err, 'TrailNotFoundException', 'ResourceNotFoundException')) return undefined;
-    throw err;
-  }
+  const list = () => ctx.clients.cloudtrail.send(new ListTagsCommand({ ResourceIdList: [arn] }));
+  const out = await orUndefinedWhenNotFound(list, 'TrailNotFoundException', 'ResourceNotFoundException');
+  return out && tagMap(out.ResourceTagList?.find((r) => r.ResourceId === arn)?.TagsList ?? out.ResourceTagList?.[0]?.TagsList);
 }

@@ -13,7 +13,7 @@ import { TAG_STACK } from '../../config/names';
 import { isAwsError } from '../../errors';
 import type { DesiredFlowLog, FlowLogInfo, VpcInfo } from '../components/flow-log-plan';
 import type { PipelineContext } from '../context';
-import { tagList, tagMap } from '../ownership';
+import { orUndefinedWhenNotFound, tagList, tagMap } from '../ownership';
 
 /** VPCs tagged with this key and the value `true` never get a flow log of ours. */
 export const EXCLUDE_TAG = 'siem-pipeline:exclude';
@@ -63,14 +63,9 @@ export async function listVpcs(ctx: PipelineContext): Promise<VpcInfo[]> {
 
 /** One VPC by id (one DescribeVpcs call); undefined when it does not exist (any more). */
 export async function describeVpc(vpcId: string, ctx: PipelineContext): Promise<VpcInfo | undefined> {
-  try {
-    const out = await ctx.clients.ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
-    const vpc = out.Vpcs?.find((v) => v.VpcId === vpcId);
-    return vpc ? vpcInfo(vpc, ctx) : undefined;
-  } catch (err) {
-    if (isAwsError(err, 'InvalidVpcID.NotFound')) return undefined;
-    throw err;
-  }
+  const out = await orUndefinedWhenNotFound(() => ctx.clients.ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] })), 'InvalidVpcID.NotFound');
+  const vpc = out?.Vpcs?.find((v) => v.VpcId === vpcId);
+  return vpc ? vpcInfo(vpc, ctx) : undefined;
 }
 
 function vpcInfo(vpc: Vpc, ctx: PipelineContext): VpcInfo {

@@ -39,7 +39,8 @@ export interface ComponentContract<Current, Desired, Action> {
   read(config: PipelineConfig, ctx: PipelineContext): Promise<Current>;
   desired(config: PipelineConfig, ctx: PipelineContext): Desired;
   diff(current: Current, desired: Desired): Change<Action>[];
-  apply(changes: Change<Action>[], config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs>;
+  /** Performs the changes (`current`: what read found, for ids and ARNs the changes act on). */
+  apply(changes: Change<Action>[], config: PipelineConfig, ctx: PipelineContext, current: Current): Promise<ComponentOutputs>;
   /** What inspect reports beside the state (an ARN, say), from what read found. */
   details?(current: Current, ctx: PipelineContext): Record<string, unknown>;
 }
@@ -85,10 +86,10 @@ export function defineComponent<C, D, A>(rest: Rest, contract: ComponentContract
     ...rest,
     plan: async (config, ctx) => (await plan(config, ctx)).changes,
     async ensure(config, ctx) {
-      const { changes } = await plan(config, ctx);
+      const { current, changes } = await plan(config, ctx);
       const conflict = changes.find((c) => c.kind === 'conflict');
       if (conflict) throw new OwnershipConflictError(conflict.description);
-      return contract.apply(changes, config, ctx);
+      return contract.apply(changes, config, ctx, current);
     },
     async inspect(config, ctx) {
       const { current, changes } = await plan(config, ctx);

@@ -30,13 +30,20 @@ export type Change<Action = unknown> = { resource: string; description: string; 
   | { kind: 'update'; fields: FieldChange[] }
 );
 
+/** Why a component reads: to converge (ensure) or to report (inspect, plan). */
+export type ReadPurpose = 'ensure' | 'inspect';
+
 /**
  * The contract every component is written to: `read` the account (never writes), the `desired` state (a
  * pure function of config and context: the one place it is written), a pure `diff` into typed changes,
  * and `apply` them. `defineComponent` derives ensure, inspect and plan from these four.
  */
 export interface ComponentContract<Current, Desired, Action> {
-  read(config: PipelineConfig, ctx: PipelineContext): Promise<Current>;
+  /**
+   * `for: 'ensure'` may skip reading a setting ensure writes anyway (a Put costs what a Get does); the diff
+   * then updates it unread. Inspect and plan read everything.
+   */
+  read(config: PipelineConfig, ctx: PipelineContext, purpose: ReadPurpose): Promise<Current>;
   desired(config: PipelineConfig, ctx: PipelineContext): Desired;
   diff(current: Current, desired: Desired): Change<Action>[];
   /** Performs the changes (`current`: what read found, for ids and ARNs the changes act on). */
@@ -78,15 +85,15 @@ type Rest = Omit<Component, 'ensure' | 'inspect' | 'plan'>;
 
 /** A component from its contract: ensure = read + diff + apply, inspect and plan = read + diff. */
 export function defineComponent<C, D, A>(rest: Rest, contract: ComponentContract<C, D, A>): Component {
-  const plan = async (config: PipelineConfig, ctx: PipelineContext) => {
-    const current = await contract.read(config, ctx);
+  const plan = async (config: PipelineConfig, ctx: PipelineContext, purpose: ReadPurpose = 'inspect') => {
+    const current = await contract.read(config, ctx, purpose);
     return { current, changes: contract.diff(current, contract.desired(config, ctx)) };
   };
   return {
     ...rest,
     plan: async (config, ctx) => (await plan(config, ctx)).changes,
     async ensure(config, ctx) {
-      const { current, changes } = await plan(config, ctx);
+      const { current, changes } = await plan(config, ctx, 'ensure');
       const conflict = changes.find((c) => c.kind === 'conflict');
       if (conflict) throw new OwnershipConflictError(conflict.description);
       return contract.apply(changes, config, ctx, current);

@@ -1,10 +1,10 @@
 import { TAG_NAME, TAG_STACK } from '../../../../src/config/names';
 import { PUBLIC_ACCESS_BLOCK, trailBucketLifecycle } from '../../../../src/pipeline/components/trail-bucket';
 import { diffBucket, type BucketFound, type BucketWanted } from '../../../../src/pipeline/components/trail-bucket-state';
-import { policyJson } from '../../../../src/pipeline/policies';
+import { policyJson, type PolicyDocument } from '../../../../src/pipeline/policies';
 
 const STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/siem/1';
-const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: ['s3:*'], Resource: ['arn:aws:s3:::b'] }] };
+const policy: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: ['s3:*'], Resource: ['arn:aws:s3:::b'] }] };
 const want: BucketWanted = {
   name: 'b',
   stackId: STACK,

@@ -117,21 +117,3 @@ export function statusOf(changes: readonly Change[], details?: Record<string, un
   if (differences.length === 0) return details ? { state: 'present', details } : { state: 'present' };
   return { state: 'drifted', details: { ...details, differences } };
 }
-
-/**
- * The changes an inspect result stands for, for a component not yet on the contract: a conflict, a
- * create when absent, one update per difference when drifted.
- */
-export function changesOfStatus(id: ComponentId, status: ComponentStatus): Change[] {
-  const conflict = status.details?.conflict;
-  if (typeof conflict === 'string') return [{ kind: 'conflict', resource: id, description: conflict }];
-  if (status.state === 'absent') return [{ kind: 'create', resource: id, description: 'create' }];
-  const differences = status.state === 'drifted' && Array.isArray(status.details?.differences) ? status.details.differences : [];
-  return differences.map((d: unknown) => ({
-    kind: 'update',
-    resource: id,
-    description: typeof d === 'string' ? d : JSON.stringify(d),
-    fields: [],
-    difference: d,
-  }));
-}

@@ -1,6 +1,6 @@
 import type { PipelineConfig } from '../config/pipeline-config';
 import { PipelineStepError } from '../errors';
-import { changesOfStatus, type Change, type Component, type ComponentId, type ComponentOutputs } from './component';
+import type { Component, ComponentId, ComponentOutputs } from './component';
 import type { PipelineContext } from './context';
 import type { PipelinePlan } from './plan';
 
@@ -43,33 +43,6 @@ export class PipelineEngine {
     if (plan.remove.length > 0) await this.removeAll(plan.remove, config, ctx);
     if (plan.replace?.length) await this.removeAll(plan.replace, previous?.config ?? config, previous?.ctx ?? ctx);
     return plan.ensure.length > 0 ? this.ensureAll(plan.ensure, config, ctx) : {};
-  }
-
-  /**
-   * What ensure would change, component by component, with no write call: each enabled component's plan
-   * (read + diff), and, given the config before, a delete for each component only that config enabled.
-   */
-  async planAll(
-    config: PipelineConfig,
-    ctx: PipelineContext,
-    previous?: { config: PipelineConfig; ctx: PipelineContext },
-  ): Promise<{ id: ComponentId; changes: Change[] }[]> {
-    const enabled = this.enabledIds(config, ctx);
-    const before = previous ? this.enabledIds(previous.config, previous.ctx) : new Set<ComponentId>();
-    const plans: { id: ComponentId; changes: Change[] }[] = [];
-    for (const c of this.components) {
-      try {
-        if (enabled.has(c.id)) {
-          plans.push({ id: c.id, changes: c.plan ? await c.plan(config, ctx) : changesOfStatus(c.id, await c.inspect(config, ctx)) });
-        } else if (before.has(c.id)) {
-          plans.push({ id: c.id, changes: [{ kind: 'delete', resource: c.id, description: 'remove: the new config does not enable it' }] });
-        }
-      } catch (err) {
-        // Plan is inspect's read and diff: its failures are named as inspect's.
-        throw new PipelineStepError(c.id, 'inspect', err);
-      }
-    }
-    return plans;
   }
 
   /** Runs `commit` of the enabled components that have one, once the request has succeeded. */

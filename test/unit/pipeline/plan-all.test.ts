@@ -4,6 +4,7 @@ import { buildContext } from '../../../src/context-factory';
 import { createLogger } from '../../../src/log';
 import { defaultComponents } from '../../../src/pipeline/components';
 import { PipelineEngine } from '../../../src/pipeline/engine';
+import { planAll } from '../../../src/pipeline/plan-all';
 import { makeHarness, STACK_ID } from '../../lifecycle/harness';
 import { ALL_ON } from '../../lifecycle/sources-helpers';
 
@@ -22,7 +23,7 @@ describe('planAll: what ensure would change, with no write call', () => {
     const { config, ctx } = planner(h, ALL_ON);
     h.fake.resetCalls();
 
-    const plans = await engine.planAll(config, ctx);
+    const plans = await planAll(engine, config, ctx);
 
     expect(h.fake.writes()).toEqual([]);
     expect(plans.map((p) => p.id)).toEqual([...engine.enabledIds(config, ctx)]);
@@ -37,7 +38,7 @@ describe('planAll: what ensure would change, with no write call', () => {
     const { config, ctx } = planner(h, ALL_ON);
     h.fake.resetCalls();
 
-    const plans = await engine.planAll(config, ctx);
+    const plans = await planAll(engine, config, ctx);
 
     expect(h.fake.writes()).toEqual([]);
     expect(plans.filter((p) => p.changes.some((c) => c.kind !== 'none'))).toEqual([]);
@@ -50,7 +51,7 @@ describe('planAll: what ensure would change, with no write call', () => {
     const { config, ctx } = planner(h, { ...ALL_ON, RetentionHours: '48', EnableFlowLogs: 'false' });
     h.fake.resetCalls();
 
-    const plans = await engine.planAll(config, ctx, before);
+    const plans = await planAll(engine, config, ctx, before);
 
     expect(h.fake.writes()).toEqual([]);
     expect(plans.find((p) => p.id === 'stream')?.changes).toEqual([

@@ -105,6 +105,11 @@ export function defineComponent<C, D, A>(rest: Rest, contract: ComponentContract
   };
 }
 
+/** A change of one field, from -> to. */
+export function updateOf<A>(resource: string, field: string, from: unknown, to: unknown, description: string, action?: A): Change<A> {
+  return { kind: 'update', resource, description, fields: [{ field, from, to }], action };
+}
+
 /**
  * Inspect's view of a diff: a conflict or a pending create is absent; anything else to change is drift,
  * listed in `differences`.

@@ -21,7 +21,7 @@ export function tagMap(tags: readonly { Key?: string; Value?: string }[] | Recor
  */
 export function assertOwned(what: string, tags: Record<string, string>, ctx: Pick<PipelineContext, 'stackId'>, pipeline?: string): void {
   const owner = tags[TAG_STACK];
-  if (owner !== ctx.stackId) {
+  if (!ownedByThisStack(tags, ctx)) {
     throw new OwnershipConflictError(
       `${what} exists but is not managed by this stack (${owner ? `tag ${TAG_STACK}=${owner}` : `no ${TAG_STACK} tag`}); rename the pipeline or remove it`,
     );
@@ -29,6 +29,11 @@ export function assertOwned(what: string, tags: Record<string, string>, ctx: Pic
   if (pipeline !== undefined && tags[TAG_NAME] !== pipeline) {
     throw new OwnershipConflictError(`${what} exists but belongs to pipeline ${tags[TAG_NAME] ?? '(none)'} of this stack, not ${pipeline}`);
   }
+}
+
+/** True when the tags name this stack as the resource's maker (the one ownership test; names aside). */
+export function ownedByThisStack(tags: Record<string, string>, ctx: Pick<PipelineContext, 'stackId'>): boolean {
+  return tags[TAG_STACK] === ctx.stackId;
 }
 
 /** Why `tags` do not make the resource this stack's (inspect and plan report it), or undefined when it is ours. */

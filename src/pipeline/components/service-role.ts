@@ -11,7 +11,7 @@ import {
 import { withRetries } from '../../aws/retry';
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../errors';
-import { defineComponent, type Change, type Component, type ComponentId, type ComponentOutputs, type ReadPurpose } from '../component';
+import { defineComponent, updateOf, type Change, type Component, type ComponentId, type ComponentOutputs, type ReadPurpose } from '../component';
 import type { PipelineContext } from '../context';
 import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
 import { policyJson, samePolicy, type PolicyDocument } from '../policies';
@@ -56,6 +56,8 @@ export interface RoleWanted {
   /** Undefined in a read-only context, which knows no boundary (audit): then it is not compared. */
   boundary?: string;
 }
+
+const RECREATE = 're-creating: its permissions boundary is not the one the template sets now';
 
 /** What one change does to the role. */
 export type RoleAction = 'create' | 'recreate' | 'trust' | 'policy';
@@ -116,18 +118,14 @@ export function diffRole(found: RoleFound, want: RoleWanted): Change<RoleAction>
     const conflict = ownershipConflict(resource, tagMap(role.Tags), want);
     if (conflict) return [{ kind: 'conflict', resource, description: conflict }];
     const boundary = role.PermissionsBoundary?.PermissionsBoundaryArn;
-    if (want.boundary !== undefined && boundary !== want.boundary) {
-      const fields = [{ field: 'permissionsBoundary', from: boundary, to: want.boundary }];
-      changes.push({ kind: 'update', resource, description: 're-create: its permissions boundary is not the one the template sets now', fields, action: 'recreate' });
-    } else if (want.unwanted) changes.push({ kind: 'delete', resource, description: want.unwanted });
+    if (want.boundary !== undefined && boundary !== want.boundary) changes.push(updateOf(resource, 'permissionsBoundary', boundary, want.boundary, RECREATE, 'recreate'));
+    else if (want.unwanted) changes.push({ kind: 'delete', resource, description: want.unwanted });
     else if (!samePolicy(role.AssumeRolePolicyDocument, want.trust!)) {
-      const fields = [{ field: 'trust', from: role.AssumeRolePolicyDocument, to: want.trust }];
-      changes.push({ kind: 'update', resource, description: 'trust policy changed', fields, action: 'trust' });
+      changes.push(updateOf(resource, 'trust', role.AssumeRolePolicyDocument, want.trust, 'trust policy changed', 'trust'));
     }
   }
   if (!role || found.policy === undefined || !samePolicy(found.policy ?? undefined, want.policy)) {
-    const fields = [{ field: 'policy', from: found.policy, to: want.policy }];
-    changes.push({ kind: 'update', resource, description: `${want.policyLabel} missing or changed`, fields, action: 'policy' });
+    changes.push(updateOf(resource, 'policy', found.policy, want.policy, `${want.policyLabel} missing or changed`, 'policy'));
   }
   return changes;
 }
@@ -141,7 +139,7 @@ async function applyRole(spec: ServiceRoleSpec, changes: Change<RoleAction>[], c
   let role = found.role;
   let fresh = false;
   if (actions.has('recreate')) {
-    ctx.log.warn('re-creating: its permissions boundary is not the one the template sets now', { resource: what });
+    ctx.log.warn(RECREATE, { resource: what });
     await removeRole(spec, ctx);
   }
   if (actions.has('create') || actions.has('recreate')) {

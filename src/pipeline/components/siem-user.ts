@@ -12,11 +12,10 @@ import {
 } from '@aws-sdk/client-iam';
 import { withRetries } from '../../aws/retry';
 import type { PipelineConfig } from '../../config/pipeline-config';
-import { TAG_STACK } from '../../config/names';
 import { isAwsError } from '../../errors';
 import type { Component, ComponentOutputs, ComponentStatus } from '../component';
 import type { PipelineContext } from '../context';
-import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
+import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
 import { policyJson, samePolicy, streamReaderPolicy } from '../policies';
 import { settleAll } from '../settle';
 import {
@@ -131,12 +130,11 @@ async function removeUser(ctx: PipelineContext): Promise<void> {
 
 async function inspectSiemUser(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentStatus> {
   const [user, secret] = await Promise.all([getUser(ctx), describeSecret(ctx)]);
-  const userOurs = user !== undefined && tagMap(user.Tags)[TAG_STACK] === ctx.stackId;
-  const secretOurs = secret !== undefined && secret.tags[TAG_STACK] === ctx.stackId;
-  const conflicts = [
-    ...(user && !userOurs ? [`IAM user ${ctx.names.siemUser} is not managed by this stack`] : []),
-    ...(secret && !secretOurs ? [`secret ${ctx.names.siemSecret} is not managed by this stack`] : []),
-  ];
+  const userConflict = user && ownershipConflict(`IAM user ${ctx.names.siemUser}`, tagMap(user.Tags), ctx);
+  const secretConflict = secret && ownershipConflict(`secret ${ctx.names.siemSecret}`, secret.tags, ctx);
+  const userOurs = user !== undefined && !userConflict;
+  const secretOurs = secret !== undefined && !secretConflict;
+  const conflicts = [userConflict, secretConflict].filter((c): c is string => !!c);
   if (!userOurs && !secretOurs) return conflicts.length > 0 ? { state: 'absent', details: { conflicts } } : { state: 'absent' };
 
   const differences: string[] = [...conflicts];

@@ -1,5 +1,5 @@
 import type { PipelineConfig, StreamMode } from '../../config/pipeline-config';
-import type { Change } from '../component';
+import { updateOf, type Change } from '../component';
 
 /** The settings of a live stream that the pipeline manages, as DescribeStreamSummary reports them. */
 export interface StreamState {
@@ -90,11 +90,7 @@ const SETTING_OF: Record<StreamAction['type'], StreamDifference['setting']> = {
 export function diffStream(resource: string, current: StreamState, desired: DesiredStream): Change<StreamAction[]>[] {
   const actions = planStreamChanges(current, desired);
   return streamDifferences(current, desired).map((d) => ({
-    kind: 'update',
-    resource,
-    description: `${d.setting} ${d.current} -> ${d.desired}`,
-    fields: [{ field: d.setting, from: d.current, to: d.desired }],
+    ...updateOf(resource, d.setting, d.current, d.desired, `${d.setting} ${d.current} -> ${d.desired}`, actions.filter((a) => SETTING_OF[a.type] === d.setting)),
     difference: d,
-    action: actions.filter((a) => SETTING_OF[a.type] === d.setting),
   }));
 }

@@ -9,11 +9,10 @@ import {
   type Vpc,
 } from '@aws-sdk/client-ec2';
 import { withRetries } from '../../aws/retry';
-import { TAG_STACK } from '../../config/names';
 import { isAwsError } from '../../errors';
 import type { DesiredFlowLog, FlowLogInfo, VpcInfo } from '../components/flow-log-plan';
 import type { PipelineContext } from '../context';
-import { orUndefinedWhenNotFound, tagList, tagMap } from '../ownership';
+import { orUndefinedWhenNotFound, ownedByThisStack, tagList, tagMap } from '../ownership';
 
 /** VPCs tagged with this key and the value `true` never get a flow log of ours. */
 export const EXCLUDE_TAG = 'siem-pipeline:exclude';
@@ -104,7 +103,7 @@ function flowLogInfo(fl: FlowLog, ctx: PipelineContext): FlowLogInfo {
     trafficType: fl.TrafficType ?? '',
     ...(fl.MaxAggregationInterval !== undefined ? { maxAggregationInterval: fl.MaxAggregationInterval } : {}),
     ...(fl.LogFormat !== undefined ? { logFormat: fl.LogFormat } : {}),
-    owned: tagMap(fl.Tags)[TAG_STACK] === ctx.stackId,
+    owned: ownedByThisStack(tagMap(fl.Tags), ctx),
   };
 }
 

@@ -50,9 +50,8 @@ describe('trail bucket diff (pure)', () => {
       {
         kind: 'update',
         resource: 'S3 bucket b',
-        description: 'encryption: default encryption is aws:kms, want AES256',
+        description: 'default encryption is aws:kms, want AES256',
         fields: [{ field: 'encryption', from: 'aws:kms', to: 'AES256' }],
-        difference: 'default encryption is aws:kms, want AES256',
         action: 'encryption',
       },
     ]);

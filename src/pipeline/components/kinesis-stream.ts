@@ -38,8 +38,8 @@ export interface StreamWanted {
   settings: DesiredStream;
 }
 
-/** One step of ensure on the stream: create it, wait for it, or converge one setting. */
-export type StreamStep = { type: 'CreateStream' } | { type: 'WaitForActive' } | StreamAction[];
+/** One step of ensure on the stream: create it, or converge one setting. */
+export type StreamStep = 'create' | StreamAction[];
 
 /**
  * The Kinesis data stream every source delivers to and the SIEM reads from.
@@ -68,26 +68,23 @@ async function readStream(ctx: PipelineContext): Promise<StreamFound> {
 }
 
 /**
- * Pure: a missing (or departing) stream is created; one that is not ours is a conflict; one still changing
- * is waited for; then one update per differing setting.
+ * Pure: a missing (or departing) stream is created; one that is not ours is a conflict; else one update per
+ * differing setting.
  */
 export function diffStreamFound({ summary, tags }: StreamFound, wanted: StreamWanted): Change<StreamStep>[] {
   const resource = `Kinesis stream ${wanted.name}`;
   if (!summary || !tags) {
     const deleting = summary?.StreamStatus === 'DELETING';
-    return [{ kind: 'create', resource, description: deleting ? 'wait for its deletion to end, then create' : 'create', action: { type: 'CreateStream' } }];
+    return [{ kind: 'create', resource, description: deleting ? 'wait for its deletion to end, then create' : 'create', action: 'create' }];
   }
   const conflict = ownershipConflict(resource, streamOwnershipTags(tags, wanted.stackId), wanted);
   if (conflict) return [{ kind: 'conflict', resource, description: conflict }];
-  const status = summary.StreamStatus;
-  const wait: Change<StreamStep>[] =
-    status === 'ACTIVE' ? [] : [{ kind: 'none', resource, description: `wait until ${status ?? 'its change'} ends`, action: { type: 'WaitForActive' } }];
-  return [...wait, ...diffStream(resource, stateOf(summary), wanted.settings)];
+  return diffStream(resource, stateOf(summary), wanted.settings);
 }
 
 /**
- * Creates the stream when the diff says so (after waiting out a deletion) and converges it; a stream that
- * was just created or still busy is waited for, read and diffed again first.
+ * Creates the stream when the diff says so (after waiting out a deletion) and converges it; a stream just
+ * created or still busy (CREATING, UPDATING) is waited for, read and diffed again first.
  */
 async function applyStream(changes: Change<StreamStep>[], config: PipelineConfig, ctx: PipelineContext, current: StreamFound): Promise<ComponentOutputs> {
   const StreamName = ctx.names.streamName;
@@ -101,7 +98,7 @@ async function applyStream(changes: Change<StreamStep>[], config: PipelineConfig
     }
     await createStream(config, ctx);
   }
-  if (create || changes.some((c) => !Array.isArray(c.action) && c.action?.type === 'WaitForActive')) {
+  if (create || summary?.StreamStatus !== 'ACTIVE') {
     await waitForActive(ctx);
     const again = await readStream(ctx);
     if (!again.summary || !again.tags) throw new Error(`stream ${StreamName} disappeared while waiting for it to become ACTIVE`);

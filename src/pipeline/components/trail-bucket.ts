@@ -11,6 +11,7 @@ import {
   PutPublicAccessBlockCommand,
   type BucketLocationConstraint,
   type ObjectIdentifier,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import { withRetries } from '../../aws/retry';
 import type { PipelineConfig } from '../../config/pipeline-config';
@@ -21,7 +22,7 @@ import { assertOwned, ownedOrLeftAlone, tagList } from '../ownership';
 import { policyJson } from '../policies';
 import { createsTrail } from './sources';
 import { bucketTags, ForeignBucketError } from './trail-bucket-owner';
-import { desiredBucket, diffBucket, readBucket, type BucketFound, type BucketSetting } from './trail-bucket-state';
+import { desiredBucket, diffBucket, readBucket, type BucketFound, type BucketSetting, type BucketWanted } from './trail-bucket-state';
 
 export { PUBLIC_ACCESS_BLOCK, trailBucketLifecycle } from './trail-bucket-state';
 
@@ -44,42 +45,32 @@ export const trailBucketComponent: Component = defineComponent(
   },
 );
 
+/** The request that puts one setting of the desired bucket (every call names our account as the owner). */
+const PUT: Record<Exclude<BucketSetting, 'tags'>, (s3: S3Client, w: BucketWanted, b: { Bucket: string; ExpectedBucketOwner: string }) => Promise<unknown>> = {
+  publicAccessBlock: (s3, w, b) => s3.send(new PutPublicAccessBlockCommand({ ...b, PublicAccessBlockConfiguration: w.publicAccessBlock })),
+  objectOwnership: (s3, w, b) => s3.send(new PutBucketOwnershipControlsCommand({ ...b, OwnershipControls: { Rules: [{ ObjectOwnership: w.objectOwnership }] } })),
+  encryption: (s3, w, b) =>
+    s3.send(
+      new PutBucketEncryptionCommand({ ...b, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: w.sseAlgorithm }, BucketKeyEnabled: true }] } }),
+    ),
+  policy: (s3, w, b) => s3.send(new PutBucketPolicyCommand({ ...b, Policy: policyJson(w.policy) })),
+  lifecycle: (s3, w, b) => s3.send(new PutBucketLifecycleConfigurationCommand({ ...b, LifecycleConfiguration: { Rules: w.lifecycle } })),
+};
+
 /** Creates the bucket when the diff says so, then puts each setting the diff lists, in its order. */
 async function applyBucket(changes: Change<BucketSetting>[], config: PipelineConfig, ctx: PipelineContext, found: BucketFound): Promise<ComponentOutputs> {
-  const { s3 } = ctx.clients;
-  const Bucket = ctx.names.trailBucket;
-  // Every call names our account as the owner: a bucket of this name in another account is refused by S3.
-  const ExpectedBucketOwner = ctx.account;
+  // A bucket of this name in another account is refused by S3 when our account is named as the owner.
+  const b = { Bucket: ctx.names.trailBucket, ExpectedBucketOwner: ctx.account };
   const want = desiredBucket(config, ctx);
   const { tags, fresh } = changes.some((c) => c.kind === 'create') ? await createBucket(ctx) : { tags: found.tags ?? {}, fresh: false };
   for (const { action } of changes) {
-    switch (action) {
-      case 'tags': {
-        // A duplicate delivery's bucket (BucketAlreadyOwnedByYou) may carry our tags already.
-        if (!fresh && Object.entries(want.tags).every(([k, v]) => tags[k] === v)) break;
-        // PutBucketTagging replaces the whole set: keep tags others added.
-        const tag = () => s3.send(new PutBucketTaggingCommand({ Bucket, ExpectedBucketOwner, Tagging: { TagSet: tagList({ ...tags, ...want.tags }) } }));
-        await (fresh ? tagNewBucket(tag, ctx) : tag());
-        break;
-      }
-      case 'publicAccessBlock':
-        await s3.send(new PutPublicAccessBlockCommand({ Bucket, ExpectedBucketOwner, PublicAccessBlockConfiguration: want.publicAccessBlock }));
-        break;
-      case 'objectOwnership':
-        await s3.send(new PutBucketOwnershipControlsCommand({ Bucket, ExpectedBucketOwner, OwnershipControls: { Rules: [{ ObjectOwnership: want.objectOwnership }] } }));
-        break;
-      case 'encryption': {
-        const Rules = [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: want.sseAlgorithm }, BucketKeyEnabled: true }];
-        await s3.send(new PutBucketEncryptionCommand({ Bucket, ExpectedBucketOwner, ServerSideEncryptionConfiguration: { Rules } }));
-        break;
-      }
-      case 'policy':
-        await s3.send(new PutBucketPolicyCommand({ Bucket, ExpectedBucketOwner, Policy: policyJson(want.policy) }));
-        break;
-      case 'lifecycle':
-        await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket, ExpectedBucketOwner, LifecycleConfiguration: { Rules: want.lifecycle } }));
-        break;
-    }
+    if (action === 'tags') {
+      // A duplicate delivery's bucket (BucketAlreadyOwnedByYou) may carry our tags already.
+      if (!fresh && Object.entries(want.tags).every(([k, v]) => tags[k] === v)) continue;
+      // PutBucketTagging replaces the whole set: keep tags others added.
+      const tag = () => ctx.clients.s3.send(new PutBucketTaggingCommand({ ...b, Tagging: { TagSet: tagList({ ...tags, ...want.tags }) } }));
+      await (fresh ? tagNewBucket(tag, ctx) : tag());
+    } else if (action) await PUT[action](ctx.clients.s3, want, b);
   }
   return {};
 }

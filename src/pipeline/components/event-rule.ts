@@ -10,10 +10,10 @@ import {
   type Target,
 } from '@aws-sdk/client-eventbridge';
 import { TAG_NAME } from '../../config/names';
-import { isAwsError, OwnershipConflictError } from '../../errors';
-import { defineComponent, statusOf, updateOf, type Change, type Component, type ComponentStatus, type ReadPurpose } from '../component';
+import { isAwsError } from '../../errors';
+import type { ComponentStatus } from '../component';
 import type { PipelineContext } from '../context';
-import { orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
+import { assertOwned, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
 import { canonicalJson } from '../policies';
 
 /** The one target id we put on our rules. */
@@ -53,110 +53,36 @@ export function streamTarget(ctx: PipelineContext): Target {
   };
 }
 
-/** What read found: the rule's tags (undefined: no rule) and, unless for ensure, the rule and its targets. */
-export interface RuleFound {
-  tags?: Record<string, string>;
-  rule?: { pattern: string | undefined; state: string | undefined; arn: string | undefined; targets: Target[] };
-}
-
-/** What one change puts: the rule, its stream target, or both. */
-type RuleAction = 'rule' | 'target' | 'all';
-
-/** The rule the spec asks for, owned by this stack's pipeline, with our stream target. */
-export interface RuleWanted {
-  spec: StreamRuleSpec;
-  stackId: string;
-  pipeline?: string;
-  target: Target;
-}
-
-/** The rule's tags and, unless for ensure (which puts rule and target anyway), the rule and its targets. */
-export async function readStreamRule(name: string, ctx: PipelineContext, purpose: ReadPurpose): Promise<RuleFound> {
-  const tags = await ruleTags(name, ctx);
-  if (!tags || purpose === 'ensure' || ownershipConflict('', tags, ctx, rulePipeline(ctx))) return tags ? { tags } : {};
-  const rule = await orUndefinedWhenNotFound(() => ctx.clients.events.send(new DescribeRuleCommand({ Name: name })), NOT_FOUND);
-  const targets = rule && (await orUndefinedWhenNotFound(() => listTargets(name, ctx), NOT_FOUND));
-  // Gone between the calls: as absent as if the tags had said so.
-  if (!rule || !targets) return {};
-  return { tags, rule: { pattern: rule.EventPattern, state: rule.State, arn: rule.Arn, targets } };
-}
-
-export function desiredStreamRule(spec: StreamRuleSpec, ctx: PipelineContext): RuleWanted {
-  const pipeline = rulePipeline(ctx);
-  return { spec, stackId: ctx.stackId, ...(pipeline !== undefined ? { pipeline } : {}), target: streamTarget(ctx) };
-}
-
-/** Pure: create when absent, conflict when not ours; put the rule and the target when unread or changed. */
-export function diffStreamRule({ tags, rule }: RuleFound, want: RuleWanted): Change<RuleAction>[] {
-  const resource = `EventBridge rule ${want.spec.name}`;
-  if (!tags) return [{ kind: 'create', resource, description: 'create, with the stream target', action: 'all' }];
-  const conflict = ownershipConflict(resource, tags, want, want.pipeline);
-  if (conflict) return [{ kind: 'conflict', resource, description: conflict }];
-  const put = (action: RuleAction, field: string, from: unknown, to: unknown, description: string) => updateOf(resource, field, from, to, description, action);
-  if (!rule) return [put('all', 'rule', undefined, want.spec, 'put the rule and its stream target')];
-  const changes: Change<RuleAction>[] = [];
-  if (!samePattern(rule.pattern, want.spec.pattern)) changes.push(put('rule', 'pattern', rule.pattern, want.spec.pattern, 'event pattern changed'));
-  if (rule.state !== 'ENABLED') changes.push(put('rule', 'state', rule.state, 'ENABLED', `state is ${rule.state ?? 'unknown'}`));
-  const target = rule.targets.find((t) => t.Id === STREAM_TARGET_ID);
-  const w = want.target;
-  if (!target) changes.push(put('target', 'target', undefined, w, 'stream target missing'));
-  else if (target.Arn !== w.Arn || target.RoleArn !== w.RoleArn || target.KinesisParameters?.PartitionKeyPath !== w.KinesisParameters?.PartitionKeyPath) {
-    changes.push(put('target', 'target', target, w, 'stream target changed'));
-  }
-  return changes;
-}
-
 /**
- * Creates or converges the rule and its stream target (read, diff, apply); returns the rule ARN.
+ * Creates or converges the rule and its stream target; returns the rule ARN.
  * A rule with this name that another stack (or a person) made is refused, never overwritten.
  */
 export async function ensureStreamRule(spec: StreamRuleSpec, ctx: PipelineContext): Promise<string> {
-  const found = await readStreamRule(spec.name, ctx, 'ensure');
-  const changes = diffStreamRule(found, desiredStreamRule(spec, ctx));
-  const conflict = changes.find((c) => c.kind === 'conflict');
-  if (conflict) throw new OwnershipConflictError(conflict.description);
-  return applyStreamRule(spec, changes, !!found.tags, ctx);
-}
-
-async function applyStreamRule(spec: StreamRuleSpec, changes: Change<RuleAction>[], existed: boolean, ctx: PipelineContext): Promise<string> {
   const { events } = ctx.clients;
   const what = `EventBridge rule ${spec.name}`;
-  let arn: string | undefined;
-  if (changes.some((c) => c.action !== 'target')) {
-    // PutRule is an upsert: it replaces pattern, state and description of an existing rule in place.
-    const out = await events.send(
-      new PutRuleCommand({ Name: spec.name, EventPattern: JSON.stringify(spec.pattern), State: 'ENABLED', Description: spec.description, Tags: tagList(ctx.tags) }),
-    );
-    arn = out.RuleArn;
-    ctx.log.info(existed ? 'updated' : 'created', { resource: what });
-  }
-  if (changes.some((c) => c.action !== 'rule')) {
-    // PutTargets reports per-target failures in its result instead of throwing.
-    const put = await events.send(new PutTargetsCommand({ Rule: spec.name, Targets: [streamTarget(ctx)] }));
-    const failed = put.FailedEntries ?? [];
-    if ((put.FailedEntryCount ?? 0) > 0 || failed.length > 0) {
-      const detail = failed.map((f) => `${f.TargetId ?? '?'}: ${f.ErrorCode ?? 'unknown'} ${f.ErrorMessage ?? ''}`.trim()).join('; ');
-      throw new Error(`PutTargets on ${what} failed: ${detail || `${put.FailedEntryCount} failed entries`}`);
-    }
-  }
-  return arn ?? ruleArn(spec.name, ctx);
-}
+  const tags = await ruleTags(spec.name, ctx);
+  if (tags) assertOwned(what, tags, ctx, rulePipeline(ctx));
 
-/** A component of one stream rule on the contract (the GuardDuty findings rule). */
-export function streamRuleComponent(rest: Omit<Component, 'ensure' | 'inspect' | 'plan' | 'remove'>, spec: (ctx: PipelineContext) => StreamRuleSpec): Component {
-  return defineComponent(
-    { ...rest, remove: (_config, ctx) => removeStreamRule(spec(ctx).name, ctx) },
-    {
-      read: (_config, ctx, purpose) => readStreamRule(spec(ctx).name, ctx, purpose),
-      desired: (_config, ctx) => desiredStreamRule(spec(ctx), ctx),
-      diff: diffStreamRule,
-      apply: async (changes, _config, ctx, found) => {
-        await applyStreamRule(spec(ctx), changes, !!found.tags, ctx);
-        return {};
-      },
-      details: ({ rule }, ctx) => ({ rule: spec(ctx).name, ruleArn: rule?.arn }),
-    },
+  // PutRule is an upsert: it replaces pattern, state and description of an existing rule in place.
+  const out = await events.send(
+    new PutRuleCommand({
+      Name: spec.name,
+      EventPattern: JSON.stringify(spec.pattern),
+      State: 'ENABLED',
+      Description: spec.description,
+      Tags: tagList(ctx.tags),
+    }),
   );
+  ctx.log.info(tags ? 'updated' : 'created', { resource: what });
+
+  // PutTargets reports per-target failures in its result instead of throwing.
+  const put = await events.send(new PutTargetsCommand({ Rule: spec.name, Targets: [streamTarget(ctx)] }));
+  const failed = put.FailedEntries ?? [];
+  if ((put.FailedEntryCount ?? 0) > 0 || failed.length > 0) {
+    const detail = failed.map((f) => `${f.TargetId ?? '?'}: ${f.ErrorCode ?? 'unknown'} ${f.ErrorMessage ?? ''}`.trim()).join('; ');
+    throw new Error(`PutTargets on ${what} failed: ${detail || `${put.FailedEntryCount} failed entries`}`);
+  }
+  return out.RuleArn ?? ruleArn(spec.name, ctx);
 }
 
 /**
@@ -193,8 +119,32 @@ export async function removeStreamRule(name: string, ctx: PipelineContext): Prom
 
 /** Read-only: whether the rule exists as ours, with the wanted pattern, state and stream target. */
 export async function inspectStreamRule(spec: StreamRuleSpec, ctx: PipelineContext): Promise<ComponentStatus> {
-  const found = await readStreamRule(spec.name, ctx, 'inspect');
-  return statusOf(diffStreamRule(found, desiredStreamRule(spec, ctx)), { rule: spec.name, ruleArn: found.rule?.arn });
+  const what = `EventBridge rule ${spec.name}`;
+  const tags = await ruleTags(spec.name, ctx);
+  if (!tags) return { state: 'absent' };
+  const conflict = ownershipConflict(what, tags, ctx, rulePipeline(ctx));
+  if (conflict) return { state: 'absent', details: { conflict } };
+  const found = await orUndefinedWhenNotFound(
+    async () => ({ rule: await ctx.clients.events.send(new DescribeRuleCommand({ Name: spec.name })), targets: await listTargets(spec.name, ctx) }),
+    NOT_FOUND,
+  );
+  if (!found) return { state: 'absent' };
+  const { rule, targets } = found;
+  const differences: string[] = [];
+  if (!samePattern(rule.EventPattern, spec.pattern)) differences.push('event pattern changed');
+  if (rule.State !== 'ENABLED') differences.push(`state is ${rule.State ?? 'unknown'}`);
+  const target = targets.find((t) => t.Id === STREAM_TARGET_ID);
+  const wanted = streamTarget(ctx);
+  if (!target) differences.push('stream target missing');
+  else if (
+    target.Arn !== wanted.Arn ||
+    target.RoleArn !== wanted.RoleArn ||
+    target.KinesisParameters?.PartitionKeyPath !== wanted.KinesisParameters?.PartitionKeyPath
+  ) {
+    differences.push('stream target changed');
+  }
+  const details = { rule: spec.name, ruleArn: rule.Arn };
+  return differences.length > 0 ? { state: 'drifted', details: { ...details, differences } } : { state: 'present', details };
 }
 
 /** Names of the rules on the default bus that start with `prefix`, every page. */

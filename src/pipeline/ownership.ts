@@ -53,18 +53,39 @@ export function ownershipConflict(
 }
 
 /**
- * For remove: true when this stack owns the resource; otherwise logs that it is left in place and returns
- * false, so a Delete never touches what it did not make.
+ * For remove: true when this stack owns the resource; otherwise logs that it is already gone (no tags: it
+ * does not exist) or left in place, and returns false, so a Delete never touches what it did not make.
  */
 export function ownedOrLeftAlone(
   what: string,
-  tags: Record<string, string>,
+  tags: Record<string, string> | undefined,
   ctx: Pick<PipelineContext, 'stackId' | 'log'>,
   pipeline?: string,
 ): boolean {
+  if (tags === undefined) {
+    ctx.log.info('already gone', { resource: what });
+    return false;
+  }
   const reason = ownershipConflict(what, tags, ctx, pipeline);
   if (reason !== undefined) ctx.log.warn('left in place: not ours', { resource: what, reason });
   return reason === undefined;
+}
+
+/**
+ * After an "already exists" (a duplicate delivery of the request got there first): the resource must be
+ * this stack's. Returns its tags; throws when it is not ours or is gone again.
+ */
+export async function ownedAfterAlreadyExists(
+  what: string,
+  readTags: () => Promise<Record<string, string> | undefined>,
+  ctx: Pick<PipelineContext, 'stackId' | 'log'>,
+  cause: unknown,
+): Promise<Record<string, string>> {
+  const tags = await readTags();
+  if (tags === undefined) throw new Error(`${what} disappeared while it was being created`, { cause });
+  assertOwned(what, tags, ctx);
+  ctx.log.info('already exists', { resource: what });
+  return tags;
 }
 
 /** The call's result, or undefined when it fails with one of the named "not found" errors. */

@@ -93,10 +93,6 @@ export async function removeStreamRule(name: string, ctx: PipelineContext): Prom
   const { events } = ctx.clients;
   const what = `EventBridge rule ${name}`;
   const tags = await ruleTags(name, ctx);
-  if (!tags) {
-    ctx.log.info('already gone', { resource: what });
-    return;
-  }
   if (!ownedOrLeftAlone(what, tags, ctx, rulePipeline(ctx))) return;
   try {
     // DeleteRule refuses a rule that still has targets: take off every target of our rule first.

@@ -18,7 +18,7 @@ import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError, OwnershipConflictError } from '../../errors';
 import { defineComponent, type Change, type Component, type ComponentOutputs } from '../component';
 import type { PipelineContext } from '../context';
-import { orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagMap } from '../ownership';
+import { deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagMap } from '../ownership';
 import { streamOwnerTags, streamOwnershipTags } from './stream-tags';
 import { diffStream, type DesiredStream, type StreamAction, type StreamState } from './stream-plan';
 
@@ -119,30 +119,20 @@ async function applyStream(changes: Change<StreamStep>[], config: PipelineConfig
 
 async function removeStream(_config: PipelineConfig, ctx: PipelineContext): Promise<void> {
   const StreamName = ctx.names.streamName;
+  const what = `Kinesis stream ${StreamName}`;
   const summary = await describeStreamSummary(ctx);
   if (!summary || summary.StreamStatus === 'DELETING') {
-    ctx.log.info('already gone', { resource: `Kinesis stream ${StreamName}` });
+    ctx.log.info('already gone', { resource: what });
     if (summary) await waitForDeletion(ctx);
     return;
   }
   // DeleteStream needs an ACTIVE stream: a failed Create may have left it CREATING or UPDATING.
   if (summary.StreamStatus !== 'ACTIVE') await waitForActive(ctx);
   const tags = await streamTags(ctx);
-  if (tags === undefined) {
-    ctx.log.info('already gone', { resource: `Kinesis stream ${StreamName}` });
-    return;
-  }
-  if (!ownedOrLeftAlone(`Kinesis stream ${StreamName}`, streamOwnershipTags(tags, ctx.stackId), ctx)) return;
-  try {
-    // EnforceConsumerDeletion: registered enhanced fan-out consumers would otherwise block the delete.
-    await ctx.clients.kinesis.send(new DeleteStreamCommand({ StreamName, EnforceConsumerDeletion: true }));
-  } catch (err) {
-    if (!isAwsError(err, 'ResourceNotFoundException')) throw err;
-    ctx.log.info('already gone', { resource: `Kinesis stream ${StreamName}` });
-    return;
-  }
-  await waitForDeletion(ctx);
-  ctx.log.info('deleted', { resource: `Kinesis stream ${StreamName}` });
+  if (!ownedOrLeftAlone(what, tags && streamOwnershipTags(tags, ctx.stackId), ctx)) return;
+  // EnforceConsumerDeletion: registered enhanced fan-out consumers would otherwise block the delete.
+  const del = () => ctx.clients.kinesis.send(new DeleteStreamCommand({ StreamName, EnforceConsumerDeletion: true }));
+  if (await deleteIgnoringNotFound(ctx, what, del, ['ResourceNotFoundException'])) await waitForDeletion(ctx);
 }
 
 /** The stream's summary, or undefined when it does not exist. */

@@ -196,11 +196,7 @@ async function policyDifferences(ctx: PipelineContext, config: PipelineConfig, s
 export async function removeSecret(ctx: PipelineContext): Promise<void> {
   const what = `secret ${ctx.names.siemSecret}`;
   const secret = await describeSecret(ctx);
-  if (!secret) {
-    ctx.log.info('already gone', { resource: what });
-    return;
-  }
-  if (!ownedOrLeftAlone(what, secret.tags, ctx)) return;
+  if (!ownedOrLeftAlone(what, secret?.tags, ctx) || !secret) return;
   // Without recovery: a secret left pending deletion would block re-creating the same name for up to 30 days.
   await deleteIgnoringNotFound(
     ctx,

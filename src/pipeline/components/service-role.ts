@@ -203,11 +203,7 @@ async function removeRole(spec: ServiceRoleSpec, ctx: PipelineContext): Promise<
   const RoleName = spec.roleName(ctx);
   const what = `IAM role ${RoleName}`;
   const role = await getRole(RoleName, ctx);
-  if (!role) {
-    ctx.log.info('already gone', { resource: what });
-    return;
-  }
-  if (!ownedOrLeftAlone(what, tagMap(role.Tags), ctx)) return;
+  if (!ownedOrLeftAlone(what, role && tagMap(role.Tags), ctx)) return;
   await deleteIgnoringNotFound(ctx, `${what} policy`, () => iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName: ctx.names.policyName })), ['NoSuchEntity']);
   await deleteIgnoringNotFound(ctx, what, () => iam.send(new DeleteRoleCommand({ RoleName })), ['NoSuchEntity']);
 }

@@ -118,11 +118,7 @@ async function removeUser(ctx: PipelineContext): Promise<void> {
   const UserName = ctx.names.siemUser;
   const what = `IAM user ${UserName}`;
   const user = await getUser(ctx);
-  if (!user) {
-    ctx.log.info('already gone', { resource: what });
-    return;
-  }
-  if (!ownedOrLeftAlone(what, tagMap(user.Tags), ctx)) return;
+  if (!ownedOrLeftAlone(what, user && tagMap(user.Tags), ctx)) return;
   for (const id of await listAccessKeys(ctx)) await deleteAccessKey(ctx, id);
   await deleteIgnoringNotFound(ctx, `${what} policy`, () => iam.send(new DeleteUserPolicyCommand({ UserName, PolicyName: ctx.names.policyName })), ['NoSuchEntity']);
   await deleteIgnoringNotFound(ctx, what, () => iam.send(new DeleteUserCommand({ UserName })), ['NoSuchEntity']);

@@ -18,7 +18,7 @@ import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError, OwnershipConflictError } from '../../errors';
 import { defineComponent, type Change, type Component, type ComponentOutputs } from '../component';
 import type { PipelineContext } from '../context';
-import { assertOwned, ownedOrLeftAlone, tagList } from '../ownership';
+import { ownedAfterAlreadyExists, ownedOrLeftAlone, tagList } from '../ownership';
 import { policyJson } from '../policies';
 import { createsTrail } from './sources';
 import { bucketTags, ForeignBucketError } from './trail-bucket-owner';
@@ -100,11 +100,7 @@ async function createBucket(ctx: PipelineContext): Promise<{ tags: Record<string
       throw new OwnershipConflictError(`${what} exists in another AWS account; bucket names are global, rename the pipeline`, { cause: err });
     }
     if (!isAwsError(err, 'BucketAlreadyOwnedByYou')) throw err;
-    const tags = await bucketTags(ctx);
-    if (tags === undefined) throw new Error(`${what} disappeared while it was being created`, { cause: err });
-    assertOwned(what, tags, ctx);
-    ctx.log.info('already exists', { resource: what });
-    return { tags, fresh: false };
+    return { tags: await ownedAfterAlreadyExists(what, () => bucketTags(ctx), ctx, err), fresh: false };
   }
 }
 
@@ -139,10 +135,6 @@ async function removeBucket(_config: PipelineConfig, ctx: PipelineContext): Prom
     // A bucket of another account was never ours: Delete leaves it and succeeds.
     if (!(err instanceof ForeignBucketError)) throw err;
     ctx.log.warn('left in place: not ours', { resource: what, reason: err.message });
-    return;
-  }
-  if (tags === undefined) {
-    ctx.log.info('already gone', { resource: what });
     return;
   }
   if (!ownedOrLeftAlone(what, tags, ctx)) return;

@@ -13,7 +13,7 @@ import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../errors';
 import type { Component, ComponentOutputs, ComponentStatus } from '../component';
 import type { PipelineContext } from '../context';
-import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
+import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedAfterAlreadyExists, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
 import { createsTrail, trailArn } from './sources';
 
 /**
@@ -75,10 +75,7 @@ async function ensureTrail(_config: PipelineConfig, ctx: PipelineContext): Promi
       );
     }
     if (!isAwsError(err, 'TrailAlreadyExistsException')) throw err;
-    const tags = await trailTags(ctx);
-    if (tags === undefined) throw new Error(`${what} disappeared while it was being created`, { cause: err });
-    assertOwned(what, tags, ctx);
-    ctx.log.info('already exists', { resource: what });
+    await ownedAfterAlreadyExists(what, () => trailTags(ctx), ctx, err);
     await retry(() => cloudtrail.send(new UpdateTrailCommand(settings)));
   }
   // A new trail does not log until started; starting a logging trail again is harmless.
@@ -90,10 +87,6 @@ async function removeTrail(_config: PipelineConfig, ctx: PipelineContext): Promi
   const Name = ctx.names.trailName;
   const what = `CloudTrail trail ${Name}`;
   const tags = (await getTrail(ctx)) ? await trailTags(ctx) : undefined;
-  if (tags === undefined) {
-    ctx.log.info('already gone', { resource: what });
-    return;
-  }
   if (!ownedOrLeftAlone(what, tags, ctx)) return;
   await deleteIgnoringNotFound(ctx, what, () => ctx.clients.cloudtrail.send(new DeleteTrailCommand({ Name })), ['TrailNotFoundException']);
 }

@@ -18,7 +18,7 @@ function planner(h: ReturnType<typeof makeHarness>, props: Record<string, string
 const engine = new PipelineEngine(defaultComponents());
 
 describe('planAll: what ensure would change, with no write call', () => {
-  it('plans a create for every enabled component of an empty account', async () => {
+  it('plans something for every enabled component of an empty account (the stream: a create)', async () => {
     const h = makeHarness();
     const { config, ctx } = planner(h, ALL_ON);
     h.fake.resetCalls();

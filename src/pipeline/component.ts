@@ -1,4 +1,5 @@
 import type { PipelineConfig } from '../config/pipeline-config';
+import { OwnershipConflictError } from '../errors';
 import type { PipelineContext } from './context';
 
 export type ComponentId = string;
@@ -13,9 +14,47 @@ export interface ComponentStatus {
   details?: Record<string, unknown>;
 }
 
+/** One setting that differs: what the account has and what the config wants. */
+export interface FieldChange {
+  field: string;
+  from: unknown;
+  to: unknown;
+}
+
+/**
+ * One typed change a diff found. `conflict`: a resource with our name that is not ours (ensure refuses
+ * it, inspect reports it absent). `difference` is what inspect reports for it (default: `description`).
+ */
+export type Change<Action = unknown> = { resource: string; description: string; action?: Action; difference?: unknown } & (
+  | { kind: 'create' | 'delete' | 'adopt' | 'none' | 'conflict' }
+  | { kind: 'update'; fields: FieldChange[] }
+);
+
+/** Why a component reads: to converge (ensure) or to report (inspect, plan). */
+export type ReadPurpose = 'ensure' | 'inspect';
+
+/**
+ * The contract every component is written to: `read` the account (never writes), the `desired` state (a
+ * pure function of config and context: the one place it is written), a pure `diff` into typed changes,
+ * and `apply` them. `defineComponent` derives ensure, inspect and plan from these four.
+ */
+export interface ComponentContract<Current, Desired, Action> {
+  /**
+   * `for: 'ensure'` may skip reading a setting ensure writes anyway (a Put costs what a Get does); the diff
+   * then updates it unread. Inspect and plan read everything.
+   */
+  read(config: PipelineConfig, ctx: PipelineContext, purpose: ReadPurpose): Promise<Current>;
+  desired(config: PipelineConfig, ctx: PipelineContext): Desired;
+  diff(current: Current, desired: Desired): Change<Action>[];
+  /** Performs the changes (`current`: what read found, for ids and ARNs the changes act on). */
+  apply(changes: Change<Action>[], config: PipelineConfig, ctx: PipelineContext, current: Current): Promise<ComponentOutputs>;
+  /** What inspect reports beside the state (an ARN, say), from what read found. */
+  details?(current: Current, ctx: PipelineContext): Record<string, unknown>;
+}
+
 /**
  * One part of the pipeline. `ensure` converges and is safe to repeat; `remove` deletes only what we own
- * and treats "not found" as done; `inspect` never writes.
+ * and treats "not found" as done; `inspect` and `plan` never write.
  */
 export interface Component {
   readonly id: ComponentId;
@@ -31,6 +70,8 @@ export interface Component {
   ensure(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs>;
   remove(config: PipelineConfig, ctx: PipelineContext): Promise<void>;
   inspect(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentStatus>;
+  /** The changes ensure would make (read + diff): no write call. Absent on components not yet on the contract. */
+  plan?(config: PipelineConfig, ctx: PipelineContext): Promise<Change[]>;
   /** Runs after the whole request succeeded: clears marks that say "made by a request still in flight". */
   commit?(config: PipelineConfig, ctx: PipelineContext): Promise<void>;
   /**
@@ -38,4 +79,46 @@ export interface Component {
    * fails, its cleanup re-ensures this component with the old config so the live pipeline is whole again.
    */
   readonly sharedAcrossRename?: boolean;
+}
+
+type Rest = Omit<Component, 'ensure' | 'inspect' | 'plan'>;
+
+/** A component from its contract: ensure = read + diff + apply, inspect and plan = read + diff. */
+export function defineComponent<C, D, A>(rest: Rest, contract: ComponentContract<C, D, A>): Component {
+  const plan = async (config: PipelineConfig, ctx: PipelineContext, purpose: ReadPurpose = 'inspect') => {
+    const current = await contract.read(config, ctx, purpose);
+    return { current, changes: contract.diff(current, contract.desired(config, ctx)) };
+  };
+  return {
+    ...rest,
+    plan: async (config, ctx) => (await plan(config, ctx)).changes,
+    async ensure(config, ctx) {
+      const { current, changes } = await plan(config, ctx, 'ensure');
+      const conflict = changes.find((c) => c.kind === 'conflict');
+      if (conflict) throw new OwnershipConflictError(conflict.description);
+      return contract.apply(changes, config, ctx, current);
+    },
+    async inspect(config, ctx) {
+      const { current, changes } = await plan(config, ctx);
+      return statusOf(changes, contract.details?.(current, ctx));
+    },
+  };
+}
+
+/** A change of one field, from -> to. */
+export function updateOf<A>(resource: string, field: string, from: unknown, to: unknown, description: string, action?: A): Change<A> {
+  return { kind: 'update', resource, description, fields: [{ field, from, to }], action };
+}
+
+/**
+ * Inspect's view of a diff: a conflict or a pending create is absent; anything else to change is drift,
+ * listed in `differences`.
+ */
+export function statusOf(changes: readonly Change[], details?: Record<string, unknown>): ComponentStatus {
+  const conflict = changes.find((c) => c.kind === 'conflict');
+  if (conflict) return { state: 'absent', details: { conflict: conflict.description } };
+  if (changes.some((c) => c.kind === 'create')) return { state: 'absent' };
+  const differences = changes.filter((c) => c.kind !== 'none').map((c) => c.difference ?? c.description);
+  if (differences.length === 0) return details ? { state: 'present', details } : { state: 'present' };
+  return { state: 'drifted', details: { ...details, differences } };
 }

@@ -101,13 +101,17 @@ export function parsePolicyText(text: string): unknown {
 export function samePolicy(text: string | undefined, doc: PolicyDocument): boolean {
   if (text === undefined) return false;
   try {
-    return canonical(parsePolicyText(text)) === canonical(doc);
+    return canonicalJson(parsePolicyText(text)) === canonicalJson(doc);
   } catch {
     return false;
   }
 }
 
-function canonical(value: unknown): string {
+/**
+ * JSON text that is equal for values IAM and EventBridge treat as equal: keys sorted at every level, and a
+ * single-value list spelled as its lone value (neither service tells the two apart where both are allowed).
+ */
+export function canonicalJson(value: unknown): string {
   return JSON.stringify(normalize(value));
 }
 

@@ -7,14 +7,14 @@ import {
   PutRuleCommand,
   PutTargetsCommand,
   RemoveTargetsCommand,
-  type DescribeRuleCommandOutput,
   type Target,
 } from '@aws-sdk/client-eventbridge';
 import { TAG_NAME } from '../../config/names';
-import { isAwsError, OwnershipConflictError } from '../../errors';
+import { isAwsError } from '../../errors';
 import type { ComponentStatus } from '../component';
 import type { PipelineContext } from '../context';
-import { assertOwned, tagList, tagMap } from '../ownership';
+import { assertOwned, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
+import { canonicalJson } from '../policies';
 
 /** The one target id we put on our rules. */
 export const STREAM_TARGET_ID = 'kinesis-stream';
@@ -31,6 +31,12 @@ export interface StreamRuleSpec {
 }
 
 const NOT_FOUND = 'ResourceNotFoundException';
+
+/**
+ * Ours means this stack's tag and this pipeline's name tag: rule names of two pipelines can share a
+ * prefix (`siem-a-src-...` and pipeline `a-src-x`), and the name tag keeps them apart.
+ */
+const rulePipeline = (ctx: PipelineContext): string | undefined => ctx.tags[TAG_NAME];
 
 /** ARN of a rule on the default event bus (the form ListTagsForResource takes). */
 export function ruleArn(name: string, ctx: Pick<PipelineContext, 'partition' | 'region' | 'account'>): string {
@@ -55,7 +61,7 @@ export async function ensureStreamRule(spec: StreamRuleSpec, ctx: PipelineContex
   const { events } = ctx.clients;
   const what = `EventBridge rule ${spec.name}`;
   const tags = await ruleTags(spec.name, ctx);
-  if (tags) assertRuleOwned(what, tags, ctx);
+  if (tags) assertOwned(what, tags, ctx, rulePipeline(ctx));
 
   // PutRule is an upsert: it replaces pattern, state and description of an existing rule in place.
   const out = await events.send(
@@ -87,11 +93,7 @@ export async function removeStreamRule(name: string, ctx: PipelineContext): Prom
   const { events } = ctx.clients;
   const what = `EventBridge rule ${name}`;
   const tags = await ruleTags(name, ctx);
-  if (!tags) {
-    ctx.log.info('already gone', { resource: what });
-    return;
-  }
-  if (!ruleOwnedOrLeftAlone(what, tags, ctx)) return;
+  if (!ownedOrLeftAlone(what, tags, ctx, rulePipeline(ctx))) return;
   try {
     // DeleteRule refuses a rule that still has targets: take off every target of our rule first.
     const ids = (await listTargets(name, ctx)).map((t) => t.Id).filter((id): id is string => id !== undefined);
@@ -116,21 +118,14 @@ export async function inspectStreamRule(spec: StreamRuleSpec, ctx: PipelineConte
   const what = `EventBridge rule ${spec.name}`;
   const tags = await ruleTags(spec.name, ctx);
   if (!tags) return { state: 'absent' };
-  try {
-    assertRuleOwned(what, tags, ctx);
-  } catch (err) {
-    if (!(err instanceof OwnershipConflictError)) throw err;
-    return { state: 'absent', details: { conflict: err.message } };
-  }
-  let rule: DescribeRuleCommandOutput;
-  let targets: Target[];
-  try {
-    rule = await ctx.clients.events.send(new DescribeRuleCommand({ Name: spec.name }));
-    targets = await listTargets(spec.name, ctx);
-  } catch (err) {
-    if (isAwsError(err, NOT_FOUND)) return { state: 'absent' };
-    throw err;
-  }
+  const conflict = ownershipConflict(what, tags, ctx, rulePipeline(ctx));
+  if (conflict) return { state: 'absent', details: { conflict } };
+  const found = await orUndefinedWhenNotFound(
+    async () => ({ rule: await ctx.clients.events.send(new DescribeRuleCommand({ Name: spec.name })), targets: await listTargets(spec.name, ctx) }),
+    NOT_FOUND,
+  );
+  if (!found) return { state: 'absent' };
+  const { rule, targets } = found;
   const differences: string[] = [];
   if (!samePattern(rule.EventPattern, spec.pattern)) differences.push('event pattern changed');
   if (rule.State !== 'ENABLED') differences.push(`state is ${rule.State ?? 'unknown'}`);
@@ -168,30 +163,15 @@ export async function ownedRuleNames(prefix: string, ctx: PipelineContext): Prom
   const owned: string[] = [];
   for (const name of await listRuleNames(prefix, ctx)) {
     const tags = await ruleTags(name, ctx);
-    if (tags && isRuleOwned(`EventBridge rule ${name}`, tags, ctx)) owned.push(name);
+    if (tags && ownershipConflict(`EventBridge rule ${name}`, tags, ctx, rulePipeline(ctx)) === undefined) owned.push(name);
   }
   return owned;
 }
 
-function isRuleOwned(what: string, tags: Record<string, string>, ctx: PipelineContext): boolean {
-  try {
-    assertRuleOwned(what, tags, ctx);
-    return true;
-  } catch (err) {
-    if (err instanceof OwnershipConflictError) return false;
-    throw err;
-  }
-}
-
 /** The rule's tags, or undefined when the rule does not exist. */
 async function ruleTags(name: string, ctx: PipelineContext): Promise<Record<string, string> | undefined> {
-  try {
-    const out = await ctx.clients.events.send(new ListTagsForResourceCommand({ ResourceARN: ruleArn(name, ctx) }));
-    return tagMap(out.Tags);
-  } catch (err) {
-    if (isAwsError(err, NOT_FOUND)) return undefined;
-    throw err;
-  }
+  const out = await orUndefinedWhenNotFound(() => ctx.clients.events.send(new ListTagsForResourceCommand({ ResourceARN: ruleArn(name, ctx) })), NOT_FOUND);
+  return out && tagMap(out.Tags);
 }
 
 async function listTargets(name: string, ctx: PipelineContext): Promise<Target[]> {
@@ -205,39 +185,12 @@ async function listTargets(name: string, ctx: PipelineContext): Promise<Target[]
   return targets;
 }
 
-/**
- * Ours means this stack's tag and this pipeline's name tag: rule names of two pipelines can share a
- * prefix (`siem-a-src-...` and pipeline `a-src-x`), and the name tag keeps them apart.
- */
-function assertRuleOwned(what: string, tags: Record<string, string>, ctx: PipelineContext): void {
-  assertOwned(what, tags, ctx);
-  const pipeline = ctx.tags[TAG_NAME];
-  if (pipeline !== undefined && tags[TAG_NAME] !== pipeline) {
-    throw new OwnershipConflictError(`${what} exists but belongs to pipeline ${tags[TAG_NAME] ?? '(none)'} of this stack, not ${pipeline}`);
-  }
-}
-
-function ruleOwnedOrLeftAlone(what: string, tags: Record<string, string>, ctx: PipelineContext): boolean {
-  const owned = isRuleOwned(what, tags, ctx);
-  if (!owned) ctx.log.warn('left in place: not ours', { resource: what, tags });
-  return owned;
-}
-
 /** EventBridge may hand the pattern back re-serialised: compare parsed values, key order ignored. */
 function samePattern(actual: string | undefined, wanted: Record<string, unknown>): boolean {
   if (!actual) return false;
   try {
-    return canonical(JSON.parse(actual)) === canonical(wanted);
+    return canonicalJson(JSON.parse(actual)) === canonicalJson(wanted);
   } catch {
     return false;
   }
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

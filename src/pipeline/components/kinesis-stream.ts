@@ -15,48 +15,100 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { checkExceptions, createWaiter, WaiterState, type WaiterResult } from '@smithy/core/client';
 import type { PipelineConfig } from '../../config/pipeline-config';
-import { isAwsError } from '../../errors';
-import type { Component, ComponentOutputs, ComponentStatus } from '../component';
+import { isAwsError, OwnershipConflictError } from '../../errors';
+import { defineComponent, type Change, type Component, type ComponentOutputs } from '../component';
 import type { PipelineContext } from '../context';
-import { assertOwned, ownedOrLeftAlone, tagMap } from '../ownership';
+import { deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagMap } from '../ownership';
 import { streamOwnerTags, streamOwnershipTags } from './stream-tags';
-import { planStreamChanges, streamDifferences, type StreamAction, type StreamState } from './stream-plan';
+import { diffStream, type DesiredStream, type StreamAction, type StreamState } from './stream-plan';
 
 /** The KMS key Kinesis manages for itself: server-side encryption with it needs no extra IAM. */
 export const STREAM_KMS_KEY = 'alias/aws/kinesis';
+
+/** What read finds: the stream's summary (undefined when absent) and, unless it is being deleted, its tags. */
+export interface StreamFound {
+  summary?: StreamDescriptionSummary;
+  tags?: Record<string, string>;
+}
+
+/** The stream the config asks for: its name, this stack as its owner, and its settings. */
+export interface StreamWanted {
+  name: string;
+  stackId: string;
+  settings: DesiredStream;
+}
+
+/** One step of ensure on the stream: create it, or converge one setting. */
+export type StreamStep = 'create' | StreamAction[];
 
 /**
  * The Kinesis data stream every source delivers to and the SIEM reads from.
  * Created once, then converged in place on every run (mode, shards, retention, encryption).
  */
-export const streamComponent: Component = {
-  id: 'stream',
-  dependsOn: [],
-  enabled: () => true,
-  ensure: ensureStream,
-  remove: removeStream,
-  inspect: inspectStream,
-};
+export const streamComponent: Component = defineComponent(
+  { id: 'stream', dependsOn: [], enabled: () => true, remove: removeStream },
+  {
+    read: (_config, ctx) => readStream(ctx),
+    desired: wantedStream,
+    diff: diffStreamFound,
+    apply: applyStream,
+    details: ({ summary }) => ({ status: summary?.StreamStatus, streamArn: summary?.StreamARN }),
+  },
+);
 
-async function ensureStream(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs> {
+function wantedStream(config: PipelineConfig, ctx: PipelineContext): StreamWanted {
+  return { name: ctx.names.streamName, stackId: ctx.stackId, settings: config.stream };
+}
+
+async function readStream(ctx: PipelineContext): Promise<StreamFound> {
+  const summary = await describeStreamSummary(ctx);
+  if (!summary || summary.StreamStatus === 'DELETING') return summary ? { summary } : {};
+  const tags = await streamTags(ctx);
+  return tags ? { summary, tags } : {};
+}
+
+/**
+ * Pure: a missing (or departing) stream is created; one that is not ours is a conflict; else one update per
+ * differing setting.
+ */
+export function diffStreamFound({ summary, tags }: StreamFound, wanted: StreamWanted): Change<StreamStep>[] {
+  const resource = `Kinesis stream ${wanted.name}`;
+  if (!summary || !tags) {
+    const deleting = summary?.StreamStatus === 'DELETING';
+    return [{ kind: 'create', resource, description: deleting ? 'wait for its deletion to end, then create' : 'create', action: 'create' }];
+  }
+  const conflict = ownershipConflict(resource, streamOwnershipTags(tags, wanted.stackId), wanted);
+  if (conflict) return [{ kind: 'conflict', resource, description: conflict }];
+  return diffStream(resource, stateOf(summary), wanted.settings);
+}
+
+/**
+ * Creates the stream when the diff says so (after waiting out a deletion) and converges it; a stream just
+ * created or still busy (CREATING, UPDATING) is waited for, read and diffed again first.
+ */
+async function applyStream(changes: Change<StreamStep>[], config: PipelineConfig, ctx: PipelineContext, current: StreamFound): Promise<ComponentOutputs> {
   const StreamName = ctx.names.streamName;
-  let summary = await describeStreamSummary(ctx);
-  if (summary?.StreamStatus === 'DELETING') {
-    // Our own earlier Delete (or a replacement's cleanup) is still running: a name cannot be reused before it ends.
-    ctx.log.info('stream is being deleted; waiting before re-creating it', { stream: StreamName });
-    await waitForDeletion(ctx);
-    summary = undefined;
+  let summary = current.summary;
+  const create = changes.some((c) => c.kind === 'create');
+  if (create) {
+    if (summary?.StreamStatus === 'DELETING') {
+      // Our own earlier Delete (or a replacement's cleanup) is still running: a name cannot be reused before it ends.
+      ctx.log.info('stream is being deleted; waiting before re-creating it', { stream: StreamName });
+      await waitForDeletion(ctx);
+    }
+    await createStream(config, ctx);
   }
-  if (!summary) await createStream(config, ctx);
-  if (summary?.StreamStatus !== 'ACTIVE') {
+  if (create || summary?.StreamStatus !== 'ACTIVE') {
     await waitForActive(ctx);
-    summary = await describeStreamSummary(ctx);
-    if (!summary) throw new Error(`stream ${StreamName} disappeared while waiting for it to become ACTIVE`);
+    const again = await readStream(ctx);
+    if (!again.summary || !again.tags) throw new Error(`stream ${StreamName} disappeared while waiting for it to become ACTIVE`);
+    changes = diffStreamFound(again, wantedStream(config, ctx));
+    const conflict = changes.find((c) => c.kind === 'conflict');
+    if (conflict) throw new OwnershipConflictError(conflict.description);
+    summary = again.summary;
   }
-  await assertStreamOwned(ctx);
-
-  const streamArn = summary.StreamARN ?? ctx.names.streamArn;
-  for (const action of planStreamChanges(stateOf(summary), config.stream)) {
+  const streamArn = summary?.StreamARN ?? ctx.names.streamArn;
+  for (const action of changes.flatMap((c) => (Array.isArray(c.action) ? c.action : []))) {
     ctx.log.info('stream change', { stream: StreamName, action });
     await applyAction(action, streamArn, ctx);
     // Every change leaves the stream UPDATING, and Kinesis refuses the next one until it is ACTIVE again.
@@ -67,56 +119,26 @@ async function ensureStream(config: PipelineConfig, ctx: PipelineContext): Promi
 
 async function removeStream(_config: PipelineConfig, ctx: PipelineContext): Promise<void> {
   const StreamName = ctx.names.streamName;
+  const what = `Kinesis stream ${StreamName}`;
   const summary = await describeStreamSummary(ctx);
   if (!summary || summary.StreamStatus === 'DELETING') {
-    ctx.log.info('already gone', { resource: `Kinesis stream ${StreamName}` });
+    ctx.log.info('already gone', { resource: what });
     if (summary) await waitForDeletion(ctx);
     return;
   }
   // DeleteStream needs an ACTIVE stream: a failed Create may have left it CREATING or UPDATING.
   if (summary.StreamStatus !== 'ACTIVE') await waitForActive(ctx);
   const tags = await streamTags(ctx);
-  if (tags === undefined) {
-    ctx.log.info('already gone', { resource: `Kinesis stream ${StreamName}` });
-    return;
-  }
-  if (!ownedOrLeftAlone(`Kinesis stream ${StreamName}`, streamOwnershipTags(tags, ctx.stackId), ctx)) return;
-  try {
-    // EnforceConsumerDeletion: registered enhanced fan-out consumers would otherwise block the delete.
-    await ctx.clients.kinesis.send(new DeleteStreamCommand({ StreamName, EnforceConsumerDeletion: true }));
-  } catch (err) {
-    if (!isAwsError(err, 'ResourceNotFoundException')) throw err;
-    ctx.log.info('already gone', { resource: `Kinesis stream ${StreamName}` });
-    return;
-  }
-  await waitForDeletion(ctx);
-  ctx.log.info('deleted', { resource: `Kinesis stream ${StreamName}` });
-}
-
-async function inspectStream(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentStatus> {
-  const summary = await describeStreamSummary(ctx);
-  if (!summary || summary.StreamStatus === 'DELETING') return { state: 'absent' };
-  const tags = await streamTags(ctx);
-  if (tags === undefined) return { state: 'absent' };
-  try {
-    assertOwned(`Kinesis stream ${ctx.names.streamName}`, streamOwnershipTags(tags, ctx.stackId), ctx);
-  } catch (err) {
-    return { state: 'absent', details: { conflict: (err as Error).message } };
-  }
-  const differences = streamDifferences(stateOf(summary), config.stream);
-  const details = { status: summary.StreamStatus, streamArn: summary.StreamARN };
-  return differences.length > 0 ? { state: 'drifted', details: { ...details, differences } } : { state: 'present', details };
+  if (!ownedOrLeftAlone(what, tags && streamOwnershipTags(tags, ctx.stackId), ctx)) return;
+  // EnforceConsumerDeletion: registered enhanced fan-out consumers would otherwise block the delete.
+  const del = () => ctx.clients.kinesis.send(new DeleteStreamCommand({ StreamName, EnforceConsumerDeletion: true }));
+  if (await deleteIgnoringNotFound(ctx, what, del, ['ResourceNotFoundException'])) await waitForDeletion(ctx);
 }
 
 /** The stream's summary, or undefined when it does not exist. */
 export async function describeStreamSummary(ctx: PipelineContext): Promise<StreamDescriptionSummary | undefined> {
-  try {
-    const out = await ctx.clients.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: ctx.names.streamName }));
-    return out.StreamDescriptionSummary;
-  } catch (err) {
-    if (isAwsError(err, 'ResourceNotFoundException')) return undefined;
-    throw err;
-  }
+  const describe = () => ctx.clients.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: ctx.names.streamName }));
+  return (await orUndefinedWhenNotFound(describe, 'ResourceNotFoundException'))?.StreamDescriptionSummary;
 }
 
 async function createStream(config: PipelineConfig, ctx: PipelineContext): Promise<void> {
@@ -156,13 +178,6 @@ export async function streamTags(ctx: PipelineContext, streamName = ctx.names.st
     throw err;
   }
   return tagMap(tags);
-}
-
-async function assertStreamOwned(ctx: PipelineContext): Promise<void> {
-  const what = `Kinesis stream ${ctx.names.streamName}`;
-  const tags = await streamTags(ctx);
-  if (tags === undefined) throw new Error(`${what} disappeared while it was being converged`);
-  assertOwned(what, streamOwnershipTags(tags, ctx.stackId), ctx);
 }
 
 function stateOf(summary: StreamDescriptionSummary): StreamState {

@@ -10,7 +10,7 @@ import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../errors';
 import type { Component, ComponentId, ComponentOutputs, ComponentStatus } from '../component';
 import type { PipelineContext } from '../context';
-import { assertOwned, deleteIgnoringNotFound, ownedOrLeftAlone } from '../ownership';
+import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedAfterAlreadyExists, ownedOrLeftAlone } from '../ownership';
 import { flowLogFilterPattern, type FlowLogPattern } from './flow-log-pattern';
 import { cloudTrailInThisRegion } from './sources';
 import { recordReusedGroup, subscriptionSlot, unsubscribeReusedGroups } from './reused-trail-group';
@@ -112,10 +112,7 @@ async function createOwnGroup(logGroupName: string, ctx: PipelineContext): Promi
     ctx.log.info('created', { resource: what });
   } catch (err) {
     if (!isAwsError(err, 'ResourceAlreadyExistsException')) throw err;
-    const tags = await groupTags(logGroupName, ctx);
-    if (tags === undefined) throw new Error(`${what} disappeared while it was being created`, { cause: err });
-    assertOwned(what, tags, ctx);
-    ctx.log.info('already exists', { resource: what });
+    await ownedAfterAlreadyExists(what, () => groupTags(logGroupName, ctx), ctx, err);
   }
 }
 
@@ -132,10 +129,6 @@ async function removeOwnGroup(spec: LogGroupSpec, ctx: PipelineContext): Promise
   const logGroupName = spec.groupName(ctx);
   const what = `log group ${logGroupName}`;
   const tags = await groupTags(logGroupName, ctx);
-  if (tags === undefined) {
-    ctx.log.info('already gone', { resource: what });
-    return;
-  }
   if (!ownedOrLeftAlone(what, tags, ctx)) return;
   await deleteSubscription(ctx, logGroupName);
   await deleteIgnoringNotFound(ctx, what, () => ctx.clients.logs.send(new DeleteLogGroupCommand({ logGroupName })), ['ResourceNotFoundException']);
@@ -171,13 +164,9 @@ async function inspectLogGroup(spec: LogGroupSpec, config: PipelineConfig, ctx: 
 
 /** The group's tags, or undefined when it does not exist. */
 async function groupTags(logGroupName: string, ctx: PipelineContext): Promise<Record<string, string> | undefined> {
-  try {
-    const out = await ctx.clients.logs.send(new ListTagsForResourceCommand({ resourceArn: ctx.names.logGroupArn(logGroupName) }));
-    return out.tags ?? {};
-  } catch (err) {
-    if (isAwsError(err, 'ResourceNotFoundException')) return undefined;
-    throw err;
-  }
+  const list = () => ctx.clients.logs.send(new ListTagsForResourceCommand({ resourceArn: ctx.names.logGroupArn(logGroupName) }));
+  const out = await orUndefinedWhenNotFound(list, 'ResourceNotFoundException');
+  return out && (out.tags ?? {});
 }
 
 /** The group by exact name (DescribeLogGroups matches a prefix), or undefined. */

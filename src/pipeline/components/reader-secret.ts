@@ -14,7 +14,7 @@ import {
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../errors';
 import type { PipelineContext } from '../context';
-import { assertOwned, deleteIgnoringNotFound, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
+import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
 import { readerSecretPolicy, sameSecretPolicy, type SecretPolicyDocument } from '../secret-policy';
 
 /**
@@ -81,18 +81,14 @@ export function wantedSecretPolicy(config: PipelineConfig, ctx: PipelineContext)
 }
 
 export async function describeSecret(ctx: PipelineContext): Promise<SecretState | undefined> {
-  try {
-    const out = await ctx.clients.secrets.send(new DescribeSecretCommand({ SecretId: ctx.names.siemSecret }));
-    return {
-      arn: out.ARN ?? ctx.names.siemSecret,
-      tags: tagMap(out.Tags),
-      deleted: out.DeletedDate !== undefined,
-      ...(out.KmsKeyId ? { kmsKeyId: out.KmsKeyId } : {}),
-    };
-  } catch (err) {
-    if (isAwsError(err, 'ResourceNotFoundException')) return undefined;
-    throw err;
-  }
+  const out = await orUndefinedWhenNotFound(() => ctx.clients.secrets.send(new DescribeSecretCommand({ SecretId: ctx.names.siemSecret })), 'ResourceNotFoundException');
+  if (!out) return undefined;
+  return {
+    arn: out.ARN ?? ctx.names.siemSecret,
+    tags: tagMap(out.Tags),
+    deleted: out.DeletedDate !== undefined,
+    ...(out.KmsKeyId ? { kmsKeyId: out.KmsKeyId } : {}),
+  };
 }
 
 export async function restoreSecret(ctx: PipelineContext, secret: SecretState): Promise<SecretState> {
@@ -200,11 +196,7 @@ async function policyDifferences(ctx: PipelineContext, config: PipelineConfig, s
 export async function removeSecret(ctx: PipelineContext): Promise<void> {
   const what = `secret ${ctx.names.siemSecret}`;
   const secret = await describeSecret(ctx);
-  if (!secret) {
-    ctx.log.info('already gone', { resource: what });
-    return;
-  }
-  if (!ownedOrLeftAlone(what, secret.tags, ctx)) return;
+  if (!ownedOrLeftAlone(what, secret?.tags, ctx) || !secret) return;
   // Without recovery: a secret left pending deletion would block re-creating the same name for up to 30 days.
   await deleteIgnoringNotFound(
     ctx,

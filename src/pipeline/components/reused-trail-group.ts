@@ -1,6 +1,6 @@
 import { DescribeSubscriptionFiltersCommand, type SubscriptionFilter } from '@aws-sdk/client-cloudwatch-logs';
 import { AddTagsToStreamCommand, RemoveTagsFromStreamCommand } from '@aws-sdk/client-kinesis';
-import { TAG_STACK } from '../../config/names';
+import { ownedByThisStack } from '../ownership';
 import { isAwsError } from '../../errors';
 import type { PipelineContext } from '../context';
 import { deleteSubscription } from './subscription';
@@ -80,5 +80,5 @@ async function isPredecessorFilter(f: SubscriptionFilter, group: string, ctx: Pi
   const stream = f.destinationArn.slice(prefix.length);
   if (!stream.startsWith('siem-') || f.filterName !== `${stream}-to-kinesis` || stream === ctx.names.streamName) return false;
   const tags = await streamTags(ctx, stream);
-  return tags !== undefined && streamOwnershipTags(tags, ctx.stackId)[TAG_STACK] === ctx.stackId && tags[TAG_REUSED_GROUP] === encodeGroup(group);
+  return tags !== undefined && ownedByThisStack(streamOwnershipTags(tags, ctx.stackId), ctx) && tags[TAG_REUSED_GROUP] === encodeGroup(group);
 }

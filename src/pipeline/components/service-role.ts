@@ -11,9 +11,9 @@ import {
 import { withRetries } from '../../aws/retry';
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../errors';
-import type { Component, ComponentId, ComponentOutputs, ComponentStatus } from '../component';
+import { defineComponent, updateOf, type Change, type Component, type ComponentId, type ComponentOutputs, type ReadPurpose } from '../component';
 import type { PipelineContext } from '../context';
-import { assertOwned, deleteIgnoringNotFound, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
+import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
 import { policyJson, samePolicy, type PolicyDocument } from '../policies';
 
 /** What makes one IAM role of the pipeline: its name, when it is wanted, whom it trusts and what it may do. */
@@ -37,50 +37,132 @@ export interface ServiceRoleSpec {
   boundary?: 'reader' | 'delivery';
 }
 
+/** What read found: the role (undefined: none) and its inline policy (undefined: not read; null: none). */
+export interface RoleFound {
+  role?: Role;
+  policy?: string | null;
+}
+
+/** The role the config asks for: the one place its trust, policy and boundary are written. */
+export interface RoleWanted {
+  name: string;
+  stackId: string;
+  /** Why the config does not want the role; undefined when it does. */
+  unwanted?: string;
+  /** Undefined when unwanted: only a config that asks for the role says whom it trusts. */
+  trust?: PolicyDocument;
+  policy: PolicyDocument;
+  policyLabel: string;
+  /** Undefined in a read-only context, which knows no boundary (audit): then it is not compared. */
+  boundary?: string;
+}
+
+const RECREATE = 're-creating: its permissions boundary is not the one the template sets now';
+
+/** What one change does to the role. */
+export type RoleAction = 'create' | 'recreate' | 'trust' | 'policy';
+
 /**
  * An IAM role component from a spec: created under the pipeline's path with the permissions boundary and
  * our tags, its trust and inline policy converged on every run, deleted only when it carries our tag.
  * One implementation for every role, so the ownership and propagation rules cannot drift apart.
  */
 export function serviceRoleComponent(spec: ServiceRoleSpec): Component {
+  return defineComponent(
+    { id: spec.id, dependsOn: spec.dependsOn ?? [], enabled: (config, ctx) => spec.enabled(config, ctx), remove: (_config, ctx) => removeRole(spec, ctx) },
+    {
+      read: (_config, ctx, purpose) => readRole(spec.roleName(ctx), ctx, purpose),
+      desired: (config, ctx) => desiredRole(spec, config, ctx),
+      diff: diffRole,
+      apply: (changes, config, ctx, found) => applyRole(spec, changes, config, ctx, found),
+      details: ({ role }) => ({ roleArn: role?.Arn }),
+    },
+  );
+}
+
+function desiredRole(spec: ServiceRoleSpec, config: PipelineConfig, ctx: PipelineContext): RoleWanted {
+  const wanted = spec.enabled(config, ctx);
+  let boundary: string | undefined;
+  try {
+    boundary = boundaryOf(spec, ctx) || undefined;
+  } catch {
+    // A read-only context throws on reading the boundary, so that nothing it drives can create a role.
+  }
   return {
-    id: spec.id,
-    dependsOn: spec.dependsOn ?? [],
-    enabled: (config, ctx) => spec.enabled(config, ctx),
-    ensure: (config, ctx) => ensureRole(spec, config, ctx),
-    remove: (_config, ctx) => removeRole(spec, ctx),
-    inspect: (config, ctx) => inspectRole(spec, config, ctx),
+    name: spec.roleName(ctx),
+    stackId: ctx.stackId,
+    ...(wanted ? { trust: spec.trust(config, ctx) } : { unwanted: spec.unwantedReason?.(config) ?? 'not wanted by the config' }),
+    policy: spec.policy(config, ctx),
+    policyLabel: spec.policyLabel ?? 'inline policy',
+    ...(boundary ? { boundary } : {}),
   };
 }
 
-async function ensureRole(spec: ServiceRoleSpec, config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs> {
+/** The role and, unless for ensure (which puts the policy anyway), its inline policy. */
+async function readRole(RoleName: string, ctx: PipelineContext, purpose: ReadPurpose): Promise<RoleFound> {
+  const role = await getRole(RoleName, ctx);
+  if (!role || purpose === 'ensure' || ownershipConflict('', tagMap(role.Tags), ctx)) return role ? { role } : {};
+  return { role, policy: (await getRolePolicy(RoleName, ctx)) ?? null };
+}
+
+/**
+ * Pure: create when absent, conflict when not ours; re-create when its boundary is not ours (a boundary
+ * cannot be changed by this role, by design); else converge the trust; and put the policy unread or changed.
+ */
+export function diffRole(found: RoleFound, want: RoleWanted): Change<RoleAction>[] {
+  const resource = `IAM role ${want.name}`;
+  const { role } = found;
+  const changes: Change<RoleAction>[] = [];
+  if (!role) changes.push({ kind: 'create', resource, description: 'create', action: 'create' });
+  else {
+    const conflict = ownershipConflict(resource, tagMap(role.Tags), want);
+    if (conflict) return [{ kind: 'conflict', resource, description: conflict }];
+    const boundary = role.PermissionsBoundary?.PermissionsBoundaryArn;
+    if (want.boundary !== undefined && boundary !== want.boundary) changes.push(updateOf(resource, 'permissionsBoundary', boundary, want.boundary, RECREATE, 'recreate'));
+    else if (want.unwanted) changes.push({ kind: 'delete', resource, description: want.unwanted });
+    else if (!samePolicy(role.AssumeRolePolicyDocument, want.trust!)) {
+      changes.push(updateOf(resource, 'trust', role.AssumeRolePolicyDocument, want.trust, 'trust policy changed', 'trust'));
+    }
+  }
+  if (!role || found.policy === undefined || !samePolicy(found.policy ?? undefined, want.policy)) {
+    changes.push(updateOf(resource, 'policy', found.policy, want.policy, `${want.policyLabel} missing or changed`, 'policy'));
+  }
+  return changes;
+}
+
+async function applyRole(spec: ServiceRoleSpec, changes: Change<RoleAction>[], config: PipelineConfig, ctx: PipelineContext, found: RoleFound): Promise<ComponentOutputs> {
   const { iam } = ctx.clients;
   const RoleName = spec.roleName(ctx);
   const what = `IAM role ${RoleName}`;
   const trust = spec.trust(config, ctx);
-  let existing = await getRole(RoleName, ctx);
-  if (existing && existing.PermissionsBoundary?.PermissionsBoundaryArn !== boundaryOf(spec, ctx)) {
-    // A boundary cannot be changed by this role (by design): one of ours made with another boundary (an older
-    // version's) is deleted and made again with the right one.
-    assertOwned(what, tagMap(existing.Tags), ctx);
-    ctx.log.warn('re-creating: its permissions boundary is not the one the template sets now', { resource: what });
+  const actions = new Set(changes.map((c) => c.action));
+  let role = found.role;
+  let fresh = false;
+  if (actions.has('recreate')) {
+    ctx.log.warn(RECREATE, { resource: what });
     await removeRole(spec, ctx);
-    existing = undefined;
   }
-  const { role, created, fresh } = existing ? { role: existing, created: false, fresh: false } : await createRole(spec, trust, ctx);
-  if (!created) {
-    assertOwned(what, tagMap(role.Tags), ctx);
-    // IAM hands the document back URL-encoded: compare parsed documents, and write only on a real change.
-    if (!samePolicy(role.AssumeRolePolicyDocument, trust)) {
-      await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: policyJson(trust) }));
-      ctx.log.info('trust policy updated', { resource: what });
+  if (actions.has('create') || actions.has('recreate')) {
+    const made = await createRole(spec, trust, ctx);
+    ({ role, fresh } = made);
+    // A duplicate delivery made it first: converge it like any existing role.
+    if (!made.created) {
+      assertOwned(what, tagMap(role.Tags), ctx);
+      if (!samePolicy(role.AssumeRolePolicyDocument, trust)) actions.add('trust');
     }
   }
-  const PolicyDocument = policyJson(spec.policy(config, ctx));
-  const putPolicy = () => iam.send(new PutRolePolicyCommand({ RoleName, PolicyName: ctx.names.policyName, PolicyDocument }));
-  // A role IAM has only just created may not be visible to the next call yet.
-  await (fresh ? withRetries(putPolicy, (err) => isAwsError(err, 'NoSuchEntity'), { ...ctx.propagationRetry, clock: ctx.clock }) : putPolicy());
-  if (!role.Arn) throw new Error(`${what} has no ARN`);
+  if (actions.has('trust')) {
+    // IAM hands the document back URL-encoded: the diff compared parsed documents, so this is a real change.
+    await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: policyJson(trust) }));
+    ctx.log.info('trust policy updated', { resource: what });
+  }
+  if (actions.has('policy')) {
+    const PolicyDocument = policyJson(spec.policy(config, ctx));
+    const putPolicy = () => iam.send(new PutRolePolicyCommand({ RoleName, PolicyName: ctx.names.policyName, PolicyDocument }));
+    // A role IAM has only just created may not be visible to the next call yet.
+    await (fresh ? withRetries(putPolicy, (err) => isAwsError(err, 'NoSuchEntity'), { ...ctx.propagationRetry, clock: ctx.clock }) : putPolicy());
+  }
+  if (!role?.Arn) throw new Error(`${what} has no ARN`);
   return spec.outputKey ? { [spec.outputKey]: role.Arn } : {};
 }
 
@@ -121,48 +203,16 @@ async function removeRole(spec: ServiceRoleSpec, ctx: PipelineContext): Promise<
   const RoleName = spec.roleName(ctx);
   const what = `IAM role ${RoleName}`;
   const role = await getRole(RoleName, ctx);
-  if (!role) {
-    ctx.log.info('already gone', { resource: what });
-    return;
-  }
-  if (!ownedOrLeftAlone(what, tagMap(role.Tags), ctx)) return;
+  if (!ownedOrLeftAlone(what, role && tagMap(role.Tags), ctx)) return;
   await deleteIgnoringNotFound(ctx, `${what} policy`, () => iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName: ctx.names.policyName })), ['NoSuchEntity']);
   await deleteIgnoringNotFound(ctx, what, () => iam.send(new DeleteRoleCommand({ RoleName })), ['NoSuchEntity']);
 }
 
-async function inspectRole(spec: ServiceRoleSpec, config: PipelineConfig, ctx: PipelineContext): Promise<ComponentStatus> {
-  const RoleName = spec.roleName(ctx);
-  const role = await getRole(RoleName, ctx);
-  if (!role) return { state: 'absent' };
-  try {
-    assertOwned(`IAM role ${RoleName}`, tagMap(role.Tags), ctx);
-  } catch (err) {
-    return { state: 'absent', details: { conflict: (err as Error).message } };
-  }
-  const differences: string[] = [];
-  const wanted = spec.enabled(config, ctx);
-  if (!wanted) differences.push(spec.unwantedReason?.(config) ?? 'not wanted by the config');
-  else if (!samePolicy(role.AssumeRolePolicyDocument, spec.trust(config, ctx))) differences.push('trust policy changed');
-  if (!samePolicy(await getRolePolicy(RoleName, ctx), spec.policy(config, ctx))) differences.push(`${spec.policyLabel ?? 'inline policy'} missing or changed`);
-  const details = { roleArn: role.Arn };
-  return differences.length > 0 ? { state: 'drifted', details: { ...details, differences } } : { state: 'present', details };
-}
-
 async function getRole(RoleName: string, ctx: PipelineContext): Promise<Role | undefined> {
-  try {
-    return (await ctx.clients.iam.send(new GetRoleCommand({ RoleName }))).Role;
-  } catch (err) {
-    if (isAwsError(err, 'NoSuchEntity')) return undefined;
-    throw err;
-  }
+  return (await orUndefinedWhenNotFound(() => ctx.clients.iam.send(new GetRoleCommand({ RoleName })), 'NoSuchEntity'))?.Role;
 }
 
 async function getRolePolicy(RoleName: string, ctx: PipelineContext): Promise<string | undefined> {
-  try {
-    const out = await ctx.clients.iam.send(new GetRolePolicyCommand({ RoleName, PolicyName: ctx.names.policyName }));
-    return out.PolicyDocument;
-  } catch (err) {
-    if (isAwsError(err, 'NoSuchEntity')) return undefined;
-    throw err;
-  }
+  const get = () => ctx.clients.iam.send(new GetRolePolicyCommand({ RoleName, PolicyName: ctx.names.policyName }));
+  return (await orUndefinedWhenNotFound(get, 'NoSuchEntity'))?.PolicyDocument;
 }

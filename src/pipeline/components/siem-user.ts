@@ -12,11 +12,10 @@ import {
 } from '@aws-sdk/client-iam';
 import { withRetries } from '../../aws/retry';
 import type { PipelineConfig } from '../../config/pipeline-config';
-import { TAG_STACK } from '../../config/names';
 import { isAwsError } from '../../errors';
 import type { Component, ComponentOutputs, ComponentStatus } from '../component';
 import type { PipelineContext } from '../context';
-import { assertOwned, deleteIgnoringNotFound, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
+import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
 import { policyJson, samePolicy, streamReaderPolicy } from '../policies';
 import { settleAll } from '../settle';
 import {
@@ -119,11 +118,7 @@ async function removeUser(ctx: PipelineContext): Promise<void> {
   const UserName = ctx.names.siemUser;
   const what = `IAM user ${UserName}`;
   const user = await getUser(ctx);
-  if (!user) {
-    ctx.log.info('already gone', { resource: what });
-    return;
-  }
-  if (!ownedOrLeftAlone(what, tagMap(user.Tags), ctx)) return;
+  if (!ownedOrLeftAlone(what, user && tagMap(user.Tags), ctx)) return;
   for (const id of await listAccessKeys(ctx)) await deleteAccessKey(ctx, id);
   await deleteIgnoringNotFound(ctx, `${what} policy`, () => iam.send(new DeleteUserPolicyCommand({ UserName, PolicyName: ctx.names.policyName })), ['NoSuchEntity']);
   await deleteIgnoringNotFound(ctx, what, () => iam.send(new DeleteUserCommand({ UserName })), ['NoSuchEntity']);
@@ -131,12 +126,11 @@ async function removeUser(ctx: PipelineContext): Promise<void> {
 
 async function inspectSiemUser(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentStatus> {
   const [user, secret] = await Promise.all([getUser(ctx), describeSecret(ctx)]);
-  const userOurs = user !== undefined && tagMap(user.Tags)[TAG_STACK] === ctx.stackId;
-  const secretOurs = secret !== undefined && secret.tags[TAG_STACK] === ctx.stackId;
-  const conflicts = [
-    ...(user && !userOurs ? [`IAM user ${ctx.names.siemUser} is not managed by this stack`] : []),
-    ...(secret && !secretOurs ? [`secret ${ctx.names.siemSecret} is not managed by this stack`] : []),
-  ];
+  const userConflict = user && ownershipConflict(`IAM user ${ctx.names.siemUser}`, tagMap(user.Tags), ctx);
+  const secretConflict = secret && ownershipConflict(`secret ${ctx.names.siemSecret}`, secret.tags, ctx);
+  const userOurs = user !== undefined && !userConflict;
+  const secretOurs = secret !== undefined && !secretConflict;
+  const conflicts = [userConflict, secretConflict].filter((c): c is string => !!c);
   if (!userOurs && !secretOurs) return conflicts.length > 0 ? { state: 'absent', details: { conflicts } } : { state: 'absent' };
 
   const differences: string[] = [...conflicts];
@@ -183,22 +177,12 @@ async function ensureUser(ctx: PipelineContext): Promise<{ arn: string; fresh: b
 }
 
 async function getUser(ctx: PipelineContext): Promise<User | undefined> {
-  try {
-    return (await ctx.clients.iam.send(new GetUserCommand({ UserName: ctx.names.siemUser }))).User;
-  } catch (err) {
-    if (isAwsError(err, 'NoSuchEntity')) return undefined;
-    throw err;
-  }
+  return (await orUndefinedWhenNotFound(() => ctx.clients.iam.send(new GetUserCommand({ UserName: ctx.names.siemUser })), 'NoSuchEntity'))?.User;
 }
 
 async function getUserPolicy(ctx: PipelineContext): Promise<string | undefined> {
-  try {
-    const out = await ctx.clients.iam.send(new GetUserPolicyCommand({ UserName: ctx.names.siemUser, PolicyName: ctx.names.policyName }));
-    return out.PolicyDocument;
-  } catch (err) {
-    if (isAwsError(err, 'NoSuchEntity')) return undefined;
-    throw err;
-  }
+  const get = () => ctx.clients.iam.send(new GetUserPolicyCommand({ UserName: ctx.names.siemUser, PolicyName: ctx.names.policyName }));
+  return (await orUndefinedWhenNotFound(get, 'NoSuchEntity'))?.PolicyDocument;
 }
 
 /** Ids of the user's access keys (at most two: no paging needed); none when the user is gone. */

@@ -1,4 +1,5 @@
 import type { PipelineConfig, StreamMode } from '../../config/pipeline-config';
+import { updateOf, type Change } from '../component';
 
 /** The settings of a live stream that the pipeline manages, as DescribeStreamSummary reports them. */
 export interface StreamState {
@@ -75,4 +76,21 @@ export function streamDifferences(current: StreamState, desired: DesiredStream):
   }
   if (current.encryption !== 'KMS') diffs.push({ setting: 'encryption', current: current.encryption, desired: 'KMS' });
   return diffs;
+}
+
+const SETTING_OF: Record<StreamAction['type'], StreamDifference['setting']> = {
+  UpdateStreamMode: 'mode',
+  UpdateShardCount: 'shardCount',
+  IncreaseStreamRetentionPeriod: 'retentionHours',
+  DecreaseStreamRetentionPeriod: 'retentionHours',
+  StartStreamEncryption: 'encryption',
+};
+
+/** Pure diff of a live stream: one update per differing setting, carrying the actions that converge it, in order. */
+export function diffStream(resource: string, current: StreamState, desired: DesiredStream): Change<StreamAction[]>[] {
+  const actions = planStreamChanges(current, desired);
+  return streamDifferences(current, desired).map((d) => ({
+    ...updateOf(resource, d.setting, d.current, d.desired, `${d.setting} ${d.current} -> ${d.desired}`, actions.filter((a) => SETTING_OF[a.type] === d.setting)),
+    difference: d,
+  }));
 }

@@ -7,7 +7,7 @@ import {
 import { withRetries } from '../../aws/retry';
 import { isAwsError } from '../../errors';
 import type { PipelineContext } from '../context';
-import { deleteIgnoringNotFound } from '../ownership';
+import { deleteIgnoringNotFound, orUndefinedWhenNotFound } from '../ownership';
 
 /**
  * The pipeline's subscription filter on a log group: one filter, named `names.subscriptionFilter`, sending
@@ -84,13 +84,8 @@ export async function deleteSubscription(ctx: PipelineContext, logGroupName: str
 /** Our filter on the group as CloudWatch Logs holds it, or undefined (no such filter or group). Read-only. */
 export async function describeSubscription(ctx: PipelineContext, logGroupName: string): Promise<SubscriptionFilter | undefined> {
   const filterName = ctx.names.subscriptionFilter;
-  try {
-    const out = await ctx.clients.logs.send(new DescribeSubscriptionFiltersCommand({ logGroupName, filterNamePrefix: filterName }));
-    return out.subscriptionFilters?.find((f) => f.filterName === filterName);
-  } catch (err) {
-    if (isAwsError(err, 'ResourceNotFoundException')) return undefined;
-    throw err;
-  }
+  const describe = () => ctx.clients.logs.send(new DescribeSubscriptionFiltersCommand({ logGroupName, filterNamePrefix: filterName }));
+  return (await orUndefinedWhenNotFound(describe, 'ResourceNotFoundException'))?.subscriptionFilters?.find((f) => f.filterName === filterName);
 }
 
 /** How a filter differs from what we want, in words; empty when it matches. */

@@ -2,11 +2,6 @@ import {
   CreateBucketCommand,
   DeleteBucketCommand,
   DeleteObjectsCommand,
-  GetBucketEncryptionCommand,
-  GetBucketLifecycleConfigurationCommand,
-  GetBucketOwnershipControlsCommand,
-  GetBucketPolicyCommand,
-  GetPublicAccessBlockCommand,
   ListObjectVersionsCommand,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
@@ -15,94 +10,68 @@ import {
   PutBucketTaggingCommand,
   PutPublicAccessBlockCommand,
   type BucketLocationConstraint,
-  type LifecycleRule,
   type ObjectIdentifier,
-  type PublicAccessBlockConfiguration,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import { withRetries } from '../../aws/retry';
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError, OwnershipConflictError } from '../../errors';
-import type { Component, ComponentOutputs, ComponentStatus } from '../component';
+import { defineComponent, type Change, type Component, type ComponentOutputs } from '../component';
 import type { PipelineContext } from '../context';
-import { assertOwned, ownedOrLeftAlone, tagList } from '../ownership';
-import { policyJson, samePolicy, trailBucketPolicy } from '../policies';
-import { createsTrail, trailArn } from './sources';
+import { ownedAfterAlreadyExists, ownedOrLeftAlone, tagList } from '../ownership';
+import { policyJson } from '../policies';
+import { createsTrail } from './sources';
 import { bucketTags, ForeignBucketError } from './trail-bucket-owner';
+import { desiredBucket, diffBucket, readBucket, type BucketFound, type BucketSetting, type BucketWanted } from './trail-bucket-state';
+
+export { PUBLIC_ACCESS_BLOCK, trailBucketLifecycle } from './trail-bucket-state';
 
 /** DeleteObjects takes at most this many keys per request. */
 export const DELETE_BATCH = 1000;
-
-export const PUBLIC_ACCESS_BLOCK: Required<PublicAccessBlockConfiguration> = {
-  BlockPublicAcls: true,
-  IgnorePublicAcls: true,
-  BlockPublicPolicy: true,
-  RestrictPublicBuckets: true,
-};
 
 /**
  * The S3 bucket the trail stages its log files in: private, encrypted, TLS only, writable by our trail
  * alone, and expiring its objects (the events live on in the stream). Delete empties it, every version
  * included, and deletes it; a bucket without this stack's tag is never touched.
  */
-export const trailBucketComponent: Component = {
-  id: 'trail-bucket',
-  dependsOn: [],
-  enabled: (config, ctx) => createsTrail(config, ctx.region),
-  ensure: ensureBucket,
-  remove: removeBucket,
-  inspect: inspectBucket,
+export const trailBucketComponent: Component = defineComponent(
+  { id: 'trail-bucket', dependsOn: [], enabled: (config, ctx) => createsTrail(config, ctx.region), remove: removeBucket },
+  {
+    read: (_config, ctx, purpose) => readBucket(ctx, purpose),
+    desired: desiredBucket,
+    diff: diffBucket,
+    apply: applyBucket,
+    details: (_found, ctx) => ({ bucket: ctx.names.trailBucket }),
+  },
+);
+
+/** The request that puts one setting of the desired bucket (every call names our account as the owner). */
+const PUT: Record<Exclude<BucketSetting, 'tags'>, (s3: S3Client, w: BucketWanted, b: { Bucket: string; ExpectedBucketOwner: string }) => Promise<unknown>> = {
+  publicAccessBlock: (s3, w, b) => s3.send(new PutPublicAccessBlockCommand({ ...b, PublicAccessBlockConfiguration: w.publicAccessBlock })),
+  objectOwnership: (s3, w, b) => s3.send(new PutBucketOwnershipControlsCommand({ ...b, OwnershipControls: { Rules: [{ ObjectOwnership: w.objectOwnership }] } })),
+  encryption: (s3, w, b) =>
+    s3.send(
+      new PutBucketEncryptionCommand({ ...b, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: w.sseAlgorithm }, BucketKeyEnabled: true }] } }),
+    ),
+  policy: (s3, w, b) => s3.send(new PutBucketPolicyCommand({ ...b, Policy: policyJson(w.policy) })),
+  lifecycle: (s3, w, b) => s3.send(new PutBucketLifecycleConfigurationCommand({ ...b, LifecycleConfiguration: { Rules: w.lifecycle } })),
 };
 
-/** The lifecycle rule: objects expire after the configured days; stray versions and uploads go after one. */
-export function trailBucketLifecycle(expirationDays: number): LifecycleRule[] {
-  return [
-    {
-      ID: 'expire-staged-trail-logs',
-      Status: 'Enabled',
-      Filter: { Prefix: '' },
-      Expiration: { Days: expirationDays },
-      NoncurrentVersionExpiration: { NoncurrentDays: 1 },
-      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
-    },
-  ];
-}
-
-function bucketPolicy(ctx: PipelineContext) {
-  return trailBucketPolicy({ partition: ctx.partition, account: ctx.account, bucket: ctx.names.trailBucket, trailArn: trailArn(ctx) });
-}
-
-async function ensureBucket(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs> {
-  const { s3 } = ctx.clients;
-  const Bucket = ctx.names.trailBucket;
-  // Every call names our account as the owner: a bucket of this name in another account is refused by S3.
-  const ExpectedBucketOwner = ctx.account;
-  const what = `S3 bucket ${Bucket}`;
-  const found = await bucketTags(ctx);
-  if (found !== undefined) assertOwned(what, found, ctx);
-  const { tags, fresh } = found === undefined ? await createBucket(ctx) : { tags: found, fresh: false };
-  // Tagged again after a create: emulators, and partitions without create-time tags, drop the CreateBucket tags.
-  if (fresh || Object.entries(ctx.tags).some(([k, v]) => tags[k] !== v)) {
-    // PutBucketTagging replaces the whole set: keep tags others added.
-    const tag = () => s3.send(new PutBucketTaggingCommand({ Bucket, ExpectedBucketOwner, Tagging: { TagSet: tagList({ ...tags, ...ctx.tags }) } }));
-    await (fresh ? tagNewBucket(tag, ctx) : tag());
+/** Creates the bucket when the diff says so, then puts each setting the diff lists, in its order. */
+async function applyBucket(changes: Change<BucketSetting>[], config: PipelineConfig, ctx: PipelineContext, found: BucketFound): Promise<ComponentOutputs> {
+  // A bucket of this name in another account is refused by S3 when our account is named as the owner.
+  const b = { Bucket: ctx.names.trailBucket, ExpectedBucketOwner: ctx.account };
+  const want = desiredBucket(config, ctx);
+  const { tags, fresh } = changes.some((c) => c.kind === 'create') ? await createBucket(ctx) : { tags: found.tags ?? {}, fresh: false };
+  for (const { action } of changes) {
+    if (action === 'tags') {
+      // A duplicate delivery's bucket (BucketAlreadyOwnedByYou) may carry our tags already.
+      if (!fresh && Object.entries(want.tags).every(([k, v]) => tags[k] === v)) continue;
+      // PutBucketTagging replaces the whole set: keep tags others added.
+      const tag = () => ctx.clients.s3.send(new PutBucketTaggingCommand({ ...b, Tagging: { TagSet: tagList({ ...tags, ...want.tags }) } }));
+      await (fresh ? tagNewBucket(tag, ctx) : tag());
+    } else if (action) await PUT[action](ctx.clients.s3, want, b);
   }
-  await s3.send(new PutPublicAccessBlockCommand({ Bucket, ExpectedBucketOwner, PublicAccessBlockConfiguration: PUBLIC_ACCESS_BLOCK }));
-  await s3.send(new PutBucketOwnershipControlsCommand({ Bucket, ExpectedBucketOwner, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }));
-  await s3.send(
-    new PutBucketEncryptionCommand({
-      Bucket,
-      ExpectedBucketOwner,
-      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: true }] },
-    }),
-  );
-  await s3.send(new PutBucketPolicyCommand({ Bucket, ExpectedBucketOwner, Policy: policyJson(bucketPolicy(ctx)) }));
-  await s3.send(
-    new PutBucketLifecycleConfigurationCommand({
-      Bucket,
-      ExpectedBucketOwner,
-      LifecycleConfiguration: { Rules: trailBucketLifecycle(config.cloudTrail.bucketExpirationDays) },
-    }),
-  );
   return {};
 }
 
@@ -131,11 +100,7 @@ async function createBucket(ctx: PipelineContext): Promise<{ tags: Record<string
       throw new OwnershipConflictError(`${what} exists in another AWS account; bucket names are global, rename the pipeline`, { cause: err });
     }
     if (!isAwsError(err, 'BucketAlreadyOwnedByYou')) throw err;
-    const tags = await bucketTags(ctx);
-    if (tags === undefined) throw new Error(`${what} disappeared while it was being created`, { cause: err });
-    assertOwned(what, tags, ctx);
-    ctx.log.info('already exists', { resource: what });
-    return { tags, fresh: false };
+    return { tags: await ownedAfterAlreadyExists(what, () => bucketTags(ctx), ctx, err), fresh: false };
   }
 }
 
@@ -170,10 +135,6 @@ async function removeBucket(_config: PipelineConfig, ctx: PipelineContext): Prom
     // A bucket of another account was never ours: Delete leaves it and succeeds.
     if (!(err instanceof ForeignBucketError)) throw err;
     ctx.log.warn('left in place: not ours', { resource: what, reason: err.message });
-    return;
-  }
-  if (tags === undefined) {
-    ctx.log.info('already gone', { resource: what });
     return;
   }
   if (!ownedOrLeftAlone(what, tags, ctx)) return;
@@ -230,51 +191,4 @@ async function emptyBucket(ctx: PipelineContext): Promise<void> {
     VersionIdMarker = page.NextVersionIdMarker;
   }
   if (count > 0) ctx.log.info('emptied', { resource: `S3 bucket ${Bucket}`, objectVersions: count });
-}
-
-async function inspectBucket(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentStatus> {
-  const { s3 } = ctx.clients;
-  const Bucket = ctx.names.trailBucket;
-  const ExpectedBucketOwner = ctx.account;
-  let tags: Record<string, string> | undefined;
-  try {
-    tags = await bucketTags(ctx);
-    if (tags === undefined) return { state: 'absent' };
-    assertOwned(`S3 bucket ${Bucket}`, tags, ctx);
-  } catch (err) {
-    if (!(err instanceof OwnershipConflictError)) throw err;
-    return { state: 'absent', details: { conflict: err.message } };
-  }
-  const differences: string[] = [];
-  if (!createsTrail(config, ctx.region)) differences.push('not wanted by the config');
-  const block = await orMissing(() => s3.send(new GetPublicAccessBlockCommand({ Bucket, ExpectedBucketOwner })), 'NoSuchPublicAccessBlockConfiguration');
-  const blocked = block?.PublicAccessBlockConfiguration;
-  if (!blocked || Object.keys(PUBLIC_ACCESS_BLOCK).some((k) => blocked[k as keyof PublicAccessBlockConfiguration] !== true)) {
-    differences.push('public access not fully blocked');
-  }
-  const ownership = await orMissing(() => s3.send(new GetBucketOwnershipControlsCommand({ Bucket, ExpectedBucketOwner })), 'OwnershipControlsNotFoundError');
-  if (ownership?.OwnershipControls?.Rules?.[0]?.ObjectOwnership !== 'BucketOwnerEnforced') differences.push('ACLs not disabled (BucketOwnerEnforced)');
-  const encryption = await orMissing(
-    () => s3.send(new GetBucketEncryptionCommand({ Bucket, ExpectedBucketOwner })),
-    'ServerSideEncryptionConfigurationNotFoundError',
-  );
-  if (!encryption?.ServerSideEncryptionConfiguration?.Rules?.some((r) => r.ApplyServerSideEncryptionByDefault?.SSEAlgorithm)) {
-    differences.push('default encryption missing');
-  }
-  const policy = await orMissing(() => s3.send(new GetBucketPolicyCommand({ Bucket, ExpectedBucketOwner })), 'NoSuchBucketPolicy');
-  if (!samePolicy(policy?.Policy, bucketPolicy(ctx))) differences.push('bucket policy missing or changed');
-  const lifecycle = await orMissing(() => s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket, ExpectedBucketOwner })), 'NoSuchLifecycleConfiguration');
-  const days = lifecycle?.Rules?.find((r) => r.ID === 'expire-staged-trail-logs' && r.Status === 'Enabled')?.Expiration?.Days;
-  if (days !== config.cloudTrail.bucketExpirationDays) differences.push(`objects expire after ${days ?? 'never'} days, want ${config.cloudTrail.bucketExpirationDays}`);
-  const details = { bucket: Bucket };
-  return differences.length > 0 ? { state: 'drifted', details: { ...details, differences } } : { state: 'present', details };
-}
-
-async function orMissing<T>(call: () => Promise<T>, ...missing: string[]): Promise<T | undefined> {
-  try {
-    return await call();
-  } catch (err) {
-    if (isAwsError(err, ...missing)) return undefined;
-    throw err;
-  }
 }

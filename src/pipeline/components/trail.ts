@@ -13,7 +13,7 @@ import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../errors';
 import type { Component, ComponentOutputs, ComponentStatus } from '../component';
 import type { PipelineContext } from '../context';
-import { assertOwned, deleteIgnoringNotFound, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
+import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedAfterAlreadyExists, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
 import { createsTrail, trailArn } from './sources';
 
 /**
@@ -75,10 +75,7 @@ async function ensureTrail(_config: PipelineConfig, ctx: PipelineContext): Promi
       );
     }
     if (!isAwsError(err, 'TrailAlreadyExistsException')) throw err;
-    const tags = await trailTags(ctx);
-    if (tags === undefined) throw new Error(`${what} disappeared while it was being created`, { cause: err });
-    assertOwned(what, tags, ctx);
-    ctx.log.info('already exists', { resource: what });
+    await ownedAfterAlreadyExists(what, () => trailTags(ctx), ctx, err);
     await retry(() => cloudtrail.send(new UpdateTrailCommand(settings)));
   }
   // A new trail does not log until started; starting a logging trail again is harmless.
@@ -90,10 +87,6 @@ async function removeTrail(_config: PipelineConfig, ctx: PipelineContext): Promi
   const Name = ctx.names.trailName;
   const what = `CloudTrail trail ${Name}`;
   const tags = (await getTrail(ctx)) ? await trailTags(ctx) : undefined;
-  if (tags === undefined) {
-    ctx.log.info('already gone', { resource: what });
-    return;
-  }
   if (!ownedOrLeftAlone(what, tags, ctx)) return;
   await deleteIgnoringNotFound(ctx, what, () => ctx.clients.cloudtrail.send(new DeleteTrailCommand({ Name })), ['TrailNotFoundException']);
 }
@@ -123,22 +116,13 @@ async function inspectTrail(config: PipelineConfig, ctx: PipelineContext): Promi
 }
 
 async function getTrail(ctx: PipelineContext): Promise<Trail | undefined> {
-  try {
-    return (await ctx.clients.cloudtrail.send(new GetTrailCommand({ Name: ctx.names.trailName }))).Trail;
-  } catch (err) {
-    if (isAwsError(err, 'TrailNotFoundException')) return undefined;
-    throw err;
-  }
+  return (await orUndefinedWhenNotFound(() => ctx.clients.cloudtrail.send(new GetTrailCommand({ Name: ctx.names.trailName })), 'TrailNotFoundException'))?.Trail;
 }
 
 /** The trail's tags, or undefined when it does not exist. */
 async function trailTags(ctx: PipelineContext): Promise<Record<string, string> | undefined> {
   const arn = trailArn(ctx);
-  try {
-    const out = await ctx.clients.cloudtrail.send(new ListTagsCommand({ ResourceIdList: [arn] }));
-    return tagMap(out.ResourceTagList?.find((r) => r.ResourceId === arn)?.TagsList ?? out.ResourceTagList?.[0]?.TagsList);
-  } catch (err) {
-    if (isAwsError(err, 'TrailNotFoundException', 'ResourceNotFoundException')) return undefined;
-    throw err;
-  }
+  const list = () => ctx.clients.cloudtrail.send(new ListTagsCommand({ ResourceIdList: [arn] }));
+  const out = await orUndefinedWhenNotFound(list, 'TrailNotFoundException', 'ResourceNotFoundException');
+  return out && tagMap(out.ResourceTagList?.find((r) => r.ResourceId === arn)?.TagsList ?? out.ResourceTagList?.[0]?.TagsList);
 }

@@ -9,11 +9,10 @@ import {
   type Vpc,
 } from '@aws-sdk/client-ec2';
 import { withRetries } from '../../aws/retry';
-import { TAG_STACK } from '../../config/names';
 import { isAwsError } from '../../errors';
 import type { DesiredFlowLog, FlowLogInfo, VpcInfo } from '../components/flow-log-plan';
 import type { PipelineContext } from '../context';
-import { tagList, tagMap } from '../ownership';
+import { orUndefinedWhenNotFound, ownedByThisStack, tagList, tagMap } from '../ownership';
 
 /** VPCs tagged with this key and the value `true` never get a flow log of ours. */
 export const EXCLUDE_TAG = 'siem-pipeline:exclude';
@@ -63,14 +62,9 @@ export async function listVpcs(ctx: PipelineContext): Promise<VpcInfo[]> {
 
 /** One VPC by id (one DescribeVpcs call); undefined when it does not exist (any more). */
 export async function describeVpc(vpcId: string, ctx: PipelineContext): Promise<VpcInfo | undefined> {
-  try {
-    const out = await ctx.clients.ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
-    const vpc = out.Vpcs?.find((v) => v.VpcId === vpcId);
-    return vpc ? vpcInfo(vpc, ctx) : undefined;
-  } catch (err) {
-    if (isAwsError(err, 'InvalidVpcID.NotFound')) return undefined;
-    throw err;
-  }
+  const out = await orUndefinedWhenNotFound(() => ctx.clients.ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] })), 'InvalidVpcID.NotFound');
+  const vpc = out?.Vpcs?.find((v) => v.VpcId === vpcId);
+  return vpc ? vpcInfo(vpc, ctx) : undefined;
 }
 
 function vpcInfo(vpc: Vpc, ctx: PipelineContext): VpcInfo {
@@ -109,7 +103,7 @@ function flowLogInfo(fl: FlowLog, ctx: PipelineContext): FlowLogInfo {
     trafficType: fl.TrafficType ?? '',
     ...(fl.MaxAggregationInterval !== undefined ? { maxAggregationInterval: fl.MaxAggregationInterval } : {}),
     ...(fl.LogFormat !== undefined ? { logFormat: fl.LogFormat } : {}),
-    owned: tagMap(fl.Tags)[TAG_STACK] === ctx.stackId,
+    owned: ownedByThisStack(tagMap(fl.Tags), ctx),
   };
 }
 

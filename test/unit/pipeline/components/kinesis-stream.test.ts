@@ -150,7 +150,7 @@ describe('stream ensure', () => {
     expect(kinesis).toHaveReceivedCommandTimes(DescribeStreamCommand, 1);
   });
 
-  it('waits for a stream still CREATING before it checks and converges it', async () => {
+  it('checks a stream still CREATING is ours, waits for it, then checks and converges it', async () => {
     kinesis
       .on(DescribeStreamSummaryCommand)
       .resolvesOnce({ StreamDescriptionSummary: summary({ StreamStatus: 'CREATING' }) })
@@ -162,6 +162,7 @@ describe('stream ensure', () => {
 
     expect(sentCommands(kinesis)).toEqual([
       'DescribeStreamSummaryCommand',
+      'ListTagsForStreamCommand',
       'DescribeStreamCommand',
       'DescribeStreamCommand',
       'DescribeStreamSummaryCommand',

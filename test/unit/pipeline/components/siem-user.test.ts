@@ -573,7 +573,12 @@ describe('siem-user inspect', () => {
       'v1',
       {
         state: 'absent',
-        details: { conflicts: [`IAM user ${UserName} is not managed by this stack`, `secret ${SecretName} is not managed by this stack`] },
+        details: {
+          conflicts: [
+            expect.stringContaining(`IAM user ${UserName} exists but is not managed by this stack`),
+            expect.stringContaining(`secret ${SecretName} exists but is not managed by this stack`),
+          ],
+        },
       },
     ],
   ])('%s', async (_case, arrange, rotation, expected) => {

@@ -362,6 +362,18 @@ describe('trail-bucket inspect', () => {
     });
   });
 
+  it('reports encryption other than the AES256 ensure sets as drift (both come from the desired state)', async () => {
+    configured(7);
+    s3.on(GetBucketEncryptionCommand).resolves({
+      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }] },
+    });
+
+    await expect(trailBucketComponent.inspect(testConfig(), ctx)).resolves.toEqual({
+      state: 'drifted',
+      details: { bucket: Bucket, differences: ['default encryption is aws:kms, want AES256'] },
+    });
+  });
+
   it.each([
     ['absent without the bucket', () => s3.on(GetBucketTaggingCommand).rejects(noSuchBucket()), { state: 'absent' }],
     [

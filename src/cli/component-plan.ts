@@ -1,5 +1,5 @@
 import type { PipelineConfig } from '../config/pipeline-config';
-import type { Component, ComponentStatus } from '../pipeline/component';
+import type { Change, Component, ComponentStatus } from '../pipeline/component';
 import type { PipelineContext } from '../pipeline/context';
 import { classify } from './audit';
 
@@ -15,9 +15,6 @@ export interface PlannedChange {
   vpcs?: string[];
 }
 
-/** A component that may carry the contract's pure `plan` (read -> desired -> diff). */
-type MaybePlanning = Component & { plan?: (config: PipelineConfig, ctx: PipelineContext) => Promise<unknown[]> };
-
 /** Create: the stack does not exist yet (what exists is someone else's); Update: it does. */
 export type PlanRequestType = 'Create' | 'Update';
 
@@ -27,8 +24,8 @@ export type PlanRequestType = 'Create' | 'Update';
  * for a Create, present but not made by this stack -> adopt, and a reused trail log group is adopted). Reads only.
  */
 export async function componentPlan(component: Component, config: PipelineConfig, ctx: PipelineContext, request: PlanRequestType = 'Update'): Promise<PlannedChange> {
-  const c = component as MaybePlanning;
-  if (typeof c.plan === 'function') return fromChanges(c.id, await c.plan(config, ctx));
+  const c = component;
+  if (c.plan) return fromChanges(c.id, await c.plan(config, ctx));
   return fromStatus(c.id, c.enabled(config, ctx), await c.inspect(config, ctx), config, request);
 }
 
@@ -60,21 +57,24 @@ export function fromStatus(id: string, enabled: boolean, status: ComponentStatus
 }
 
 /** Normalises the contract's Change list (whatever its exact shape) to one PlannedChange. */
-function fromChanges(id: string, changes: readonly unknown[]): PlannedChange {
+function fromChanges(id: string, changes: readonly Change[]): PlannedChange {
   const actions = new Set<PlanAction>();
   const fields: string[] = [];
   for (const change of changes) {
-    const ch = (change ?? {}) as Record<string, unknown>;
-    const kind = ([ch.action, ch.type, ch.kind].find((v): v is string => typeof v === 'string') ?? 'change').toLowerCase();
-    actions.add((['create', 'remove', 'adopt'] as const).find((a) => kind.startsWith(a)) ?? (kind.startsWith('delete') ? 'remove' : 'change'));
-    for (const key of ['field', 'fields', 'setting', 'description', 'what']) {
-      const v = ch[key];
-      if (typeof v === 'string') fields.push(v);
-      else if (Array.isArray(v)) fields.push(...v.map(String));
-    }
+    if (change.kind === 'none') continue;
+    actions.add(PLAN_ACTION[change.kind]);
+    if (change.kind === 'update') fields.push(...change.fields.map((f) => `${f.field}: ${text(f.from)} -> ${text(f.to)}`));
+    else fields.push(change.description);
   }
   const action = (['remove', 'create', 'adopt', 'change'] as const).find((a) => actions.has(a)) ?? 'none';
   return { component: id, action, fields };
+}
+
+/** How each kind of the contract's Change reads in a plan (a conflict is a change the Create/Update would refuse). */
+const PLAN_ACTION: Record<Exclude<Change['kind'], 'none'>, PlanAction> = { create: 'create', delete: 'remove', adopt: 'adopt', update: 'change', conflict: 'change' };
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 function describe(x: unknown): string {

@@ -83,8 +83,13 @@ describe('componentPlan', () => {
     ({ id: 'x', dependsOn: [], enabled: () => true, ensure: jest.fn(), remove: jest.fn(), inspect: jest.fn(), ...over }) as Component;
 
   it('uses the component\'s own plan when it has one (the read -> desired -> diff contract), and does not inspect', async () => {
-    const c = component({ plan: async () => [{ action: 'update', field: 'retention' }] } as Partial<Component>);
-    await expect(componentPlan(c, config, {} as never)).resolves.toEqual({ component: 'x', action: 'change', fields: ['retention'] });
+    const c = component({
+      plan: async () => [
+        { kind: 'update', resource: 'Kinesis stream siem-demo', description: 'retention changes', fields: [{ field: 'retentionHours', from: 24, to: 48 }] },
+        { kind: 'none', resource: 'Kinesis stream siem-demo', description: 'encryption as wanted' },
+      ],
+    });
+    await expect(componentPlan(c, config, {} as never)).resolves.toEqual({ component: 'x', action: 'change', fields: ['retentionHours: 24 -> 48'] });
     expect(c.inspect).not.toHaveBeenCalled();
   });
 

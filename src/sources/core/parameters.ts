@@ -52,10 +52,9 @@ const SiemAccess: ParameterSpec = {
 const AccessKeyRotation: ParameterSpec = {
   name: 'AccessKeyRotation',
   rule: { kind: 'pattern', pattern: /^[A-Za-z0-9._:-]{0,64}$/, rule: 'up to 64 letters, digits and . _ : -' },
+  // One default for the template and the parser: a caller that omits it (the CLI's --param) sees the token a
+  // stack created with the template's default has, so a fresh pipeline is not reported as "rotation pending".
   default: '1',
-  // Known disagreement (issue 8): the parser's fallback stays empty, as the config tests require; a caller that
-  // fills absent properties (the CLI) should use the template default, `default` here.
-  parseDefault: '',
   targets: PIPELINE,
 };
 

@@ -18,7 +18,7 @@ function problemsOf(props: Record<string, unknown> | undefined): readonly string
 const DEFAULTS: PipelineConfig = {
   name: 'prod',
   stream: { mode: 'PROVISIONED', shardCount: 1, retentionHours: 24 },
-  siemAccess: { kind: 'IamUser', rotationToken: '', secretReaders: [] },
+  siemAccess: { kind: 'IamUser', rotationToken: '1', secretReaders: [] },
   logRetentionDays: 1,
   cloudTrail: { enabled: true, bucketExpirationDays: 7 },
   flowLogs: { enabled: true, trafficType: 'ALL', maxAggregationInterval: 600, dropNoData: true },

@@ -170,7 +170,7 @@ describe('siem-user ensure', () => {
 
   it.each([
     ['a new AccessKeyRotation value', ['AKIAOLDKEY0000000001'], 'v1', 'v2', [], true],
-    ['a secret made before rotation tags existed', ['AKIAOLDKEY0000000001'], undefined, '', [], true],
+    ['a secret made before rotation tags existed', ['AKIAOLDKEY0000000001'], undefined, '1', [], true],
     ['a leftover key of an interrupted run', ['AKIAOLDKEY0000000001', 'AKIALEFTOVER00000009'], 'v1', 'v2', ['AKIALEFTOVER00000009'], true],
     ['a secret whose key was deleted by hand', ['AKIALEFTOVER00000008', 'AKIALEFTOVER00000009'], 'v1', 'v1', ['AKIALEFTOVER00000008', 'AKIALEFTOVER00000009'], false],
   ])(
@@ -322,7 +322,7 @@ describe('siem-user ensure', () => {
     iam.on(GetUserCommand).resolves(user());
     iam.on(PutUserPolicyCommand).resolves({});
     iam.on(ListAccessKeysCommand).resolves(keys('AKIAOLDKEY0000000001'));
-    secrets.on(DescribeSecretCommand).resolves(secret('AKIAOLDKEY0000000001', '', { DeletedDate: new Date(0) }));
+    secrets.on(DescribeSecretCommand).resolves(secret('AKIAOLDKEY0000000001', '1', { DeletedDate: new Date(0) }));
     secrets.on(RestoreSecretCommand).resolves({ ARN: SECRET_ARN });
 
     await expect(siemUserComponent.ensure(testConfig(), ctx)).resolves.toEqual({ SecretArn: SECRET_ARN, ReaderUserArn: USER_ARN });
@@ -342,7 +342,7 @@ describe('siem-user ensure', () => {
     iam.on(CreateUserCommand).rejects(awsError(EntityAlreadyExistsException, `User with name ${UserName} already exists.`, 'EntityAlreadyExists'));
     iam.on(PutUserPolicyCommand).resolves({});
     iam.on(ListAccessKeysCommand).resolves(keys('AKIAOLDKEY0000000001'));
-    secrets.on(DescribeSecretCommand).resolves(secret('AKIAOLDKEY0000000001', ''));
+    secrets.on(DescribeSecretCommand).resolves(secret('AKIAOLDKEY0000000001', '1'));
 
     await expect(siemUserComponent.ensure(testConfig(), ctx)).resolves.toEqual({ SecretArn: SECRET_ARN, ReaderUserArn: USER_ARN });
     expect(sentCommands(iam)).toEqual(['GetUserCommand', 'CreateUserCommand', 'GetUserCommand', 'PutUserPolicyCommand', 'ListAccessKeysCommand']);
@@ -388,9 +388,9 @@ describe('siem-user ensure', () => {
   });
 
   it.each([
-    ['the user belongs to another stack', user({ Tags: [{ Key: TAG_STACK, Value: OTHER_STACK_ID }] }), secret('AKIAOLDKEY0000000001', ''), `IAM user ${UserName}`],
-    ['the user was made by hand', user({ Tags: undefined }), secret('AKIAOLDKEY0000000001', ''), `IAM user ${UserName}`],
-    ['the secret belongs to another stack', user(), { ...secret('AKIAOLDKEY0000000001', ''), Tags: [{ Key: TAG_STACK, Value: OTHER_STACK_ID }] }, `secret ${SecretName}`],
+    ['the user belongs to another stack', user({ Tags: [{ Key: TAG_STACK, Value: OTHER_STACK_ID }] }), secret('AKIAOLDKEY0000000001', '1'), `IAM user ${UserName}`],
+    ['the user was made by hand', user({ Tags: undefined }), secret('AKIAOLDKEY0000000001', '1'), `IAM user ${UserName}`],
+    ['the secret belongs to another stack', user(), { ...secret('AKIAOLDKEY0000000001', '1'), Tags: [{ Key: TAG_STACK, Value: OTHER_STACK_ID }] }, `secret ${SecretName}`],
   ])('refuses when %s, creating no key and writing no secret', async (_case, found, foundSecret, what) => {
     iam.on(GetUserCommand).resolves(found);
     iam.on(PutUserPolicyCommand).resolves({});
@@ -413,7 +413,7 @@ describe('siem-user remove', () => {
     iam.on(DeleteAccessKeyCommand).resolves({});
     iam.on(DeleteUserPolicyCommand).resolves({});
     iam.on(DeleteUserCommand).resolves({});
-    secrets.on(DescribeSecretCommand).resolves(secret('AKIAOLDKEY0000000001', ''));
+    secrets.on(DescribeSecretCommand).resolves(secret('AKIAOLDKEY0000000001', '1'));
     secrets.on(DeleteSecretCommand).resolves({});
 
     await siemUserComponent.remove(testConfig(), ctx);
@@ -447,7 +447,7 @@ describe('siem-user remove', () => {
     iam.on(DeleteAccessKeyCommand).rejects(awsError(NoSuchEntityException, 'The Access Key with id AKIAOLDKEY0000000001 cannot be found.', 'NoSuchEntity'));
     iam.on(DeleteUserPolicyCommand).rejects(awsError(NoSuchEntityException, 'The user policy with name siem-pipeline cannot be found.', 'NoSuchEntity'));
     iam.on(DeleteUserCommand).rejects(noUser());
-    secrets.on(DescribeSecretCommand).resolves(secret('AKIAOLDKEY0000000001', ''));
+    secrets.on(DescribeSecretCommand).resolves(secret('AKIAOLDKEY0000000001', '1'));
     secrets.on(DeleteSecretCommand).rejects(noSecret());
 
     await expect(siemUserComponent.remove(testConfig(), ctx)).resolves.toBeUndefined();
@@ -591,7 +591,7 @@ describe('siem-user inspect', () => {
     iam.on(GetUserCommand).resolves(user());
     iam.on(GetUserPolicyCommand).resolves({ UserName, PolicyName: 'siem-pipeline', PolicyDocument: encodeURIComponent(policy) });
     iam.on(ListAccessKeysCommand).resolves(keys('AKIAOLDKEY0000000001'));
-    secrets.on(DescribeSecretCommand).resolves(secret('AKIAOLDKEY0000000001', ''));
+    secrets.on(DescribeSecretCommand).resolves(secret('AKIAOLDKEY0000000001', '1'));
 
     const status = await siemUserComponent.inspect(testConfig({ SiemAccess: 'CrossAccountRole', SiemAccountId: '210987654321', SiemExternalId: 'ext-id-1' }), ctx);
 

@@ -16,6 +16,10 @@ export interface EventDelivery {
   kind: 'event';
   source: string;
   detailType: string;
+  /** The event's `time` (ISO 8601), when it has one. */
+  time?: string;
+  /** The whole event as delivered, for samples. */
+  raw: Record<string, unknown>;
   id?: string;
   account?: string;
   region?: string;
@@ -67,6 +71,8 @@ export function classify(json: unknown): StreamRecord {
       kind: 'event',
       source: o.source,
       detailType: o['detail-type'],
+      raw: o,
+      ...(typeof o.time === 'string' ? { time: o.time } : {}),
       ...(typeof o.id === 'string' ? { id: o.id } : {}),
       ...(typeof o.account === 'string' ? { account: o.account } : {}),
       ...(typeof o.region === 'string' ? { region: o.region } : {}),

@@ -37,6 +37,8 @@ for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
     external: bundleSdk ? [] : ['@aws-sdk/*'],
     // The SDK stays external and is loaded per service on first use (scripts/build/lazy-sdk.mjs).
     plugins: bundleSdk ? [] : [lazySdkPlugin(root)],
+    // The Lambdas never inspect or plan: that code is left out of their bundles (see notInLambda in src/pipeline/component.ts).
+    ...(name === 'cli' ? {} : { define: { 'process.env.SIEM_LAMBDA_BUNDLE': 'true' } }),
     metafile: true,
     logLevel: 'warning',
   });

@@ -108,12 +108,13 @@ export function defineComponent<C, D, A>(rest: Rest, contract: ComponentContract
 }
 
 /**
- * Stands in for `inspect` and `plan` in the Lambda bundles, which only ensure, remove and commit: build.mjs
- * defines `process.env.SIEM_LAMBDA_BUNDLE` there, so `process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : inspectX`
- * lets esbuild drop inspectX and what only it uses. Tests and the CLI run the real code.
+ * Stands in for CLI-only code (components' `inspect` and `plan`, sources' record `matches`) in the Lambda
+ * bundles, which only ensure, remove and commit: build.mjs defines `process.env.SIEM_LAMBDA_BUNDLE` there, so
+ * `process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : inspectX` lets esbuild drop inspectX and what only it uses.
+ * Tests and the CLI run the real code.
  */
 export function notInLambda(): never {
-  throw new Error('inspect and plan are left out of the Lambda bundles: run them from the CLI (npm run audit)');
+  throw new Error('inspect, plan and record matching are left out of the Lambda bundles: run them from the CLI');
 }
 
 /** A change of one field, from -> to. */

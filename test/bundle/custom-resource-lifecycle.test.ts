@@ -62,6 +62,11 @@ describe('inspect-only code', () => {
   });
 
   it('stands in as notInLambda in the Lambda bundles, which throws rather than reporting a status', () => {
-    expect(() => notInLambda()).toThrow('inspect and plan are left out of the Lambda bundles: run them from the CLI (npm run audit)');
+    expect(() => notInLambda()).toThrow('inspect, plan and record matching are left out of the Lambda bundles: run them from the CLI');
+  });
+
+  it.each(['custom-resource', 'vpc-enroller'])('%s: the stand-in is all that is left of the sources\' record matching', (bundle) => {
+    const text = readFileSync(path.join(DIST, bundle, 'index.js'), 'utf8');
+    expect(text).not.toMatch(/matches:\([a-z]/);
   });
 });

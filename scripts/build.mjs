@@ -35,8 +35,9 @@ for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
     sourcemap: false,
     legalComments: 'none',
     external: bundleSdk ? [] : ['@aws-sdk/*'],
-    // The Lambdas never inspect or plan: that code is left out of their bundles (see notInLambda in src/pipeline/component.ts).
-    ...(name === 'cli' ? {} : { define: { 'process.env.SIEM_LAMBDA_BUNDLE': 'true' } }),
+    // The Lambdas never inspect or plan: that code is left out of their bundles (see notInLambda in
+    // src/pipeline/component.ts). A constant in every bundle, so no environment variable can switch it.
+    define: { 'process.env.SIEM_LAMBDA_BUNDLE': name === 'cli' ? 'false' : 'true' },
     metafile: true,
     logLevel: 'warning',
   };

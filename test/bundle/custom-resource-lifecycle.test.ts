@@ -59,6 +59,8 @@ describe('inspect-only code', () => {
     for (const difference of ['global service events not included', 'finding publishing frequency is ', 'event pattern changed']) {
       expect(text.includes(difference)).toBe(present);
     }
+    // The switch is a build-time constant: no environment variable can turn it on or off at run time.
+    expect(text).not.toContain('SIEM_LAMBDA_BUNDLE');
   });
 
   it('stands in as notInLambda in the Lambda bundles, which throws rather than reporting a status', () => {

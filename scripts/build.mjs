@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { lazySdkPlugin } from './build/lazy-sdk.mjs';
+import { lazySdkPlugin, sdkImports } from './build/lazy-sdk.mjs';
 
 export const ENTRY_POINTS = {
   'custom-resource': 'src/handlers/custom-resource.ts',
@@ -24,7 +24,7 @@ const sizes = {};
 for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
   const outdir = path.join(outRoot, name);
   await mkdir(outdir, { recursive: true });
-  const result = await build({
+  const options = {
     entryPoints: [path.join(root, entry)],
     outfile: path.join(outdir, 'index.js'),
     bundle: true,
@@ -35,11 +35,16 @@ for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
     sourcemap: false,
     legalComments: 'none',
     external: bundleSdk ? [] : ['@aws-sdk/*'],
-    // The SDK stays external and is loaded per service on first use (scripts/build/lazy-sdk.mjs).
-    plugins: bundleSdk ? [] : [lazySdkPlugin(root)],
+    // The Lambdas never inspect or plan: that code is left out of their bundles (see notInLambda in
+    // src/pipeline/component.ts). A constant in every bundle, so no environment variable can switch it.
+    define: { 'process.env.SIEM_LAMBDA_BUNDLE': name === 'cli' ? 'false' : 'true' },
     metafile: true,
     logLevel: 'warning',
-  });
+  };
+  // The SDK stays external and is loaded per service on first use (scripts/build/lazy-sdk.mjs): a first pass
+  // finds what the bundle's files import from each package, for one stand-in per package.
+  const scan = bundleSdk ? undefined : await build({ ...options, write: false });
+  const result = await build({ ...options, plugins: scan ? [lazySdkPlugin(root, sdkImports(root, scan.metafile))] : [] });
   sizes[name] = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
   await writeFile(path.join(outdir, 'meta.json'), JSON.stringify(result.metafile));
 }

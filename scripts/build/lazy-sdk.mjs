@@ -2,6 +2,7 @@
 // exports are getters that `require` the (external) package on first use. The SDK stays external (the Lambda
 // runtime ships it), but a bundle loads no SDK package at `require` time: each service is loaded when one of
 // its classes is first touched, so the enroller loads EC2 and CloudWatch Logs only, and only when it runs.
+// One stand-in per package, with the names every file of the bundle imports from it (sdkImports finds them).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -42,8 +43,30 @@ export function lazyModuleSource(pkg, names, exported) {
   return `module.exports = require(${JSON.stringify(RUNTIME_PATH)})(() => require(${JSON.stringify(pkg)}), ${JSON.stringify(names)});`;
 }
 
-/** The plugin; `root` resolves the real packages at build time to check every imported name exists. */
-export function lazySdkPlugin(root, filter = /^@aws-sdk\//) {
+/**
+ * The SDK packages the files of a bundle import, each with the value names they import from it (sorted), from
+ * the metafile of a build that left `@aws-sdk/*` external. Throws for an import that names nothing.
+ */
+export function sdkImports(root, metafile, filter = /^@aws-sdk\//) {
+  const byPackage = {};
+  for (const [file, input] of Object.entries(metafile.inputs)) {
+    if (file.includes('node_modules/')) continue;
+    for (const { path: pkg, kind } of input.imports) {
+      if (kind !== 'import-statement' || !filter.test(pkg)) continue;
+      const names = importedNames(readFileSync(path.join(root, file), 'utf8'), pkg);
+      // Only `import { X } from '<pkg>'` can be made lazy by name: anything else would silently get no exports.
+      if (names.length === 0) throw new Error(`lazy-sdk: ${file} imports ${pkg} without named imports; use import { X } from '${pkg}'`);
+      byPackage[pkg] = [...new Set([...(byPackage[pkg] ?? []), ...names])].sort();
+    }
+  }
+  return byPackage;
+}
+
+/**
+ * The plugin; `imports` is sdkImports' answer for this bundle, and `root` resolves the real packages at build
+ * time to check every imported name exists.
+ */
+export function lazySdkPlugin(root, imports, filter = /^@aws-sdk\//) {
   const requireFromRoot = createRequire(path.join(root, 'package.json'));
   return {
     name: NAMESPACE,
@@ -53,16 +76,12 @@ export function lazySdkPlugin(root, filter = /^@aws-sdk\//) {
         // The stand-in's own require: the real package, left external.
         if (args.namespace === NAMESPACE) return { path: args.path, external: true };
         if (args.kind !== 'import-statement' || args.importer.includes(`${path.sep}node_modules${path.sep}`)) return { path: args.path, external: true };
-        // One stand-in per importing file, with the names that file uses.
-        return { path: `${args.path}?${path.relative(root, args.importer)}`, namespace: NAMESPACE };
+        if (!imports[args.path]) throw new Error(`lazy-sdk: ${path.relative(root, args.importer)} imports ${args.path}, which the scan of this bundle did not find`);
+        return { path: args.path, namespace: NAMESPACE };
       });
       build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
         if (args.path === RUNTIME_PATH) return { contents: RUNTIME, loader: 'js' };
-        const [pkg, importer] = args.path.split('?');
-        const names = importedNames(readFileSync(path.join(root, importer), 'utf8'), pkg);
-        // Only `import { X } from '<pkg>'` can be made lazy by name: anything else would silently get no exports.
-        if (names.length === 0) throw new Error(`lazy-sdk: ${importer} imports ${pkg} without named imports; use import { X } from '${pkg}'`);
-        return { contents: lazyModuleSource(pkg, names, requireFromRoot(pkg)), loader: 'js', resolveDir: root };
+        return { contents: lazyModuleSource(args.path, imports[args.path], requireFromRoot(args.path)), loader: 'js', resolveDir: root };
       });
     },
   };

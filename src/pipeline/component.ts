@@ -91,18 +91,30 @@ export function defineComponent<C, D, A>(rest: Rest, contract: ComponentContract
   };
   return {
     ...rest,
-    plan: async (config, ctx) => (await plan(config, ctx)).changes,
+    plan: process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : async (config, ctx) => (await plan(config, ctx)).changes,
     async ensure(config, ctx) {
       const { current, changes } = await plan(config, ctx, 'ensure');
       const conflict = changes.find((c) => c.kind === 'conflict');
       if (conflict) throw new OwnershipConflictError(conflict.description);
       return contract.apply(changes, config, ctx, current);
     },
-    async inspect(config, ctx) {
-      const { current, changes } = await plan(config, ctx);
-      return statusOf(changes, contract.details?.(current, ctx));
-    },
+    inspect: process.env.SIEM_LAMBDA_BUNDLE
+      ? notInLambda
+      : async (config, ctx) => {
+          const { current, changes } = await plan(config, ctx);
+          return statusOf(changes, contract.details?.(current, ctx));
+        },
   };
+}
+
+/**
+ * Stands in for CLI-only code (components' `inspect` and `plan`, sources' record `matches`) in the Lambda
+ * bundles, which only ensure, remove and commit: build.mjs defines `process.env.SIEM_LAMBDA_BUNDLE` there, so
+ * `process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : inspectX` lets esbuild drop inspectX and what only it uses.
+ * Tests and the CLI run the real code.
+ */
+export function notInLambda(): never {
+  throw new Error('inspect, plan and record matching are left out of the Lambda bundles: run them from the CLI');
 }
 
 /** A change of one field, from -> to. */

@@ -40,6 +40,8 @@ export interface HarnessOptions {
   /** What context.getRemainingTimeInMillis() answers (the Lambda's time left). */
   remainingMs?: number;
   timeoutMarginMs?: number;
+  /** The handler factory to run (default: the source's; the bundle tests pass the built bundle's). */
+  createHandler?: typeof createCustomResourceHandler;
 }
 
 /** One Lambda container with the real custom resource handler, wired to a fresh fake account. */
@@ -75,7 +77,7 @@ export function makeHarness(opts: HarnessOptions = {}): Harness {
   const inRegion = (arn: string) => arn.replace(`:${REGION}:`, `:${fake.region}:`);
   const logs: string[] = [];
   const responses: CfnResponse[] = [];
-  const handler = createCustomResourceHandler({
+  const handler = (opts.createHandler ?? createCustomResourceHandler)({
     env: { PERMISSIONS_BOUNDARY_ARN: BOUNDARY_ARN, READER_BOUNDARY_ARN, PROVISIONER_ROLE_ARN, STACK_ID: inRegion(STACK_ID) },
     clientOptions: { credentials: FAKE_CREDENTIALS, retryStrategy: instantRetries(), decorate: fake.decorate },
     waits: { minDelay: 0.001, maxDelay: 0.005, maxWaitTime: 0.5 },

@@ -1,5 +1,5 @@
 import type { PipelineConfig } from '../../config/pipeline-config';
-import type { Component, ComponentOutputs, ComponentStatus } from '../component';
+import { notInLambda, type Component, type ComponentOutputs, type ComponentStatus } from '../component';
 import type { PipelineContext } from '../context';
 import { settleAll } from '../settle';
 import { ensureStreamRule, inspectStreamRule, listRuleNames, ownedRuleNames, removeStreamRule, type StreamRuleSpec } from './event-rule';
@@ -14,7 +14,7 @@ export const eventSourcesComponent: Component = {
   enabled: (config) => config.eventSources.length > 0,
   ensure: ensureEventSources,
   remove: removeEventSources,
-  inspect: inspectEventSources,
+  inspect: process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : inspectEventSources,
 };
 
 /** The rule for one source: everything that source publishes on the default bus. */

@@ -1,5 +1,5 @@
 import type { PipelineConfig } from '../../config/pipeline-config';
-import type { Component, ComponentOutputs, ComponentStatus } from '../component';
+import { notInLambda, type Component, type ComponentOutputs, type ComponentStatus } from '../component';
 import type { PipelineContext } from '../context';
 import { recordSettings } from '../enrollment/settings-record';
 import { enrollVpcs, observeEnrollment, removeFlowLogs } from '../vpc-enrollment';
@@ -19,7 +19,7 @@ export const flowLogsComponent: Component = {
   remove: async (_config, ctx) => {
     await removeFlowLogs(ctx);
   },
-  inspect: inspectFlowLogs,
+  inspect: process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : inspectFlowLogs,
 };
 
 async function ensureFlowLogs(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs> {

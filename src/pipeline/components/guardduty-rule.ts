@@ -1,5 +1,5 @@
 import type { PipelineConfig } from '../../config/pipeline-config';
-import type { Component, ComponentOutputs, ComponentStatus } from '../component';
+import { notInLambda, type Component, type ComponentOutputs, type ComponentStatus } from '../component';
 import type { PipelineContext } from '../context';
 import { ensureStreamRule, inspectStreamRule, removeStreamRule, type StreamRuleSpec } from './event-rule';
 
@@ -19,7 +19,9 @@ export const guardDutyRuleComponent: Component = {
     return {};
   },
   remove: (_config: PipelineConfig, ctx: PipelineContext): Promise<void> => removeStreamRule(ctx.names.guardDutyRule, ctx),
-  inspect: (_config: PipelineConfig, ctx: PipelineContext): Promise<ComponentStatus> => inspectStreamRule(guardDutyRule(ctx), ctx),
+  inspect: process.env.SIEM_LAMBDA_BUNDLE
+    ? notInLambda
+    : (_config: PipelineConfig, ctx: PipelineContext): Promise<ComponentStatus> => inspectStreamRule(guardDutyRule(ctx), ctx),
 };
 
 function guardDutyRule(ctx: PipelineContext): StreamRuleSpec {

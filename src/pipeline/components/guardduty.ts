@@ -2,7 +2,7 @@ import { CreateDetectorCommand, DeleteDetectorCommand, UpdateDetectorCommand, ty
 import { TAG_NAME } from '../../config/names';
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../errors';
-import type { Component, ComponentOutputs, ComponentStatus } from '../component';
+import { notInLambda, type Component, type ComponentOutputs, type ComponentStatus } from '../component';
 import type { PipelineContext } from '../context';
 import { BAD_REQUEST, findDetector, getDetector, isAlreadyExists, isGone, tagDetector, untagDetector } from './detector-api';
 import {
@@ -30,7 +30,7 @@ export const guardDutyDetectorComponent: Component = {
   enabled: (config) => config.guardDuty.enabled,
   ensure: ensureDetector,
   remove: removeDetector,
-  inspect: inspectDetector,
+  inspect: process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : inspectDetector,
   commit: commitDetector,
 };
 

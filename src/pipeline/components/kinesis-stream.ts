@@ -52,7 +52,7 @@ export const streamComponent: Component = defineComponent(
     desired: wantedStream,
     diff: diffStreamFound,
     apply: applyStream,
-    details: ({ summary }) => ({ status: summary?.StreamStatus, streamArn: summary?.StreamARN }),
+    details: process.env.SIEM_LAMBDA_BUNDLE ? undefined : ({ summary }) => ({ status: summary?.StreamStatus, streamArn: summary?.StreamARN }),
   },
 );
 

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../errors';
-import type { Component, ComponentId, ComponentOutputs, ComponentStatus } from '../component';
+import { notInLambda, type Component, type ComponentId, type ComponentOutputs, type ComponentStatus } from '../component';
 import type { PipelineContext } from '../context';
 import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedAfterAlreadyExists, ownedOrLeftAlone } from '../ownership';
 import { flowLogFilterPattern, type FlowLogPattern } from './flow-log-pattern';
@@ -47,7 +47,7 @@ export function logGroupComponent(spec: LogGroupSpec): Component {
     ...(spec.existingGroup ? { replacedWhen: (before, after) => spec.existingGroup!(before) !== spec.existingGroup!(after) } : {}),
     ensure: (config, ctx) => ensureLogGroup(spec, config, ctx),
     remove: (config, ctx) => removeLogGroup(spec, config, ctx),
-    inspect: (config, ctx) => inspectLogGroup(spec, config, ctx),
+    inspect: process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : (config, ctx) => inspectLogGroup(spec, config, ctx),
   };
 }
 

@@ -75,7 +75,7 @@ export function serviceRoleComponent(spec: ServiceRoleSpec): Component {
       desired: (config, ctx) => desiredRole(spec, config, ctx),
       diff: diffRole,
       apply: (changes, config, ctx, found) => applyRole(spec, changes, config, ctx, found),
-      details: ({ role }) => ({ roleArn: role?.Arn }),
+      details: process.env.SIEM_LAMBDA_BUNDLE ? undefined : ({ role }) => ({ roleArn: role?.Arn }),
     },
   );
 }
@@ -101,7 +101,8 @@ function desiredRole(spec: ServiceRoleSpec, config: PipelineConfig, ctx: Pipelin
 /** The role and, unless for ensure (which puts the policy anyway), its inline policy. */
 async function readRole(RoleName: string, ctx: PipelineContext, purpose: ReadPurpose): Promise<RoleFound> {
   const role = await getRole(RoleName, ctx);
-  if (!role || purpose === 'ensure' || ownershipConflict('', tagMap(role.Tags), ctx)) return role ? { role } : {};
+  // The Lambda bundles only ensure (SIEM_LAMBDA_BUNDLE, see notInLambda): the rest is left out of them.
+  if (process.env.SIEM_LAMBDA_BUNDLE || !role || purpose === 'ensure' || ownershipConflict('', tagMap(role.Tags), ctx)) return role ? { role } : {};
   return { role, policy: (await getRolePolicy(RoleName, ctx)) ?? null };
 }
 

@@ -13,7 +13,7 @@ import {
 import { withRetries } from '../../aws/retry';
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../errors';
-import type { Component, ComponentOutputs, ComponentStatus } from '../component';
+import { notInLambda, type Component, type ComponentOutputs, type ComponentStatus } from '../component';
 import type { PipelineContext } from '../context';
 import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
 import { policyJson, samePolicy, streamReaderPolicy } from '../policies';
@@ -45,7 +45,7 @@ export const siemUserComponent: Component = {
   enabled: (config) => config.siemAccess.kind === 'IamUser',
   ensure: ensureSiemUser,
   remove: removeSiemUser,
-  inspect: inspectSiemUser,
+  inspect: process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : inspectSiemUser,
 };
 
 async function ensureSiemUser(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs> {

@@ -92,7 +92,8 @@ export async function readBucket(ctx: PipelineContext, purpose: ReadPurpose): Pr
     if (err instanceof ForeignBucketError) return { foreign: err.message };
     throw err;
   }
-  if (tags === undefined || purpose === 'ensure' || ownershipConflict('', tags, ctx)) return tags ? { tags } : {};
+  // The Lambda bundles only ensure (SIEM_LAMBDA_BUNDLE, see notInLambda): the rest is left out of them.
+  if (process.env.SIEM_LAMBDA_BUNDLE || tags === undefined || purpose === 'ensure' || ownershipConflict('', tags, ctx)) return tags ? { tags } : {};
   const { s3 } = ctx.clients;
   const input = { Bucket: ctx.names.trailBucket, ExpectedBucketOwner: ctx.account };
   const get = async <T>(call: () => Promise<T>, notSet: string) => (await orUndefinedWhenNotFound(call, notSet)) ?? null;

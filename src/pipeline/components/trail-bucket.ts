@@ -41,7 +41,7 @@ export const trailBucketComponent: Component = defineComponent(
     desired: desiredBucket,
     diff: diffBucket,
     apply: applyBucket,
-    details: (_found, ctx) => ({ bucket: ctx.names.trailBucket }),
+    details: process.env.SIEM_LAMBDA_BUNDLE ? undefined : (_found, ctx) => ({ bucket: ctx.names.trailBucket }),
   },
 );
 

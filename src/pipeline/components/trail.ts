@@ -11,7 +11,7 @@ import {
 import { withRetries } from '../../aws/retry';
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../errors';
-import type { Component, ComponentOutputs, ComponentStatus } from '../component';
+import { notInLambda, type Component, type ComponentOutputs, type ComponentStatus } from '../component';
 import type { PipelineContext } from '../context';
 import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedAfterAlreadyExists, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
 import { createsTrail, trailArn } from './sources';
@@ -37,7 +37,7 @@ export const trailComponent: Component = {
   enabled: (config, ctx) => createsTrail(config, ctx.region),
   ensure: ensureTrail,
   remove: removeTrail,
-  inspect: inspectTrail,
+  inspect: process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : inspectTrail,
 };
 
 /** The trail's settings, as CreateTrail and UpdateTrail both take them. */

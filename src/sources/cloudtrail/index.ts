@@ -1,3 +1,4 @@
+import { notInLambda } from '../../pipeline/component';
 import { trailLogGroupComponent } from '../../pipeline/components/log-group';
 import { trailComponent } from '../../pipeline/components/trail';
 import { trailBucketComponent } from '../../pipeline/components/trail-bucket';
@@ -14,5 +15,5 @@ export const cloudTrailModule: SourceModule = {
   title: 'CloudTrail management events',
   components: [trailLogGroupComponent, trailBucketComponent, trailComponent],
   auditChecks: [trailLogGroupComponent.id, trailBucketComponent.id, trailComponent.id],
-  matches: (record, { config, names }) => isDataFrom(record, config.cloudTrail.existingLogGroup ?? names.cloudTrailLogGroup),
+  matches: process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : (record, { config, names }) => isDataFrom(record, config.cloudTrail.existingLogGroup ?? names.cloudTrailLogGroup),
 };

@@ -1,3 +1,4 @@
+import { notInLambda } from '../../pipeline/component';
 import { eventSourcesComponent } from '../../pipeline/components/event-sources';
 import type { SourceModule } from '../types';
 import { eventSourceParameters } from './parameters';
@@ -8,5 +9,5 @@ export const eventSourcesModule: SourceModule = {
   title: 'Other EventBridge sources',
   components: [eventSourcesComponent],
   auditChecks: [eventSourcesComponent.id],
-  matches: (record, { config }) => record.kind === 'event' && config.eventSources.includes(record.source),
+  matches: process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : (record, { config }) => record.kind === 'event' && config.eventSources.includes(record.source),
 };

@@ -1,3 +1,4 @@
+import { notInLambda } from '../../pipeline/component';
 import { flowLogsComponent } from '../../pipeline/components/flow-logs';
 import { flowLogGroupComponent } from '../../pipeline/components/log-group';
 import { isDataFrom } from '../records';
@@ -10,5 +11,5 @@ export const flowLogsModule: SourceModule = {
   title: 'VPC flow logs',
   components: [flowLogGroupComponent, flowLogsComponent],
   auditChecks: [flowLogGroupComponent.id, flowLogsComponent.id],
-  matches: (record, { names }) => isDataFrom(record, names.flowLogGroup),
+  matches: process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : (record, { names }) => isDataFrom(record, names.flowLogGroup),
 };

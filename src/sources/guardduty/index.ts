@@ -1,3 +1,4 @@
+import { notInLambda } from '../../pipeline/component';
 import { guardDutyDetectorComponent } from '../../pipeline/components/guardduty';
 import { guardDutyRuleComponent } from '../../pipeline/components/guardduty-rule';
 import type { SourceModule } from '../types';
@@ -12,5 +13,5 @@ export const guardDutyModule: SourceModule = {
   title: 'GuardDuty findings',
   components: [guardDutyDetectorComponent, guardDutyRuleComponent],
   auditChecks: [guardDutyDetectorComponent.id, guardDutyRuleComponent.id],
-  matches: (record) => record.kind === 'event' && record.source === GUARDDUTY_FINDING.source && record.detailType === GUARDDUTY_FINDING.detailType,
+  matches: process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : (record) => record.kind === 'event' && record.source === GUARDDUTY_FINDING.source && record.detailType === GUARDDUTY_FINDING.detailType,
 };

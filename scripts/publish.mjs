@@ -62,7 +62,7 @@ try {
   console.log(`template URL: ${plan.templateUrl}`);
   for (const l of plan.links) console.log(`${l.region}: ${l.url}`);
   if (plan.bucketPolicy) console.log(`bucket policy statement for readers in other accounts:\n${JSON.stringify(plan.bucketPolicy, null, 2)}`);
-  else console.log('only the bucket owner\'s account can read the template; pass --org-id or --reader-accounts for the bucket policy other accounts need');
+  else console.log("only the bucket owner's account can read the template; pass --org-id or --reader-accounts for the bucket policy other accounts need");
   console.log(`wrote ${path.relative(process.cwd(), out)}`);
 } catch (err) {
   console.error(`publish: ${err.message}`);

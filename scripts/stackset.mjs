@@ -78,7 +78,9 @@ try {
     const client = new CloudFormationClient({ region: adminRegion });
     try {
       const responses = await sendRequests(requests, client);
-      requests.forEach((r, i) => console.log(`${r.command}: ${JSON.stringify({ StackSetId: responses[i].StackSetId, OperationId: responses[i].OperationId })}`));
+      requests.forEach((r, i) =>
+        console.log(`${r.command}: ${JSON.stringify({ StackSetId: responses[i].StackSetId, OperationId: responses[i].OperationId })}`),
+      );
     } finally {
       client.destroy();
     }

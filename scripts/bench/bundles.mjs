@@ -48,7 +48,8 @@ export function pairedOverBare(code, runs, cwd) {
 export async function bundleSection({ root, runs }) {
   const pairs = Math.max(runs, 7);
   const missing = FUNCTIONS.filter((f) => !existsSync(path.join(root, 'dist', f.name, 'index.js')));
-  if (missing.length > 0) return { title: 'Bundles', lines: [`missing ${missing.map((f) => `dist/${f.name}/index.js`).join(', ')}: run \`npm run build\` first`] };
+  if (missing.length > 0)
+    return { title: 'Bundles', lines: [`missing ${missing.map((f) => `dist/${f.name}/index.js`).join(', ')}: run \`npm run build\` first`] };
 
   const rows = [];
   const cold = [];
@@ -58,11 +59,25 @@ export async function bundleSection({ root, runs }) {
     const loadMs = pairedOverBare(`require(${JSON.stringify(file)})`, pairs, root);
     // A median at or below zero: the bundle's load is below the noise of a node start.
     const shown = loadMs > 0 ? ms(loadMs) : '< noise';
-    rows.push([`dist/${f.name}/index.js`, kb(bytes), `<= ${f.targetKb} KB ${verdict(bytes <= f.targetKb * 1000)}`, shown, `<= ${LOAD_TARGET_MS} ms ${verdict(loadMs <= LOAD_TARGET_MS)}`]);
+    rows.push([
+      `dist/${f.name}/index.js`,
+      kb(bytes),
+      `<= ${f.targetKb} KB ${verdict(bytes <= f.targetKb * 1000)}`,
+      shown,
+      `<= ${LOAD_TARGET_MS} ms ${verdict(loadMs <= LOAD_TARGET_MS)}`,
+    ]);
 
     const first = await runBenchEntry(root, 'cold', [f.name, file]);
     const sdkMs = pairedOverBare(first.packages.map((p) => `require(${JSON.stringify(p)});`).join(''), pairs, root);
-    cold.push([f.name, ms(first.loadMs), `${ms(sdkMs)} (${first.packages.map((p) => p.replace('@aws-sdk/client-', '')).join(', ')})`, ms(first.firstMs), first.calls, first.status, ms(first.loadMs + sdkMs + first.firstMs)]);
+    cold.push([
+      f.name,
+      ms(first.loadMs),
+      `${ms(sdkMs)} (${first.packages.map((p) => p.replace('@aws-sdk/client-', '')).join(', ')})`,
+      ms(first.firstMs),
+      first.calls,
+      first.status,
+      ms(first.loadMs + sdkMs + first.firstMs),
+    ]);
   }
   const templateBytes = existsSync(path.join(root, TEMPLATE.file)) ? statSync(path.join(root, TEMPLATE.file)).size : undefined;
   rows.push([

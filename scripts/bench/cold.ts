@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   // The enroller runs beside a deployed pipeline (its flow-log group and role exist): deployed here, untimed.
   const enrollerProps = props({ EnableFlowLogs: 'true' });
   const harness = fn === 'vpc-enroller' ? makeHarness() : undefined;
-  if (harness && (await harness.simulateEvent('Create', enrollerProps)).Status !== 'SUCCESS') throw new Error('the pipeline for the enroller could not be created');
+  if (harness && (await harness.simulateEvent('Create', enrollerProps)).Status !== 'SUCCESS')
+    throw new Error('the pipeline for the enroller could not be created');
   const fake = harness?.fake ?? new FakeAccount({ account: ACCOUNT, region: REGION });
   fake.ec2.seedVpcs(8);
   // The request guard reads the stack's status: a Create arrives while it is CREATE_IN_PROGRESS.
@@ -48,7 +49,15 @@ async function main(): Promise<void> {
     clientOptions: { credentials: FAKE_CREDENTIALS, retryStrategy: instantRetries(), decorate: fake.decorate },
     waits: { minDelay: 0.001, maxDelay: 0.005, maxWaitTime: 5 },
     propagationRetry: { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 10 },
-    log: { debug() {}, info() {}, warn() {}, error() {}, child() { return this; } },
+    log: {
+      debug() {},
+      info() {},
+      warn() {},
+      error() {},
+      child() {
+        return this;
+      },
+    },
   };
   let status = 'SUCCESS';
 

@@ -43,7 +43,15 @@ function latencyTable(models) {
       const wall = summarize(results.map((r) => r.wallMs));
       const worst = [...results].sort((a, b) => b.wallMs - a.wallMs)[0];
       const within = results.filter((r) => r.wallMs <= 1.3 * floorMs).length;
-      return [`${model.callMs} ms`, s(wall.median), `${s(worst.wallMs)} (seed ${worst.seed})`, x(wall.median / floorMs), x(worst.wallMs / floorMs), `${within}/${results.length}`, '<= 1.30x on every seed'];
+      return [
+        `${model.callMs} ms`,
+        s(wall.median),
+        `${s(worst.wallMs)} (seed ${worst.seed})`,
+        x(wall.median / floorMs),
+        x(worst.wallMs / floorMs),
+        `${within}/${results.length}`,
+        '<= 1.30x on every seed',
+      ];
     }),
   );
 }
@@ -134,7 +142,14 @@ export async function modeledCreateSection({ root, runs }) {
     ],
     [...med.spans]
       .sort((a, b) => a.start - b.start || a.end - b.end)
-      .map((sp) => [sp.id, sp.dependsOn.join(', ') || '-', s(sp.start), s(sp.end), med.calls.filter((c) => c.component === sp.id).length, onPath.get(sp.id) ?? 0]),
+      .map((sp) => [
+        sp.id,
+        sp.dependsOn.join(', ') || '-',
+        s(sp.start),
+        s(sp.end),
+        med.calls.filter((c) => c.component === sp.id).length,
+        onPath.get(sp.id) ?? 0,
+      ]),
   );
 
   return {
@@ -142,7 +157,9 @@ export async function modeledCreateSection({ root, runs }) {
     lines: [
       `model: each API call ${model.callMs} ms; stream ACTIVE ${s(model.streamActiveMs)} s after CreateStream, UPDATING ${s(model.streamUpdateMs)} s` +
         ` after StartStreamEncryption; a role usable ${s(model.rolePropagationMs)} s after CreateRole / its last PutRolePolicy; ${model.vpcs} VPCs`,
-      `sources: ${Object.entries(props).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+      `sources: ${Object.entries(props)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`,
       `waits: stream waiter ${JSON.stringify(waits)} s (DEFAULT_WAITS unless --waits); propagation retry ${JSON.stringify(propagationRetry)}` +
         ` (DEFAULT_PROPAGATION_RETRY); runs: Math.random seeded 1..${results.length}, so jitter differs per run and each run repeats exactly`,
       ...(failed.length > 0 ? ['', `FAILED runs: ${failed.map((r) => `seed ${r.seed}: ${r.reason}`).join('; ')}`] : []),

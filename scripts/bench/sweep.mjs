@@ -61,8 +61,8 @@ export async function sweepSection({ root }) {
   return {
     title: 'Enrollment at scale (real handlers, fake account, EC2 pages of 1000)',
     lines: [
-      'half covered: the enroller\'s scheduled sweep (settings check, then DescribeVpcs, DescribeFlowLogs, CreateFlowLogs in 300s)',
-      'all settings changed: the provisioner\'s flow-log step of an Update changing FlowLogTrafficType (records the settings, deletes in 1000s, re-creates in 300s)',
+      "half covered: the enroller's scheduled sweep (settings check, then DescribeVpcs, DescribeFlowLogs, CreateFlowLogs in 300s)",
+      "all settings changed: the provisioner's flow-log step of an Update changing FlowLogTrafficType (records the settings, deletes in 1000s, re-creates in 300s)",
       '',
       ...table,
       '',

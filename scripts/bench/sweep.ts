@@ -36,7 +36,11 @@ async function deployed(covered: number): Promise<Harness> {
 }
 
 /** Runs `work` against a fresh call log; counts its calls by operation, its log output and its wall time. */
-async function measure(h: Harness, lines: string[], work: () => Promise<unknown>): Promise<Pick<SweepRow, 'calls' | 'total' | 'wallMs' | 'logLines' | 'logBytes'>> {
+async function measure(
+  h: Harness,
+  lines: string[],
+  work: () => Promise<unknown>,
+): Promise<Pick<SweepRow, 'calls' | 'total' | 'wallMs' | 'logLines' | 'logBytes'>> {
   h.fake.resetCalls();
   lines.length = 0;
   const started = performance.now();

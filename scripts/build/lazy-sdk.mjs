@@ -76,7 +76,8 @@ export function lazySdkPlugin(root, imports, filter = /^@aws-sdk\//) {
         // The stand-in's own require: the real package, left external.
         if (args.namespace === NAMESPACE) return { path: args.path, external: true };
         if (args.kind !== 'import-statement' || args.importer.includes(`${path.sep}node_modules${path.sep}`)) return { path: args.path, external: true };
-        if (!imports[args.path]) throw new Error(`lazy-sdk: ${path.relative(root, args.importer)} imports ${args.path}, which the scan of this bundle did not find`);
+        if (!imports[args.path])
+          throw new Error(`lazy-sdk: ${path.relative(root, args.importer)} imports ${args.path}, which the scan of this bundle did not find`);
         return { path: args.path, namespace: NAMESPACE };
       });
       build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {

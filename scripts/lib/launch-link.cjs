@@ -40,7 +40,9 @@ function checkParameters(parameters, declared) {
     const p = declared[name];
     if (p === undefined) throw new Error(`unknown parameter '${name}'; the template's parameters are: ${valid.join(', ')}`);
     if (p.NoEcho === true || p.NoEcho === 'true') {
-      throw new Error(`parameter '${name}' is NoEcho: enter it in the console, never in a link (the console ignores it there and the URL would carry the secret)`);
+      throw new Error(
+        `parameter '${name}' is NoEcho: enter it in the console, never in a link (the console ignores it there and the URL would carry the secret)`,
+      );
     }
     const text = String(value);
     if (Array.isArray(p.AllowedValues) && !p.AllowedValues.map(String).includes(text)) {
@@ -59,9 +61,11 @@ function checkParameters(parameters, declared) {
  */
 function launchLink({ region, templateUrl, stackName, parameters = {}, templateParameters }) {
   if (!REGION.test(region || '')) throw new Error(`region '${region}' is not a region name such as us-east-1`);
-  if (!STACK_NAME.test(stackName || '')) throw new Error(`stackName '${stackName}' must start with a letter and hold only letters, digits and hyphens (at most 128)`);
+  if (!STACK_NAME.test(stackName || ''))
+    throw new Error(`stackName '${stackName}' must start with a letter and hold only letters, digits and hyphens (at most 128)`);
   checkTemplateUrl(templateUrl);
-  if (!templateParameters || typeof templateParameters !== 'object') throw new Error('templateParameters (the Parameters section of the template) is required to check the link');
+  if (!templateParameters || typeof templateParameters !== 'object')
+    throw new Error('templateParameters (the Parameters section of the template) is required to check the link');
   checkParameters(parameters, templateParameters);
   const query = [
     `templateURL=${encodeURIComponent(templateUrl)}`,

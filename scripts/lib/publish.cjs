@@ -70,8 +70,16 @@ function publishPlan(opts) {
 function launchMarkdown(plan) {
   const rows = plan.links.map((l) => `| ${l.region} | [Launch stack](${l.url}) |`);
   const access = plan.bucketPolicy
-    ? ['Other accounts read the template through this bucket policy statement (add it to the bucket policy):', '', '```json', JSON.stringify(plan.bucketPolicy, null, 2), '```']
-    : ['Only principals of the bucket owner\'s account can read the template (publish with --org-id or --reader-accounts for the bucket policy other accounts need).'];
+    ? [
+        'Other accounts read the template through this bucket policy statement (add it to the bucket policy):',
+        '',
+        '```json',
+        JSON.stringify(plan.bucketPolicy, null, 2),
+        '```',
+      ]
+    : [
+        "Only principals of the bucket owner's account can read the template (publish with --org-id or --reader-accounts for the bucket policy other accounts need).",
+      ];
   return [
     '# Launch aws-siem-pipeline',
     '',

@@ -120,7 +120,8 @@ function renderInvokeConfig(fnId, config, res) {
     props.DestinationConfig = {};
     for (const [on, dest] of Object.entries(config.DestinationConfig)) {
       refuseUnknown(`${where}.DestinationConfig.${on}`, dest, ['Type', 'Destination']);
-      if (dest.Destination === undefined) throw new RenderError(`${where}.DestinationConfig.${on}.Destination is required (SAM would create a ${dest.Type} resource)`);
+      if (dest.Destination === undefined)
+        throw new RenderError(`${where}.DestinationConfig.${on}.Destination is required (SAM would create a ${dest.Type} resource)`);
       props.DestinationConfig[on] = { Destination: dest.Destination };
     }
   }

@@ -10,7 +10,14 @@ const IAM_NAME_PROPERTY = {
   'AWS::IAM::User': 'UserName',
 };
 /** Resource types that make CloudFormation ask for CAPABILITY_IAM without a name property. */
-const IAM_OTHER = ['AWS::IAM::AccessKey', 'AWS::IAM::Policy', 'AWS::IAM::UserToGroupAddition', 'AWS::IAM::RolePolicy', 'AWS::IAM::UserPolicy', 'AWS::IAM::GroupPolicy'];
+const IAM_OTHER = [
+  'AWS::IAM::AccessKey',
+  'AWS::IAM::Policy',
+  'AWS::IAM::UserToGroupAddition',
+  'AWS::IAM::RolePolicy',
+  'AWS::IAM::UserPolicy',
+  'AWS::IAM::GroupPolicy',
+];
 
 function containsKey(value, key) {
   if (Array.isArray(value)) return value.some((v) => containsKey(v, key));
@@ -37,7 +44,8 @@ function serviceManagedProblems(template) {
 /** The capabilities the template needs: CAPABILITY_NAMED_IAM for named IAM resources, else CAPABILITY_IAM, else none. */
 function requiredCapabilities(template) {
   const resources = Object.values(template.Resources || {});
-  if (resources.some((r) => IAM_NAME_PROPERTY[r.Type] && r.Properties && r.Properties[IAM_NAME_PROPERTY[r.Type]] !== undefined)) return ['CAPABILITY_NAMED_IAM'];
+  if (resources.some((r) => IAM_NAME_PROPERTY[r.Type] && r.Properties && r.Properties[IAM_NAME_PROPERTY[r.Type]] !== undefined))
+    return ['CAPABILITY_NAMED_IAM'];
   if (resources.some((r) => IAM_NAME_PROPERTY[r.Type] || IAM_OTHER.includes(r.Type))) return ['CAPABILITY_IAM'];
   return [];
 }

@@ -52,7 +52,12 @@ function stackParameters(template, homeRegion, extra, action) {
   }
   const given = Object.entries(all).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue: String(ParameterValue) }));
   if (action === 'create') return given;
-  return [...given, ...Object.keys(declared).filter((k) => !(k in all)).map((ParameterKey) => ({ ParameterKey, UsePreviousValue: true }))];
+  return [
+    ...given,
+    ...Object.keys(declared)
+      .filter((k) => !(k in all))
+      .map((ParameterKey) => ({ ParameterKey, UsePreviousValue: true })),
+  ];
 }
 
 /**
@@ -63,16 +68,20 @@ function stackSetRequests(o) {
   const action = oneOf('the action', o.action, ['create', 'update']);
   const problems = serviceManagedProblems(o.template);
   if (problems.length > 0) throw new Error(`a service-managed StackSet refuses this template: ${problems.join('; ')}`);
-  if (!STACK_SET_NAME.test(o.stackSetName || '')) throw new Error(`--name '${o.stackSetName}' must start with a letter and hold only letters, digits and hyphens`);
+  if (!STACK_SET_NAME.test(o.stackSetName || ''))
+    throw new Error(`--name '${o.stackSetName}' must start with a letter and hold only letters, digits and hyphens`);
   checkTemplateUrl(o.templateUrl);
-  if (!REGION.test(o.homeRegion || '')) throw new Error(`--home-region '${o.homeRegion}' is not a region name such as us-east-1 (the one region that creates the multi-region trail)`);
+  if (!REGION.test(o.homeRegion || ''))
+    throw new Error(`--home-region '${o.homeRegion}' is not a region name such as us-east-1 (the one region that creates the multi-region trail)`);
   const ous = o.ous || [];
   const regions = o.regions && o.regions.length > 0 ? o.regions : undefined;
-  for (const ou of ous) if (!OU.test(ou)) throw new Error(`--ous: '${ou}' is not an organizational unit id such as ou-ab12-cdef3456 or a root id such as r-ab12`);
+  for (const ou of ous)
+    if (!OU.test(ou)) throw new Error(`--ous: '${ou}' is not an organizational unit id such as ou-ab12-cdef3456 or a root id such as r-ab12`);
   for (const r of regions || []) if (!REGION.test(r)) throw new Error(`--regions: '${r}' is not a region name such as us-east-1`);
   if (action === 'create' && (ous.length === 0 || !regions)) throw new Error('create needs --ous and --regions');
   if ((ous.length === 0) !== !regions) throw new Error('give --ous and --regions together');
-  if (regions && !regions.includes(o.homeRegion)) throw new Error(`--home-region ${o.homeRegion} is not among --regions ${regions.join(',')}: no stack would create the trail`);
+  if (regions && !regions.includes(o.homeRegion))
+    throw new Error(`--home-region ${o.homeRegion} is not among --regions ${regions.join(',')}: no stack would create the trail`);
   const ordered = regions && [o.homeRegion, ...regions.filter((r) => r !== o.homeRegion)];
   const callAs = o.callAs === undefined ? {} : { CallAs: oneOf('--call-as', o.callAs, ['SELF', 'DELEGATED_ADMIN']) };
   const shared = {
@@ -87,14 +96,21 @@ function stackSetRequests(o) {
   const targets = ordered ? { DeploymentTargets: { OrganizationalUnitIds: ous }, Regions: ordered } : {};
   if (action === 'update') return [{ command: 'UpdateStackSet', input: { ...shared, ...targets, OperationPreferences: preferences } }];
   return [
-    { command: 'CreateStackSet', input: { ...shared, Description: 'aws-siem-pipeline: one Kinesis stream per account and region for a SIEM', PermissionModel: 'SERVICE_MANAGED' } },
+    {
+      command: 'CreateStackSet',
+      input: { ...shared, Description: 'aws-siem-pipeline: one Kinesis stream per account and region for a SIEM', PermissionModel: 'SERVICE_MANAGED' },
+    },
     { command: 'CreateStackInstances', input: { StackSetName: o.stackSetName, ...targets, OperationPreferences: preferences, ...callAs } },
   ];
 }
 
 /** The requests as the dry run prints them: NoEcho parameter values masked. */
 function printable(requests, template) {
-  const noEcho = new Set(Object.entries(template.Parameters || {}).filter(([, p]) => p.NoEcho === true || p.NoEcho === 'true').map(([k]) => k));
+  const noEcho = new Set(
+    Object.entries(template.Parameters || {})
+      .filter(([, p]) => p.NoEcho === true || p.NoEcho === 'true')
+      .map(([k]) => k),
+  );
   return requests.map((r) => ({
     command: r.command,
     input: r.input.Parameters

@@ -24,11 +24,7 @@ export function backoffDelay(attempt: number, opts: Pick<RetryOptions, 'baseDela
  * Runs `fn` until it succeeds, retrying only errors that `isRetryable` names.
  * Capped, jittered backoff on an injectable clock; the last error is rethrown unchanged.
  */
-export async function withRetries<T>(
-  fn: (attempt: number) => Promise<T>,
-  isRetryable: (err: unknown) => boolean,
-  opts: RetryOptions,
-): Promise<T> {
+export async function withRetries<T>(fn: (attempt: number) => Promise<T>, isRetryable: (err: unknown) => boolean, opts: RetryOptions): Promise<T> {
   const clock = opts.clock ?? systemClock;
   const started = clock.now();
   for (let attempt = 0; ; attempt++) {

@@ -117,11 +117,7 @@ export function isRetryableResponseError(err: unknown): boolean {
 export const DEFAULT_RESPONSE_RETRY: Omit<RetryOptions, 'clock'> = { maxAttempts: 6, baseDelayMs: 250, maxDelayMs: 5_000 };
 
 /** PUTs the response with capped, jittered retries. The URL is a credential: it is never logged or put in errors. */
-export async function submitResponse(
-  url: string,
-  body: string,
-  opts: { put?: PutFn; retry?: RetryOptions } = {},
-): Promise<void> {
+export async function submitResponse(url: string, body: string, opts: { put?: PutFn; retry?: RetryOptions } = {}): Promise<void> {
   const put = opts.put ?? httpPut;
   await withRetries(() => put(url, body), isRetryableResponseError, opts.retry ?? DEFAULT_RESPONSE_RETRY);
 }

@@ -85,12 +85,14 @@ export async function parseCliArgs(argv: readonly string[], readFile: (path: str
 
   const region = single(values, 'region');
   const target = parseTarget(values, region);
-  if (target.kind === 'none' && cmd !== 'smoke') throw new UsageError(`${cmd} needs --stack NAME|ARN, or --stack-id ARN with --param/--props; allowed values: --stack a stack name or ${STACK_ARN_RULE}`);
+  if (target.kind === 'none' && cmd !== 'smoke')
+    throw new UsageError(`${cmd} needs --stack NAME|ARN, or --stack-id ARN with --param/--props; allowed values: --stack a stack name or ${STACK_ARN_RULE}`);
   const propsFile = single(values, 'props');
   const fromFile = propsFile === undefined ? {} : await readProps(propsFile, readFile);
   const fromParams = paramProps(values.param ?? []);
   const templateUrl = single(values, 'template-url');
-  if (templateUrl !== undefined && !/^https:\/\/[^\s]+$/.test(templateUrl)) throw new UsageError(`--template-url is not allowed; allowed values: an https:// URL of the template in S3`);
+  if (templateUrl !== undefined && !/^https:\/\/[^\s]+$/.test(templateUrl))
+    throw new UsageError(`--template-url is not allowed; allowed values: an https:// URL of the template in S3`);
   const bucket = single(values, 'bucket');
   const template = single(values, 'template');
   const profile = single(values, 'profile');
@@ -124,11 +126,19 @@ export function targetRegion(target: Target): string | undefined {
 function parseTarget(values: Values, region: string | undefined): Target {
   const stack = single(values, 'stack');
   const stackId = single(values, 'stack-id');
-  if (stack !== undefined && stackId !== undefined) throw new UsageError('--stack and --stack-id are both given; give one: --stack NAME|ARN reads the properties from CloudFormation, --stack-id ARN takes them from --props/--param');
+  if (stack !== undefined && stackId !== undefined)
+    throw new UsageError(
+      '--stack and --stack-id are both given; give one: --stack NAME|ARN reads the properties from CloudFormation, --stack-id ARN takes them from --props/--param',
+    );
   if (stack !== undefined) {
-    if (!STACK_NAME.test(stack) && !isStackArn(stack)) throw new UsageError(`--stack '${stack}' is not allowed; allowed values: a stack name (a letter, then letters, digits, hyphens; 128 at most) or ${STACK_ARN_RULE}`);
+    if (!STACK_NAME.test(stack) && !isStackArn(stack))
+      throw new UsageError(
+        `--stack '${stack}' is not allowed; allowed values: a stack name (a letter, then letters, digits, hyphens; 128 at most) or ${STACK_ARN_RULE}`,
+      );
     if (isStackArn(stack) && region !== undefined && region !== stackIdentity({ StackId: stack }).region) {
-      throw new UsageError(`--region '${region}' is not allowed; allowed values: ${stackIdentity({ StackId: stack }).region} (the region of --stack), or leave it out`);
+      throw new UsageError(
+        `--region '${region}' is not allowed; allowed values: ${stackIdentity({ StackId: stack }).region} (the region of --stack), or leave it out`,
+      );
     }
     return { kind: 'stack', stack };
   }
@@ -159,14 +169,16 @@ function parseRegions(value: string | undefined): 'all' | string[] | undefined {
   if (value === 'all') return 'all';
   const list = value.split(',').map((r) => r.trim());
   const bad = list.find((r) => !/^[a-z]{2}(-[a-z]+)+-\d$/.test(r));
-  if (bad !== undefined) throw new UsageError(`--regions '${value}' is not allowed; allowed values: all, or region names separated by commas (us-east-1,eu-west-1)`);
+  if (bad !== undefined)
+    throw new UsageError(`--regions '${value}' is not allowed; allowed values: all, or region names separated by commas (us-east-1,eu-west-1)`);
   return [...new Set(list)];
 }
 
 function integer(values: Values, flag: 'minutes' | 'sample', fallback: number, min: number, max: number): number {
   const given = single(values, flag);
   if (given === undefined) return fallback;
-  if (!/^\d+$/.test(given) || Number(given) < min || Number(given) > max) throw new UsageError(`--${flag} '${given}' is not allowed; allowed values: a whole number from ${min} to ${max}`);
+  if (!/^\d+$/.test(given) || Number(given) < min || Number(given) > max)
+    throw new UsageError(`--${flag} '${given}' is not allowed; allowed values: a whole number from ${min} to ${max}`);
   return Number(given);
 }
 

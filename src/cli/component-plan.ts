@@ -23,14 +23,25 @@ export type PlanRequestType = 'Create' | 'Update';
  * (absent and enabled -> create; drifted -> change with the differences; present and not wanted -> remove;
  * for a Create, present but not made by this stack -> adopt, and a reused trail log group is adopted). Reads only.
  */
-export async function componentPlan(component: Component, config: PipelineConfig, ctx: PipelineContext, request: PlanRequestType = 'Update'): Promise<PlannedChange> {
+export async function componentPlan(
+  component: Component,
+  config: PipelineConfig,
+  ctx: PipelineContext,
+  request: PlanRequestType = 'Update',
+): Promise<PlannedChange> {
   const c = component;
   if (c.plan) return fromChanges(c.id, await c.plan(config, ctx));
   return fromStatus(c.id, c.enabled(config, ctx), await c.inspect(config, ctx), config, request);
 }
 
 /** Derives the plan of one component from what inspect found. */
-export function fromStatus(id: string, enabled: boolean, status: ComponentStatus, config: Pick<PipelineConfig, 'guardDuty' | 'cloudTrail'>, request: PlanRequestType = 'Update'): PlannedChange {
+export function fromStatus(
+  id: string,
+  enabled: boolean,
+  status: ComponentStatus,
+  config: Pick<PipelineConfig, 'guardDuty' | 'cloudTrail'>,
+  request: PlanRequestType = 'Update',
+): PlannedChange {
   const d = status.details ?? {};
   const list = (v: unknown) => (Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : describe(x))) : []);
   const result = classify(id, enabled, status, config).result;
@@ -41,14 +52,16 @@ export function fromStatus(id: string, enabled: boolean, status: ComponentStatus
   if (status.state === 'absent') {
     if (id === 'flow-logs' && vpcs.length === 0) return { component: id, action: 'none', fields: [] };
     // A reused trail group is someone else's: the pipeline only subscribes it.
-    if (id === 'trail-log-group' && config.cloudTrail.existingLogGroup !== undefined) return { component: id, action: 'adopt', fields: [`subscribe ${config.cloudTrail.existingLogGroup}`] };
+    if (id === 'trail-log-group' && config.cloudTrail.existingLogGroup !== undefined)
+      return { component: id, action: 'adopt', fields: [`subscribe ${config.cloudTrail.existingLogGroup}`] };
     return { component: id, action: 'create', fields: [], ...withVpcs };
   }
   // Inspect cannot tell "adopted by this stack" from "someone else's": for an Update it is already adopted.
   if (request === 'Create' && d.createdByThisStack === false) return { component: id, action: 'adopt', fields: list(d.differences) };
   // event-sources reports its wanted rules as drift of the component: when none of them exists, it is a create.
   const rules = d.rules && typeof d.rules === 'object' ? Object.values(d.rules as Record<string, unknown>) : [];
-  if (status.state === 'drifted' && rules.length > 0 && rules.every((r) => r === 'absent')) return { component: id, action: 'create', fields: Object.keys(d.rules as object) };
+  if (status.state === 'drifted' && rules.length > 0 && rules.every((r) => r === 'absent'))
+    return { component: id, action: 'create', fields: Object.keys(d.rules as object) };
   if (status.state === 'drifted') {
     const fields = [...list(d.differences), ...list(d.drifted).map((x) => `recreate ${x}`), ...list(d.orphaned).map((x) => `delete ${x}`)];
     return { component: id, action: 'change', fields, ...withVpcs };
@@ -71,7 +84,13 @@ function fromChanges(id: string, changes: readonly Change[]): PlannedChange {
 }
 
 /** How each kind of the contract's Change reads in a plan (a conflict is a change the Create/Update would refuse). */
-const PLAN_ACTION: Record<Exclude<Change['kind'], 'none'>, PlanAction> = { create: 'create', delete: 'remove', adopt: 'adopt', update: 'change', conflict: 'change' };
+const PLAN_ACTION: Record<Exclude<Change['kind'], 'none'>, PlanAction> = {
+  create: 'create',
+  delete: 'remove',
+  adopt: 'adopt',
+  update: 'change',
+  conflict: 'change',
+};
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);

@@ -35,13 +35,22 @@ export function sourceCoverage(report: AuditReport, config: PipelineConfig, name
   if (config.cloudTrail.enabled) {
     const good = ok(entry('trail')) && ok(entry('trail-log-group'));
     // The multi-region trail of another home region delivers there: nothing to cover in this region.
-    out.push(trailHome ? { source: 'CloudTrail', covered: 0, total: 0, note: `trail managed from ${trailHome}` } : { source: 'CloudTrail', covered: good ? 1 : 0, total: 1 });
+    out.push(
+      trailHome
+        ? { source: 'CloudTrail', covered: 0, total: 0, note: `trail managed from ${trailHome}` }
+        : { source: 'CloudTrail', covered: good ? 1 : 0, total: 1 },
+    );
   }
   if (config.flowLogs.enabled) {
     const d = entry('flow-logs')?.details ?? {};
     const covered = list(d.covered).length;
     const total = covered + list(d.missing).length + list(d.drifted).length + list(d.excluded).length;
-    out.push({ source: 'VPC flow logs', covered: ok(entry('flow-log-group')) ? covered : 0, total, ...(list(d.excluded).length ? { note: `${list(d.excluded).length} excluded by tag` } : {}) });
+    out.push({
+      source: 'VPC flow logs',
+      covered: ok(entry('flow-log-group')) ? covered : 0,
+      total,
+      ...(list(d.excluded).length ? { note: `${list(d.excluded).length} excluded by tag` } : {}),
+    });
   }
   if (config.guardDuty.enabled) out.push({ source: 'GuardDuty', covered: ok(entry('guardduty-detector')) && ok(entry('guardduty-rule')) ? 1 : 0, total: 1 });
   const rules = (entry('event-sources')?.details?.rules ?? {}) as Record<string, string>;
@@ -66,9 +75,11 @@ export function findingsOf(report: AuditReport, stackName: string, regionFlag: s
           fix: `aws ec2 delete-tags --resources ${String(vpc)} --tags Key=siem-pipeline:exclude${regionFlag} (if the exclusion is not intended), then ${repair}`,
         }));
       case 'error':
-        return [{ component: e.id, problem: `could not be checked: ${e.error ?? ''}`, fix: 'grant the read permission named in the error, then run the audit again' }];
+        return [
+          { component: e.id, problem: `could not be checked: ${e.error ?? ''}`, fix: 'grant the read permission named in the error, then run the audit again' },
+        ];
       case 'unexpected':
-        return [{ component: e.id, problem: 'present but not wanted by the stack\'s properties', fix: repair }];
+        return [{ component: e.id, problem: "present but not wanted by the stack's properties", fix: repair }];
       default:
         return [{ component: e.id, problem: `${e.result}${problemText(e)}`, fix: repair }];
     }
@@ -88,7 +99,9 @@ export async function failedFlowLogs(config: PipelineConfig, ctx: PipelineContex
   const failed: Finding[] = [];
   let NextToken: string | undefined;
   do {
-    const out = await ctx.clients.ec2.send(new DescribeFlowLogsCommand({ Filter: [{ Name: 'log-group-name', Values: [ctx.names.flowLogGroup] }], ...(NextToken ? { NextToken } : {}) }));
+    const out = await ctx.clients.ec2.send(
+      new DescribeFlowLogsCommand({ Filter: [{ Name: 'log-group-name', Values: [ctx.names.flowLogGroup] }], ...(NextToken ? { NextToken } : {}) }),
+    );
     for (const fl of out.FlowLogs ?? []) {
       if (fl.DeliverLogsStatus !== 'FAILED') continue;
       failed.push({
@@ -113,12 +126,24 @@ export async function reusedTrailFeed(config: PipelineConfig, ctx: PipelineConte
   const out = await ctx.clients.cloudtrail.send(new DescribeTrailsCommand({ includeShadowTrails: true }));
   const feeding = (out.trailList ?? []).filter((t) => t.CloudWatchLogsLogGroupArn !== undefined && [arn, `${arn}:*`].includes(t.CloudWatchLogsLogGroupArn));
   if (feeding.length === 0) {
-    return [{ component: 'trail-log-group', problem: `no trail delivers into the reused group ${group}`, fix: `point a multi-region trail at it (aws cloudtrail update-trail --cloud-watch-logs-log-group-arn ${arn}:* ...), or clear ExistingTrailLogGroup` }];
+    return [
+      {
+        component: 'trail-log-group',
+        problem: `no trail delivers into the reused group ${group}`,
+        fix: `point a multi-region trail at it (aws cloudtrail update-trail --cloud-watch-logs-log-group-arn ${arn}:* ...), or clear ExistingTrailLogGroup`,
+      },
+    ];
   }
   for (const t of feeding) {
     const status = await ctx.clients.cloudtrail.send(new GetTrailStatusCommand({ Name: t.TrailARN }));
     if (status.IsLogging === true) return [];
   }
   const names = feeding.map((t) => t.Name ?? t.TrailARN ?? '?');
-  return [{ component: 'trail-log-group', problem: `the trail delivering into ${group} (${names.join(', ')}) is not logging`, fix: `aws cloudtrail start-logging --name ${feeding[0]!.TrailARN ?? names[0]!} (the trail is not the pipeline's)` }];
+  return [
+    {
+      component: 'trail-log-group',
+      problem: `the trail delivering into ${group} (${names.join(', ')}) is not logging`,
+      fix: `aws cloudtrail start-logging --name ${feeding[0]!.TrailARN ?? names[0]!} (the trail is not the pipeline's)`,
+    },
+  ];
 }

@@ -1,6 +1,7 @@
 import { PipelineStepError } from '../errors';
 
-const ACCESS_DENIED = /AccessDenied|UnauthorizedOperation|NotAuthorized|AuthorizationError|InvalidClientTokenId|UnrecognizedClient|ExpiredToken|SignatureDoesNotMatch/;
+const ACCESS_DENIED =
+  /AccessDenied|UnauthorizedOperation|NotAuthorized|AuthorizationError|InvalidClientTokenId|UnrecognizedClient|ExpiredToken|SignatureDoesNotMatch/;
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'TimeoutError']);
 
 /** IAM prefixes of the SDK's client names (without `Client`) where they differ from the lower-cased name. */
@@ -17,9 +18,12 @@ export function couldNotRun(err: unknown, call?: string): string | undefined {
   if (e.name === 'CredentialsProviderError' || /Could not load credentials/.test(e.message ?? '')) {
     return 'no AWS credentials found (environment, --profile or AWS_PROFILE, SSO, instance role): configure credentials and run again';
   }
-  if (e.name === 'TokenProviderError' || /SSO session .*expired|Token is expired/.test(e.message ?? '')) return `the credentials could not be refreshed: ${e.message ?? ''}`;
+  if (e.name === 'TokenProviderError' || /SSO session .*expired|Token is expired/.test(e.message ?? ''))
+    return `the credentials could not be refreshed: ${e.message ?? ''}`;
   // The SDK wraps socket errors ("AWS SDK error wrapper for Error: connect ECONNREFUSED ...").
-  const network = [e.code, e.name, (e as { cause?: { code?: string } }).cause?.code, /\b(E[A-Z_]+)\b/.exec(e.message ?? '')?.[1]].find((c) => c !== undefined && UNREACHABLE.has(c));
+  const network = [e.code, e.name, (e as { cause?: { code?: string } }).cause?.code, /\b(E[A-Z_]+)\b/.exec(e.message ?? '')?.[1]].find(
+    (c) => c !== undefined && UNREACHABLE.has(c),
+  );
   if (network !== undefined) return `the endpoint could not be reached (${network}): check --region, the network or AWS_ENDPOINT_URL`;
   if (ACCESS_DENIED.test(e.name ?? '') || ACCESS_DENIED.test(e.Code ?? '')) {
     const where = err instanceof PipelineStepError ? ` (${err.operation} ${err.component})` : '';

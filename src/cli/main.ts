@@ -81,7 +81,11 @@ async function dispatch(req: CliRequest, session: Session): Promise<number> {
       if (req.dryRun) return dispatch({ ...req, command: 'plan' }, session);
       const repaired = await repairPipeline(session, target);
       const audits = await auditRegions(session, { ...req, regions: undefined }, target);
-      session.out(req.json ? `${JSON.stringify({ repair: repaired, audit: JSON.parse(formatAudits(audits, true)) as unknown }, null, 2)}\n` : `${formatRepair(repaired, false)}\n${formatAudits(audits, false)}`);
+      session.out(
+        req.json
+          ? `${JSON.stringify({ repair: repaired, audit: JSON.parse(formatAudits(audits, true)) as unknown }, null, 2)}\n`
+          : `${formatRepair(repaired, false)}\n${formatAudits(audits, false)}`,
+      );
       return findingCount(audits) === 0 ? EXIT.ok : EXIT.findings;
     }
     case 'verify':
@@ -97,9 +101,7 @@ async function dispatch(req: CliRequest, session: Session): Promise<number> {
 
 /** SiemExternalId values on the command line (`--param SiemExternalId=...`), masked even when invalid. */
 function secretsInArgv(argv: readonly string[]): string[] {
-  return argv
-    .map((a) => /(?:^|=)SiemExternalId=(.+)$/.exec(a)?.[1])
-    .filter((v): v is string => v !== undefined && v.length > 0);
+  return argv.map((a) => /(?:^|=)SiemExternalId=(.+)$/.exec(a)?.[1]).filter((v): v is string => v !== undefined && v.length > 0);
 }
 
 /** The process's own streams, files and terminal. */

@@ -19,7 +19,11 @@ export interface RegionalPipeline {
  * empty TrailHomeRegion as the custom resource does, so a region that is not the trail's home never reports
  * the trail as absent.
  */
-export async function regionalPipeline(session: Session, target: PipelineTarget, opts: { write?: boolean; identity?: StackIdentity } = {}): Promise<RegionalPipeline> {
+export async function regionalPipeline(
+  session: Session,
+  target: PipelineTarget,
+  opts: { write?: boolean; identity?: StackIdentity } = {},
+): Promise<RegionalPipeline> {
   const identity = opts.identity ?? target.identity;
   const clients = session.clientsFor(identity.region);
   const base = buildContext({ env: target.env, readOnly: !opts.write, clock: session.clock }, clients, target.config, identity, session.log);

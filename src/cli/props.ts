@@ -41,7 +41,9 @@ export async function readProps(file: string, readFile: (path: string) => Promis
   try {
     text = await readFile(file);
   } catch (err) {
-    throw new UsageError(`--props '${file}' cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).name}); allowed values: a readable JSON file`);
+    throw new UsageError(
+      `--props '${file}' cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).name}); allowed values: a readable JSON file`,
+    );
   }
   let parsed: unknown;
   try {
@@ -51,12 +53,15 @@ export async function readProps(file: string, readFile: (path: string) => Promis
     throw new UsageError(`--props '${file}' is not valid JSON; allowed values: a JSON object of property names, or a describe-stacks Parameters list`);
   }
   const shapeError = () =>
-    new UsageError(`--props '${file}' has an unexpected shape; allowed values: {"PipelineName": "...", ...} or [{"ParameterKey": "...", "ParameterValue": "..."}, ...]`);
+    new UsageError(
+      `--props '${file}' has an unexpected shape; allowed values: {"PipelineName": "...", ...} or [{"ParameterKey": "...", "ParameterValue": "..."}, ...]`,
+    );
   if (Array.isArray(parsed)) return parameterListProps(parsed as { ParameterKey?: unknown }[], shapeError);
   if (parsed === null || typeof parsed !== 'object') throw shapeError();
   const props: Record<string, string> = {};
   for (const [key, value] of Object.entries(parsed)) {
-    if (!['string', 'number', 'boolean'].includes(typeof value)) throw new UsageError(`--props '${file}': property ${key} must be a string; allowed values: strings, as CloudFormation passes them`);
+    if (!['string', 'number', 'boolean'].includes(typeof value))
+      throw new UsageError(`--props '${file}': property ${key} must be a string; allowed values: strings, as CloudFormation passes them`);
     props[key] = String(value);
   }
   return props;
@@ -64,5 +69,9 @@ export async function readProps(file: string, readFile: (path: string) => Promis
 
 /** The non-empty secret values among properties. */
 export function secretValues(...sources: Record<string, string>[]): string[] {
-  return sources.flatMap((p) => Object.entries(p).filter(([k, v]) => SECRET_PROPERTIES.has(k) && v !== '').map(([, v]) => v));
+  return sources.flatMap((p) =>
+    Object.entries(p)
+      .filter(([k, v]) => SECRET_PROPERTIES.has(k) && v !== '')
+      .map(([, v]) => v),
+  );
 }

@@ -56,7 +56,11 @@ export interface Session {
 /** The SDK's `Service:Operation` of a failed call, put on the error by the middleware below. */
 export function failedCall(err: unknown): string | undefined {
   // A pipeline step wraps the SDK error: the call is on its cause.
-  for (let e = err as { $cliCall?: unknown; cause?: unknown } | undefined, depth = 0; e && typeof e === 'object' && depth < 5; e = e.cause as typeof e, depth++) {
+  for (
+    let e = err as { $cliCall?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && typeof e === 'object' && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
     if (typeof e.$cliCall === 'string') return e.$cliCall;
   }
   return undefined;
@@ -64,19 +68,17 @@ export function failedCall(err: unknown): string | undefined {
 
 /** Marks each error with the call that threw it, so "access denied" can name the call and its permission. */
 function annotateCalls(client: DecoratableClient): void {
-  const middleware =
-    (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) =>
-    async (args: unknown) => {
-      try {
-        return await next(args);
-      } catch (e) {
-        if (e && typeof e === 'object' && !('$cliCall' in e)) {
-          const service = (context.clientName ?? '').replace(/Client$/, '');
-          Object.defineProperty(e, '$cliCall', { value: `${service}:${(context.commandName ?? '').replace(/Command$/, '')}`, enumerable: false });
-        }
-        throw e;
+  const middleware = (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) => async (args: unknown) => {
+    try {
+      return await next(args);
+    } catch (e) {
+      if (e && typeof e === 'object' && !('$cliCall' in e)) {
+        const service = (context.clientName ?? '').replace(/Client$/, '');
+        Object.defineProperty(e, '$cliCall', { value: `${service}:${(context.commandName ?? '').replace(/Command$/, '')}`, enumerable: false });
       }
-    };
+      throw e;
+    }
+  };
   client.middlewareStack.add(middleware as never, { step: 'initialize', priority: 'high', name: 'cliCallName' } as never);
 }
 
@@ -84,7 +86,11 @@ function annotateCalls(client: DecoratableClient): void {
  * The region as the SDK's chain resolves it (--region, AWS_REGION, the profile's region); a command without
  * one is bad input naming --region.
  */
-export async function resolveRegion(req: Pick<CliRequest, 'region' | 'profile'>, fallback: string | undefined, env: Readonly<Record<string, string | undefined>>): Promise<string> {
+export async function resolveRegion(
+  req: Pick<CliRequest, 'region' | 'profile'>,
+  fallback: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<string> {
   if (req.region !== undefined) return req.region;
   if (fallback !== undefined) return fallback;
   const fromEnv = env.AWS_REGION || env.AWS_DEFAULT_REGION;

@@ -32,7 +32,9 @@ export interface ChangeSetView {
 
 /** Parameters for a change set: the given values, and UsePreviousValue for every other parameter the stack has. */
 export function changeSetParameters(given: Record<string, string>, existing: readonly Parameter[] = []): Parameter[] {
-  const previous = existing.flatMap((p) => (p.ParameterKey && !Object.hasOwn(given, p.ParameterKey) ? [{ ParameterKey: p.ParameterKey, UsePreviousValue: true }] : []));
+  const previous = existing.flatMap((p) =>
+    p.ParameterKey && !Object.hasOwn(given, p.ParameterKey) ? [{ ParameterKey: p.ParameterKey, UsePreviousValue: true }] : [],
+  );
   return [...Object.entries(given).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })), ...previous];
 }
 
@@ -91,13 +93,7 @@ const IN_PROGRESS_SUFFIX = /_IN_PROGRESS$/;
  * Follows a stack until its status settles: every new event (after `since`) goes to `onEvent` oldest first;
  * polls with the injected clock. Returns the settled stack (DELETE_COMPLETE for a deleted one).
  */
-export async function followStack(
-  cfn: CloudFormationClient,
-  stackId: string,
-  since: Date,
-  clock: Clock,
-  onEvent: (e: StackEvent) => void,
-): Promise<Stack> {
+export async function followStack(cfn: CloudFormationClient, stackId: string, since: Date, clock: Clock, onEvent: (e: StackEvent) => void): Promise<Stack> {
   const seen = new Set<string>();
   const deadline = clock.now() + STACK_WAIT_MS;
   for (;;) {

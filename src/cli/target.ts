@@ -49,7 +49,9 @@ export async function resolveTarget(req: CliRequest, session: Session, region = 
   if (req.target.kind === 'none') throw new UsageError(`${req.command} needs --stack NAME|ARN (or --stack-id ARN with --param/--props)`);
   const stack = await describeStack(session, region, req.target.stack);
   if (!stack?.StackId) {
-    throw new UsageError(`--stack '${req.target.stack}' does not exist in ${region}; allowed values: a stack of this account and region (see --region), or --stack-id ARN with --param for a stack not yet created`);
+    throw new UsageError(
+      `--stack '${req.target.stack}' does not exist in ${region}; allowed values: a stack of this account and region (see --region), or --stack-id ARN with --param for a stack not yet created`,
+    );
   }
   const props = { ...parameterListProps(stack.Parameters ?? [], () => new Error('unexpected DescribeStacks Parameters')), ...req.props };
   const identity = stackIdentity({ StackId: stack.StackId });
@@ -93,7 +95,8 @@ async function stackEnv(session: Session, region: string, identity: StackIdentit
     const key = r.LogicalResourceId ? STACK_RESOURCES[r.LogicalResourceId] : undefined;
     if (!key || !r.PhysicalResourceId) continue;
     // A role's physical id is its name (the template gives it no path); a managed policy's is its ARN.
-    env[key] = r.LogicalResourceId === 'ProvisionerRole' ? `arn:${identity.partition}:iam::${identity.account}:role/${r.PhysicalResourceId}` : r.PhysicalResourceId;
+    env[key] =
+      r.LogicalResourceId === 'ProvisionerRole' ? `arn:${identity.partition}:iam::${identity.account}:role/${r.PhysicalResourceId}` : r.PhysicalResourceId;
   }
   return env;
 }

@@ -47,7 +47,7 @@ export function createVpcEnrollerHandler(opts: VpcEnrollerOptions) {
         return { ...NOTHING_DONE };
       }
       if (gate.state === 'stale') {
-        requestLog.warn('the flow-log settings recorded by the provisioner differ from this function\'s environment (stack update in progress): nothing to do', {
+        requestLog.warn("the flow-log settings recorded by the provisioner differ from this function's environment (stack update in progress): nothing to do", {
           recorded: gate.recorded,
           own: gate.own,
         });
@@ -81,12 +81,16 @@ export function parseEnvironment(env: Readonly<Record<string, string | undefined
   let identity: StackIdentity | undefined;
   const stackId = env[STACK_ID_ENV];
   if (!stackId) {
-    problems.push(`${STACK_ID_ENV} is required; allowed values: the ARN of the CloudFormation stack (arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<id>)`);
+    problems.push(
+      `${STACK_ID_ENV} is required; allowed values: the ARN of the CloudFormation stack (arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<id>)`,
+    );
   } else {
     try {
       identity = stackIdentity({ StackId: stackId });
     } catch {
-      problems.push(`${STACK_ID_ENV} '${stackId}' is not allowed; allowed values: the ARN of the CloudFormation stack (arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<id>)`);
+      problems.push(
+        `${STACK_ID_ENV} '${stackId}' is not allowed; allowed values: the ARN of the CloudFormation stack (arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<id>)`,
+      );
     }
   }
   if (!env[BOUNDARY_ENV]) problems.push(`${BOUNDARY_ENV} is required; allowed values: the ARN of the pipeline's permissions boundary policy`);

@@ -26,8 +26,7 @@ export interface FieldChange {
  * it, inspect reports it absent). `difference` is what inspect reports for it (default: `description`).
  */
 export type Change<Action = unknown> = { resource: string; description: string; action?: Action; difference?: unknown } & (
-  | { kind: 'create' | 'delete' | 'adopt' | 'none' | 'conflict' }
-  | { kind: 'update'; fields: FieldChange[] }
+  { kind: 'create' | 'delete' | 'adopt' | 'none' | 'conflict' } | { kind: 'update'; fields: FieldChange[] }
 );
 
 /** Why a component reads: to converge (ensure) or to report (inspect, plan). */

@@ -72,9 +72,16 @@ export class PipelineEngine {
   /** Ensures `ids` in dependency order; stops starting new work at the first failure and throws it. */
   async ensureAll(ids: readonly ComponentId[], config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs> {
     const outputs: ComponentOutputs = {};
-    await this.runGraph(ids, (c) => c.dependsOn, 'ensure', true, async (c) => {
-      Object.assign(outputs, await c.ensure(config, ctx));
-    }, ctx);
+    await this.runGraph(
+      ids,
+      (c) => c.dependsOn,
+      'ensure',
+      true,
+      async (c) => {
+        Object.assign(outputs, await c.ensure(config, ctx));
+      },
+      ctx,
+    );
     return outputs;
   }
 

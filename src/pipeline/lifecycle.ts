@@ -33,12 +33,7 @@ export interface LifecycleDeps {
  * A request for another stack is refused at once; the stack's status is checked before the first AWS call
  * (after the pure checks, so a request that can only fail costs no call).
  */
-export async function handleRequest(
-  event: CloudFormationCustomResourceEvent,
-  deps: LifecycleDeps,
-  log: Logger,
-  signal?: AbortSignal,
-): Promise<RequestResult> {
+export async function handleRequest(event: CloudFormationCustomResourceEvent, deps: LifecycleDeps, log: Logger, signal?: AbortSignal): Promise<RequestResult> {
   await refuseUnless(event, () => deps.guard.checkStack(event), log);
   const identity = stackIdentity(event);
   const scoped: Required<LifecycleDeps> = {
@@ -153,12 +148,7 @@ async function onUpdate(
   }
 }
 
-async function onDelete(
-  event: CloudFormationCustomResourceDeleteEvent,
-  identity: StackIdentity,
-  deps: LifecycleDeps,
-  log: Logger,
-): Promise<RequestResult> {
+async function onDelete(event: CloudFormationCustomResourceDeleteEvent, identity: StackIdentity, deps: LifecycleDeps, log: Logger): Promise<RequestResult> {
   const id = event.PhysicalResourceId;
   const name = pipelineNameFromId(id, identity);
   if (name === undefined) {

@@ -37,12 +37,7 @@ export function ownedByThisStack(tags: Record<string, string>, ctx: Pick<Pipelin
 }
 
 /** Why `tags` do not make the resource this stack's (inspect and plan report it), or undefined when it is ours. */
-export function ownershipConflict(
-  what: string,
-  tags: Record<string, string>,
-  ctx: Pick<PipelineContext, 'stackId'>,
-  pipeline?: string,
-): string | undefined {
+export function ownershipConflict(what: string, tags: Record<string, string>, ctx: Pick<PipelineContext, 'stackId'>, pipeline?: string): string | undefined {
   try {
     assertOwned(what, tags, ctx, pipeline);
     return undefined;

@@ -55,10 +55,14 @@ async function checkTrailReferences(config: PipelineConfig, ctx: PipelineContext
 async function checkReusedGroup(group: string, trails: readonly Trail[], ctx: PipelineContext): Promise<void> {
   const where = `in account ${ctx.account}, region ${ctx.region}`;
   if (group.length > MAX_RECORDED_GROUP) {
-    throw new PreflightError(`ExistingTrailLogGroup ${group} is longer than ${MAX_RECORDED_GROUP} characters, which the pipeline cannot record on its stream; give a trail log group with a shorter name`);
+    throw new PreflightError(
+      `ExistingTrailLogGroup ${group} is longer than ${MAX_RECORDED_GROUP} characters, which the pipeline cannot record on its stream; give a trail log group with a shorter name`,
+    );
   }
   if (!(await describeGroup(group, ctx))) {
-    throw new PreflightError(`ExistingTrailLogGroup ${group} does not exist ${where}: give the log group of an existing trail in this region, or leave it empty to create a trail`);
+    throw new PreflightError(
+      `ExistingTrailLogGroup ${group} does not exist ${where}: give the log group of an existing trail in this region, or leave it empty to create a trail`,
+    );
   }
   const arn = ctx.names.logGroupArn(group);
   const trail = trails.find((t) => t.CloudWatchLogsLogGroupArn?.replace(/:\*$/, '') === arn);

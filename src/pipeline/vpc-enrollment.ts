@@ -106,7 +106,11 @@ export async function removeFlowLogs(ctx: PipelineContext): Promise<number> {
   const flowLogs = await listFlowLogs(ctx);
   const theirs = flowLogs.filter((f) => !f.owned);
   if (theirs.length > 0) {
-    ctx.log.warn('left in place: not ours', { resource: 'flow logs', flowLogs: sample(theirs.map((f) => f.flowLogId)), reason: `no ${TAG_STACK} tag of this stack` });
+    ctx.log.warn('left in place: not ours', {
+      resource: 'flow logs',
+      flowLogs: sample(theirs.map((f) => f.flowLogId)),
+      reason: `no ${TAG_STACK} tag of this stack`,
+    });
   }
   const deleted = await deleteFlowLogs(
     flowLogs.filter((f) => f.owned).map((f) => f.flowLogId),
@@ -132,5 +136,11 @@ function logExclusions(vpcs: readonly VpcInfo[], flowLogs: readonly FlowLogInfo[
 function logCreated(outcome: Awaited<ReturnType<typeof createFlowLogs>>, ctx: PipelineContext): void {
   const { created, existing, gone } = outcome;
   if (created.length + existing.length + gone.length === 0) return;
-  ctx.log.info('created', { resource: 'flow logs', logGroup: ctx.names.flowLogGroup, created: sample(created), alreadyExisting: sample(existing), vpcsGone: sample(gone) });
+  ctx.log.info('created', {
+    resource: 'flow logs',
+    logGroup: ctx.names.flowLogGroup,
+    created: sample(created),
+    alreadyExisting: sample(existing),
+    vpcsGone: sample(gone),
+  });
 }

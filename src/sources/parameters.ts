@@ -34,5 +34,9 @@ export function parameterNames(modules: readonly ModuleParameters[], target: Par
 
 /** The template default of every parameter passed to the custom resource, as CloudFormation would pass it. */
 export function templateDefaults(modules: readonly ModuleParameters[] = PARAMETER_MODULES): Record<string, string> {
-  return Object.fromEntries(parametersOf(modules).filter((p) => p.targets.includes('pipeline')).map((p) => [p.name, p.default]));
+  return Object.fromEntries(
+    parametersOf(modules)
+      .filter((p) => p.targets.includes('pipeline'))
+      .map((p) => [p.name, p.default]),
+  );
 }

@@ -38,7 +38,10 @@ export function templateParameter(spec: ParameterSpec, docs: ModuleDocs = PARAME
 }
 
 /** The console's parameter groups: labels in order of first appearance, parameters in registry order. */
-export function interfaceGroups(modules: readonly ModuleParameters[], docs: ModuleDocs = PARAMETER_DOCS): { Label: { default: string }; Parameters: string[] }[] {
+export function interfaceGroups(
+  modules: readonly ModuleParameters[],
+  docs: ModuleDocs = PARAMETER_DOCS,
+): { Label: { default: string }; Parameters: string[] }[] {
   const groups = new Map<string, string[]>();
   for (const p of parametersOf(modules)) {
     const group = docsOf(p.name, docs).group;

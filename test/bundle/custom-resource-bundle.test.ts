@@ -84,7 +84,10 @@ describe('bundled custom resource handler (dist/custom-resource/index.js)', () =
   it.each<[string, Record<string, unknown>, { Status: string; PhysicalResourceId: string; Reason?: string }]>([
     [
       'a Create with an invalid StreamMode',
-      { RequestType: 'Create', ResourceProperties: { ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:cr', PipelineName: 'demo', StreamMode: 'FAST' } },
+      {
+        RequestType: 'Create',
+        ResourceProperties: { ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:cr', PipelineName: 'demo', StreamMode: 'FAST' },
+      },
       {
         Status: 'FAILED',
         PhysicalResourceId: 'siem-pipeline/rejected/Pipeline',

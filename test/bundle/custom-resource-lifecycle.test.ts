@@ -25,7 +25,13 @@ function bundledFactory(): typeof createCustomResourceHandler {
 /** The audit, run from the sources (the CLI's code, with inspect), of pipeline `props` in the harness's account. */
 async function findings(h: Harness, props: Record<string, string>): Promise<unknown[]> {
   const config = parseConfig(props);
-  const ctx = buildContext({ env: {}, readOnly: true }, h.fake.clients(), config, stackIdentity({ StackId: STACK_ID }), createLogger({ level: 'error', sink: () => undefined }));
+  const ctx = buildContext(
+    { env: {}, readOnly: true },
+    h.fake.clients(),
+    config,
+    stackIdentity({ StackId: STACK_ID }),
+    createLogger({ level: 'error', sink: () => undefined }),
+  );
   const report = await auditPipeline(config, ctx, new PipelineEngine(defaultComponents()));
   return report.components.filter((c) => c.result !== 'ok').map((c) => ({ id: c.id, state: c.state, details: c.details }));
 }
@@ -67,7 +73,7 @@ describe('inspect-only code', () => {
     expect(() => notInLambda()).toThrow('inspect, plan and record matching are left out of the Lambda bundles: run them from the CLI');
   });
 
-  it.each(['custom-resource', 'vpc-enroller'])('%s: the stand-in is all that is left of the sources\' record matching', (bundle) => {
+  it.each(['custom-resource', 'vpc-enroller'])("%s: the stand-in is all that is left of the sources' record matching", (bundle) => {
     const text = readFileSync(path.join(DIST, bundle, 'index.js'), 'utf8');
     expect(text).not.toMatch(/matches:\([a-z]/);
   });

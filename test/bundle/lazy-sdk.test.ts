@@ -15,7 +15,9 @@ interface Metafile {
 }
 const metafile = (bundle: string) => JSON.parse(readFileSync(path.join(DIST, bundle, 'meta.json'), 'utf8')) as Metafile;
 const externals = (bundle: string) =>
-  [...new Set(Object.values(metafile(bundle).outputs).flatMap((o) => o.imports.filter((i) => i.external && !i.path.startsWith('node:')).map((i) => i.path)))].sort();
+  [
+    ...new Set(Object.values(metafile(bundle).outputs).flatMap((o) => o.imports.filter((i) => i.external && !i.path.startsWith('node:')).map((i) => i.path))),
+  ].sort();
 
 /**
  * Runs `script` in a fresh node (a cold start) and returns the @aws-sdk packages in require.cache at each
@@ -47,7 +49,9 @@ const at = (label) => console.log('LOADED ' + JSON.stringify([label, sdk()]));`;
 
 describe('bundles load no SDK package at require time', () => {
   /** Every SDK client the project depends on: the client registry (src/aws/clients.ts) names each one, lazily. */
-  const clients = [...readFileSync(path.resolve(__dirname, '../../src/aws/clients.ts'), 'utf8').matchAll(/from '(@aws-sdk\/client-[a-z0-9-]+)'/g)].map((m) => m[1]!).sort();
+  const clients = [...readFileSync(path.resolve(__dirname, '../../src/aws/clients.ts'), 'utf8').matchAll(/from '(@aws-sdk\/client-[a-z0-9-]+)'/g)]
+    .map((m) => m[1]!)
+    .sort();
 
   it.each([
     ['custom-resource', clients],
@@ -58,7 +62,7 @@ describe('bundles load no SDK package at require time', () => {
     expect(inputs.filter((i) => /@smithy\/(node-http-handler|util-retry)|test\//.test(i))).toEqual([]);
   });
 
-  it('vpc-enroller: per its metafile, the enroller\'s code uses EC2 and CloudWatch Logs only (the client registry names every service, lazily)', () => {
+  it("vpc-enroller: per its metafile, the enroller's code uses EC2 and CloudWatch Logs only (the client registry names every service, lazily)", () => {
     // One stand-in per package (lazy-sdk:<package>), imported by the files that use it.
     const used = Object.entries(metafile('vpc-enroller').inputs)
       .filter(([file]) => file !== 'src/aws/clients.ts')
@@ -90,7 +94,9 @@ describe('the enroller bundle loads EC2 and CloudWatch Logs only, when it first 
           // EC2's query-protocol error: not retryable, so the sweep stops here.
           res
             .writeHead(403, { 'content-type': 'text/xml' })
-            .end('<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>denied by the test</Message></Error></Errors><RequestID>r</RequestID></Response>');
+            .end(
+              '<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>denied by the test</Message></Error></Errors><RequestID>r</RequestID></Response>',
+            );
         }
       });
     });

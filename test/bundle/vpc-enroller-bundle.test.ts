@@ -53,7 +53,11 @@ describe('bundled VPC enroller (dist/vpc-enroller/index.js)', () => {
         else process.env[k] = v;
       }
     }
-    const lines = logged.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = logged
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toContainEqual(expect.objectContaining({ level: 'error', message: 'enrollment failed', eventId: 'sched-1' }));
   });
 });

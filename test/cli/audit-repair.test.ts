@@ -105,7 +105,12 @@ describe('audit --stack and repair --stack against the fake account', () => {
 
     const { code, out, err } = await runOn(d, ['audit', '--stack', 'siem', '--regions', 'us-east-1,eu-west-1,ap-south-1'], { regionalClientOptions: options });
 
-    expect(err.split('\n').sort()).toEqual(['', 'audited ap-south-1: no stack siem in ap-south-1', 'audited eu-west-1: 14 ok, 1 finding(s)', 'audited us-east-1: 15 ok, 0 finding(s)']);
+    expect(err.split('\n').sort()).toEqual([
+      '',
+      'audited ap-south-1: no stack siem in ap-south-1',
+      'audited eu-west-1: 14 ok, 1 finding(s)',
+      'audited us-east-1: 15 ok, 0 finding(s)',
+    ]);
     expect(out).toContain('Region ap-south-1: skipped (no stack siem in ap-south-1)');
     expect(out).toContain(`flow-logs: drifted: no flow log on ${uncovered}\n    fix: aws-siem-pipeline repair --stack siem --region eu-west-1`);
     // eu-west-1's stack has an empty TrailHomeRegion: the trail is us-east-1's, so it is neither wanted nor absent here.

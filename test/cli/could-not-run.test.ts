@@ -5,7 +5,6 @@ import { instantRetries } from '../fake/sdk';
 import { credentialEnvGuard } from './stack';
 import { bufferIo } from '../unit/cli/helpers';
 
-
 describe('exit 3: the command could not run, and says which call and which permission', () => {
   const noCredentials = credentialEnvGuard();
 
@@ -14,7 +13,9 @@ describe('exit 3: the command could not run, and says which call and which permi
     const fake = new FakeAccount();
     const io = bufferIo();
 
-    const code = await run(['audit', '--stack', 'siem', '--region', 'us-east-1'], io, { clientOptions: { retryStrategy: instantRetries(), decorate: fake.decorate } });
+    const code = await run(['audit', '--stack', 'siem', '--region', 'us-east-1'], io, {
+      clientOptions: { retryStrategy: instantRetries(), decorate: fake.decorate },
+    });
 
     expect(io.err).toMatch(/^error: audit could not run: no AWS credentials found \(environment, --profile or AWS_PROFILE, SSO, instance role\)/);
     expect(code).toBe(EXIT.couldNotRun);
@@ -43,8 +44,12 @@ describe('exit 3: the command could not run, and says which call and which permi
   it('access denied names the call and the IAM permission it needs', async () => {
     const fake = new FakeAccount().failWhen((c) => c.command === 'DescribeStacks');
     const io = bufferIo();
-    const code = await run(['plan', '--stack', 'siem', '--region', 'us-east-1'], io, { clientOptions: { credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'x' }, retryStrategy: instantRetries(), decorate: fake.decorate } });
-    expect(io.err).toMatch(/^error: plan could not run: access denied: CloudFormation:DescribeStacks needs cloudformation:DescribeStacks: User: .* is not authorized to perform: cloudformation:DescribeStacks/);
+    const code = await run(['plan', '--stack', 'siem', '--region', 'us-east-1'], io, {
+      clientOptions: { credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'x' }, retryStrategy: instantRetries(), decorate: fake.decorate },
+    });
+    expect(io.err).toMatch(
+      /^error: plan could not run: access denied: CloudFormation:DescribeStacks needs cloudformation:DescribeStacks: User: .* is not authorized to perform: cloudformation:DescribeStacks/,
+    );
     expect(code).toBe(EXIT.couldNotRun);
   });
 

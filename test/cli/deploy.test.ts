@@ -27,7 +27,11 @@ function emptyAccount(): ReturnType<typeof onAccount> {
 /** A literal string as a regular expression. */
 const escape = (text: string) => text.replace(/[|\\[\]()*+?.^$]/g, '\\$&');
 
-const cfnWrites = (d: { fake: Deployed['fake'] }) => d.fake.writes().filter((c) => c.service === 'cloudformation').map((c) => c.command);
+const cfnWrites = (d: { fake: Deployed['fake'] }) =>
+  d.fake
+    .writes()
+    .filter((c) => c.service === 'cloudformation')
+    .map((c) => c.command);
 
 describe('deploy', () => {
   it('creates the stack through a change set: shows it, streams one line per event, prints the outputs', async () => {
@@ -45,7 +49,10 @@ describe('deploy', () => {
     expect(out).toMatch(/^Change set \(CREATE\) for stack siem:$/m);
     expect(out).toMatch(/^Add +Pipeline +Custom::SiemPipeline$/m);
     // Events are progress (stderr); the change set and the outputs are the result (stdout).
-    const events = err.split('\n').filter((l) => /^\d\d:\d\d:\d\d /.test(l)).map((l) => l.replace(/^\S+ +/, ''));
+    const events = err
+      .split('\n')
+      .filter((l) => /^\d\d:\d\d:\d\d /.test(l))
+      .map((l) => l.replace(/^\S+ +/, ''));
     expect(events).toEqual([
       'CREATE_IN_PROGRESS  siem  AWS::CloudFormation::Stack  User Initiated',
       ...Object.entries(TEMPLATE.resources).flatMap(([id, r]) => [`CREATE_IN_PROGRESS  ${id}  ${r.type}`, `CREATE_COMPLETE  ${id}  ${r.type}`]),
@@ -62,7 +69,12 @@ describe('deploy', () => {
 
     const input = d.fake.calls.find((c) => c.command === 'CreateChangeSet')!.input as { ChangeSetType: string; Parameters: unknown[] };
     expect(input.ChangeSetType).toBe('UPDATE');
-    expect(input.Parameters).toEqual(expect.arrayContaining([{ ParameterKey: 'ShardCount', ParameterValue: '2' }, { ParameterKey: 'SiemExternalId', UsePreviousValue: true }]));
+    expect(input.Parameters).toEqual(
+      expect.arrayContaining([
+        { ParameterKey: 'ShardCount', ParameterValue: '2' },
+        { ParameterKey: 'SiemExternalId', UsePreviousValue: true },
+      ]),
+    );
     expect(input.Parameters).toHaveLength(Object.keys(DEPLOYED_PROPS).length + 2);
     expect(out).toContain('Stack siem: UPDATE_COMPLETE');
     expect(out).not.toContain(EXTERNAL_ID);
@@ -76,7 +88,11 @@ describe('deploy', () => {
     const key = `aws-siem-pipeline/${createHash('sha256').update(body).digest('hex').slice(0, 16)}.template.json`;
     d.fake.cloudformation.registerTemplate(`https://my-templates.s3.amazonaws.com/${key}`, TEMPLATE);
 
-    const { code, err } = await runOn(d, ['deploy', '--stack', 'siem', '--bucket', 'my-templates', '--template', 't.json', '--yes', '--param', 'PipelineName=demo'], { files: { 't.json': body } });
+    const { code, err } = await runOn(
+      d,
+      ['deploy', '--stack', 'siem', '--bucket', 'my-templates', '--template', 't.json', '--yes', '--param', 'PipelineName=demo'],
+      { files: { 't.json': body } },
+    );
 
     expect(d.fake.calls.find((c) => c.command === 'PutObject')!.input).toMatchObject({ Bucket: 'my-templates', Key: key, ContentType: 'application/json' });
     expect(err).toContain(`uploaded the template to https://my-templates.s3.amazonaws.com/${key}`);
@@ -96,7 +112,10 @@ describe('deploy', () => {
     const d = emptyAccount();
     await runOn(d, ['deploy', '--stack', 'siem', '--template-url', URL, '--param', 'PipelineName=demo'], { tty: true, answer: false });
     const again = await runOn(d, ['deploy', '--stack', 'siem', '--template-url', URL, '--yes', '--param', 'PipelineName=demo']);
-    expect(d.fake.calls.filter((c) => c.command === 'CreateChangeSet').map((c) => (c.input as { ChangeSetType: string }).ChangeSetType)).toEqual(['CREATE', 'CREATE']);
+    expect(d.fake.calls.filter((c) => c.command === 'CreateChangeSet').map((c) => (c.input as { ChangeSetType: string }).ChangeSetType)).toEqual([
+      'CREATE',
+      'CREATE',
+    ]);
     expect(again.out).toContain('Stack siem: CREATE_COMPLETE');
 
     const failed = emptyAccount();
@@ -119,9 +138,30 @@ describe('deploy', () => {
   });
 
   it.each([
-    { why: 'no --yes and no terminal: refused before any call (exit 2)', argv: [] as string[], tty: false, code: 2, writes: [] as string[], says: /--yes is required: deploy changes the account and there is no terminal to ask/ },
-    { why: 'the operator answers no on the terminal: the change set is shown, never executed; the spinner is cleared before the question', argv: [] as string[], tty: true, code: 0, writes: ['CreateChangeSet'], says: new RegExp(`^${escape('\r| creating a change set for siem\u001b[K\r\u001b[K')}$`) },
-    { why: 'no --template-url and no --bucket (exit 2)', argv: ['--yes'], tty: false, code: 2, writes: [] as string[], says: /--template-url or --bucket is required: the template is larger than the 51,200 bytes/ },
+    {
+      why: 'no --yes and no terminal: refused before any call (exit 2)',
+      argv: [] as string[],
+      tty: false,
+      code: 2,
+      writes: [] as string[],
+      says: /--yes is required: deploy changes the account and there is no terminal to ask/,
+    },
+    {
+      why: 'the operator answers no on the terminal: the change set is shown, never executed; the spinner is cleared before the question',
+      argv: [] as string[],
+      tty: true,
+      code: 0,
+      writes: ['CreateChangeSet'],
+      says: new RegExp(`^${escape('\r| creating a change set for siem\u001b[K\r\u001b[K')}$`),
+    },
+    {
+      why: 'no --template-url and no --bucket (exit 2)',
+      argv: ['--yes'],
+      tty: false,
+      code: 2,
+      writes: [] as string[],
+      says: /--template-url or --bucket is required: the template is larger than the 51,200 bytes/,
+    },
   ])('$why', async ({ argv, tty, code, writes, says }) => {
     const d = emptyAccount();
     const url = argv.includes('--yes') ? [] : ['--template-url', URL];

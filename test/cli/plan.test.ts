@@ -19,7 +19,8 @@ describe('plan', () => {
     expect(h.fake.writes()).toEqual([]);
     expect(code).toBe(1);
     expect(out).toMatch(/^Plan \(Create\) for pipeline demo in account 123456789012, region us-east-1$/m);
-    for (const id of ['stream', 'siem-role', 'trail', 'flow-log-group', 'guardduty-detector', 'guardduty-rule']) expect(out).toMatch(new RegExp(`^${id} +create`, 'm'));
+    for (const id of ['stream', 'siem-role', 'trail', 'flow-log-group', 'guardduty-detector', 'guardduty-rule'])
+      expect(out).toMatch(new RegExp(`^${id} +create`, 'm'));
     // event-sources' inspect reports missing rules as drift of the component: none there is a create of each.
     expect(out).toMatch(/^event-sources +create +siem-demo-src-securityhub$/m);
     expect(out).not.toMatch(/^siem-user /m);
@@ -57,7 +58,11 @@ describe('plan', () => {
       const { code, out } = await runOn(d, ['plan', '--stack', 'siem', '--json']);
       expect(d.fake.writes()).toEqual([]);
       expect(code).toBe(1);
-      const report = JSON.parse(out) as { request: string; changes: { component: string; action: string; fields: string[]; vpcs?: string[] }[]; vpcs: string[] };
+      const report = JSON.parse(out) as {
+        request: string;
+        changes: { component: string; action: string; fields: string[]; vpcs?: string[] }[];
+        vpcs: string[];
+      };
       expect(report.request).toBe('Update');
       expect(report.changes.filter((c) => c.action !== 'none')).toEqual([
         { component: 'trail', action: 'change', fields: ['not logging'] },
@@ -82,7 +87,7 @@ describe('componentPlan', () => {
   const component = (over: Partial<Component>): Component =>
     ({ id: 'x', dependsOn: [], enabled: () => true, ensure: jest.fn(), remove: jest.fn(), inspect: jest.fn(), ...over }) as Component;
 
-  it('uses the component\'s own plan when it has one (the read -> desired -> diff contract), and does not inspect', async () => {
+  it("uses the component's own plan when it has one (the read -> desired -> diff contract), and does not inspect", async () => {
     const c = component({
       plan: async () => [
         { kind: 'update', resource: 'Kinesis stream siem-demo', description: 'retention changes', fields: [{ field: 'retentionHours', from: 24, to: 48 }] },
@@ -97,8 +102,22 @@ describe('componentPlan', () => {
     ['enabled, absent', 'create', 'stream', true, { state: 'absent' }, 'Update'],
     ['enabled, drifted', 'change', 'stream', true, { state: 'drifted', details: { differences: ['retention 30 days, want 1'] } }, 'Update'],
     ['not wanted, present', 'remove', 'guardduty-rule', false, { state: 'present' }, 'Update'],
-    ['present, not made by this stack, for a Create', 'adopt', 'guardduty-detector', true, { state: 'present', details: { createdByThisStack: false } }, 'Create'],
-    ['present, not made by this stack, for an Update (already adopted)', 'none', 'guardduty-detector', true, { state: 'present', details: { createdByThisStack: false } }, 'Update'],
+    [
+      'present, not made by this stack, for a Create',
+      'adopt',
+      'guardduty-detector',
+      true,
+      { state: 'present', details: { createdByThisStack: false } },
+      'Create',
+    ],
+    [
+      'present, not made by this stack, for an Update (already adopted)',
+      'none',
+      'guardduty-detector',
+      true,
+      { state: 'present', details: { createdByThisStack: false } },
+      'Update',
+    ],
     ['a reused trail group, absent (not yet subscribed)', 'adopt', 'trail-log-group', true, { state: 'absent' }, 'Create'],
     ['enabled, present', 'none', 'stream', true, { state: 'present' }, 'Update'],
     ['not wanted, absent', 'none', 'stream', false, { state: 'absent' }, 'Update'],

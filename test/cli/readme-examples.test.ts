@@ -61,12 +61,30 @@ describe('README Operate examples', () => {
   it('runs verify against kinesalite', async () => {
     const emulator = await startKinesalite();
     try {
-      const kinesis = createClients({ region: EMULATOR_REGION, endpoint: emulator.endpoint, credentials: EMULATOR_CREDENTIALS, retryStrategy: instantRetries(), requestHandler: http1Handler() }).kinesis;
+      const kinesis = createClients({
+        region: EMULATOR_REGION,
+        endpoint: emulator.endpoint,
+        credentials: EMULATOR_CREDENTIALS,
+        retryStrategy: instantRetries(),
+        requestHandler: http1Handler(),
+      }).kinesis;
       await kinesis.send(new CreateStreamCommand({ StreamName: N.streamName, ShardCount: 1 }));
       await waitUntilStreamExists({ client: kinesis, minDelay: 0.01, maxDelay: 0.05, maxWaitTime: 10 }, { StreamName: N.streamName });
       const now = Date.now();
-      const logs = (logGroup: string, n: number) => gzipSync(JSON.stringify({ messageType: 'DATA_MESSAGE', logGroup, logEvents: Array.from({ length: n }, (_, i) => ({ id: String(i), timestamp: now - 1000 * i, message: 'x' })) }));
-      for (const Data of [logs(N.cloudTrailLogGroup, 12), logs(N.flowLogGroup, 40), logs(N.flowLogGroup, 25), Buffer.from(JSON.stringify({ source: 'aws.guardduty', 'detail-type': 'GuardDuty Finding', time: new Date(now).toISOString() }))]) {
+      const logs = (logGroup: string, n: number) =>
+        gzipSync(
+          JSON.stringify({
+            messageType: 'DATA_MESSAGE',
+            logGroup,
+            logEvents: Array.from({ length: n }, (_, i) => ({ id: String(i), timestamp: now - 1000 * i, message: 'x' })),
+          }),
+        );
+      for (const Data of [
+        logs(N.cloudTrailLogGroup, 12),
+        logs(N.flowLogGroup, 40),
+        logs(N.flowLogGroup, 25),
+        Buffer.from(JSON.stringify({ source: 'aws.guardduty', 'detail-type': 'GuardDuty Finding', time: new Date(now).toISOString() })),
+      ]) {
         await kinesis.send(new PutRecordCommand({ StreamName: N.streamName, PartitionKey: 'k', Data }));
       }
       kinesis.destroy();

@@ -4,7 +4,7 @@ import { STACK_ID } from '../lifecycle/harness';
 import { onAccount, runOn } from './stack';
 
 describe('audit with ExistingTrailLogGroup: the trail logging into the subscribed group', () => {
-  it('is covered while the organization trail logs; a stopped trail is a finding whose fix is the trail owner\'s', async () => {
+  it("is covered while the organization trail logs; a stopped trail is a finding whose fix is the trail owner's", async () => {
     const h = await seededAccount();
     expect((await h.simulateEvent('Create', adoptProps())).Status).toBe('SUCCESS');
     h.fake.cloudformation.setStack(STACK_ID, 'CREATE_COMPLETE', { parameters: adoptProps() });
@@ -18,7 +18,9 @@ describe('audit with ExistingTrailLogGroup: the trail logging into the subscribe
     await h.fake.clients().cloudtrail.send(new StopLoggingCommand({ Name: ORG_TRAIL }));
     d.fake.resetCalls();
     const stopped = await runOn(d, ['audit', '--stack', 'siem']);
-    expect(stopped.out).toContain(`  - trail-log-group: the trail delivering into ${ORG_GROUP} (${ORG_TRAIL}) is not logging\n    fix: aws cloudtrail start-logging --name arn:aws:cloudtrail:`);
+    expect(stopped.out).toContain(
+      `  - trail-log-group: the trail delivering into ${ORG_GROUP} (${ORG_TRAIL}) is not logging\n    fix: aws cloudtrail start-logging --name arn:aws:cloudtrail:`,
+    );
     expect(stopped.out).toContain('  CloudTrail: 0/1 covered\n');
     expect(stopped.code).toBe(1);
     expect(d.fake.writes()).toEqual([]);

@@ -30,7 +30,11 @@ export function onAccount(h: Harness): Pick<Deployed, 'harness' | 'fake' | 'clie
 }
 
 /** Runs the command against the deployed pipeline's fake account, on a fake clock; returns its exit code and output. */
-export async function runOn(d: Pick<Deployed, 'harness' | 'clientOptions'>, argv: string[], ioOpts: { files?: Record<string, string>; tty?: boolean; answer?: boolean } & Pick<CliDeps, 'regionalClientOptions' | 'listRegions'> = {}) {
+export async function runOn(
+  d: Pick<Deployed, 'harness' | 'clientOptions'>,
+  argv: string[],
+  ioOpts: { files?: Record<string, string>; tty?: boolean; answer?: boolean } & Pick<CliDeps, 'regionalClientOptions' | 'listRegions'> = {},
+) {
   const io = Object.assign(bufferIo(ioOpts.files), ioOpts.tty ? { isTty: true, confirm: async () => ioOpts.answer === true } : {});
   const code = await run(argv, io, {
     clientOptions: d.clientOptions,
@@ -55,7 +59,8 @@ export const GAPS = [
     gap: 'a deleted subscription filter',
     component: 'flow-log-group',
     says: /flow-log-group: drifted: subscription filter missing/,
-    plant: async (fake: FakeAccount) => void (await fake.clients().logs.send(new DeleteSubscriptionFilterCommand({ logGroupName: N.flowLogGroup, filterName: N.subscriptionFilter }))),
+    plant: async (fake: FakeAccount) =>
+      void (await fake.clients().logs.send(new DeleteSubscriptionFilterCommand({ logGroupName: N.flowLogGroup, filterName: N.subscriptionFilter }))),
   },
   {
     gap: 'a disabled detector',
@@ -81,7 +86,18 @@ export const GAPS = [
   },
 ] as const;
 
-const CREDENTIAL_ENV = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_WEB_IDENTITY_TOKEN_FILE'];
+const CREDENTIAL_ENV = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+  'AWS_CONFIG_FILE',
+  'AWS_SHARED_CREDENTIALS_FILE',
+  'AWS_EC2_METADATA_DISABLED',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+];
 
 /**
  * Restores the credential environment after each test of the describe block; the returned function empties it
@@ -100,6 +116,11 @@ export function credentialEnvGuard(): () => void {
   });
   return () => {
     for (const k of CREDENTIAL_ENV) delete process.env[k];
-    Object.assign(process.env, { AWS_PROFILE: 'no-such-profile', AWS_CONFIG_FILE: '/nonexistent/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_EC2_METADATA_DISABLED: 'true' });
+    Object.assign(process.env, {
+      AWS_PROFILE: 'no-such-profile',
+      AWS_CONFIG_FILE: '/nonexistent/config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
   };
 }

@@ -62,7 +62,13 @@ describe('FakeAccount', () => {
     const fake = new FakeAccount().hang('DescribeStreamSummary');
     const { kinesis } = fake.clients();
     const pending = kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 's' }));
-    const state = await Promise.race([pending.then(() => 'answered', () => 'failed'), new Promise((r) => setTimeout(() => r('still waiting'), 50))]);
+    const state = await Promise.race([
+      pending.then(
+        () => 'answered',
+        () => 'failed',
+      ),
+      new Promise((r) => setTimeout(() => r('still waiting'), 50)),
+    ]);
 
     expect(state).toBe('still waiting');
     expect(fake.calls.map((c) => c.outcome)).toEqual(['hung']);
@@ -101,8 +107,16 @@ describe('FakeAccount', () => {
   });
 
   it.each([
-    ['a command the module does not model', (f: FakeAccount) => f.clients().kinesis.send(new ListShardsCommand({ StreamName: 's' })), /kinesis.ListShards is not modelled/],
-    ['another command the fake does not model', (f: FakeAccount) => f.clients().logs.send(new DescribeLogStreamsCommand({ logGroupName: 'g' })), /logs.DescribeLogStreams is not modelled/],
+    [
+      'a command the module does not model',
+      (f: FakeAccount) => f.clients().kinesis.send(new ListShardsCommand({ StreamName: 's' })),
+      /kinesis.ListShards is not modelled/,
+    ],
+    [
+      'another command the fake does not model',
+      (f: FakeAccount) => f.clients().logs.send(new DescribeLogStreamsCommand({ logGroupName: 'g' })),
+      /logs.DescribeLogStreams is not modelled/,
+    ],
   ])('fails loudly on %s', async (_what, call, message) => {
     await expect(call(new FakeAccount())).rejects.toMatchObject({ name: 'FakeNotModelled', message: expect.stringMatching(message) });
   });

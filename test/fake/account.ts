@@ -91,7 +91,11 @@ export class FakeAccount {
     });
     this.iam = opts.sameAccountAs?.iam ?? new IamFake(env, { rolePropagation: opts.rolePropagation ?? { describes: 1 } });
     this.secrets = new SecretsManagerFake(env);
-    this.logs = new LogsFake(env, { kinesis: this.kinesis, iam: this.iam }, { filtersPerGroup: opts.filtersPerGroup ?? 2, pageSize: opts.pageSizes?.logs ?? 50 });
+    this.logs = new LogsFake(
+      env,
+      { kinesis: this.kinesis, iam: this.iam },
+      { filtersPerGroup: opts.filtersPerGroup ?? 2, pageSize: opts.pageSizes?.logs ?? 50 },
+    );
     this.s3 = new S3Fake(env, { pageSize: opts.pageSizes?.s3 ?? 1000 });
     this.cloudtrail = new CloudTrailFake(env, { s3: this.s3, logs: this.logs, iam: this.iam }, opts.sameAccountAs?.cloudtrail);
     this.ec2 = new Ec2Fake(env, { logs: this.logs, iam: this.iam }, { pageSize: opts.pageSizes?.ec2 ?? 5 });
@@ -265,6 +269,7 @@ function makeEnv(account: string, region: string, partition: string, now: () => 
     partition,
     now,
     random,
-    uuid: () => `${random(8, '0123456789abcdef')}-${random(4, '0123456789abcdef')}-4${random(3, '0123456789abcdef')}-a${random(3, '0123456789abcdef')}-${random(12, '0123456789abcdef')}`,
+    uuid: () =>
+      `${random(8, '0123456789abcdef')}-${random(4, '0123456789abcdef')}-4${random(3, '0123456789abcdef')}-a${random(3, '0123456789abcdef')}-${random(12, '0123456789abcdef')}`,
   };
 }

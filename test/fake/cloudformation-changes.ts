@@ -40,7 +40,8 @@ export class ChangeSets {
     const { errors, env } = this.cfn;
     const name = String(i.StackName ?? '');
     const type = i.ChangeSetType === 'CREATE' ? 'CREATE' : 'UPDATE';
-    if (typeof i.TemplateBody === 'string' && Buffer.byteLength(i.TemplateBody) > 51_200) throw errors.make('ValidationError', 'Template may not exceed 51200 bytes in size.');
+    if (typeof i.TemplateBody === 'string' && Buffer.byteLength(i.TemplateBody) > 51_200)
+      throw errors.make('ValidationError', 'Template may not exceed 51200 bytes in size.');
     const url = String(i.TemplateURL ?? '');
     const template = this.templates.get(url);
     if (!template) throw errors.make('ValidationError', 'TemplateURL must be a supported URL.');
@@ -83,15 +84,32 @@ export class ChangeSets {
       set.status === 'CREATE_COMPLETE'
         ? Object.entries(set.template.resources).map(([LogicalResourceId, r]) => ({
             Type: 'Resource',
-            ResourceChange: { Action: set.type === 'CREATE' ? 'Add' : 'Modify', LogicalResourceId, ResourceType: r.type, ...(set.type === 'UPDATE' ? { Replacement: 'False' } : {}) },
+            ResourceChange: {
+              Action: set.type === 'CREATE' ? 'Add' : 'Modify',
+              LogicalResourceId,
+              ResourceType: r.type,
+              ...(set.type === 'UPDATE' ? { Replacement: 'False' } : {}),
+            },
           }))
         : [];
-    return { ChangeSetId: set.id, ChangeSetName: set.name, StackId: set.stack.stackId, Status: set.status, ExecutionStatus: set.executionStatus, ...(set.statusReason ? { StatusReason: set.statusReason } : {}), Changes };
+    return {
+      ChangeSetId: set.id,
+      ChangeSetName: set.name,
+      StackId: set.stack.stackId,
+      Status: set.status,
+      ExecutionStatus: set.executionStatus,
+      ...(set.statusReason ? { StatusReason: set.statusReason } : {}),
+      Changes,
+    };
   }
 
   execute(i: Input) {
     const set = this.get(i.ChangeSetName);
-    if (set.executionStatus !== 'AVAILABLE') throw this.cfn.errors.make('InvalidChangeSetStatus', `ChangeSet [${set.id}] cannot be executed in its current execution status of [${set.executionStatus}]`);
+    if (set.executionStatus !== 'AVAILABLE')
+      throw this.cfn.errors.make(
+        'InvalidChangeSetStatus',
+        `ChangeSet [${set.id}] cannot be executed in its current execution status of [${set.executionStatus}]`,
+      );
     set.executionStatus = 'EXECUTE_IN_PROGRESS';
     const stack = set.stack;
     const verb = set.type === 'CREATE' ? 'CREATE' : 'UPDATE';
@@ -101,7 +119,11 @@ export class ChangeSets {
     for (const [id, r] of Object.entries(set.template.resources)) {
       steps.push([id, r.type, `${verb}_IN_PROGRESS`]);
       if (id === set.template.failing) {
-        steps.push([id, r.type, `${verb}_FAILED`, 'Resource creation failed (fault planted by the test)'], [...self, 'ROLLBACK_IN_PROGRESS'], [...self, 'ROLLBACK_COMPLETE']);
+        steps.push(
+          [id, r.type, `${verb}_FAILED`, 'Resource creation failed (fault planted by the test)'],
+          [...self, 'ROLLBACK_IN_PROGRESS'],
+          [...self, 'ROLLBACK_COMPLETE'],
+        );
         this.cfn.queue(stack, steps);
         return {};
       }
@@ -109,7 +131,13 @@ export class ChangeSets {
     }
     steps.push([...self, `${verb}_COMPLETE`]);
     this.cfn.queue(stack, steps);
-    Object.assign(stack, { parameters: set.parameters, noEcho: set.template.noEcho ?? [], outputs: set.template.outputs, resources: set.template.resources, templateUrl: set.templateUrl });
+    Object.assign(stack, {
+      parameters: set.parameters,
+      noEcho: set.template.noEcho ?? [],
+      outputs: set.template.outputs,
+      resources: set.template.resources,
+      templateUrl: set.templateUrl,
+    });
     return {};
   }
 

@@ -147,8 +147,13 @@ export class CloudFormationFake implements FakeService {
 
   private view(stack: StackState) {
     this.advance(stack);
-    const Parameters = Object.entries(stack.parameters).map(([ParameterKey, v]) => ({ ParameterKey, ParameterValue: stack.noEcho.includes(ParameterKey) ? '****' : v }));
-    const Outputs = /(CREATE|UPDATE)_COMPLETE$/.test(stack.status) ? Object.entries(stack.outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })) : [];
+    const Parameters = Object.entries(stack.parameters).map(([ParameterKey, v]) => ({
+      ParameterKey,
+      ParameterValue: stack.noEcho.includes(ParameterKey) ? '****' : v,
+    }));
+    const Outputs = /(CREATE|UPDATE)_COMPLETE$/.test(stack.status)
+      ? Object.entries(stack.outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue }))
+      : [];
     return { StackId: stack.stackId, StackName: stack.name, StackStatus: stack.status, CreationTime: new Date(0), Parameters, Outputs };
   }
 
@@ -175,7 +180,8 @@ export class CloudFormationFake implements FakeService {
     const stack = this.find(stackName, false);
     // Deleting a stack that does not exist (or is gone) succeeds.
     if (!stack || stack.status === 'DELETE_COMPLETE') return {};
-    if (stack.status.endsWith('_IN_PROGRESS')) throw this.errors.make('ValidationError', `Stack [${stack.name}] cannot be deleted while in status ${stack.status}`);
+    if (stack.status.endsWith('_IN_PROGRESS'))
+      throw this.errors.make('ValidationError', `Stack [${stack.name}] cannot be deleted while in status ${stack.status}`);
     const self: [string, string] = [stack.name, 'AWS::CloudFormation::Stack'];
     await this.onDelete?.(stack);
     this.queue(stack, [

@@ -19,7 +19,13 @@ const GROUP_ARN = `arn:aws:logs:us-east-1:123456789012:log-group:${GROUP}:*`;
 const BUCKET_POLICY = JSON.stringify({
   Version: '2012-10-17',
   Statement: [
-    { Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: `arn:aws:s3:::${BUCKET}`, Condition: { StringEquals: { 'aws:SourceArn': TRAIL_ARN } } },
+    {
+      Effect: 'Allow',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 's3:GetBucketAcl',
+      Resource: `arn:aws:s3:::${BUCKET}`,
+      Condition: { StringEquals: { 'aws:SourceArn': TRAIL_ARN } },
+    },
     {
       Effect: 'Allow',
       Principal: { Service: 'cloudtrail.amazonaws.com' },
@@ -46,7 +52,10 @@ describe('fake CloudTrail', () => {
     const { cloudtrail } = fake.clients();
     await expect(createTrail(cloudtrail)).rejects.toMatchObject({ name: 'S3BucketDoesNotExistException' });
     await bucket(fake);
-    await expect(createTrail(cloudtrail)).rejects.toMatchObject({ name: 'InsufficientS3BucketPolicyException', message: `Incorrect S3 bucket policy is detected for bucket: ${BUCKET}` });
+    await expect(createTrail(cloudtrail)).rejects.toMatchObject({
+      name: 'InsufficientS3BucketPolicyException',
+      message: `Incorrect S3 bucket policy is detected for bucket: ${BUCKET}`,
+    });
     await fake.clients().s3.send(new PutBucketPolicyCommand({ Bucket: BUCKET, Policy: BUCKET_POLICY }));
 
     const out = await createTrail(cloudtrail);
@@ -59,15 +68,25 @@ describe('fake CloudTrail', () => {
     await bucket(fake, BUCKET_POLICY);
     await logs.send(new CreateLogGroupCommand({ logGroupName: GROUP }));
     const weak = await serviceRole(fake, 'weak', 'cloudtrail.amazonaws.com', ['logs:PutLogEvents'], `${GROUP_ARN}`);
-    const good = await serviceRole(fake, 'good', 'cloudtrail.amazonaws.com', ['logs:CreateLogStream', 'logs:PutLogEvents'], `${GROUP_ARN.slice(0, -2)}:log-stream:*`);
+    const good = await serviceRole(
+      fake,
+      'good',
+      'cloudtrail.amazonaws.com',
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      `${GROUP_ARN.slice(0, -2)}:log-stream:*`,
+    );
 
-    await expect(createTrail(cloudtrail, { CloudWatchLogsLogGroupArn: GROUP_ARN, CloudWatchLogsRoleArn: good })).rejects.toBeInstanceOf(InvalidCloudWatchLogsRoleArnException);
+    await expect(createTrail(cloudtrail, { CloudWatchLogsLogGroupArn: GROUP_ARN, CloudWatchLogsRoleArn: good })).rejects.toBeInstanceOf(
+      InvalidCloudWatchLogsRoleArnException,
+    );
     await expect(createTrail(cloudtrail, { CloudWatchLogsLogGroupArn: `${GROUP_ARN.slice(0, -2)}x:*`, CloudWatchLogsRoleArn: good })).rejects.toMatchObject({
       name: 'InvalidCloudWatchLogsLogGroupArnException',
     });
     // The first use of each role meets propagation; the weak role keeps failing after it for lack of CreateLogStream.
     for (const _attempt of [1, 2]) {
-      await expect(createTrail(cloudtrail, { CloudWatchLogsLogGroupArn: GROUP_ARN, CloudWatchLogsRoleArn: weak })).rejects.toBeInstanceOf(InvalidCloudWatchLogsRoleArnException);
+      await expect(createTrail(cloudtrail, { CloudWatchLogsLogGroupArn: GROUP_ARN, CloudWatchLogsRoleArn: weak })).rejects.toBeInstanceOf(
+        InvalidCloudWatchLogsRoleArnException,
+      );
     }
     await createTrail(cloudtrail, { CloudWatchLogsLogGroupArn: GROUP_ARN, CloudWatchLogsRoleArn: good });
   });

@@ -147,7 +147,15 @@ export class CloudTrailFake implements FakeService {
       const group = /:log-group:(.+?)(:\*)?$/.exec(t.logGroupArn!)?.[1];
       const stream = `${t.logGroupArn!.replace(/:\*$/, '')}:log-stream:${this.env.account}_CloudTrail_${this.env.region}`;
       // Each delivery assumes the trail's role again, with no context keys (caller-context.ts: cloudtrail->logs).
-      const roleOk = !t.roleArn || this.links.iam.useRole(t.roleArn, 'cloudtrail->logs', { sourceArn: t.arn, sourceAccount: this.env.account }, ['logs:CreateLogStream', 'logs:PutLogEvents'], stream).ok;
+      const roleOk =
+        !t.roleArn ||
+        this.links.iam.useRole(
+          t.roleArn,
+          'cloudtrail->logs',
+          { sourceArn: t.arn, sourceAccount: this.env.account },
+          ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          stream,
+        ).ok;
       if (group && roleOk && this.links.logs.hasGroup(group)) {
         this.links.logs.ingest(group, `${this.env.account}_CloudTrail_${this.env.region}`, [JSON.stringify(event)]);
         reached++;
@@ -179,7 +187,10 @@ export class CloudTrailFake implements FakeService {
   private createTrail(i: Input): TrailState {
     const name = String(i.Name ?? '');
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/.test(name) || /[._-]{2}/.test(name)) {
-      throw this.errors.make('InvalidTrailNameException', 'Trail name must start with a letter or number, end with a letter or number, and contain only letters, numbers, periods, underscores and dashes; 3 to 128 characters.');
+      throw this.errors.make(
+        'InvalidTrailNameException',
+        'Trail name must start with a letter or number, end with a letter or number, and contain only letters, numbers, periods, underscores and dashes; 3 to 128 characters.',
+      );
     }
     const arn = `arn:${this.env.partition}:cloudtrail:${this.env.region}:${this.env.account}:trail/${name}`;
     // A shadow trail (a multi-region trail of another home region) holds its name here too: undocumented, so refused.
@@ -187,7 +198,10 @@ export class CloudTrailFake implements FakeService {
       throw this.errors.make('TrailAlreadyExistsException', `Trail ${name} already exists for customer: ${this.env.account}`);
     }
     if (this.visible().length >= TRAILS_PER_REGION) {
-      throw this.errors.make('MaximumNumberOfTrailsExceededException', `User: ${this.env.account} already has ${TRAILS_PER_REGION} trails in ${this.env.region}.`);
+      throw this.errors.make(
+        'MaximumNumberOfTrailsExceededException',
+        `User: ${this.env.account} already has ${TRAILS_PER_REGION} trails in ${this.env.region}.`,
+      );
     }
     const t: TrailState = {
       name,
@@ -301,7 +315,10 @@ export class CloudTrailFake implements FakeService {
     const key = String(id ?? '');
     const t = this.visible().find((x) => x.name === key || x.arn === key);
     if (!t) {
-      throw this.errors.make('TrailNotFoundException', `Unknown trail: ${key.startsWith('arn:') ? key : `arn:${this.env.partition}:cloudtrail:${this.env.region}:${this.env.account}:trail/${key}`} for the user: ${this.env.account}`);
+      throw this.errors.make(
+        'TrailNotFoundException',
+        `Unknown trail: ${key.startsWith('arn:') ? key : `arn:${this.env.partition}:cloudtrail:${this.env.region}:${this.env.account}:trail/${key}`} for the user: ${this.env.account}`,
+      );
     }
     return t;
   }

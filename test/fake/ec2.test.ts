@@ -49,14 +49,19 @@ describe('fake EC2', () => {
     const fake = new FakeAccount({ rolePropagation: {} });
     const [a, b] = fake.ec2.seedVpcs(2);
     const { ec2 } = fake.clients();
-    const role = await serviceRole(fake, 'fl', 'vpc-flow-logs.amazonaws.com', ['logs:CreateLogStream', 'logs:PutLogEvents'], '*', { StringEquals: { 'aws:SourceAccount': '123456789012' } });
+    const role = await serviceRole(fake, 'fl', 'vpc-flow-logs.amazonaws.com', ['logs:CreateLogStream', 'logs:PutLogEvents'], '*', {
+      StringEquals: { 'aws:SourceAccount': '123456789012' },
+    });
     const first = await flowLogs(ec2, [a!], role);
     const second = await flowLogs(ec2, [a!, b!, 'vpc-0000000000000dead'], role);
 
     expect(first).toMatchObject({ FlowLogIds: [expect.stringMatching(/^fl-[0-9a-f]{17}$/)], Unsuccessful: [] });
     expect(second.FlowLogIds).toHaveLength(1);
     expect(second.Unsuccessful).toEqual([
-      { ResourceId: a, Error: { Code: 'FlowLogAlreadyExists', Message: 'Error. There is an existing Flow Log with the same configuration and log destination.' } },
+      {
+        ResourceId: a,
+        Error: { Code: 'FlowLogAlreadyExists', Message: 'Error. There is an existing Flow Log with the same configuration and log destination.' },
+      },
       { ResourceId: 'vpc-0000000000000dead', Error: { Code: 'InvalidVpcID.NotFound', Message: "The vpc ID 'vpc-0000000000000dead' does not exist" } },
     ]);
   });
@@ -86,7 +91,12 @@ describe('fake EC2', () => {
     const page1 = await ec2.send(new DescribeFlowLogsCommand({ Filter: [{ Name: 'log-group-name', Values: [GROUP] }] }));
     const page2 = await ec2.send(new DescribeFlowLogsCommand({ Filter: [{ Name: 'log-group-name', Values: [GROUP] }], NextToken: page1.NextToken }));
     expect([...page1.FlowLogs!, ...page2.FlowLogs!].map((f) => f.FlowLogId)).toEqual(created.FlowLogIds);
-    expect(page1.FlowLogs![0]).toMatchObject({ DeliverLogsStatus: 'FAILED', DeliverLogsErrorMessage: 'Access error', MaxAggregationInterval: 60, LogGroupName: GROUP });
+    expect(page1.FlowLogs![0]).toMatchObject({
+      DeliverLogsStatus: 'FAILED',
+      DeliverLogsErrorMessage: 'Access error',
+      MaxAggregationInterval: 60,
+      LogGroupName: GROUP,
+    });
     expect(page1.FlowLogs![0]!.LogFormat).toMatch(/^\$\{version\} \$\{account-id\} .* \$\{log-status\}$/);
 
     const deleted = await ec2.send(new DeleteFlowLogsCommand({ FlowLogIds: [...created.FlowLogIds!, 'fl-00000000000000000'] }));
@@ -103,7 +113,10 @@ describe('fake EC2', () => {
     const { ec2 } = fake.clients();
     const role = await serviceRole(fake, 'fl', 'vpc-flow-logs.amazonaws.com', ['logs:CreateLogStream', 'logs:PutLogEvents'], '*');
     if (verdict === 'refuses') {
-      await expect(flowLogs(ec2, vpcs, role)).rejects.toMatchObject({ name: 'InvalidParameterValue', message: 'The number of resource IDs must be between 1 and 300; got 301.' });
+      await expect(flowLogs(ec2, vpcs, role)).rejects.toMatchObject({
+        name: 'InvalidParameterValue',
+        message: 'The number of resource IDs must be between 1 and 300; got 301.',
+      });
       expect((await ec2.send(new DescribeFlowLogsCommand({}))).FlowLogs).toEqual([]);
     } else {
       expect((await flowLogs(ec2, vpcs, role)).FlowLogIds).toHaveLength(300);
@@ -114,7 +127,9 @@ describe('fake EC2', () => {
     const fake = new FakeAccount();
     const [a, b] = fake.ec2.seedVpcs(2, { team: 'x' });
     const { ec2 } = fake.clients();
-    expect((await ec2.send(new DescribeVpcsCommand({ VpcIds: [b!] }))).Vpcs).toEqual([expect.objectContaining({ VpcId: b, Tags: [{ Key: 'team', Value: 'x' }] })]);
+    expect((await ec2.send(new DescribeVpcsCommand({ VpcIds: [b!] }))).Vpcs).toEqual([
+      expect.objectContaining({ VpcId: b, Tags: [{ Key: 'team', Value: 'x' }] }),
+    ]);
     expect(a).not.toBe(b);
     await expect(ec2.send(new DescribeVpcsCommand({ VpcIds: ['vpc-0000000000000dead'] }))).rejects.toMatchObject({ name: 'InvalidVpcID.NotFound' });
   });

@@ -145,7 +145,10 @@ export class Ec2Fake implements FakeService {
 
   private describeVpcs(i: Input): unknown {
     if (i.MaxResults !== undefined && (Number(i.MaxResults) < 5 || Number(i.MaxResults) > 1000)) {
-      throw this.errors.make('InvalidParameterValue', `Value ( ${String(i.MaxResults)} ) for parameter maxResults is invalid. Expecting a value greater than 5.`);
+      throw this.errors.make(
+        'InvalidParameterValue',
+        `Value ( ${String(i.MaxResults)} ) for parameter maxResults is invalid. Expecting a value greater than 5.`,
+      );
     }
     const ids = i.VpcIds as string[] | undefined;
     const missing = (ids ?? []).filter((id) => !this.vpcs.has(id));
@@ -189,12 +192,14 @@ export class Ec2Fake implements FakeService {
     }
     const destinationType = String(i.LogDestinationType ?? 'cloud-watch-logs');
     const logGroupName = i.LogGroupName ? String(i.LogGroupName) : /:log-group:([^:]+)/.exec(String(i.LogDestination ?? ''))?.[1];
-    if (destinationType === 'cloud-watch-logs' && !logGroupName) throw this.errors.make('InvalidParameter', 'LogGroupName or LogDestination is required for cloud-watch-logs.');
+    if (destinationType === 'cloud-watch-logs' && !logGroupName)
+      throw this.errors.make('InvalidParameter', 'LogGroupName or LogDestination is required for cloud-watch-logs.');
     if (destinationType === 'cloud-watch-logs' && !i.DeliverLogsPermissionArn) {
       throw this.errors.make('InvalidParameter', 'DeliverLogsPermissionArn must be specified for the cloud-watch-logs destination type.');
     }
     const interval = Number(i.MaxAggregationInterval ?? 600);
-    if (interval !== 60 && interval !== 600) throw this.errors.make('InvalidParameterValue', `Invalid MaxAggregationInterval ${interval}: allowed values are 60 and 600.`);
+    if (interval !== 60 && interval !== 600)
+      throw this.errors.make('InvalidParameterValue', `Invalid MaxAggregationInterval ${interval}: allowed values are 60 and 600.`);
     const format = String(i.LogFormat ?? DEFAULT_FLOW_LOG_FORMAT);
     if (!/^\$\{[a-z0-9-]+\}( \$\{[a-z0-9-]+\})*$/.test(format)) throw this.errors.make('InvalidParameter', `Invalid log format: ${format}`);
     const trafficType = String(i.TrafficType ?? 'ALL');
@@ -252,9 +257,19 @@ export class Ec2Fake implements FakeService {
    * Delivery works only when vpc-flow-logs.amazonaws.com can use the role to write to the group; `assumed`
    * is false when the service could not assume the role at all.
    */
-  private deliveryStatus(id: string, roleArn: string | undefined, destination: string): Pick<FlowLogState, 'deliverStatus' | 'deliverError'> & { assumed: boolean } {
+  private deliveryStatus(
+    id: string,
+    roleArn: string | undefined,
+    destination: string,
+  ): Pick<FlowLogState, 'deliverStatus' | 'deliverError'> & { assumed: boolean } {
     const facts = { sourceArn: `arn:${this.env.partition}:ec2:${this.env.region}:${this.env.account}:vpc-flow-log/${id}`, sourceAccount: this.env.account };
-    const use = this.links.iam.useRole(roleArn, 'vpc-flow-logs->logs', facts, ['logs:CreateLogStream', 'logs:PutLogEvents'], `${destination}:log-stream:eni-all`);
+    const use = this.links.iam.useRole(
+      roleArn,
+      'vpc-flow-logs->logs',
+      facts,
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      `${destination}:log-stream:eni-all`,
+    );
     return use.ok ? { deliverStatus: 'SUCCESS', assumed: true } : { deliverStatus: 'FAILED', deliverError: 'Access error', assumed: use.assumed };
   }
 
@@ -303,7 +318,10 @@ export class Ec2Fake implements FakeService {
     const Unsuccessful: { ResourceId: string; Error: { Code: string; Message: string } }[] = [];
     for (const id of (i.FlowLogIds as string[] | undefined) ?? []) {
       if (!this.removeFlowLog(id)) {
-        Unsuccessful.push({ ResourceId: id, Error: { Code: 'InvalidFlowLogId.NotFound', Message: `These flow log ids in the input list are not found: [TotalCount: 1] ${id}` } });
+        Unsuccessful.push({
+          ResourceId: id,
+          Error: { Code: 'InvalidFlowLogId.NotFound', Message: `These flow log ids in the input list are not found: [TotalCount: 1] ${id}` },
+        });
       }
     }
     return { Unsuccessful };
@@ -336,7 +354,15 @@ export class Ec2Fake implements FakeService {
   private matcher(filters: Filter[] | undefined): (field: (name: string) => string[] | undefined) => boolean {
     const compiled = (filters ?? []).map((f) => ({
       name: f.Name ?? '',
-      patterns: (f.Values ?? []).map((want) => new RegExp(`^${want.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`)),
+      patterns: (f.Values ?? []).map(
+        (want) =>
+          new RegExp(
+            `^${want
+              .split('*')
+              .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+              .join('.*')}$`,
+          ),
+      ),
     }));
     return (field) =>
       compiled.every(({ name, patterns }) => {

@@ -4,12 +4,7 @@ import { randomUUID } from 'node:crypto';
 export type ModeledErrorClass = new (opts: { $metadata: Record<string, unknown>; message: string }) => Error;
 
 /** The constructor of a service's base exception (`IAMServiceException`, ...), used for unmodelled codes. */
-export type BaseErrorClass = new (opts: {
-  name: string;
-  $fault: 'client' | 'server';
-  $metadata: Record<string, unknown>;
-  message: string;
-}) => Error;
+export type BaseErrorClass = new (opts: { name: string; $fault: 'client' | 'server'; $metadata: Record<string, unknown>; message: string }) => Error;
 
 export interface ErrorFactoryOptions {
   base: BaseErrorClass;

@@ -72,7 +72,10 @@ export class EventBridgeFake implements FakeService {
     RemoveTargets: (i) => this.removeTargets(i),
     TagResource: (i) => {
       const r = this.ruleOfArn(i.ResourceARN);
-      r.tags = { ...r.tags, ...checkedTags('events', fromTagList(i.Tags as { Key?: string; Value?: string }[] | undefined), (m) => this.errors.make('ValidationException', m)) };
+      r.tags = {
+        ...r.tags,
+        ...checkedTags('events', fromTagList(i.Tags as { Key?: string; Value?: string }[] | undefined), (m) => this.errors.make('ValidationException', m)),
+      };
       return {};
     },
     UntagResource: (i) => {
@@ -97,7 +100,15 @@ export class EventBridgeFake implements FakeService {
    * Returns the number of records put.
    */
   publish(event: Record<string, unknown>): number {
-    const full = { version: '0', id: this.env.uuid(), account: this.env.account, region: this.env.region, time: new Date(this.env.now()).toISOString(), resources: [], ...event };
+    const full = {
+      version: '0',
+      id: this.env.uuid(),
+      account: this.env.account,
+      region: this.env.region,
+      time: new Date(this.env.now()).toISOString(),
+      resources: [],
+      ...event,
+    };
     let delivered = 0;
     for (const r of this.rules.values()) {
       if (r.state !== 'ENABLED' || !r.pattern || !matches(JSON.parse(r.pattern), full)) continue;
@@ -134,7 +145,10 @@ export class EventBridgeFake implements FakeService {
     this.bus(i.EventBusName);
     const name = String(i.Name ?? '');
     if (!/^[.\-_A-Za-z0-9]{1,64}$/.test(name)) {
-      throw this.errors.make('ValidationException', `1 validation error detected: Value '${name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+`);
+      throw this.errors.make(
+        'ValidationException',
+        `1 validation error detected: Value '${name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_A-Za-z0-9]+`,
+      );
     }
     if (i.EventPattern === undefined && i.ScheduleExpression === undefined) {
       throw this.errors.make('ValidationException', 'Parameter(s) EventPattern or ScheduleExpression must be specified.');
@@ -149,7 +163,9 @@ export class EventBridgeFake implements FakeService {
       state: i.State === 'DISABLED' ? 'DISABLED' : 'ENABLED',
       ...(i.Description !== undefined ? { description: String(i.Description) } : {}),
       // PutRule on an existing rule ignores Tags: they are set on create only.
-      tags: existing ? existing.tags : checkedTags('events', fromTagList(i.Tags as { Key?: string; Value?: string }[] | undefined), (m) => this.errors.make('ValidationException', m)),
+      tags: existing
+        ? existing.tags
+        : checkedTags('events', fromTagList(i.Tags as { Key?: string; Value?: string }[] | undefined), (m) => this.errors.make('ValidationException', m)),
       targets: existing?.targets ?? [],
     };
     this.rules.set(name, rule);
@@ -189,7 +205,8 @@ export class EventBridgeFake implements FakeService {
     const r = this.rule(i.Rule, i.EventBusName);
     const targets = (i.Targets as Target[] | undefined) ?? [];
     for (const t of targets) {
-      if (t.Arn?.includes(':kinesis:') && !t.RoleArn) throw this.errors.make('ValidationException', `Parameter(s) RoleArn must be specified for target: ${t.Id}.`);
+      if (t.Arn?.includes(':kinesis:') && !t.RoleArn)
+        throw this.errors.make('ValidationException', `Parameter(s) RoleArn must be specified for target: ${t.Id}.`);
     }
     const merged = [...r.targets.filter((x) => !targets.some((t) => t.Id === x.Id)), ...targets.map((t) => ({ ...t }))];
     if (merged.length > TARGETS_PER_RULE) throw this.errors.make('LimitExceededException', 'The requested resource exceeds the maximum number allowed.');
@@ -236,7 +253,8 @@ function checkPattern(svc: EventBridgeFake, text: string): void {
   }
   const bad = (v: unknown): boolean =>
     typeof v !== 'object' || v === null || Object.values(v).some((x) => (Array.isArray(x) ? x.length === 0 : typeof x !== 'object' || x === null || bad(x)));
-  if (bad(pattern)) throw svc.errors.make('InvalidEventPatternException', 'Event pattern is not valid. Reason: Match value must be String, number, true, false, or null');
+  if (bad(pattern))
+    throw svc.errors.make('InvalidEventPatternException', 'Event pattern is not valid. Reason: Match value must be String, number, true, false, or null');
 }
 
 /** Event pattern matching: every key must match; a list matches when any item does (values, prefix, exists). */

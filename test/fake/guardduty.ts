@@ -48,7 +48,10 @@ export class GuardDutyFake implements FakeService {
     },
     TagResource: (i) => {
       const d = this.detectorOfArn(i.ResourceArn);
-      d.tags = { ...d.tags, ...checkedTags('guardduty', { ...((i.Tags as Record<string, string> | undefined) ?? {}) }, (m) => this.errors.make('BadRequestException', m)) };
+      d.tags = {
+        ...d.tags,
+        ...checkedTags('guardduty', { ...((i.Tags as Record<string, string> | undefined) ?? {}) }, (m) => this.errors.make('BadRequestException', m)),
+      };
       return {};
     },
     UntagResource: (i) => {
@@ -80,7 +83,8 @@ export class GuardDutyFake implements FakeService {
   }
 
   private create(i: Input): unknown {
-    if (this.detectors.size > 0) throw this.errors.make('BadRequestException', 'The request is rejected because a detector already exists for the current account.');
+    if (this.detectors.size > 0)
+      throw this.errors.make('BadRequestException', 'The request is rejected because a detector already exists for the current account.');
     const frequency = String(i.FindingPublishingFrequency ?? 'SIX_HOURS');
     this.checkFrequency(frequency);
     const now = new Date(this.env.now()).toISOString();
@@ -121,7 +125,10 @@ export class GuardDutyFake implements FakeService {
 
   private checkFrequency(f: string): void {
     if (!['FIFTEEN_MINUTES', 'ONE_HOUR', 'SIX_HOURS'].includes(f)) {
-      throw this.errors.make('BadRequestException', `The request is rejected because an invalid or out-of-range value is specified as an input parameter: findingPublishingFrequency ${f}.`);
+      throw this.errors.make(
+        'BadRequestException',
+        `The request is rejected because an invalid or out-of-range value is specified as an input parameter: findingPublishingFrequency ${f}.`,
+      );
     }
   }
 

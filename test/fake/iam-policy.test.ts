@@ -6,7 +6,12 @@ const TRAIL = `arn:aws:cloudtrail:eu-west-1:${A}:trail/t`;
 const FACTS = { sourceArn: TRAIL, sourceAccount: A };
 
 const trust = (condition?: object) =>
-  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'sts:AssumeRole', ...(condition ? { Condition: condition } : {}) }] });
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'sts:AssumeRole', ...(condition ? { Condition: condition } : {}) },
+    ],
+  });
 
 describe('request context of each caller', () => {
   it.each<[CallerId, string[]]>([
@@ -50,10 +55,18 @@ describe('condition evaluation is strict', () => {
 
   it('a bucket policy conditioned on a key CloudTrail sends lets it write; one on a key it does not send does not', () => {
     const policy = (condition: object) =>
-      JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:PutObject', Resource: 'arn:aws:s3:::b/*', Condition: condition }] });
+      JSON.stringify({
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:PutObject', Resource: 'arn:aws:s3:::b/*', Condition: condition },
+        ],
+      });
     const context = contextOf('cloudtrail->s3', FACTS);
-    expect(resourcePolicyAllows(policy({ StringEquals: { 'aws:SourceArn': TRAIL } }), 'cloudtrail.amazonaws.com', 's3:PutObject', 'arn:aws:s3:::b/o', context)).toBe(true);
-    expect(resourcePolicyAllows(policy({ StringEquals: { 'aws:SourceVpc': 'vpc-1' } }), 'cloudtrail.amazonaws.com', 's3:PutObject', 'arn:aws:s3:::b/o', context)).toBe(false);
+    expect(
+      resourcePolicyAllows(policy({ StringEquals: { 'aws:SourceArn': TRAIL } }), 'cloudtrail.amazonaws.com', 's3:PutObject', 'arn:aws:s3:::b/o', context),
+    ).toBe(true);
+    expect(
+      resourcePolicyAllows(policy({ StringEquals: { 'aws:SourceVpc': 'vpc-1' } }), 'cloudtrail.amazonaws.com', 's3:PutObject', 'arn:aws:s3:::b/o', context),
+    ).toBe(false);
   });
 });
 
@@ -65,8 +78,16 @@ describe('identity policies the services use', () => {
     ['an Allow on another resource', doc({ ...put, Resource: 'arn:aws:kinesis:eu-west-1:123456789012:stream/other' }), false],
     ['an Allow conditioned on a key the request lacks', doc({ ...put, Condition: { StringEquals: { 'aws:ResourceTag/team': 'x' } } }), false],
     ['an Allow and a matching Deny', doc(put, { ...put, Effect: 'Deny' }), false],
-    ['an Allow and a Deny with an operator the fake does not model', doc(put, { ...put, Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }), false],
-    ['an Allow and a Deny whose condition does not hold', doc(put, { ...put, Effect: 'Deny', Condition: { StringEquals: { 'aws:SourceAccount': '1' } } }), true],
+    [
+      'an Allow and a Deny with an operator the fake does not model',
+      doc(put, { ...put, Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      false,
+    ],
+    [
+      'an Allow and a Deny whose condition does not hold',
+      doc(put, { ...put, Effect: 'Deny', Condition: { StringEquals: { 'aws:SourceAccount': '1' } } }),
+      true,
+    ],
   ])('%s', (_what, text, expected) => {
     expect(policyAllows(text, 'kinesis:PutRecord', 'arn:aws:kinesis:eu-west-1:123456789012:stream/s')).toBe(expected);
   });

@@ -76,7 +76,8 @@ export interface RequestContext {
  * conditioned Deny applies unless its conditions are shown not to hold.
  */
 export function policyAllows(text: string, action: string, resource: string, context: RequestContext = {}): boolean {
-  const applies = (st: Record<string, unknown>) => list(st.Action).some((a) => globMatch(String(a), action, true)) && list(st.Resource).some((r) => globMatch(String(r), resource));
+  const applies = (st: Record<string, unknown>) =>
+    list(st.Action).some((a) => globMatch(String(a), action, true)) && list(st.Resource).some((r) => globMatch(String(r), resource));
   const statements = statementsOf(text);
   if (statements.some((st) => st.Effect === 'Deny' && applies(st) && conditionsMayHold(st.Condition, context))) return false;
   return statements.some((st) => st.Effect === 'Allow' && applies(st) && conditionsHold(st.Condition, context));
@@ -174,6 +175,12 @@ function statementsOf(text: string): Record<string, unknown>[] {
 
 /** IAM-style wildcard match: `*` any run, `?` one character; actions compare case-insensitively. */
 export function globMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, ignoreCase ? 'i' : '');
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    ignoreCase ? 'i' : '',
+  );
   return re.test(value);
 }

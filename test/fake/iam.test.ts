@@ -27,7 +27,9 @@ const READ = JSON.stringify({
 });
 const TRUST = JSON.stringify({
   Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::210987654321:root' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'x' } } }],
+  Statement: [
+    { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::210987654321:root' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'x' } } },
+  ],
 });
 
 function iamOf(fake: FakeAccount): IAMClient {
@@ -38,7 +40,12 @@ describe('fake IAM', () => {
   it('creates a user under a path with boundary and tags, answering with IAM ARNs and ids', async () => {
     const iam = iamOf(new FakeAccount());
     await iam.send(
-      new CreateUserCommand({ UserName: 'reader', Path: '/siem-pipeline/', PermissionsBoundary: BOUNDARY, Tags: [{ Key: 'siem-pipeline:name', Value: 'demo' }] }),
+      new CreateUserCommand({
+        UserName: 'reader',
+        Path: '/siem-pipeline/',
+        PermissionsBoundary: BOUNDARY,
+        Tags: [{ Key: 'siem-pipeline:name', Value: 'demo' }],
+      }),
     );
     const { User } = await iam.send(new GetUserCommand({ UserName: 'reader' }));
     expect(User).toEqual({
@@ -56,7 +63,12 @@ describe('fake IAM', () => {
     const iam = iamOf(new FakeAccount());
     const err = await iam.send(new GetUserCommand({ UserName: 'nobody' })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NoSuchEntityException);
-    expect(err).toMatchObject({ name: 'NoSuchEntityException', Code: 'NoSuchEntity', message: 'The user with name nobody cannot be found.', $metadata: { httpStatusCode: 404 } });
+    expect(err).toMatchObject({
+      name: 'NoSuchEntityException',
+      Code: 'NoSuchEntity',
+      message: 'The user with name nobody cannot be found.',
+      $metadata: { httpStatusCode: 404 },
+    });
     expect(isAwsError(err, 'NoSuchEntity')).toBe(true);
   });
 
@@ -90,8 +102,18 @@ describe('fake IAM', () => {
 
   it.each([
     ['invalid JSON', '{', 'identity', 'This policy contains invalid Json'],
-    ['no Resource', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kinesis:GetRecords' }] }), 'identity', 'Policy statement must contain resources.'],
-    ['an action without a service prefix', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'GetRecords', Resource: '*' }] }), 'identity', 'Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.'],
+    [
+      'no Resource',
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kinesis:GetRecords' }] }),
+      'identity',
+      'Policy statement must contain resources.',
+    ],
+    [
+      'an action without a service prefix',
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'GetRecords', Resource: '*' }] }),
+      'identity',
+      'Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.',
+    ],
     ['a Principal in an identity policy', TRUST, 'identity', 'Policy document should not specify a principal.'],
     ['a Resource in a trust policy', READ, 'trust', 'Has prohibited field Resource'],
   ])('refuses a policy with %s as MalformedPolicyDocument', async (_what, doc, kind, message) => {
@@ -99,7 +121,9 @@ describe('fake IAM', () => {
     const call =
       kind === 'trust'
         ? iam.send(new CreateRoleCommand({ RoleName: 'r', AssumeRolePolicyDocument: doc }))
-        : iam.send(new CreateUserCommand({ UserName: 'u' })).then(() => iam.send(new PutUserPolicyCommand({ UserName: 'u', PolicyName: 'p', PolicyDocument: doc })));
+        : iam
+            .send(new CreateUserCommand({ UserName: 'u' }))
+            .then(() => iam.send(new PutUserPolicyCommand({ UserName: 'u', PolicyName: 'p', PolicyDocument: doc })));
     await expect(call).rejects.toMatchObject({ name: 'MalformedPolicyDocumentException', Code: 'MalformedPolicyDocument', message });
   });
 
@@ -110,7 +134,12 @@ describe('fake IAM', () => {
     const first = (await iam.send(new CreateAccessKeyCommand({ UserName: 'u' }))).AccessKey!;
     await iam.send(new CreateAccessKeyCommand({ UserName: 'u' }));
 
-    expect(first).toMatchObject({ UserName: 'u', AccessKeyId: expect.stringMatching(/^AKIA[A-Z2-7]{16}$/), Status: 'Active', SecretAccessKey: expect.stringMatching(/^.{40}$/) });
+    expect(first).toMatchObject({
+      UserName: 'u',
+      AccessKeyId: expect.stringMatching(/^AKIA[A-Z2-7]{16}$/),
+      Status: 'Active',
+      SecretAccessKey: expect.stringMatching(/^.{40}$/),
+    });
     expect(fakeAccount.iam.issuedSecrets).toContain(first.SecretAccessKey);
     await expect(iam.send(new CreateAccessKeyCommand({ UserName: 'u' }))).rejects.toMatchObject({
       Code: 'LimitExceeded',
@@ -128,9 +157,15 @@ describe('fake IAM', () => {
     await iam.send(new CreateRoleCommand({ RoleName: 'r', AssumeRolePolicyDocument: TRUST }));
     await iam.send(new PutRolePolicyCommand({ RoleName: 'r', PolicyName: 'p', PolicyDocument: READ }));
 
-    await expect(iam.send(new DeleteUserCommand({ UserName: 'u' }))).rejects.toMatchObject({ Code: 'DeleteConflict', message: 'Cannot delete entity, must delete policies first.' });
+    await expect(iam.send(new DeleteUserCommand({ UserName: 'u' }))).rejects.toMatchObject({
+      Code: 'DeleteConflict',
+      message: 'Cannot delete entity, must delete policies first.',
+    });
     await iam.send(new DeleteUserPolicyCommand({ UserName: 'u', PolicyName: 'p' }));
-    await expect(iam.send(new DeleteUserCommand({ UserName: 'u' }))).rejects.toMatchObject({ Code: 'DeleteConflict', message: 'Cannot delete entity, must delete access keys first.' });
+    await expect(iam.send(new DeleteUserCommand({ UserName: 'u' }))).rejects.toMatchObject({
+      Code: 'DeleteConflict',
+      message: 'Cannot delete entity, must delete access keys first.',
+    });
     await iam.send(new DeleteAccessKeyCommand({ UserName: 'u', AccessKeyId: key.AccessKeyId }));
     await iam.send(new DeleteUserCommand({ UserName: 'u' }));
 
@@ -145,7 +180,13 @@ describe('fake IAM', () => {
     await iam.send(new CreateUserCommand({ UserName: 'u' }));
     const big = JSON.stringify({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: ['kinesis:GetRecords'], Resource: Array.from({ length: 40 }, (_, i) => `arn:aws:kinesis:us-east-1:123456789012:stream/stream-${i}`) }],
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['kinesis:GetRecords'],
+          Resource: Array.from({ length: 40 }, (_, i) => `arn:aws:kinesis:us-east-1:123456789012:stream/stream-${i}`),
+        },
+      ],
     });
     await expect(iam.send(new PutUserPolicyCommand({ UserName: 'u', PolicyName: 'p', PolicyDocument: big }))).rejects.toMatchObject({
       Code: 'LimitExceeded',

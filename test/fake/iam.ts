@@ -188,9 +188,11 @@ export class IamFake implements FakeService {
     const service = CALLERS[caller].principal;
     const role = [...this.entities.role.values()].find((e) => e.arn === roleArn);
     if (!role) return { ok: false, reason: `role ${String(roleArn)} does not exist`, assumed: false };
-    if (role.propagation && !role.propagation.isDone(this.env.now(), true)) return { ok: false, reason: `role ${role.name} has not propagated yet`, assumed: false };
+    if (role.propagation && !role.propagation.isDone(this.env.now(), true))
+      return { ok: false, reason: `role ${role.name} has not propagated yet`, assumed: false };
     role.propagation = undefined;
-    if (!trustAllows(role.trust ?? '', service, contextOf(caller, facts))) return { ok: false, reason: `${service} may not assume role ${role.name}`, assumed: false };
+    if (!trustAllows(role.trust ?? '', service, contextOf(caller, facts)))
+      return { ok: false, reason: `${service} may not assume role ${role.name}`, assumed: false };
     const policies = [...role.policies.values()];
     const missing = actions.find((a) => !policies.some((p) => policyAllows(p, a, resource)));
     if (missing) return { ok: false, reason: `role ${role.name} does not allow ${missing} on ${resource}`, assumed: true };
@@ -213,9 +215,7 @@ export class IamFake implements FakeService {
 
   owned(match: OwnerMatch): OwnedResource[] {
     return (['user', 'role'] as const).flatMap((kind) =>
-      [...this.entities[kind].values()]
-        .filter((e) => matchesOwner(match, e.name, e.tags))
-        .map((e) => ({ service: this.key, type: kind, id: e.name })),
+      [...this.entities[kind].values()].filter((e) => matchesOwner(match, e.name, e.tags)).map((e) => ({ service: this.key, type: kind, id: e.name })),
     );
   }
 
@@ -225,7 +225,10 @@ export class IamFake implements FakeService {
     const name = this.name(kind, i[`${CAP[kind]}Name`]);
     const path = (i.Path as string | undefined) ?? '/';
     if (!PATH.test(path) || path.length > 512) {
-      throw this.errors.make('ValidationError', `The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.`);
+      throw this.errors.make(
+        'ValidationError',
+        `The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.`,
+      );
     }
     if (this.entities[kind].has(name.toLowerCase())) {
       throw this.errors.make('EntityAlreadyExists', `${CAP[kind]} with name ${name} already exists.`);
@@ -427,7 +430,10 @@ export class IamFake implements FakeService {
 
   private checkedPolicy(doc: unknown, kind: 'identity' | 'trust'): string {
     if (typeof doc !== 'string' || doc.length === 0) {
-      throw this.errors.make('ValidationError', `1 validation error detected: Value null at 'policyDocument' failed to satisfy constraint: Member must not be null`);
+      throw this.errors.make(
+        'ValidationError',
+        `1 validation error detected: Value null at 'policyDocument' failed to satisfy constraint: Member must not be null`,
+      );
     }
     const problem = policyProblem(doc, kind);
     if (problem) throw this.errors.make('MalformedPolicyDocument', problem);
@@ -493,7 +499,10 @@ export class IamFake implements FakeService {
 
   private policyName(raw: unknown): string {
     if (typeof raw !== 'string' || !/^[\w+=,.@-]{1,128}$/.test(raw)) {
-      throw this.errors.make('ValidationError', `1 validation error detected: Value '${String(raw)}' at 'policyName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`);
+      throw this.errors.make(
+        'ValidationError',
+        `1 validation error detected: Value '${String(raw)}' at 'policyName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`,
+      );
     }
     return raw;
   }

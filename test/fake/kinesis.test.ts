@@ -116,11 +116,36 @@ describe('fake Kinesis', () => {
   });
 
   it.each([
-    ['a duplicate CreateStream', 'ResourceInUseException', /already exists/, (k: KinesisClient) => k.send(new CreateStreamCommand({ StreamName: 's1', ShardCount: 1 }))],
-    ['a missing stream', 'ResourceNotFoundException', /Stream nope under account 123456789012 not found/, (k: KinesisClient) => k.send(new DescribeStreamCommand({ StreamName: 'nope' }))],
-    ['a reshard beyond double', 'LimitExceededException', /between 1 and 4/, (k: KinesisClient) => k.send(new UpdateShardCountCommand({ StreamName: 's1', TargetShardCount: 5, ScalingType: 'UNIFORM_SCALING' }))],
-    ['Increase to a shorter retention', 'InvalidArgumentException', /24 to 8760/, (k: KinesisClient) => k.send(new IncreaseStreamRetentionPeriodCommand({ StreamName: 's1', RetentionPeriodHours: 12 }))],
-    ['Decrease to a longer retention', 'InvalidArgumentException', /can not be longer/, (k: KinesisClient) => k.send(new DecreaseStreamRetentionPeriodCommand({ StreamName: 's1', RetentionPeriodHours: 48 }))],
+    [
+      'a duplicate CreateStream',
+      'ResourceInUseException',
+      /already exists/,
+      (k: KinesisClient) => k.send(new CreateStreamCommand({ StreamName: 's1', ShardCount: 1 })),
+    ],
+    [
+      'a missing stream',
+      'ResourceNotFoundException',
+      /Stream nope under account 123456789012 not found/,
+      (k: KinesisClient) => k.send(new DescribeStreamCommand({ StreamName: 'nope' })),
+    ],
+    [
+      'a reshard beyond double',
+      'LimitExceededException',
+      /between 1 and 4/,
+      (k: KinesisClient) => k.send(new UpdateShardCountCommand({ StreamName: 's1', TargetShardCount: 5, ScalingType: 'UNIFORM_SCALING' })),
+    ],
+    [
+      'Increase to a shorter retention',
+      'InvalidArgumentException',
+      /24 to 8760/,
+      (k: KinesisClient) => k.send(new IncreaseStreamRetentionPeriodCommand({ StreamName: 's1', RetentionPeriodHours: 12 })),
+    ],
+    [
+      'Decrease to a longer retention',
+      'InvalidArgumentException',
+      /can not be longer/,
+      (k: KinesisClient) => k.send(new DecreaseStreamRetentionPeriodCommand({ StreamName: 's1', RetentionPeriodHours: 48 })),
+    ],
   ])('answers %s with %s', async (_what, name, message, call) => {
     const fake = new FakeAccount();
     const kinesis = await activeStream(fake);
@@ -152,7 +177,13 @@ describe('fake Kinesis', () => {
     const kinesis = await activeStream(fake);
     const one = await kinesis.send(new PutRecordCommand({ StreamName: 's1', PartitionKey: 'a', Data: Buffer.from('first') }));
     const many = await kinesis.send(
-      new PutRecordsCommand({ StreamName: 's1', Records: [{ PartitionKey: 'b', Data: Buffer.from('second') }, { PartitionKey: 'c', Data: Buffer.from('third') }] }),
+      new PutRecordsCommand({
+        StreamName: 's1',
+        Records: [
+          { PartitionKey: 'b', Data: Buffer.from('second') },
+          { PartitionKey: 'c', Data: Buffer.from('third') },
+        ],
+      }),
     );
 
     expect(one.ShardId).toMatch(/^shardId-00000000000[01]$/);
@@ -169,7 +200,12 @@ describe('fake Kinesis', () => {
     const { kinesis } = fake.clients();
     await kinesis.send(new CreateStreamCommand({ StreamName: 'a', ShardCount: 2 }));
     fake.kinesis.settleAll();
-    expect(await kinesis.send(new DescribeKinesisLimits({}))).toMatchObject({ ShardLimit: 3, OpenShardCount: 2, OnDemandStreamCount: 0, OnDemandStreamCountLimit: 50 });
+    expect(await kinesis.send(new DescribeKinesisLimits({}))).toMatchObject({
+      ShardLimit: 3,
+      OpenShardCount: 2,
+      OnDemandStreamCount: 0,
+      OnDemandStreamCountLimit: 50,
+    });
     await expect(kinesis.send(new CreateStreamCommand({ StreamName: 'b', ShardCount: 2 }))).rejects.toMatchObject({ name: 'LimitExceededException' });
   });
 });

@@ -290,7 +290,10 @@ export class KinesisFake implements FakeService {
     if (Object.keys(i.Tags ?? {}).length > 10) throw this.errors.make('InvalidArgumentException', 'AddTagsToStream takes at most 10 tags per call.');
     const merged = { ...s.tags, ...checkedTags('kinesis', { ...(i.Tags ?? {}) }, (m) => this.errors.make('InvalidArgumentException', m)) };
     if (Object.keys(merged).length > MAX_TAGS) {
-      throw this.errors.make('InvalidArgumentException', `Failed to add tags to stream ${s.name} under account ${this.env.account} because a given stream cannot have more than ${MAX_TAGS} tags associated with it.`);
+      throw this.errors.make(
+        'InvalidArgumentException',
+        `Failed to add tags to stream ${s.name} under account ${this.env.account} because a given stream cannot have more than ${MAX_TAGS} tags associated with it.`,
+      );
     }
     s.tags = merged;
     return {};
@@ -308,10 +311,16 @@ export class KinesisFake implements FakeService {
     this.requireActive(s);
     const target = required(this, i.TargetShardCount, 'targetShardCount');
     if (i.ScalingType !== 'UNIFORM_SCALING') {
-      throw this.errors.make('ValidationException', "1 validation error detected: Value at 'scalingType' failed to satisfy constraint: Member must satisfy enum value set: [UNIFORM_SCALING]");
+      throw this.errors.make(
+        'ValidationException',
+        "1 validation error detected: Value at 'scalingType' failed to satisfy constraint: Member must satisfy enum value set: [UNIFORM_SCALING]",
+      );
     }
     if (s.mode === 'ON_DEMAND') {
-      throw this.errors.make('ValidationException', `UpdateShardCount is not supported for stream ${s.name} under account ${this.env.account} in ON_DEMAND mode.`);
+      throw this.errors.make(
+        'ValidationException',
+        `UpdateShardCount is not supported for stream ${s.name} under account ${this.env.account} in ON_DEMAND mode.`,
+      );
     }
     const current = s.shards.length;
     if (target > current * 2 || target < Math.ceil(current / 2)) {
@@ -406,7 +415,10 @@ export class KinesisFake implements FakeService {
     const s = this.writable(i);
     const entries = i.Records ?? [];
     if (entries.length < 1 || entries.length > 500) {
-      throw this.errors.make('ValidationException', `1 validation error detected: Value at 'records' failed to satisfy constraint: Member must have length between 1 and 500`);
+      throw this.errors.make(
+        'ValidationException',
+        `1 validation error detected: Value at 'records' failed to satisfy constraint: Member must have length between 1 and 500`,
+      );
     }
     const Records = entries.map((e) => {
       const rec = this.store(s, required(this, e.PartitionKey, 'partitionKey'), e.Data);
@@ -532,7 +544,10 @@ export class KinesisFake implements FakeService {
 /** A required input member, or the ValidationException AWS sends for a missing one. */
 function required<T>(svc: KinesisFake, value: T | undefined, member: string): T {
   if (value === undefined || value === null) {
-    throw svc.errors.make('ValidationException', `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+    throw svc.errors.make(
+      'ValidationException',
+      `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+    );
   }
   return value;
 }

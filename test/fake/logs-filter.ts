@@ -46,7 +46,9 @@ function compileDelimited(p: string): FilterMatcher {
       fields.push({ name });
       continue;
     }
-    const alternatives = rest.split('||').map((alt) => splitOutsideQuotes(alt, '&&').map((c) => parseCondition(`${name} ${c.trim().replace(new RegExp(`^${name}\\s*`), '')}`)));
+    const alternatives = rest
+      .split('||')
+      .map((alt) => splitOutsideQuotes(alt, '&&').map((c) => parseCondition(`${name} ${c.trim().replace(new RegExp(`^${name}\\s*`), '')}`)));
     fields.push({ name, test: (v) => alternatives.some((all) => all.every((c) => holds(c, v))) });
   }
   return (message) => {

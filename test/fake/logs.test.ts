@@ -33,11 +33,19 @@ describe('fake CloudWatch Logs', () => {
     const first = await logs.send(new DescribeLogGroupsCommand({}));
     const second = await logs.send(new DescribeLogGroupsCommand({ nextToken: first.nextToken }));
     expect(first.logGroups?.map((g) => g.logGroupName)).toEqual(['/a', '/b']);
-    expect(first.logGroups?.[0]).toMatchObject({ retentionInDays: 1, arn: 'arn:aws:logs:us-east-1:123456789012:log-group:/a:*', logGroupArn: 'arn:aws:logs:us-east-1:123456789012:log-group:/a' });
+    expect(first.logGroups?.[0]).toMatchObject({
+      retentionInDays: 1,
+      arn: 'arn:aws:logs:us-east-1:123456789012:log-group:/a:*',
+      logGroupArn: 'arn:aws:logs:us-east-1:123456789012:log-group:/a',
+    });
     expect(second).toMatchObject({ logGroups: [{ logGroupName: '/c' }] });
     expect(second.nextToken).toBeUndefined();
-    expect((await logs.send(new ListTagsForResourceCommand({ resourceArn: 'arn:aws:logs:us-east-1:123456789012:log-group:/b' }))).tags).toEqual({ team: 'sec' });
-    await expect(logs.send(new PutRetentionPolicyCommand({ logGroupName: '/a', retentionInDays: 2 }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    expect((await logs.send(new ListTagsForResourceCommand({ resourceArn: 'arn:aws:logs:us-east-1:123456789012:log-group:/b' }))).tags).toEqual({
+      team: 'sec',
+    });
+    await expect(logs.send(new PutRetentionPolicyCommand({ logGroupName: '/a', retentionInDays: 2 }))).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+    });
     await expect(logs.send(new CreateLogGroupCommand({ logGroupName: '/a' }))).rejects.toMatchObject({ name: 'ResourceAlreadyExistsException' });
   });
 
@@ -49,7 +57,10 @@ describe('fake CloudWatch Logs', () => {
     const streamArn = 'arn:aws:kinesis:us-east-1:123456789012:stream/s1';
     const role = await serviceRole(fake, 'cwl', 'logs.amazonaws.com', ['kinesis:PutRecord'], streamArn, LOGS_ARN_CONDITION);
 
-    await expect(filter(logs, streamArn, role)).rejects.toMatchObject({ name: 'InvalidParameterException', message: expect.stringMatching(/^Could not deliver test message to specified Kinesis stream/) });
+    await expect(filter(logs, streamArn, role)).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+      message: expect.stringMatching(/^Could not deliver test message to specified Kinesis stream/),
+    });
     fake.kinesis.settleAll();
     await expect(filter(logs, streamArn, role)).rejects.toThrow('Could not deliver test message to specified destination. Check if the destination is valid.');
     await expect(filter(logs, streamArn, role)).rejects.toThrow('Could not deliver test message');
@@ -64,7 +75,12 @@ describe('fake CloudWatch Logs', () => {
   it.each([
     ['a trust policy without logs.amazonaws.com', 'events.amazonaws.com', ['kinesis:PutRecord'], undefined],
     ['a role policy without kinesis:PutRecord', 'logs.amazonaws.com', ['kinesis:DescribeStream'], undefined],
-    ['an aws:SourceArn condition for another account', 'logs.amazonaws.com', ['kinesis:PutRecord'], { StringLike: { 'aws:SourceArn': 'arn:aws:logs:us-east-1:999999999999:*' } }],
+    [
+      'an aws:SourceArn condition for another account',
+      'logs.amazonaws.com',
+      ['kinesis:PutRecord'],
+      { StringLike: { 'aws:SourceArn': 'arn:aws:logs:us-east-1:999999999999:*' } },
+    ],
   ])('never delivers the test message with %s', async (_what, service, actions, condition) => {
     const fake = new FakeAccount({ rolePropagation: {} });
     const { logs } = fake.clients();
@@ -102,6 +118,13 @@ describe('fake CloudWatch Logs', () => {
 
     fake.logs.ingest(GROUP, 'eni-1-all', ['2 123 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 40 1 2 ACCEPT OK', '2 123 eni-1 - - - - - - - 1 2 - NODATA']);
     const data = records(fake).filter((r) => r.messageType === 'DATA_MESSAGE');
-    expect(data).toEqual([expect.objectContaining({ logGroup: GROUP, logStream: 'eni-1-all', subscriptionFilters: ['f'], logEvents: [expect.objectContaining({ message: expect.stringMatching(/ACCEPT OK$/) })] })]);
+    expect(data).toEqual([
+      expect.objectContaining({
+        logGroup: GROUP,
+        logStream: 'eni-1-all',
+        subscriptionFilters: ['f'],
+        logEvents: [expect.objectContaining({ message: expect.stringMatching(/ACCEPT OK$/) })],
+      }),
+    ]);
   });
 });

@@ -139,7 +139,9 @@ export class LogsFake implements FakeService {
     g.streams.add(streamName);
     let delivered = 0;
     for (const f of g.filters) {
-      const logEvents = messages.filter((m) => f.matcher(m)).map((message) => ({ id: String(++this.eventId).padStart(56, '0'), timestamp: this.env.now(), message }));
+      const logEvents = messages
+        .filter((m) => f.matcher(m))
+        .map((message) => ({ id: String(++this.eventId).padStart(56, '0'), timestamp: this.env.now(), message }));
       if (logEvents.length === 0) continue;
       const body = { messageType: 'DATA_MESSAGE', owner: this.env.account, logGroup: g.name, logStream: streamName, subscriptionFilters: [f.name], logEvents };
       this.links.kinesis.deliver(f.destinationArn, f.distribution === 'ByLogStream' ? streamName : this.env.uuid(), gzipSync(JSON.stringify(body)));
@@ -239,7 +241,11 @@ export class LogsFake implements FakeService {
     const g = this.group(i.logGroupName);
     const stream = i.logStreamName ?? '';
     if (!g.streams.has(stream)) throw this.errors.make('ResourceNotFoundException', 'The specified log stream does not exist.');
-    this.ingest(g.name, stream, (i.logEvents ?? []).map((e) => e.message ?? ''));
+    this.ingest(
+      g.name,
+      stream,
+      (i.logEvents ?? []).map((e) => e.message ?? ''),
+    );
     return {};
   }
 
@@ -308,7 +314,8 @@ export class LogsFake implements FakeService {
 
   private deleteFilter(i: DeleteSubscriptionFilterCommandInput): Record<string, never> {
     const g = this.group(i.logGroupName);
-    if (!g.filters.some((f) => f.name === i.filterName)) throw this.errors.make('ResourceNotFoundException', 'The specified subscription filter does not exist.');
+    if (!g.filters.some((f) => f.name === i.filterName))
+      throw this.errors.make('ResourceNotFoundException', 'The specified subscription filter does not exist.');
     g.filters = g.filters.filter((f) => f.name !== i.filterName);
     return {};
   }

@@ -38,8 +38,13 @@ describe('fake S3', () => {
     // us-east-1 answers a repeated CreateBucket of your own bucket with success.
     await s3.send(new CreateBucketCommand({ Bucket: 'siem-demo-123456789012-us-east-1' }));
 
-    await expect(s3.send(new CreateBucketCommand({ Bucket: 'taken-name' }))).rejects.toMatchObject({ name: 'BucketAlreadyExists', Code: 'BucketAlreadyExists' });
-    await expect(s3.send(new CreateBucketCommand({ Bucket: 'x', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }))).rejects.toMatchObject({ name: 'InvalidBucketName' });
+    await expect(s3.send(new CreateBucketCommand({ Bucket: 'taken-name' }))).rejects.toMatchObject({
+      name: 'BucketAlreadyExists',
+      Code: 'BucketAlreadyExists',
+    });
+    await expect(s3.send(new CreateBucketCommand({ Bucket: 'x', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }))).rejects.toMatchObject({
+      name: 'InvalidBucketName',
+    });
     await expect(s3.send(new HeadBucketCommand({ Bucket: 'absent-bucket' }))).rejects.toBeInstanceOf(NotFound);
     expect((await s3.send(new GetPublicAccessBlockCommand({ Bucket: 'siem-demo-123456789012-us-east-1' }))).PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
@@ -74,12 +79,27 @@ describe('fake S3', () => {
     const { s3 } = fake.clients();
     await s3.send(new CreateBucketCommand({ Bucket: 'bk1' }));
 
-    await expect(s3.send(new GetBucketPolicyCommand({ Bucket: 'bk1' }))).rejects.toMatchObject({ name: 'NoSuchBucketPolicy', $metadata: { httpStatusCode: 404 } });
+    await expect(s3.send(new GetBucketPolicyCommand({ Bucket: 'bk1' }))).rejects.toMatchObject({
+      name: 'NoSuchBucketPolicy',
+      $metadata: { httpStatusCode: 404 },
+    });
     await expect(s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: 'bk1' }))).rejects.toMatchObject({ name: 'NoSuchLifecycleConfiguration' });
     await expect(
-      s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: 'bk1', LifecycleConfiguration: { Rules: [{ ID: 'x', Status: 'Enabled', Filter: {}, Expiration: { Days: 0 } }] } })),
+      s3.send(
+        new PutBucketLifecycleConfigurationCommand({
+          Bucket: 'bk1',
+          LifecycleConfiguration: { Rules: [{ ID: 'x', Status: 'Enabled', Filter: {}, Expiration: { Days: 0 } }] },
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'InvalidArgument' });
-    await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: 'bk1', LifecycleConfiguration: { Rules: [{ ID: 'x', Status: 'Enabled', Filter: {}, Expiration: { Days: 7 } }] } }));
-    expect((await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: 'bk1' }))).Rules).toEqual([{ ID: 'x', Status: 'Enabled', Filter: {}, Expiration: { Days: 7 } }]);
+    await s3.send(
+      new PutBucketLifecycleConfigurationCommand({
+        Bucket: 'bk1',
+        LifecycleConfiguration: { Rules: [{ ID: 'x', Status: 'Enabled', Filter: {}, Expiration: { Days: 7 } }] },
+      }),
+    );
+    expect((await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: 'bk1' }))).Rules).toEqual([
+      { ID: 'x', Status: 'Enabled', Filter: {}, Expiration: { Days: 7 } },
+    ]);
   });
 });

@@ -89,7 +89,10 @@ export class S3Fake implements FakeService {
     DeleteBucket: (i) => this.deleteBucket(i),
     ListBuckets: () => ({ Buckets: [...this.buckets.values()].map((b) => ({ Name: b.name, CreationDate: b.created, BucketRegion: b.region })) }),
     PutBucketTagging: (i) =>
-      this.set(i, (b) => (b.tags = checkedTags('s3', fromTagList((i.Tagging as { TagSet?: Tag[] } | undefined)?.TagSet), (m) => this.errors.make('InvalidTag', m)))),
+      this.set(
+        i,
+        (b) => (b.tags = checkedTags('s3', fromTagList((i.Tagging as { TagSet?: Tag[] } | undefined)?.TagSet), (m) => this.errors.make('InvalidTag', m))),
+      ),
     GetBucketTagging: (i) => ({ TagSet: toTagList(this.present(i, (b) => b.tags, 'NoSuchTagSet', 'The TagSet does not exist')) }),
     DeleteBucketTagging: (i) => this.set(i, (b) => delete b.tags),
     PutBucketPolicy: (i) => this.putPolicy(i),
@@ -100,7 +103,10 @@ export class S3Fake implements FakeService {
     PutBucketEncryption: (i) => this.set(i, (b) => (b.encryption = i.ServerSideEncryptionConfiguration as ServerSideEncryptionConfiguration)),
     GetBucketEncryption: (i) => ({ ServerSideEncryptionConfiguration: this.bucket(i).encryption }),
     PutBucketOwnershipControls: (i) =>
-      this.set(i, (b) => (b.ownership = (i.OwnershipControls as { Rules?: { ObjectOwnership?: string }[] }).Rules?.[0]?.ObjectOwnership ?? 'BucketOwnerEnforced')),
+      this.set(
+        i,
+        (b) => (b.ownership = (i.OwnershipControls as { Rules?: { ObjectOwnership?: string }[] }).Rules?.[0]?.ObjectOwnership ?? 'BucketOwnerEnforced'),
+      ),
     GetBucketOwnershipControls: (i) => ({ OwnershipControls: { Rules: [{ ObjectOwnership: this.bucket(i).ownership }] } }),
     PutBucketLifecycleConfiguration: (i) => this.putLifecycle(i),
     GetBucketLifecycleConfiguration: (i) => ({
@@ -175,7 +181,10 @@ export class S3Fake implements FakeService {
       );
     }
     if (this.foreignBuckets.has(name)) {
-      throw this.errors.make('BucketAlreadyExists', 'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.');
+      throw this.errors.make(
+        'BucketAlreadyExists',
+        'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.',
+      );
     }
     const location = this.env.region === 'us-east-1' ? `/${name}` : `http://${name}.s3.amazonaws.com/`;
     if (this.buckets.has(name)) {
@@ -285,7 +294,8 @@ export class S3Fake implements FakeService {
   private deleteObjects(i: Input): Out<DeleteObjectsCommandOutput> {
     const b = this.bucket(i);
     const objects = (i.Delete as { Objects?: { Key?: string; VersionId?: string }[]; Quiet?: boolean } | undefined)?.Objects ?? [];
-    if (objects.length > 1000) throw this.errors.make('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+    if (objects.length > 1000)
+      throw this.errors.make('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
     const Deleted = objects.map((o) => {
       const r = this.deleteObject(b, o.Key ?? '', o.VersionId);
       return {
@@ -345,7 +355,15 @@ export class S3Fake implements FakeService {
       IsTruncated: truncated,
       Versions: page
         .filter((e) => !e.v.deleteMarker)
-        .map((e) => ({ Key: e.k, VersionId: e.v.versionId, IsLatest: e.latest, LastModified: e.v.modified, ETag: e.v.etag, Size: e.v.body.length, StorageClass: 'STANDARD' })),
+        .map((e) => ({
+          Key: e.k,
+          VersionId: e.v.versionId,
+          IsLatest: e.latest,
+          LastModified: e.v.modified,
+          ETag: e.v.etag,
+          Size: e.v.body.length,
+          StorageClass: 'STANDARD',
+        })),
       DeleteMarkers: page.filter((e) => e.v.deleteMarker).map((e) => ({ Key: e.k, VersionId: e.v.versionId, IsLatest: e.latest, LastModified: e.v.modified })),
       ...(truncated && last ? { NextKeyMarker: last.k, NextVersionIdMarker: last.v.versionId } : {}),
     };

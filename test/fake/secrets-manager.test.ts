@@ -15,7 +15,9 @@ import { FakeAccount } from './account';
 async function withSecret(): Promise<{ sm: SecretsManagerClient; arn: string; fake: FakeAccount }> {
   const fake = new FakeAccount();
   const sm = fake.clients().secrets;
-  const out = await sm.send(new CreateSecretCommand({ Name: 'siem-pipeline/demo/key', SecretString: 'v1', Tags: [{ Key: 'siem-pipeline:name', Value: 'demo' }] }));
+  const out = await sm.send(
+    new CreateSecretCommand({ Name: 'siem-pipeline/demo/key', SecretString: 'v1', Tags: [{ Key: 'siem-pipeline:name', Value: 'demo' }] }),
+  );
   return { sm, arn: out.ARN!, fake };
 }
 
@@ -41,7 +43,10 @@ describe('fake Secrets Manager', () => {
     expect(second.VersionStages).toEqual(['AWSCURRENT']);
     expect((await sm.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString).toBe('v2');
     expect((await sm.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: 'AWSPREVIOUS' }))).SecretString).toBe('v1');
-    expect((await sm.send(new DescribeSecretCommand({ SecretId: arn }))).VersionIdsToStages).toEqual({ [first]: ['AWSPREVIOUS'], [second.VersionId!]: ['AWSCURRENT'] });
+    expect((await sm.send(new DescribeSecretCommand({ SecretId: arn }))).VersionIdsToStages).toEqual({
+      [first]: ['AWSPREVIOUS'],
+      [second.VersionId!]: ['AWSCURRENT'],
+    });
   });
 
   it('tags and untags', async () => {

@@ -148,7 +148,10 @@ export class SecretsManagerFake implements FakeService {
   private create(i: CreateSecretCommandInput): Out<CreateSecretCommandOutput> {
     const name = i.Name;
     if (typeof name !== 'string' || !NAME.test(name)) {
-      throw this.errors.make('InvalidParameterException', 'Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!');
+      throw this.errors.make(
+        'InvalidParameterException',
+        'Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!',
+      );
     }
     const existing = this.secrets.get(name);
     if (existing?.deletionDate) {
@@ -212,7 +215,10 @@ export class SecretsManagerFake implements FakeService {
     const stage = i.VersionStage ?? (i.VersionId ? undefined : 'AWSCURRENT');
     const v = s.versions.find((x) => (i.VersionId ? x.id === i.VersionId : true) && (stage ? x.stages.includes(stage) : true));
     if (!v) {
-      throw this.errors.make('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for ${i.VersionId ? `VersionId: ${i.VersionId}` : `staging label: ${stage}`}`);
+      throw this.errors.make(
+        'ResourceNotFoundException',
+        `Secrets Manager can't find the specified secret value for ${i.VersionId ? `VersionId: ${i.VersionId}` : `staging label: ${stage}`}`,
+      );
     }
     return { ARN: s.arn, Name: s.name, VersionId: v.id, SecretString: v.value, VersionStages: [...v.stages], CreatedDate: v.created };
   }
@@ -235,7 +241,7 @@ export class SecretsManagerFake implements FakeService {
       const doc = JSON.parse(i.ResourcePolicy ?? '') as { Statement?: unknown };
       if (!Array.isArray(doc.Statement)) throw new Error('no Statement list');
     } catch {
-      throw this.errors.make('MalformedPolicyDocumentException', 'The policy document you provided isn\'t valid.');
+      throw this.errors.make('MalformedPolicyDocumentException', "The policy document you provided isn't valid.");
     }
     s.policy = i.ResourcePolicy;
     return { ARN: s.arn, Name: s.name };

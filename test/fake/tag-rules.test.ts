@@ -5,7 +5,10 @@ import { FakeAccount } from './account';
 import { tagProblem, type TaggingService } from './tag-rules';
 
 const STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/siem/6a0f1c30-4b1e-11f0-9a2b-0e3c5d7f9a11';
-const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'logs.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+const TRUST = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'logs.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
 
 describe('documented tag rules', () => {
   it.each<[TaggingService, Record<string, string>, RegExp | undefined]>([
@@ -29,13 +32,19 @@ describe('documented tag rules', () => {
   it('Kinesis refuses a colon in a tag key on CreateStream and AddTagsToStream; IAM takes it', async () => {
     const fake = new FakeAccount();
     const { kinesis, iam } = fake.clients();
-    await expect(kinesis.send(new CreateStreamCommand({ StreamName: 's', ShardCount: 1, Tags: { 'a:b': 'c' } }))).rejects.toMatchObject({ name: 'InvalidArgumentException' });
+    await expect(kinesis.send(new CreateStreamCommand({ StreamName: 's', ShardCount: 1, Tags: { 'a:b': 'c' } }))).rejects.toMatchObject({
+      name: 'InvalidArgumentException',
+    });
     await kinesis.send(new CreateStreamCommand({ StreamName: 's', ShardCount: 1 }));
     fake.kinesis.settleAll();
-    await expect(kinesis.send(new AddTagsToStreamCommand({ StreamName: 's', Tags: { 'a:b': 'c' } }))).rejects.toMatchObject({ name: 'InvalidArgumentException' });
+    await expect(kinesis.send(new AddTagsToStreamCommand({ StreamName: 's', Tags: { 'a:b': 'c' } }))).rejects.toMatchObject({
+      name: 'InvalidArgumentException',
+    });
     const eleven = Object.fromEntries(Array.from({ length: 11 }, (_, n) => [`k${n}`, 'v']));
     await expect(kinesis.send(new AddTagsToStreamCommand({ StreamName: 's', Tags: eleven }))).rejects.toMatchObject({ name: 'InvalidArgumentException' });
-    await expect(iam.send(new CreateRoleCommand({ RoleName: 'r', AssumeRolePolicyDocument: TRUST, Tags: [{ Key: 'a:b', Value: STACK }] }))).resolves.toBeDefined();
+    await expect(
+      iam.send(new CreateRoleCommand({ RoleName: 'r', AssumeRolePolicyDocument: TRUST, Tags: [{ Key: 'a:b', Value: STACK }] })),
+    ).resolves.toBeDefined();
   });
 
   it('S3 applies CreateBucketConfiguration.Tags to a general purpose bucket', async () => {

@@ -55,15 +55,30 @@ export async function seededAccount(opts: { detector?: boolean } = {}): Promise<
   const archive = await activeStream(fake, 'org-archive');
   const writer = await serviceRole(fake, 'org-archive-writer', 'logs.amazonaws.com', ['kinesis:PutRecord'], archive);
   await afterPropagation(() =>
-    clients.logs.send(new PutSubscriptionFilterCommand({ logGroupName: ORG_GROUP, filterName: 'org-archive', filterPattern: '', destinationArn: archive, roleArn: writer })),
+    clients.logs.send(
+      new PutSubscriptionFilterCommand({ logGroupName: ORG_GROUP, filterName: 'org-archive', filterPattern: '', destinationArn: archive, roleArn: writer }),
+    ),
   );
-  fake.cloudtrail.seedTrail({ name: ORG_TRAIL, multiRegion: true, bucket: 'corp-audit-logs', logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${ORG_GROUP}:*` });
+  fake.cloudtrail.seedTrail({
+    name: ORG_TRAIL,
+    multiRegion: true,
+    bucket: 'corp-audit-logs',
+    logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${ORG_GROUP}:*`,
+  });
   await clients.s3.send(new CreateBucketCommand({ Bucket: 'corp-audit-logs' }));
   await clients.s3.send(new PutObjectCommand({ Bucket: 'corp-audit-logs', Key: 'AWSLogs/2026/01/01/log.json.gz', Body: 'x' }));
   await clients.logs.send(new CreateLogGroupCommand({ logGroupName: CORP_FLOW_GROUP }));
   const corpRole = await serviceRole(fake, 'corp-flow-logs', 'vpc-flow-logs.amazonaws.com', ['logs:CreateLogStream', 'logs:PutLogEvents'], '*');
   await afterPropagation(() =>
-    clients.ec2.send(new CreateFlowLogsCommand({ ResourceIds: vpcs.slice(0, 2), ResourceType: 'VPC', TrafficType: 'REJECT', LogGroupName: CORP_FLOW_GROUP, DeliverLogsPermissionArn: corpRole })),
+    clients.ec2.send(
+      new CreateFlowLogsCommand({
+        ResourceIds: vpcs.slice(0, 2),
+        ResourceType: 'VPC',
+        TrafficType: 'REJECT',
+        LogGroupName: CORP_FLOW_GROUP,
+        DeliverLogsPermissionArn: corpRole,
+      }),
+    ),
   );
   fake.resetCalls();
   return { ...h, vpcs, detectorId };

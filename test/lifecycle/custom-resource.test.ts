@@ -100,7 +100,13 @@ describe('lifecycle: Create', () => {
     expect(actions.every((a) => a.startsWith('kinesis:') && !a.includes('*'))).toBe(true);
     expect(actions).not.toEqual(expect.arrayContaining(['kinesis:PutRecord']));
     expect(policy.Statement.flatMap((s) => s.Resource).every((r) => r.startsWith(STREAM_ARN))).toBe(true);
-    expect(res.Data).toMatchObject({ PipelineName: 'demo', Region: REGION, StreamName: STREAM, StreamArn: STREAM_ARN, SecretArn: expect.stringMatching(/^arn:aws:secretsmanager:/) });
+    expect(res.Data).toMatchObject({
+      PipelineName: 'demo',
+      Region: REGION,
+      StreamName: STREAM,
+      StreamArn: STREAM_ARN,
+      SecretArn: expect.stringMatching(/^arn:aws:secretsmanager:/),
+    });
   });
 });
 
@@ -113,7 +119,12 @@ describe('lifecycle: Update', () => {
 
     expect(updated).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ID });
     expect(streams(fake)).toEqual([expect.objectContaining({ name: STREAM, status: 'ACTIVE', openShards: 2, retentionHours: 48 })]);
-    expect(fake.writes().filter((c) => c.service === 'kinesis').map((c) => c.command)).toEqual(['UpdateShardCount', 'IncreaseStreamRetentionPeriod']);
+    expect(
+      fake
+        .writes()
+        .filter((c) => c.service === 'kinesis')
+        .map((c) => c.command),
+    ).toEqual(['UpdateShardCount', 'IncreaseStreamRetentionPeriod']);
     expect(fake.writes().filter((c) => /^(Create|Delete)/.test(c.command))).toEqual([]);
   });
 
@@ -137,7 +148,11 @@ describe('lifecycle: Update', () => {
     const roleProps = props({ SiemAccess: 'CrossAccountRole', SiemAccountId: '210987654321', SiemExternalId: EXTERNAL_ID });
     const res = await simulateEvent('Update', roleProps, { id: ID, props: props() });
 
-    expect(res).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ID, Data: { ReaderRoleArn: `arn:aws:iam::${ACCOUNT}:role/siem-pipeline/${ROLE}`, SecretArn: '' } });
+    expect(res).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: ID,
+      Data: { ReaderRoleArn: `arn:aws:iam::${ACCOUNT}:role/siem-pipeline/${ROLE}`, SecretArn: '' },
+    });
     expect(fake.resourcesOwnedBy('demo')).toEqual([OURS[0], { service: 'iam', type: 'role', id: ROLE }]);
     const [role] = roles(fake);
     expect(role).toMatchObject({ boundary: READER_BOUNDARY_ARN, tags: OWNER_TAGS });
@@ -199,7 +214,10 @@ describe('lifecycle: names taken by someone else', () => {
     const theirs = streams(fake);
 
     const res = await simulateEvent('Create', props());
-    expect(res).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(/^ensure stream failed: .*siem-demo exists but is not managed by this stack/) });
+    expect(res).toMatchObject({
+      Status: 'FAILED',
+      Reason: expect.stringMatching(/^ensure stream failed: .*siem-demo exists but is not managed by this stack/),
+    });
     const del = await simulateEvent('Delete', props(), { id: res.PhysicalResourceId });
 
     expect(del.Status).toBe('SUCCESS');

@@ -40,7 +40,9 @@ describe('flow-log settings: the provisioner is the one source of truth', () => 
 
     expect(h.fake.writes().slice(writesBefore)).toEqual([]);
     expect(flowLogs(h)).toEqual(afterUpdate);
-    expect(stale.logs()).toContainEqual(expect.objectContaining({ level: 'warn', recorded: expect.stringMatching(/^REJECT\//), own: expect.stringMatching(/^ALL\//) }));
+    expect(stale.logs()).toContainEqual(
+      expect.objectContaining({ level: 'warn', recorded: expect.stringMatching(/^REJECT\//), own: expect.stringMatching(/^ALL\//) }),
+    );
   });
 
   it('an enroller with the new environment enrolls a new VPC with the new settings, in 3 calls for a CreateVpc event', async () => {
@@ -54,7 +56,11 @@ describe('flow-log settings: the provisioner is the one source of truth', () => 
     const callsBefore = h.fake.calls.length;
     await expect(current.handler(createVpcEvent(newVpc!))).resolves.toMatchObject({ vpcs: 1, created: 1 });
 
-    expect(h.fake.calls.slice(callsBefore).map((c) => `${c.service}:${c.command}`)).toEqual(['logs:ListTagsForResource', 'ec2:DescribeVpcs', 'ec2:CreateFlowLogs']);
+    expect(h.fake.calls.slice(callsBefore).map((c) => `${c.service}:${c.command}`)).toEqual([
+      'logs:ListTagsForResource',
+      'ec2:DescribeVpcs',
+      'ec2:CreateFlowLogs',
+    ]);
     expect(flowLogs(h).find((f) => f.vpc === newVpc)).toMatchObject({ traffic: 'REJECT' });
   });
 });

@@ -76,7 +76,11 @@ describe('the stack status read by the guard', () => {
     h.fake.failAt('cloudformation:DescribeStacks#1');
     const sent = await h.sendRaw(h.eventFor('Delete', props(), { id: ID }));
     expect(sent).toEqual([
-      expect.objectContaining({ Status: 'FAILED', PhysicalResourceId: ID, Reason: expect.stringMatching(/^RequestRefusedError: the stack's status could not be read: AccessDenied/) }),
+      expect.objectContaining({
+        Status: 'FAILED',
+        PhysicalResourceId: ID,
+        Reason: expect.stringMatching(/^RequestRefusedError: the stack's status could not be read: AccessDenied/),
+      }),
     ]);
     expect(h.fake.writes()).toEqual([]);
     expect(h.fake.snapshot()).toEqual(before);

@@ -14,7 +14,8 @@ interface TrailView {
   homeRegion: string;
   multiRegion: boolean;
 }
-const trails = (h: Harness) => (h.fake.cloudtrail.snapshot() as TrailView[]).map((t) => `${t.name}@${t.homeRegion}${t.multiRegion ? ' (multi-region)' : ''}`).sort();
+const trails = (h: Harness) =>
+  (h.fake.cloudtrail.snapshot() as TrailView[]).map((t) => `${t.name}@${t.homeRegion}${t.multiRegion ? ' (multi-region)' : ''}`).sort();
 const bucketsOf = (h: Harness) => (h.fake.snapshot().s3 as { name: string }[]).map((b) => b.name);
 const trailGroupsOf = (h: Harness) => (h.fake.snapshot().logs as { name: string }[]).map((g) => g.name).filter((n) => n.endsWith('/cloudtrail'));
 

@@ -14,7 +14,8 @@ import { makeHarness, scanLogsForSecrets, STACK_ID } from './harness';
 import { ALL_ON, inventory } from './sources-helpers';
 
 const REJECTED = 'siem-pipeline/rejected/Pipeline';
-const detectors = (h: { fake: { snapshot(): Record<string, unknown> } }) => h.fake.snapshot().guardduty as { id: string; enabled: boolean; frequency: string; tags: Record<string, string> }[];
+const detectors = (h: { fake: { snapshot(): Record<string, unknown> } }) =>
+  h.fake.snapshot().guardduty as { id: string; enabled: boolean; frequency: string; tags: Record<string, string> }[];
 const ownTags = (name: string) => ({ [TAG_NAME]: name, [TAG_STACK]: STACK_ID });
 const created = (name: string, over: Record<string, string> = {}) => ({ ...ALL_ON, PipelineName: name, ...over });
 
@@ -50,7 +51,12 @@ describe('defect 2: a rename never deletes the detector in use (GuardDutyOnDelet
     h.fake.clearFaults();
     const rollback = await h.simulateEvent('Update', created('demo'), { id: idOf('demo'), props: created('demo2') });
     expect(rollback).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: idOf('demo'), Data: { GuardDutyDetectorId: detectorId } });
-    expect(h.fake.writes().filter((c) => c.command === 'DeleteDetector' || c.command === 'CreateDetector').map((c) => c.command)).toEqual(['CreateDetector']);
+    expect(
+      h.fake
+        .writes()
+        .filter((c) => c.command === 'DeleteDetector' || c.command === 'CreateDetector')
+        .map((c) => c.command),
+    ).toEqual(['CreateDetector']);
     expect(deliveredSources(h, 'demo', h.vpcs[3]!)).toContain('aws.guardduty');
   });
 });
@@ -78,8 +84,16 @@ describe('defect 3: a failed Create leaves no detector behind (default GuardDuty
 describe('defect 4: Create and Update validate every reference before the first write', () => {
   it.each([
     ['a group that does not exist', 'no/such/group', /ExistingTrailLogGroup no\/such\/group does not exist in account \d{12}, region us-east-1/],
-    ['a group no trail delivers to', 'not/a/trail', /ExistingTrailLogGroup not\/a\/trail is not the CloudWatch Logs group of any trail in account \d{12}, region us-east-1 \(DescribeTrails\)/],
-    ['a group whose two filter slots are taken', 'full/trail', /ExistingTrailLogGroup full\/trail already has 2 subscription filters, the most CloudWatch Logs allows per group \(a quota that cannot be raised\)/],
+    [
+      'a group no trail delivers to',
+      'not/a/trail',
+      /ExistingTrailLogGroup not\/a\/trail is not the CloudWatch Logs group of any trail in account \d{12}, region us-east-1 \(DescribeTrails\)/,
+    ],
+    [
+      'a group whose two filter slots are taken',
+      'full/trail',
+      /ExistingTrailLogGroup full\/trail already has 2 subscription filters, the most CloudWatch Logs allows per group \(a quota that cannot be raised\)/,
+    ],
   ])('an Update to %s fails naming ExistingTrailLogGroup with nothing changed (the trail, bucket, group and role stay)', async (_case, group, reason) => {
     const h = await seededAccount();
     const clients = h.fake.clients();
@@ -89,7 +103,10 @@ describe('defect 4: Create and Update validate every reference before the first 
     const sink = await activeStream(h.fake, 'sink');
     const role = await serviceRole(h.fake, 'sink-writer', 'logs.amazonaws.com', ['kinesis:PutRecord'], sink);
     h.clock.advance(60_000);
-    for (const f of ['a', 'b']) await clients.logs.send(new PutSubscriptionFilterCommand({ logGroupName: 'full/trail', filterName: f, filterPattern: '', destinationArn: sink, roleArn: role }));
+    for (const f of ['a', 'b'])
+      await clients.logs.send(
+        new PutSubscriptionFilterCommand({ logGroupName: 'full/trail', filterName: f, filterPattern: '', destinationArn: sink, roleArn: role }),
+      );
     expect((await h.simulateEvent('Create', created('demo'))).Status).toBe('SUCCESS');
     const before = inventory(h.fake);
     h.fake.resetCalls();
@@ -110,7 +127,9 @@ describe('defect 4: Create and Update validate every reference before the first 
     const res = await h.simulateEvent('Update', created('demo', { EnableCloudTrail: 'false', ShardCount: '12' }), { id: idOf('demo'), props: created('demo') });
 
     expect(res).toMatchObject({ Status: 'FAILED', PhysicalResourceId: idOf('demo') });
-    expect(res.Reason).toMatch(/^PreflightError: ShardCount 12 needs 11 more shard\(s\), but the account already has 1 of its 10-shard Kinesis quota open in us-east-1/);
+    expect(res.Reason).toMatch(
+      /^PreflightError: ShardCount 12 needs 11 more shard\(s\), but the account already has 1 of its 10-shard Kinesis quota open in us-east-1/,
+    );
     expect(h.fake.writes()).toEqual([]);
     expect(inventory(h.fake)).toEqual(before);
   });
@@ -118,7 +137,11 @@ describe('defect 4: Create and Update validate every reference before the first 
   it('a Create with a bad reference fails with the rejected id and no write', async () => {
     const h = await seededAccount();
     const res = await h.simulateEvent('Create', adoptProps('demo', { ExistingTrailLogGroup: 'no/such/group' }));
-    expect(res).toMatchObject({ Status: 'FAILED', PhysicalResourceId: REJECTED, Reason: expect.stringMatching(/^PreflightError: ExistingTrailLogGroup no\/such\/group/) });
+    expect(res).toMatchObject({
+      Status: 'FAILED',
+      PhysicalResourceId: REJECTED,
+      Reason: expect.stringMatching(/^PreflightError: ExistingTrailLogGroup no\/such\/group/),
+    });
     expect(h.fake.writes()).toEqual([]);
   });
 });
@@ -150,7 +173,7 @@ describe('defect 7: a Delete whose stored properties no longer parse', () => {
 });
 
 describe('defect 8: renaming with a reused trail group that already has another subscriber', () => {
-  it('fits in two filters: the new pipeline takes the old one\'s slot; the cleanup Delete leaves it', async () => {
+  it("fits in two filters: the new pipeline takes the old one's slot; the cleanup Delete leaves it", async () => {
     const h = await seededAccount();
     const before = adoptedView(h.fake);
     expect((await h.simulateEvent('Create', adoptProps('demo'))).Status).toBe('SUCCESS');
@@ -196,7 +219,7 @@ describe('defect 9: a detector the stack created and someone disabled', () => {
 });
 
 describe('defect 10: the audit of pipeline "ab" with pipeline "ab-src-x" beside it', () => {
-  it('does not report the other pipeline\'s rules, which share the name prefix, as drift', async () => {
+  it("does not report the other pipeline's rules, which share the name prefix, as drift", async () => {
     const h = makeHarness();
     const ab = { PipelineName: 'ab', EnableCloudTrail: 'false', EnableFlowLogs: 'false', EnableGuardDuty: 'false', ExtraEventSources: 'aws.health' };
     const other = { ...ab, PipelineName: 'ab-src-x', EnableGuardDuty: 'true', ExtraEventSources: 'aws.securityhub' };
@@ -205,7 +228,13 @@ describe('defect 10: the audit of pipeline "ab" with pipeline "ab-src-x" beside 
     expect(namesOf('ab-src-x').guardDutyRule.startsWith(namesOf('ab').sourceRulePrefix)).toBe(true);
 
     const config = parseConfig(ab);
-    const ctx = buildContext({ env: {}, readOnly: true }, h.fake.clients(), config, stackIdentity({ StackId: STACK_ID }), createLogger({ level: 'error', sink: () => undefined }));
+    const ctx = buildContext(
+      { env: {}, readOnly: true },
+      h.fake.clients(),
+      config,
+      stackIdentity({ StackId: STACK_ID }),
+      createLogger({ level: 'error', sink: () => undefined }),
+    );
     const report = await auditPipeline(config, ctx, new PipelineEngine(defaultComponents()));
 
     expect(report.components.find((c) => c.id === 'event-sources')).toMatchObject({ state: 'present', result: 'ok' });

@@ -51,7 +51,12 @@ describe("the reader's access key secret", () => {
     const withReader = props({ SecretKmsKeyArn: KEY_2, SecretReaderArns: READER });
     expect((await h.simulateEvent('Update', withReader, { id: ID, props: props({ SecretKmsKeyArn: KEY_2 }) })).Status).toBe('SUCCESS');
     expect(currentKeyId(h)).toBe(secondKey);
-    expect(h.fake.writes().filter((c) => c.service === 'secrets').map((c) => c.command)).toEqual(['PutResourcePolicy']);
+    expect(
+      h.fake
+        .writes()
+        .filter((c) => c.service === 'secrets')
+        .map((c) => c.command),
+    ).toEqual(['PutResourcePolicy']);
     expect(secretOf(h).policy!.Statement[0]!.Condition).toEqual({ StringNotEquals: { 'aws:PrincipalArn': [PROVISIONER_ROLE_ARN, READER] } });
   });
 

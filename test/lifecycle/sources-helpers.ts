@@ -44,11 +44,14 @@ export interface CwlDelivery {
 
 /** The stream's records from position `from` on, decoded the way the SIEM decodes them. */
 export function streamRecords(fake: FakeAccount, from = 0): StreamRecord[] {
-  return fake.kinesis.records(N.streamName).slice(from).map((r) => {
-    // gzip starts with 0x1f 0x8b; EventBridge puts the event JSON as it is.
-    if (r.data[0] === 0x1f && r.data[1] === 0x8b) return { kind: 'cwl', body: JSON.parse(gunzipSync(r.data).toString('utf8')) as CwlDelivery };
-    return { kind: 'event', body: JSON.parse(r.data.toString('utf8')) as Record<string, unknown> };
-  });
+  return fake.kinesis
+    .records(N.streamName)
+    .slice(from)
+    .map((r) => {
+      // gzip starts with 0x1f 0x8b; EventBridge puts the event JSON as it is.
+      if (r.data[0] === 0x1f && r.data[1] === 0x8b) return { kind: 'cwl', body: JSON.parse(gunzipSync(r.data).toString('utf8')) as CwlDelivery };
+      return { kind: 'event', body: JSON.parse(r.data.toString('utf8')) as Record<string, unknown> };
+    });
 }
 
 /** Records of CloudWatch Logs data (not the test messages filters send when they are created). */

@@ -103,7 +103,11 @@ describe('sources: Create with every source on', () => {
   });
 
   it('succeeds with the deterministic id and creates every source, each once', () => {
-    expect(created).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ID, Data: { StreamArn: N.streamArn, GuardDutyDetectorId: expect.stringMatching(/^[0-9a-f]{32}$/) } });
+    expect(created).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: ID,
+      Data: { StreamArn: N.streamArn, GuardDutyDetectorId: expect.stringMatching(/^[0-9a-f]{32}$/) },
+    });
     const owned = h.fake.resourcesOwnedBy('demo');
     expect(owned.filter((r) => r.type !== 'flow-log')).toEqual([
       { service: 'kinesis', type: 'stream', id: N.streamName },
@@ -131,7 +135,12 @@ describe('sources: Create with every source on', () => {
     expect(groups(h.fake)).toEqual([
       { name: N.cloudTrailLogGroup, retentionInDays: 1, tags: OWNER_TAGS, filters: [{ ...OUR_FILTER, pattern: '' }] },
       // The flow-logs step records its settings on the group: the enroller's one source of truth.
-      { name: N.flowLogGroup, retentionInDays: 1, tags: { ...OWNER_TAGS, [SETTINGS_TAG]: expect.stringMatching(/^ALL\/600\/[0-9a-f]{12}$/) }, filters: [{ ...OUR_FILTER, pattern: FLOW_PATTERN }] },
+      {
+        name: N.flowLogGroup,
+        retentionInDays: 1,
+        tags: { ...OWNER_TAGS, [SETTINGS_TAG]: expect.stringMatching(/^ALL\/600\/[0-9a-f]{12}$/) },
+        filters: [{ ...OUR_FILTER, pattern: FLOW_PATTERN }],
+      },
     ]);
   });
 
@@ -183,12 +192,18 @@ describe('sources: Create with every source on', () => {
       publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
       lifecycle: { Rules: [expect.objectContaining({ Status: 'Enabled', Expiration: { Days: 7 } })] },
     });
-    const policy = parsePolicyText(bucket!.policy) as { Statement: { Effect: string; Principal: unknown; Action: string[]; Condition: Record<string, Record<string, string>> }[] };
+    const policy = parsePolicyText(bucket!.policy) as {
+      Statement: { Effect: string; Principal: unknown; Action: string[]; Condition: Record<string, Record<string, string>> }[];
+    };
     const [deny, ...allows] = policy.Statement;
     expect(deny).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
     expect(allows).toHaveLength(2);
     for (const allow of allows) {
-      expect(allow).toMatchObject({ Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceArn': TRAIL_ARN } } });
+      expect(allow).toMatchObject({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceArn': TRAIL_ARN } },
+      });
     }
     const encryption = await h.fake.clients().s3.send(new GetBucketEncryptionCommand({ Bucket: N.trailBucket }));
     expect(encryption.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault).toEqual({ SSEAlgorithm: 'AES256' });
@@ -197,7 +212,13 @@ describe('sources: Create with every source on', () => {
   it('routes GuardDuty findings and each extra source to the stream with the events role, from a detector it created', () => {
     const target = [{ id: 'kinesis-stream', arn: N.streamArn, roleArn: N.roleArn(N.eventsRole) }];
     expect(h.fake.snapshot().events).toEqual([
-      { name: N.guardDutyRule, pattern: JSON.stringify({ source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'] }), state: 'ENABLED', tags: OWNER_TAGS, targets: target },
+      {
+        name: N.guardDutyRule,
+        pattern: JSON.stringify({ source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'] }),
+        state: 'ENABLED',
+        tags: OWNER_TAGS,
+        targets: target,
+      },
       { name: N.sourceRule('aws.securityhub'), pattern: JSON.stringify({ source: ['aws.securityhub'] }), state: 'ENABLED', tags: OWNER_TAGS, targets: target },
       { name: N.sourceRule('aws.health'), pattern: JSON.stringify({ source: ['aws.health'] }), state: 'ENABLED', tags: OWNER_TAGS, targets: target },
     ]);
@@ -211,7 +232,9 @@ describe('sources: Create with every source on', () => {
     // CloudTrail sends no aws:SourceArn / aws:SourceAccount for this role: a condition would refuse it.
     [N.trailRole, 'cloudtrail.amazonaws.com', false],
   ])('makes delivery role %s trusting %s only, under the boundary (conditioned: %s)', (name, service, conditioned) => {
-    const role = (h.fake.snapshot().iam as { roles: { name: string; path: string; boundary?: string; tags: unknown; trust: string }[] }).roles.find((r) => r.name === name);
+    const role = (h.fake.snapshot().iam as { roles: { name: string; path: string; boundary?: string; tags: unknown; trust: string }[] }).roles.find(
+      (r) => r.name === name,
+    );
     expect(role).toMatchObject({ path: '/siem-pipeline/', boundary: BOUNDARY_ARN, tags: OWNER_TAGS });
     const trust = JSON.parse(role!.trust) as { Statement: { Principal: unknown; Condition?: unknown }[] };
     expect(trust.Statement.map((s) => s.Principal)).toEqual([{ Service: service }]);
@@ -241,7 +264,10 @@ describe('sources: Create with every source on', () => {
         logEvents: [{ id: expect.any(String), timestamp: expect.any(Number), message }],
       },
     });
-    const event = (e: Record<string, unknown>) => ({ kind: 'event', body: { ...e, version: '0', id: expect.any(String), account: ACCOUNT, region: REGION, time: expect.any(String), resources: [] } });
+    const event = (e: Record<string, unknown>) => ({
+      kind: 'event',
+      body: { ...e, version: '0', id: expect.any(String), account: ACCOUNT, region: REGION, time: expect.any(String), resources: [] },
+    });
     expect(streamRecords(fake, from)).toEqual([
       cwl(N.cloudTrailLogGroup, `${ACCOUNT}_CloudTrail_${REGION}`, JSON.stringify(TRAIL_EVENT)),
       cwl(N.flowLogGroup, expect.stringMatching(/^eni-/), FLOW_OK),
@@ -264,7 +290,12 @@ describe('sources: Create with every source on', () => {
 });
 
 describe('sources: Update', () => {
-  const OWN_TRAIL = [new RegExp(`^iam/role/${literal(N.trailRole)}$`), new RegExp(`^logs/(group|filter)/${literal(N.cloudTrailLogGroup)}`), /^s3\/bucket\//, /^cloudtrail\/trail\//];
+  const OWN_TRAIL = [
+    new RegExp(`^iam/role/${literal(N.trailRole)}$`),
+    new RegExp(`^logs/(group|filter)/${literal(N.cloudTrailLogGroup)}`),
+    /^s3\/bucket\//,
+    /^cloudtrail\/trail\//,
+  ];
   const FLOW_LOGS = [new RegExp(`^iam/role/${literal(N.flowLogsRole)}$`), new RegExp(`^logs/(group|filter)/${literal(N.flowLogGroup)}`), /^ec2\/flow-log\//];
   const GUARDDUTY = [/^guardduty\/detector\//, new RegExp(`^events/rule/${literal(N.guardDutyRule)}$`)];
   const EXTRA = [new RegExp(`^events/rule/${literal(N.sourceRulePrefix)}`)];
@@ -277,7 +308,12 @@ describe('sources: Update', () => {
     ['GuardDuty, GuardDutyOnDelete=Delete,', { EnableGuardDuty: 'false' }, GUARDDUTY, 2],
     ['GuardDuty, GuardDutyOnDelete=Retain (the detector stays),', { EnableGuardDuty: 'false', GuardDutyOnDelete: 'Retain' }, GUARDDUTY.slice(1), 1],
     ['the extra EventBridge sources', { ExtraEventSources: '' }, EXTRA, 2],
-    ['CloudTrail + flow logs (the logs role goes too)', { EnableCloudTrail: 'false', EnableFlowLogs: 'false' }, [...OWN_TRAIL, ...FLOW_LOGS, ...LOGS_ROLE], 9 + VPC_COUNT],
+    [
+      'CloudTrail + flow logs (the logs role goes too)',
+      { EnableCloudTrail: 'false', EnableFlowLogs: 'false' },
+      [...OWN_TRAIL, ...FLOW_LOGS, ...LOGS_ROLE],
+      9 + VPC_COUNT,
+    ],
     ['GuardDuty + extra sources (the events role goes too)', { EnableGuardDuty: 'false', ExtraEventSources: '' }, [...GUARDDUTY, ...EXTRA, ...EVENTS_ROLE], 5],
   ])('turning %s off removes exactly its resources; on again adds them back as they were', async (_source, off, removed, count) => {
     const { fake, simulateEvent } = world();
@@ -307,7 +343,11 @@ describe('sources: Update', () => {
     const securityhub = `events/rule/${N.sourceRule('aws.securityhub')}`;
     const inspector = `events/rule/${N.sourceRule('aws.inspector2')}`;
     expect(without(after, [new RegExp(`^${literal(inspector)}$`)])).toEqual(without(before, [new RegExp(`^${literal(securityhub)}$`)]));
-    expect(after[inspector]).toEqual({ ...(before[securityhub] as object), name: N.sourceRule('aws.inspector2'), pattern: JSON.stringify({ source: ['aws.inspector2'] }) });
+    expect(after[inspector]).toEqual({
+      ...(before[securityhub] as object),
+      name: N.sourceRule('aws.inspector2'),
+      pattern: JSON.stringify({ source: ['aws.inspector2'] }),
+    });
   });
 
   it.each([
@@ -319,42 +359,50 @@ describe('sources: Update', () => {
       { trafficType: 'ALL', interval: 600, format: '${version} ${vpc-id} ${srcaddr} ${dstaddr} ${action} ${log-status}' },
       '[version, vpc_id, srcaddr, dstaddr, action, log_status="OK"]',
     ],
-  ])('a changed flow-log %s re-creates every flow log of ours (they cannot be modified); nothing else is re-created', async (_setting, change, settings, pattern) => {
-    const { fake, simulateEvent, vpcs } = world();
-    await simulateEvent('Create', ALL_ON);
-    const before = inventory(fake);
-    const oldIds = new Set((await allFlowLogs(fake)).map((f) => f.FlowLogId));
-    fake.resetCalls();
+  ])(
+    'a changed flow-log %s re-creates every flow log of ours (they cannot be modified); nothing else is re-created',
+    async (_setting, change, settings, pattern) => {
+      const { fake, simulateEvent, vpcs } = world();
+      await simulateEvent('Create', ALL_ON);
+      const before = inventory(fake);
+      const oldIds = new Set((await allFlowLogs(fake)).map((f) => f.FlowLogId));
+      fake.resetCalls();
 
-    const res = await simulateEvent('Update', on(change), { id: ID, props: ALL_ON });
-    expect(res).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ID });
-    const ec2Writes = fake.writes().filter((c) => c.service === 'ec2');
-    expect(ec2Writes.map((c) => [c.command, (c.input.FlowLogIds ?? c.input.ResourceIds) as string[]])).toEqual([
-      ['DeleteFlowLogs', expect.arrayContaining([...oldIds])],
-      ['CreateFlowLogs', expect.arrayContaining(vpcs)],
-    ]);
-    expect(fake.writes().filter((c) => c.service !== 'ec2' && c.outcome === 'ok' && /^(Create|Delete)/.test(c.command))).toEqual([]);
+      const res = await simulateEvent('Update', on(change), { id: ID, props: ALL_ON });
+      expect(res).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ID });
+      const ec2Writes = fake.writes().filter((c) => c.service === 'ec2');
+      expect(ec2Writes.map((c) => [c.command, (c.input.FlowLogIds ?? c.input.ResourceIds) as string[]])).toEqual([
+        ['DeleteFlowLogs', expect.arrayContaining([...oldIds])],
+        ['CreateFlowLogs', expect.arrayContaining(vpcs)],
+      ]);
+      expect(fake.writes().filter((c) => c.service !== 'ec2' && c.outcome === 'ok' && /^(Create|Delete)/.test(c.command))).toEqual([]);
 
-    const after = inventory(fake);
-    const flowKeys = /^ec2\/flow-log\/|^logs\/filter\//;
-    // Only the settings recorded on the flow-log group change besides the flow logs and the filter.
-    const settingsOf = (inv: Record<string, unknown>) => (inv[`logs/group/${N.flowLogGroup}`] as { tags: Record<string, string> }).tags[SETTINGS_TAG];
-    expect(settingsOf(after)).toMatch(new RegExp(`^${settings.trafficType}/${settings.interval}/`));
-    expect(settingsOf(after)).not.toBe(settingsOf(before));
-    const withoutSettings = (inv: Record<string, unknown>) => {
-      const copy = structuredClone(without(inv, [flowKeys]));
-      delete (copy[`logs/group/${N.flowLogGroup}`] as { tags: Record<string, string> }).tags[SETTINGS_TAG];
-      return copy;
-    };
-    expect(withoutSettings(after)).toEqual(withoutSettings(before));
-    expect(group(fake, N.flowLogGroup)?.filters).toEqual([{ ...OUR_FILTER, pattern }]);
-    const now = await ourFlowLogs(fake);
-    expect([...now.keys()].sort()).toEqual([...vpcs].sort());
-    for (const [fl] of now.values()) {
-      expect(oldIds.has(fl!.FlowLogId)).toBe(false);
-      expect(fl).toMatchObject({ TrafficType: settings.trafficType, MaxAggregationInterval: settings.interval, LogFormat: settings.format, DeliverLogsStatus: 'SUCCESS' });
-    }
-  });
+      const after = inventory(fake);
+      const flowKeys = /^ec2\/flow-log\/|^logs\/filter\//;
+      // Only the settings recorded on the flow-log group change besides the flow logs and the filter.
+      const settingsOf = (inv: Record<string, unknown>) => (inv[`logs/group/${N.flowLogGroup}`] as { tags: Record<string, string> }).tags[SETTINGS_TAG];
+      expect(settingsOf(after)).toMatch(new RegExp(`^${settings.trafficType}/${settings.interval}/`));
+      expect(settingsOf(after)).not.toBe(settingsOf(before));
+      const withoutSettings = (inv: Record<string, unknown>) => {
+        const copy = structuredClone(without(inv, [flowKeys]));
+        delete (copy[`logs/group/${N.flowLogGroup}`] as { tags: Record<string, string> }).tags[SETTINGS_TAG];
+        return copy;
+      };
+      expect(withoutSettings(after)).toEqual(withoutSettings(before));
+      expect(group(fake, N.flowLogGroup)?.filters).toEqual([{ ...OUR_FILTER, pattern }]);
+      const now = await ourFlowLogs(fake);
+      expect([...now.keys()].sort()).toEqual([...vpcs].sort());
+      for (const [fl] of now.values()) {
+        expect(oldIds.has(fl!.FlowLogId)).toBe(false);
+        expect(fl).toMatchObject({
+          TrafficType: settings.trafficType,
+          MaxAggregationInterval: settings.interval,
+          LogFormat: settings.format,
+          DeliverLogsStatus: 'SUCCESS',
+        });
+      }
+    },
+  );
 
   it('converges log retention and bucket expiration in place', async () => {
     const { fake, simulateEvent } = world();
@@ -365,7 +413,12 @@ describe('sources: Update', () => {
     const res = await simulateEvent('Update', on({ LogRetentionDays: '7', TrailBucketExpirationDays: '30' }), { id: ID, props: ALL_ON });
     expect(res).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ID });
     expect(fake.writes().filter((c) => c.outcome === 'ok' && /^(Create|Delete)/.test(c.command))).toEqual([]);
-    expect(fake.writes().filter((c) => c.command === 'PutRetentionPolicy').map((c) => c.input)).toEqual(
+    expect(
+      fake
+        .writes()
+        .filter((c) => c.command === 'PutRetentionPolicy')
+        .map((c) => c.input),
+    ).toEqual(
       expect.arrayContaining([
         { logGroupName: N.cloudTrailLogGroup, retentionInDays: 7 },
         { logGroupName: N.flowLogGroup, retentionInDays: 7 },
@@ -378,7 +431,9 @@ describe('sources: Update', () => {
       [N.cloudTrailLogGroup, 7],
       [N.flowLogGroup, 7],
     ]);
-    expect(fake.snapshot().s3).toEqual([expect.objectContaining({ name: N.trailBucket, lifecycle: { Rules: [expect.objectContaining({ Expiration: { Days: 30 } })] } })]);
+    expect(fake.snapshot().s3).toEqual([
+      expect.objectContaining({ name: N.trailBucket, lifecycle: { Rules: [expect.objectContaining({ Expiration: { Days: 30 } })] } }),
+    ]);
   });
 
   it('enrolls a VPC that appeared since the last run (and skips a new excluded one), touching no other flow log', async () => {
@@ -390,7 +445,12 @@ describe('sources: Update', () => {
 
     const res = await simulateEvent('Update', on({ LogRetentionDays: '3' }), { id: ID, props: ALL_ON });
     expect(res).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ID });
-    expect(fake.writes().filter((c) => c.service === 'ec2').map((c) => [c.command, c.input.ResourceIds])).toEqual([['CreateFlowLogs', [fresh]]]);
+    expect(
+      fake
+        .writes()
+        .filter((c) => c.service === 'ec2')
+        .map((c) => [c.command, c.input.ResourceIds]),
+    ).toEqual([['CreateFlowLogs', [fresh]]]);
     // 12 flow logs of ours in pages of 5: the sweep read all three pages before planning.
     expect(fake.calls.filter((c) => c.command === 'DescribeFlowLogs').map((c) => 'NextToken' in c.input)).toEqual([false, true, true]);
     const byVpc = await ourFlowLogs(fake);
@@ -412,7 +472,9 @@ describe('sources: reusing an existing trail', () => {
     const archive = await activeStream(fake, 'org-archive');
     const role = await serviceRole(fake, 'org-archive-writer', 'logs.amazonaws.com', ['kinesis:PutRecord'], archive);
     await onceRoleHasPropagated(() =>
-      logs.send(new PutSubscriptionFilterCommand({ logGroupName: ORG_GROUP, filterName: 'org-archive', filterPattern: '', destinationArn: archive, roleArn: role })),
+      logs.send(
+        new PutSubscriptionFilterCommand({ logGroupName: ORG_GROUP, filterName: 'org-archive', filterPattern: '', destinationArn: archive, roleArn: role }),
+      ),
     );
     fake.cloudtrail.seedTrail({ name: 'org-trail', multiRegion: true, logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${ORG_GROUP}:*` });
     return group(fake, ORG_GROUP)!;
@@ -434,7 +496,14 @@ describe('sources: reusing an existing trail', () => {
     const from = fake.kinesis.records(N.streamName).length;
     expect(fake.cloudtrail.recordEvent(TRAIL_EVENT)).toBe(1);
     expect(dataRecords(fake, from)).toEqual([
-      { kind: 'cwl', body: expect.objectContaining({ messageType: 'DATA_MESSAGE', logGroup: ORG_GROUP, logEvents: [expect.objectContaining({ message: JSON.stringify(TRAIL_EVENT) })] }) },
+      {
+        kind: 'cwl',
+        body: expect.objectContaining({
+          messageType: 'DATA_MESSAGE',
+          logGroup: ORG_GROUP,
+          logEvents: [expect.objectContaining({ message: JSON.stringify(TRAIL_EVENT) })],
+        }),
+      },
     ]);
   });
 
@@ -526,7 +595,13 @@ describe('sources: Delete', () => {
     const corpRole = await serviceRole(fake, 'corp-flow-logs', 'vpc-flow-logs.amazonaws.com', ['logs:CreateLogStream', 'logs:PutLogEvents'], '*');
     await onceRoleHasPropagated(() =>
       clients.ec2.send(
-        new CreateFlowLogsCommand({ ResourceIds: [...vpcs.slice(0, 3), excluded!], ResourceType: 'VPC', TrafficType: 'ALL', LogGroupName: 'corp/flow-logs', DeliverLogsPermissionArn: corpRole }),
+        new CreateFlowLogsCommand({
+          ResourceIds: [...vpcs.slice(0, 3), excluded!],
+          ResourceType: 'VPC',
+          TrafficType: 'ALL',
+          LogGroupName: 'corp/flow-logs',
+          DeliverLogsPermissionArn: corpRole,
+        }),
       ),
     );
     const before = fake.snapshot();
@@ -565,14 +640,34 @@ describe('sources: Delete', () => {
 
 describe('sources: invalid settings', () => {
   it.each([
-    ['ExtraEventSources', { ExtraEventSources: 'aws.health,securityhub' }, /ExtraEventSources has invalid item\(s\) 'securityhub'; allowed values: comma-separated EventBridge sources such as aws\.securityhub/],
+    [
+      'ExtraEventSources',
+      { ExtraEventSources: 'aws.health,securityhub' },
+      /ExtraEventSources has invalid item\(s\) 'securityhub'; allowed values: comma-separated EventBridge sources such as aws\.securityhub/,
+    ],
     ['FlowLogAggregationInterval', { FlowLogAggregationInterval: '30' }, /FlowLogAggregationInterval '30' is not allowed; allowed values: 60, 600/],
     ['FlowLogTrafficType', { FlowLogTrafficType: 'DENY' }, /FlowLogTrafficType 'DENY' is not allowed; allowed values: ALL, ACCEPT, REJECT/],
-    ['FlowLogFormat', { FlowLogFormat: '${version} srcaddr' }, /FlowLogFormat '\$\{version\} srcaddr' is not allowed; allowed values: space-separated \$\{field\} names/],
+    [
+      'FlowLogFormat',
+      { FlowLogFormat: '${version} srcaddr' },
+      /FlowLogFormat '\$\{version\} srcaddr' is not allowed; allowed values: space-separated \$\{field\} names/,
+    ],
     ['LogRetentionDays', { LogRetentionDays: '2' }, /LogRetentionDays '2' is not allowed; allowed values: 1, 3, 5, 7, 14/],
-    ['TrailBucketExpirationDays', { TrailBucketExpirationDays: '0' }, /TrailBucketExpirationDays '0' is not allowed; allowed values: a whole number from 1 to 3650/],
-    ['ExistingTrailLogGroup', { ExistingTrailLogGroup: 'org trail' }, /ExistingTrailLogGroup 'org trail' is not allowed; allowed values: a CloudWatch Logs group name/],
-    ['GuardDutyFindingFrequency', { GuardDutyFindingFrequency: 'DAILY' }, /GuardDutyFindingFrequency 'DAILY' is not allowed; allowed values: FIFTEEN_MINUTES, ONE_HOUR, SIX_HOURS/],
+    [
+      'TrailBucketExpirationDays',
+      { TrailBucketExpirationDays: '0' },
+      /TrailBucketExpirationDays '0' is not allowed; allowed values: a whole number from 1 to 3650/,
+    ],
+    [
+      'ExistingTrailLogGroup',
+      { ExistingTrailLogGroup: 'org trail' },
+      /ExistingTrailLogGroup 'org trail' is not allowed; allowed values: a CloudWatch Logs group name/,
+    ],
+    [
+      'GuardDutyFindingFrequency',
+      { GuardDutyFindingFrequency: 'DAILY' },
+      /GuardDutyFindingFrequency 'DAILY' is not allowed; allowed values: FIFTEEN_MINUTES, ONE_HOUR, SIX_HOURS/,
+    ],
     ['GuardDutyOnDelete', { GuardDutyOnDelete: 'Destroy' }, /GuardDutyOnDelete 'Destroy' is not allowed; allowed values: Retain, Delete/],
     ['EnableFlowLogs', { EnableFlowLogs: 'yes' }, /EnableFlowLogs 'yes' is not allowed; allowed values: true, false/],
   ])('a Create with a bad %s fails naming it and its allowed values, before any AWS call', async (_prop, bad, reason) => {
@@ -590,7 +685,11 @@ describe('sources: invalid settings', () => {
     fake.resetCalls();
 
     const res = await simulateEvent('Update', on({ ExtraEventSources: 'securityhub' }), { id: ID, props: ALL_ON });
-    expect(res).toMatchObject({ Status: 'FAILED', PhysicalResourceId: ID, Reason: expect.stringMatching(/ExtraEventSources has invalid item\(s\) 'securityhub'/) });
+    expect(res).toMatchObject({
+      Status: 'FAILED',
+      PhysicalResourceId: ID,
+      Reason: expect.stringMatching(/ExtraEventSources has invalid item\(s\) 'securityhub'/),
+    });
     expect(fake.writes()).toEqual([]);
     expect(inventory(fake)).toEqual(before);
   });

@@ -16,14 +16,41 @@ const SECRET_MESSAGE = 'ACCEPT 10.0.0.7 secret-payload-not-to-print';
 
 /** A CloudWatch Logs delivery as a subscription filter writes it: gzip-compressed JSON. */
 const cwl = (logGroup: string, messages: string[], at: number, messageType = 'DATA_MESSAGE') =>
-  gzipSync(JSON.stringify({ messageType, owner: '123456789012', logGroup, logStream: 's', subscriptionFilters: ['f'], logEvents: messages.map((message, i) => ({ id: String(i), timestamp: at + i, message })) }));
+  gzipSync(
+    JSON.stringify({
+      messageType,
+      owner: '123456789012',
+      logGroup,
+      logStream: 's',
+      subscriptionFilters: ['f'],
+      logEvents: messages.map((message, i) => ({ id: String(i), timestamp: at + i, message })),
+    }),
+  );
 /** An event as an EventBridge rule's Kinesis target writes it: the event's JSON. */
 const event = (source: string, detailType: string, time: string) =>
-  Buffer.from(JSON.stringify({ version: '0', id: 'e-1', 'detail-type': detailType, source, account: '123456789012', time, region: 'us-east-1', resources: [], detail: { severity: 5 } }));
+  Buffer.from(
+    JSON.stringify({
+      version: '0',
+      id: 'e-1',
+      'detail-type': detailType,
+      source,
+      account: '123456789012',
+      time,
+      region: 'us-east-1',
+      resources: [],
+      detail: { severity: 5 },
+    }),
+  );
 
 beforeAll(async () => {
   emulator = await startKinesalite();
-  kinesis = createClients({ region: EMULATOR_REGION, endpoint: emulator.endpoint, credentials: EMULATOR_CREDENTIALS, retryStrategy: instantRetries(), requestHandler: http1Handler() }).kinesis;
+  kinesis = createClients({
+    region: EMULATOR_REGION,
+    endpoint: emulator.endpoint,
+    credentials: EMULATOR_CREDENTIALS,
+    retryStrategy: instantRetries(),
+    requestHandler: http1Handler(),
+  }).kinesis;
   await kinesis.send(new CreateStreamCommand({ StreamName: N.streamName, ShardCount: 2 }));
   await waitUntilStreamExists({ client: kinesis, minDelay: 0.01, maxDelay: 0.05, maxWaitTime: 10 }, { StreamName: N.streamName });
   const now = Date.now();
@@ -60,7 +87,10 @@ function clientOptions(fake: FakeAccount) {
 describe('verify against kinesalite', () => {
   it('counts records and events per source with the newest time, skips CONTROL_MESSAGE, counts unreadable records, warns for a silent source; prints no contents', async () => {
     const io = bufferIo();
-    const code = await run(['verify', '--stack-id', STACK_ID, ...PARAM_FLAGS, '--minutes', '15'], io, { clientOptions: clientOptions(new FakeAccount()), clock: new FakeClock(Date.now()) });
+    const code = await run(['verify', '--stack-id', STACK_ID, ...PARAM_FLAGS, '--minutes', '15'], io, {
+      clientOptions: clientOptions(new FakeAccount()),
+      clock: new FakeClock(Date.now()),
+    });
 
     expect(io.out).toMatch(new RegExp(`^Stream ${N.streamName} in us-east-1: 7 record\\(s\\) from 2 shard\\(s\\) since `, 'm'));
     expect(io.out).toMatch(/^CloudTrail +yes +1 +2 +20\d\d-\d\d-\d\dT/m);
@@ -76,8 +106,15 @@ describe('verify against kinesalite', () => {
 
   it('--sample N prints at most N events per source; --json carries the same counts', async () => {
     const io = bufferIo();
-    await run(['verify', '--stack-id', STACK_ID, ...PARAM_FLAGS, '--sample', '1', '--json'], io, { clientOptions: clientOptions(new FakeAccount()), clock: new FakeClock(Date.now()) });
-    const report = JSON.parse(io.out) as { sources: { source: string; records: number; events: number; samples?: string[] }[]; unreadable: number; control: number };
+    await run(['verify', '--stack-id', STACK_ID, ...PARAM_FLAGS, '--sample', '1', '--json'], io, {
+      clientOptions: clientOptions(new FakeAccount()),
+      clock: new FakeClock(Date.now()),
+    });
+    const report = JSON.parse(io.out) as {
+      sources: { source: string; records: number; events: number; samples?: string[] }[];
+      unreadable: number;
+      control: number;
+    };
     expect(report.sources.find((s) => s.source === 'VPC flow logs')).toMatchObject({ records: 1, events: 3, samples: [SECRET_MESSAGE] });
     expect(report.sources.find((s) => s.source === 'aws.securityhub')).not.toHaveProperty('samples');
     expect(report).toMatchObject({ unreadable: 2, control: 1 });

@@ -53,8 +53,7 @@ async function describeStream(name: string) {
   return StreamDescription;
 }
 
-const openShards = (shards: Shard[] | undefined) =>
-  (shards ?? []).filter((s) => s.SequenceNumberRange?.EndingSequenceNumber === undefined);
+const openShards = (shards: Shard[] | undefined) => (shards ?? []).filter((s) => s.SequenceNumberRange?.EndingSequenceNumber === undefined);
 
 describe('Kinesis data stream on kinesalite (HTTP/1.1 endpoint override)', () => {
   it.each([
@@ -93,9 +92,7 @@ describe('Kinesis data stream on kinesalite (HTTP/1.1 endpoint override)', () =>
     const start = BigInt(shard!.HashKeyRange!.StartingHashKey!);
     const end = BigInt(shard!.HashKeyRange!.EndingHashKey!);
 
-    await kinesis.send(
-      new SplitShardCommand({ StreamName: name, ShardToSplit: shard!.ShardId!, NewStartingHashKey: ((start + end) / 2n + 1n).toString() }),
-    );
+    await kinesis.send(new SplitShardCommand({ StreamName: name, ShardToSplit: shard!.ShardId!, NewStartingHashKey: ((start + end) / 2n + 1n).toString() }));
     await waitUntilStreamExists({ client: kinesis, ...WAIT }, { StreamName: name });
 
     const desc = await describeStream(name);
@@ -137,9 +134,7 @@ describe('Kinesis data stream on kinesalite (HTTP/1.1 endpoint override)', () =>
     const put = await kinesis.send(new PutRecordCommand({ StreamName: name, PartitionKey: payload.logStream || 'control', Data: data }));
     expect(put.ShardId).toBe('shardId-000000000000');
 
-    const { ShardIterator } = await kinesis.send(
-      new GetShardIteratorCommand({ StreamName: name, ShardId: put.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }),
-    );
+    const { ShardIterator } = await kinesis.send(new GetShardIteratorCommand({ StreamName: name, ShardId: put.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }));
     const { Records } = await kinesis.send(new GetRecordsCommand({ ShardIterator: ShardIterator! }));
 
     expect(Records).toHaveLength(1);
@@ -156,11 +151,7 @@ describe('Kinesis data stream on kinesalite (HTTP/1.1 endpoint override)', () =>
     const waited = await waitUntilStreamNotExists({ client: kinesis, ...WAIT }, { StreamName: name });
 
     expect(waited.state).toBe('SUCCESS');
-    await expect(kinesis.send(new DescribeStreamCommand({ StreamName: name }))).rejects.toThrow(
-      expect.objectContaining({ name: 'ResourceNotFoundException' }),
-    );
-    await expect(kinesis.send(new DeleteStreamCommand({ StreamName: name }))).rejects.toThrow(
-      expect.objectContaining({ name: 'ResourceNotFoundException' }),
-    );
+    await expect(kinesis.send(new DescribeStreamCommand({ StreamName: name }))).rejects.toThrow(expect.objectContaining({ name: 'ResourceNotFoundException' }));
+    await expect(kinesis.send(new DeleteStreamCommand({ StreamName: name }))).rejects.toThrow(expect.objectContaining({ name: 'ResourceNotFoundException' }));
   });
 });

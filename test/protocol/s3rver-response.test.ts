@@ -146,10 +146,7 @@ describe('CloudFormation responses stored in s3rver through a pre-signed PUT URL
     ['multi-byte', '\u00e9\u{1F525}'.repeat(2_000)],
   ])('truncates an over-long %s Reason so the stored body is valid JSON within 4096 bytes', async (_what, message) => {
     const { key, url } = await responseTarget();
-    const handler = safeHandler(
-      () => Promise.reject(new Error(message)),
-      { log: createLogger({ sink: () => undefined }) },
-    );
+    const handler = safeHandler(() => Promise.reject(new Error(message)), { log: createLogger({ sink: () => undefined }) });
     const request = event('Create', url, { PipelineName: 'demo' });
 
     await handler(request, LAMBDA_CONTEXT);

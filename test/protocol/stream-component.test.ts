@@ -1,4 +1,11 @@
-import { AddTagsToStreamCommand, CreateStreamCommand, DescribeStreamSummaryCommand, ListTagsForStreamCommand, waitUntilStreamExists, type KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  AddTagsToStreamCommand,
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  ListTagsForStreamCommand,
+  waitUntilStreamExists,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
 import { createClients } from '../../src/aws/clients';
 import { OwnershipConflictError } from '../../src/errors';
 import { STREAM_KMS_KEY, streamComponent } from '../../src/pipeline/components/kinesis-stream';
@@ -33,7 +40,13 @@ function kinesaliteContext(pipelineName: string): { ctx: ReturnType<typeof creat
     pipelineName,
     region: EMULATOR_REGION,
     waits: WAITS,
-    clientOptions: { endpoint: emulator.endpoint, requestHandler: http1Handler(), credentials: EMULATOR_CREDENTIALS, maxAttempts: 1, decorate: bridge.decorate },
+    clientOptions: {
+      endpoint: emulator.endpoint,
+      requestHandler: http1Handler(),
+      credentials: EMULATOR_CREDENTIALS,
+      maxAttempts: 1,
+      decorate: bridge.decorate,
+    },
   });
   opened.push(ctx.clients.kinesis);
   return { ctx, bridge };
@@ -43,7 +56,11 @@ async function summary(streamName: string) {
   return (await direct.send(new DescribeStreamSummaryCommand({ StreamName: streamName }))).StreamDescriptionSummary;
 }
 
-const writes = (bridge: KinesaliteBridge, from: number) => bridge.writes().slice(from).map((c) => c.command);
+const writes = (bridge: KinesaliteBridge, from: number) =>
+  bridge
+    .writes()
+    .slice(from)
+    .map((c) => c.command);
 
 describe('stream component (ensure / remove / inspect) against kinesalite', () => {
   it('ensure creates a tagged 1-shard PROVISIONED stream, waits for ACTIVE, encrypts it; a second ensure changes nothing', async () => {
@@ -102,9 +119,7 @@ describe('stream component (ensure / remove / inspect) against kinesalite', () =
 
     let before = bridge.writes().length;
     await streamComponent.remove(config, ctx);
-    expect(bridge.writes().slice(before)).toEqual([
-      { command: 'DeleteStream', input: { StreamName: 'siem-proto-remove', EnforceConsumerDeletion: true } },
-    ]);
+    expect(bridge.writes().slice(before)).toEqual([{ command: 'DeleteStream', input: { StreamName: 'siem-proto-remove', EnforceConsumerDeletion: true } }]);
     await expect(summary('siem-proto-remove')).rejects.toThrow(expect.objectContaining({ name: 'ResourceNotFoundException' }));
     expect(await streamComponent.inspect(config, ctx)).toEqual({ state: 'absent' });
 
@@ -125,7 +140,10 @@ describe('stream component (ensure / remove / inspect) against kinesalite', () =
     expect(bridge.writes()).toEqual([]);
     expect(bridge.bridged).toEqual([]);
     expect(await summary('siem-proto-foreign')).toMatchObject({ StreamStatus: 'ACTIVE', OpenShardCount: 2, RetentionPeriodHours: 24 });
-    expect(await streamComponent.inspect(config, ctx)).toMatchObject({ state: 'absent', details: { conflict: expect.stringContaining('not managed by this stack') } });
+    expect(await streamComponent.inspect(config, ctx)).toMatchObject({
+      state: 'absent',
+      details: { conflict: expect.stringContaining('not managed by this stack') },
+    });
   });
 });
 
@@ -134,7 +152,9 @@ describe('stream tags against kinesalite (an independent Kinesis implementation)
     const { ctx } = kinesaliteContext('proto-tags');
     await direct.send(new CreateStreamCommand({ StreamName: 'siem-proto-tags', ShardCount: 1 }));
     await waitUntilStreamExists({ client: direct, ...WAITS }, { StreamName: 'siem-proto-tags' });
-    await expect(direct.send(new AddTagsToStreamCommand({ StreamName: 'siem-proto-tags', Tags: ctx.tags }))).rejects.toMatchObject({ name: 'InvalidArgumentException' });
+    await expect(direct.send(new AddTagsToStreamCommand({ StreamName: 'siem-proto-tags', Tags: ctx.tags }))).rejects.toMatchObject({
+      name: 'InvalidArgumentException',
+    });
     await direct.send(new AddTagsToStreamCommand({ StreamName: 'siem-proto-tags', Tags: streamOwnerTags(ctx.tags) }));
     const listed = await direct.send(new ListTagsForStreamCommand({ StreamName: 'siem-proto-tags' }));
     expect(Object.fromEntries((listed.Tags ?? []).map((t) => [t.Key, t.Value]))).toEqual(streamOwnerTags(ctx.tags));

@@ -42,7 +42,13 @@ const opened: S3Client[] = [];
 
 beforeAll(async () => {
   emulator = await startS3rver();
-  direct = createClients({ region: EMULATOR_REGION, endpoint: emulator.endpoint, requestHandler: http1Handler(), credentials: EMULATOR_CREDENTIALS, maxAttempts: 1 }).s3;
+  direct = createClients({
+    region: EMULATOR_REGION,
+    endpoint: emulator.endpoint,
+    requestHandler: http1Handler(),
+    credentials: EMULATOR_CREDENTIALS,
+    maxAttempts: 1,
+  }).s3;
 });
 
 afterAll(async () => {
@@ -60,7 +66,13 @@ function s3rverContext(pipelineName: string, gaps: Partial<S3GapsOptions> = {}) 
     pipelineName,
     region: EMULATOR_REGION,
     clock,
-    clientOptions: { endpoint: emulator.endpoint, requestHandler: http1Handler(), credentials: EMULATOR_CREDENTIALS, maxAttempts: 1, decorate: bridge.decorate },
+    clientOptions: {
+      endpoint: emulator.endpoint,
+      requestHandler: http1Handler(),
+      credentials: EMULATOR_CREDENTIALS,
+      maxAttempts: 1,
+      decorate: bridge.decorate,
+    },
   });
   opened.push(test.ctx.clients.s3);
   return { ...test, clock, bridge, bucket: test.ctx.names.trailBucket };
@@ -77,7 +89,7 @@ async function bucketNames(): Promise<string[]> {
 /** Every key, through ListObjects V1: s3rver cannot page ListObjectsV2 (see the pinned behaviour above). */
 async function allKeys(Bucket: string): Promise<string[]> {
   const keys: string[] = [];
-  for (let more = true; more; ) {
+  for (let more = true; more;) {
     const page = await direct.send(new ListObjectsCommand({ Bucket, ...(keys.length > 0 ? { Marker: keys[keys.length - 1] } : {}) }));
     keys.push(...(page.Contents ?? []).map((c) => c.Key!));
     more = page.IsTruncated === true;
@@ -129,15 +141,31 @@ describe('s3rver 3.7.1 itself, without the bridge (the premise of test/protocol/
     ['GetBucketTagging', 'NotImplemented', () => new GetBucketTaggingCommand({ Bucket })],
     ['PutPublicAccessBlock', 'NotImplemented', () => new PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration: PUBLIC_ACCESS_BLOCK })],
     ['GetPublicAccessBlock', 'NotImplemented', () => new GetPublicAccessBlockCommand({ Bucket })],
-    ['PutBucketEncryption', 'NotImplemented', () => new PutBucketEncryptionCommand({ Bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } })],
+    [
+      'PutBucketEncryption',
+      'NotImplemented',
+      () =>
+        new PutBucketEncryptionCommand({
+          Bucket,
+          ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        }),
+    ],
     ['GetBucketEncryption', 'NotImplemented', () => new GetBucketEncryptionCommand({ Bucket })],
     ['PutBucketPolicy', 'NotImplemented', () => new PutBucketPolicyCommand({ Bucket, Policy: '{}' })],
     ['GetBucketPolicy', 'MethodNotAllowed', () => new GetBucketPolicyCommand({ Bucket })],
-    ['PutBucketLifecycleConfiguration', 'NotImplemented', () => new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: trailBucketLifecycle(7) } })],
+    [
+      'PutBucketLifecycleConfiguration',
+      'NotImplemented',
+      () => new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: trailBucketLifecycle(7) } }),
+    ],
     ['GetBucketLifecycleConfiguration', 'NotImplemented', () => new GetBucketLifecycleConfigurationCommand({ Bucket })],
     ['ListObjectVersions', 'MethodNotAllowed', () => new ListObjectVersionsCommand({ Bucket })],
     // `?ownershipControls` and `?versioning` are not in s3rver's sub-resource table: a PUT is taken for CreateBucket.
-    ['PutBucketOwnershipControls', 'BucketAlreadyExists', () => new PutBucketOwnershipControlsCommand({ Bucket, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } })],
+    [
+      'PutBucketOwnershipControls',
+      'BucketAlreadyExists',
+      () => new PutBucketOwnershipControlsCommand({ Bucket, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }),
+    ],
     ['PutBucketVersioning', 'BucketAlreadyExists', () => new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } })],
     ['CreateBucket of a bucket we own (S3: BucketAlreadyOwnedByYou)', 'BucketAlreadyExists', () => new CreateBucketCommand({ Bucket })],
   ])('%s on an existing bucket fails with %s', async (_name, error, command) => {
@@ -146,7 +174,10 @@ describe('s3rver 3.7.1 itself, without the bridge (the premise of test/protocol/
 
   it.each([
     ['GetBucketTagging', () => new GetBucketTaggingCommand({ Bucket: 'pinned-absent' })],
-    ['PutBucketLifecycleConfiguration', () => new PutBucketLifecycleConfigurationCommand({ Bucket: 'pinned-absent', LifecycleConfiguration: { Rules: trailBucketLifecycle(7) } })],
+    [
+      'PutBucketLifecycleConfiguration',
+      () => new PutBucketLifecycleConfigurationCommand({ Bucket: 'pinned-absent', LifecycleConfiguration: { Rules: trailBucketLifecycle(7) } }),
+    ],
     ['GetBucketPolicy', () => new GetBucketPolicyCommand({ Bucket: 'pinned-absent' })],
     ['ListObjectVersions', () => new ListObjectVersionsCommand({ Bucket: 'pinned-absent' })],
   ])('%s on a missing bucket is NoSuchBucket: the bucket check comes before the gap', async (_name, command) => {
@@ -169,7 +200,9 @@ describe('s3rver 3.7.1 itself, without the bridge (the premise of test/protocol/
   });
 
   it('PutBucketOwnershipControls on a missing bucket creates it, which is why the bridge never sends it', async () => {
-    await direct.send(new PutBucketOwnershipControlsCommand({ Bucket: 'pinned-misrouted', OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }));
+    await direct.send(
+      new PutBucketOwnershipControlsCommand({ Bucket: 'pinned-misrouted', OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }),
+    );
 
     expect(await bucketNames()).toContain('pinned-misrouted');
   });
@@ -210,7 +243,16 @@ describe('trail-bucket component (ensure / remove / inspect) against s3rver', ()
     ]);
     // Every call but the misrouted one reached s3rver, the bucket check included.
     const wire = emulator.requests.filter((r) => r.url.startsWith(`/${bucket}`)).map((r) => `${r.method} ${r.url.slice(bucket.length + 1)}`);
-    expect(wire).toEqual(['GET /?tagging=', 'PUT /', 'PUT /?tagging=', 'PUT /?publicAccessBlock=', 'GET /?max-keys=0', 'PUT /?encryption=', 'PUT /?policy=', 'PUT /?lifecycle=']);
+    expect(wire).toEqual([
+      'GET /?tagging=',
+      'PUT /',
+      'PUT /?tagging=',
+      'PUT /?publicAccessBlock=',
+      'GET /?max-keys=0',
+      'PUT /?encryption=',
+      'PUT /?policy=',
+      'PUT /?lifecycle=',
+    ]);
     expect(await bucketNames()).toContain(bucket);
     expect(await trailBucketComponent.inspect(config, ctx)).toEqual({ state: 'present', details: { bucket } });
   });
@@ -250,7 +292,10 @@ describe('trail-bucket component (ensure / remove / inspect) against s3rver', ()
     const { ctx, bridge, bucket } = s3rverContext('proto-twice');
     const config = testConfig({ PipelineName: 'proto-twice' });
     await trailBucketComponent.ensure(config, ctx);
-    const first = bridge.writes().slice(2).map((c) => c.input); // after CreateBucket and PutBucketTagging
+    const first = bridge
+      .writes()
+      .slice(2)
+      .map((c) => c.input); // after CreateBucket and PutBucketTagging
     await putObjects(bucket, trailKeys(2));
 
     const before = bridge.calls.length;
@@ -293,17 +338,23 @@ describe('trail-bucket component (ensure / remove / inspect) against s3rver', ()
     ]);
     const calls = bridge.calls.slice(before);
     expect(calls.filter((c) => c.command === 'ListObjectVersions').map((c) => c.input.KeyMarker)).toEqual([undefined, keys[99], keys[199]]);
-    const deletes = calls.filter((c) => c.command === 'DeleteObjects').map((c) => c.input.Delete as { Objects: { Key: string; VersionId?: string }[]; Quiet: boolean });
+    const deletes = calls
+      .filter((c) => c.command === 'DeleteObjects')
+      .map((c) => c.input.Delete as { Objects: { Key: string; VersionId?: string }[]; Quiet: boolean });
     expect(deletes.map((d) => d.Objects.length)).toEqual([100, 100, 55]);
     expect(deletes.every((d) => d.Quiet && d.Objects.every((o) => o.VersionId === 'null'))).toBe(true);
     expect(deletes.flatMap((d) => d.Objects.map((o) => o.Key))).toEqual(keys); // trailKeys are in S3's order
     expect(calls.at(-1)?.input).toEqual({ Bucket: bucket, ExpectedBucketOwner: TEST_ACCOUNT });
-    const wire = emulator.requests.filter((r) => r.url.startsWith(`/${bucket}/?`) && r.method !== 'PUT').map((r) => `${r.method} ${r.url.slice(bucket.length + 1)}`);
+    const wire = emulator.requests
+      .filter((r) => r.url.startsWith(`/${bucket}/?`) && r.method !== 'PUT')
+      .map((r) => `${r.method} ${r.url.slice(bucket.length + 1)}`);
     expect(wire.filter((r) => r === 'POST /?delete=')).toHaveLength(3);
     expect(wire.filter((r) => r.includes('versions'))).toEqual([]);
 
     expect(await bucketNames()).not.toContain(bucket);
-    await expect(direct.send(new HeadBucketCommand({ Bucket: bucket }))).rejects.toThrow(expect.objectContaining({ $metadata: expect.objectContaining({ httpStatusCode: 404 }) }));
+    await expect(direct.send(new HeadBucketCommand({ Bucket: bucket }))).rejects.toThrow(
+      expect.objectContaining({ $metadata: expect.objectContaining({ httpStatusCode: 404 }) }),
+    );
     expect(await trailBucketComponent.inspect(config, ctx)).toEqual({ state: 'absent' });
     expect(logs()).toEqual(
       expect.arrayContaining([
@@ -359,7 +410,17 @@ describe('trail-bucket component (ensure / remove / inspect) against s3rver', ()
     await direct.send(new CreateBucketCommand({ Bucket: bucket }));
     if (otherStack) {
       // Tagged through the bridge, since s3rver keeps no tags; then the recording starts afresh.
-      await ctx.clients.s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: [{ Key: TAG_NAME, Value: pipelineName }, { Key: TAG_STACK, Value: otherStack }] } }));
+      await ctx.clients.s3.send(
+        new PutBucketTaggingCommand({
+          Bucket: bucket,
+          Tagging: {
+            TagSet: [
+              { Key: TAG_NAME, Value: pipelineName },
+              { Key: TAG_STACK, Value: otherStack },
+            ],
+          },
+        }),
+      );
       bridge.calls.length = 0;
     }
     await putObjects(bucket, trailKeys(4));
@@ -370,7 +431,9 @@ describe('trail-bucket component (ensure / remove / inspect) against s3rver', ()
     const status = await trailBucketComponent.inspect(config, ctx);
 
     expect(bridge.calls.map((c) => c.command)).toEqual(['GetBucketTagging', 'GetBucketTagging', 'GetBucketTagging', 'GetBucketTagging']);
-    expect(bridge.calls.map((c) => c.error)).toEqual(otherStack ? [undefined, undefined, undefined, undefined] : ['NoSuchTagSet', 'NoSuchTagSet', 'NoSuchTagSet', 'NoSuchTagSet']);
+    expect(bridge.calls.map((c) => c.error)).toEqual(
+      otherStack ? [undefined, undefined, undefined, undefined] : ['NoSuchTagSet', 'NoSuchTagSet', 'NoSuchTagSet', 'NoSuchTagSet'],
+    );
     expect(status).toEqual({ state: 'absent', details: { conflict: expect.stringContaining('is not managed by this stack') } });
     expect(await bucketNames()).toContain(bucket);
     expect(await allKeys(bucket)).toEqual(trailKeys(4));

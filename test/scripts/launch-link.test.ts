@@ -51,7 +51,9 @@ describe('launchLink', () => {
   });
 
   it('names no NoEcho value in its error', () => {
-    expect(() => launchLink({ ...base, parameters: { SiemExternalId: 'shh-secret' } })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('shh-secret') }));
+    expect(() => launchLink({ ...base, parameters: { SiemExternalId: 'shh-secret' } })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('shh-secret') }),
+    );
   });
 });
 

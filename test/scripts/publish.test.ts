@@ -53,7 +53,15 @@ describe('publishPlan', () => {
     const plan = publishPlan({ ...opts, ...overrides });
     expect(plan.bucketPolicy).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Sid: 'ReadTheSiemPipelineTemplate', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::my-templates/siem-pipeline.template.json', ...who }],
+      Statement: [
+        {
+          Sid: 'ReadTheSiemPipelineTemplate',
+          Effect: 'Allow',
+          Action: 's3:GetObject',
+          Resource: 'arn:aws:s3:::my-templates/siem-pipeline.template.json',
+          ...who,
+        },
+      ],
     });
     expect(launchMarkdown(plan)).toContain('"Sid": "ReadTheSiemPipelineTemplate"');
   });
@@ -76,7 +84,14 @@ describe('upload against s3rver (the S3 wire protocol)', () => {
   let s3: S3Client;
   beforeAll(async () => {
     emulator = await startS3rver();
-    s3 = new S3Client({ region: EMULATOR_REGION, endpoint: emulator.endpoint, credentials: EMULATOR_CREDENTIALS, forcePathStyle: true, requestHandler: new NodeHttpHandler(), maxAttempts: 1 });
+    s3 = new S3Client({
+      region: EMULATOR_REGION,
+      endpoint: emulator.endpoint,
+      credentials: EMULATOR_CREDENTIALS,
+      forcePathStyle: true,
+      requestHandler: new NodeHttpHandler(),
+      maxAttempts: 1,
+    });
     await s3.send(new CreateBucketCommand({ Bucket: 'my-templates' }));
   });
   afterAll(async () => {
@@ -89,7 +104,9 @@ describe('upload against s3rver (the S3 wire protocol)', () => {
     const from = emulator.requests.length;
     await upload(plan, s3);
     const put = emulator.requests.slice(from).filter((r) => r.method === 'PUT');
-    expect(put.map((r) => [r.url, r.headers['content-type'], r.headers['x-amz-acl']])).toEqual([['/my-templates/siem/siem-pipeline.template.json?x-id=PutObject', 'application/json', undefined]]);
+    expect(put.map((r) => [r.url, r.headers['content-type'], r.headers['x-amz-acl']])).toEqual([
+      ['/my-templates/siem/siem-pipeline.template.json?x-id=PutObject', 'application/json', undefined],
+    ]);
     const got = await s3.send(new GetObjectCommand({ Bucket: 'my-templates', Key: 'siem/siem-pipeline.template.json' }));
     expect(got.ContentType).toBe('application/json');
     expect(await got.Body!.transformToString()).toBe(body);
@@ -110,11 +127,15 @@ describe('npm run publish -- --dry-run', () => {
   // No credentials anywhere, and an endpoint nothing listens on: any AWS call fails the command.
   const env = { PATH: process.env.PATH ?? '', HOME: dir, AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_EC2_METADATA_DISABLED: 'true' };
   const run = (...extra: string[]) =>
-    spawnSync(process.execPath, ['scripts/publish.mjs', '--bucket', 'my-templates', '--regions', 'us-east-1,eu-west-1', '--template', template, '--out-dir', dir, ...extra], {
-      cwd: root,
-      env,
-      encoding: 'utf8',
-    });
+    spawnSync(
+      process.execPath,
+      ['scripts/publish.mjs', '--bucket', 'my-templates', '--regions', 'us-east-1,eu-west-1', '--template', template, '--out-dir', dir, ...extra],
+      {
+        cwd: root,
+        env,
+        encoding: 'utf8',
+      },
+    );
 
   it('needs no credentials: prints the upload, URL and links and writes launch.md', () => {
     const out = run('--dry-run');

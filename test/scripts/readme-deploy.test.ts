@@ -5,7 +5,12 @@ const root = path.join(__dirname, '..', '..');
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
 const scripts = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 /** The README's shell blocks, continuation lines joined. */
-const commands = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.replace(/\\\n\s*/g, ' ').split('\n').filter(Boolean));
+const commands = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) =>
+  m[1]!
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n')
+    .filter(Boolean),
+);
 
 describe("the README's deploy commands fit the API limits", () => {
   it('never sends the template inline (TemplateBody is limited to 51,200 bytes)', () => {

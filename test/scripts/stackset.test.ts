@@ -14,7 +14,9 @@ const { stackSetRequests, printable, sendRequests } = require('../../scripts/lib
   sendRequests(requests: Request[], client: CloudFormationClient): Promise<{ OperationId?: string }[]>;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { renderTemplateText } = require('../../scripts/lib/render-template.cjs') as { renderTemplateText(yaml: string, bundles: Record<string, string>): JsonObject };
+const { renderTemplateText } = require('../../scripts/lib/render-template.cjs') as {
+  renderTemplateText(yaml: string, bundles: Record<string, string>): JsonObject;
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { serviceManagedProblems, requiredCapabilities } = require('../../scripts/lib/service-managed.cjs') as {
   serviceManagedProblems(t: JsonObject): string[];
@@ -115,10 +117,24 @@ describe('stackSetRequests', () => {
       AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
       DeploymentTargets: { OrganizationalUnitIds: ['ou-ab12-cdef3456', 'ou-ab12-ghij7890'] },
       Regions: ORDER,
-      OperationPreferences: { FailureToleranceCount: 1, MaxConcurrentCount: 4, ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE', RegionConcurrencyType: 'SEQUENTIAL', RegionOrder: ORDER },
+      OperationPreferences: {
+        FailureToleranceCount: 1,
+        MaxConcurrentCount: 4,
+        ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE',
+        RegionConcurrencyType: 'SEQUENTIAL',
+        RegionOrder: ORDER,
+      },
     });
     expect(Parameters[0]).toEqual({ ParameterKey: 'TrailHomeRegion', ParameterValue: 'us-east-1' });
-    expect(Parameters.slice(1).map((p) => p.ParameterKey).sort()).toEqual(Object.keys(rendered.Parameters as JsonObject).filter((k) => k !== 'TrailHomeRegion').sort());
+    expect(
+      Parameters.slice(1)
+        .map((p) => p.ParameterKey)
+        .sort(),
+    ).toEqual(
+      Object.keys(rendered.Parameters as JsonObject)
+        .filter((k) => k !== 'TrailHomeRegion')
+        .sort(),
+    );
     expect(Parameters.slice(1).every((p) => p.UsePreviousValue === true)).toBe(true);
   });
 
@@ -177,7 +193,9 @@ describe('sendRequests', () => {
 
   it('stops at the first failure: no instances for a stack set that was not created', async () => {
     cfn.on(CreateStackSetCommand).rejects(Object.assign(new Error('StackSet siem-pipeline already exists'), { name: 'NameAlreadyExistsException' }));
-    await expect(sendRequests(stackSetRequests(base), new CloudFormationClient({ region: 'us-east-1' }))).rejects.toThrow('StackSet siem-pipeline already exists');
+    await expect(sendRequests(stackSetRequests(base), new CloudFormationClient({ region: 'us-east-1' }))).rejects.toThrow(
+      'StackSet siem-pipeline already exists',
+    );
     expect(cfn.commandCalls(CreateStackInstancesCommand)).toEqual([]);
   });
 
@@ -198,7 +216,21 @@ describe('npm run stackset -- create --dry-run', () => {
   const run = (...extra: string[]) =>
     spawnSync(
       process.execPath,
-      ['scripts/stackset.mjs', 'create', '--ous', 'ou-ab12-cdef3456', '--regions', 'eu-west-1,us-east-1', '--home-region', 'us-east-1', '--template-url', templateUrl, '--template', template, ...extra],
+      [
+        'scripts/stackset.mjs',
+        'create',
+        '--ous',
+        'ou-ab12-cdef3456',
+        '--regions',
+        'eu-west-1,us-east-1',
+        '--home-region',
+        'us-east-1',
+        '--template-url',
+        templateUrl,
+        '--template',
+        template,
+        ...extra,
+      ],
       { cwd: root, env, encoding: 'utf8' },
     );
 
@@ -219,7 +251,21 @@ describe('npm run stackset -- create --dry-run', () => {
   ])('takes the template URL from %s: %j -> exit %s', (_what, dryRun, extra, status, message) => {
     const published = path.join(dir, `published-${String(dryRun)}.json`);
     if (dryRun !== undefined) writeFileSync(published, JSON.stringify({ templateUrl, sha256: 'x', dryRun }));
-    const args = ['scripts/stackset.mjs', 'create', '--ous', 'ou-ab12-cdef3456', '--regions', 'us-east-1', '--home-region', 'us-east-1', '--template', template, '--published', published, ...extra];
+    const args = [
+      'scripts/stackset.mjs',
+      'create',
+      '--ous',
+      'ou-ab12-cdef3456',
+      '--regions',
+      'us-east-1',
+      '--home-region',
+      'us-east-1',
+      '--template',
+      template,
+      '--published',
+      published,
+      ...extra,
+    ];
     const out = spawnSync(process.execPath, args, { cwd: root, env, encoding: 'utf8' });
     expect(out.status).toBe(status);
     if (status === 0) expect((JSON.parse(out.stdout) as { requests: Request[] }).requests[0]!.input.TemplateURL).toBe(templateUrl);

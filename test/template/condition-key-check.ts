@@ -20,7 +20,11 @@ export function loadConditionKeyTable(): ConditionKeyTable {
  * (test/fake/caller-context.ts), plus Lambda, whose execution-role documentation names none.
  */
 export const TRUST_KEYS: Record<string, readonly string[]> = {
-  ...Object.fromEntries(Object.values(CALLERS).filter((c) => c.assumesRole).map((c) => [c.principal, c.keys])),
+  ...Object.fromEntries(
+    Object.values(CALLERS)
+      .filter((c) => c.assumesRole)
+      .map((c) => [c.principal, c.keys]),
+  ),
   'lambda.amazonaws.com': [],
 };
 
@@ -85,7 +89,8 @@ export function resourceTypeFindings(statements: readonly LocatedStatement[], ta
     for (const action of asArray(statement.Action)) {
       const entry = table.actions[action];
       if (!entry) continue;
-      if (entry.resourceTypes.length === 0 && !(arns.length === 1 && arns[0] === '*')) findings.push(`${at}: ${action} has no resource types, so its Resource must be "*"`);
+      if (entry.resourceTypes.length === 0 && !(arns.length === 1 && arns[0] === '*'))
+        findings.push(`${at}: ${action} has no resource types, so its Resource must be "*"`);
       const required = entry.resourceTypes.filter((r) => r.required);
       if (required.length < 2) continue;
       for (const type of required) {

@@ -127,7 +127,9 @@ export function iamFindings(template: JsonObject, boundaryRef = 'PipelineBoundar
     for (const { where, statement } of statementsAllowing(template, action)) {
       const keys = conditionValue(statement, 'ForAllValues:StringEquals', 'aws:TagKeys');
       // StringEqualsIfExists: a request that records an adoption instead names this stack in its own key.
-      const stackValue = conditionValue(statement, 'StringEquals', `aws:RequestTag/${STACK_TAG}`) ?? conditionValue(statement, 'StringEqualsIfExists', `aws:RequestTag/${STACK_TAG}`);
+      const stackValue =
+        conditionValue(statement, 'StringEquals', `aws:RequestTag/${STACK_TAG}`) ??
+        conditionValue(statement, 'StringEqualsIfExists', `aws:RequestTag/${STACK_TAG}`);
       if (!keys || !isStackId(stackValue)) {
         findings.push(`${where}: ${action} without limits on tag keys and our stack tag value`);
       }

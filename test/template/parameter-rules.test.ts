@@ -64,9 +64,7 @@ describe('comma-separated parameters', () => {
   it.each(Object.entries(LISTS))('%s accepts a list and empty, and rejects a leading, trailing or doubled comma', (name, list) => {
     const pattern = new RegExp(parameters[name]!.AllowedPattern as string);
     const [first, second] = list.split(',');
-    expect(
-      [list, `${first}, ${second}`, '', `,${list}`, `${list},`, `${first},,${second}`, ',', ' ,'].map((v) => [v, pattern.test(v)]),
-    ).toEqual([
+    expect([list, `${first}, ${second}`, '', `,${list}`, `${list},`, `${first},,${second}`, ',', ' ,'].map((v) => [v, pattern.test(v)])).toEqual([
       [list, true],
       [`${first}, ${second}`, true],
       ['', true],

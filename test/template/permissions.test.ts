@@ -22,7 +22,16 @@ import {
   type PolicyDocument,
 } from '../../src/pipeline/policies';
 import { loadConditionKeyTable, resourceTypeFindings, undocumentedKeys, undocumentedTrustKeys } from './condition-key-check';
-import { actionMatches, asArray, loadTemplate, permissionStatements, resourceStrings, trustStatements, type JsonObject, type LocatedStatement } from './template-helpers';
+import {
+  actionMatches,
+  asArray,
+  loadTemplate,
+  permissionStatements,
+  resourceStrings,
+  trustStatements,
+  type JsonObject,
+  type LocatedStatement,
+} from './template-helpers';
 import { instantRetries } from '../fake/sdk';
 
 const ACCOUNT = '123456789012';
@@ -126,7 +135,12 @@ function provisioner() {
   const fake = new FakeAccount({ account: ACCOUNT, region: REGION, now: () => clock.now() });
   const responses: string[] = [];
   const handler = createCustomResourceHandler({
-    env: { PERMISSIONS_BOUNDARY_ARN: BOUNDARY, READER_BOUNDARY_ARN: `${BOUNDARY}-reader`, PROVISIONER_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/provisioner`, STACK_ID },
+    env: {
+      PERMISSIONS_BOUNDARY_ARN: BOUNDARY,
+      READER_BOUNDARY_ARN: `${BOUNDARY}-reader`,
+      PROVISIONER_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/provisioner`,
+      STACK_ID,
+    },
     clientOptions: { credentials: FAKE_CREDENTIALS, retryStrategy: instantRetries(), decorate: fake.decorate },
     waits: { minDelay: 0.001, maxDelay: 0.005, maxWaitTime: 1 },
     propagationRetry: { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 5 },
@@ -191,7 +205,14 @@ describe('the template grants every AWS call the code makes', () => {
     const granted = grantedTo(template, 'ProvisionerRole');
     const needed = actionsOf(fake.calls);
     expect(needed).toEqual(
-      expect.arrayContaining(['guardduty:TagResource', 'guardduty:UntagResource', 'cloudtrail:DescribeTrails', 'kinesis:DescribeLimits', 'kinesis:AddTagsToStream', 'kinesis:RemoveTagsFromStream']),
+      expect.arrayContaining([
+        'guardduty:TagResource',
+        'guardduty:UntagResource',
+        'cloudtrail:DescribeTrails',
+        'kinesis:DescribeLimits',
+        'kinesis:AddTagsToStream',
+        'kinesis:RemoveTagsFromStream',
+      ]),
     );
     expect(needed.filter((action) => !granted.some((g) => actionMatches(g, action)))).toEqual([]);
   });
@@ -217,7 +238,9 @@ describe('the template grants every AWS call the code makes', () => {
 
 /** Statements of the documents the provisioner writes (src/pipeline/policies.ts), located by builder name. */
 function written(docs: Record<string, PolicyDocument>): LocatedStatement[] {
-  return Object.entries(docs).flatMap(([where, doc]) => doc.Statement.map((statement) => ({ where, statement: statement as unknown as LocatedStatement['statement'] })));
+  return Object.entries(docs).flatMap(([where, doc]) =>
+    doc.Statement.map((statement) => ({ where, statement: statement as unknown as LocatedStatement['statement'] })),
+  );
 }
 
 const SCOPE = { partition: 'aws', region: REGION, account: ACCOUNT };

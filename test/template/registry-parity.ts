@@ -17,7 +17,12 @@ const show = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v));
 
 /** Each way the template disagrees with the modules' parameters, as one readable line; empty when they agree. */
 export function parityProblems(template: JsonObject, modules: readonly ModuleParameters[], docs: ModuleDocs = PARAMETER_DOCS): string[] {
-  return [...parameterProblems(template, modules, docs), ...pipelineProblems(template, modules), ...enrollerProblems(template, modules), ...consoleProblems(template, modules, docs)];
+  return [
+    ...parameterProblems(template, modules, docs),
+    ...pipelineProblems(template, modules),
+    ...enrollerProblems(template, modules),
+    ...consoleProblems(template, modules, docs),
+  ];
 }
 
 function parameterProblems(template: JsonObject, modules: readonly ModuleParameters[], docs: ModuleDocs): string[] {
@@ -77,7 +82,8 @@ function consoleProblems(template: JsonObject, modules: readonly ModuleParameter
   const labels = interfaceLabels(modules, docs);
   const actual = (ui?.ParameterLabels ?? {}) as JsonObject;
   for (const name of new Set([...Object.keys(labels), ...Object.keys(actual)])) {
-    if (!isDeepStrictEqual(actual[name], labels[name])) problems.push(`console label of ${name} is ${show(actual[name])} in template.yaml, ${show(labels[name])} in ${WHERE}`);
+    if (!isDeepStrictEqual(actual[name], labels[name]))
+      problems.push(`console label of ${name} is ${show(actual[name])} in template.yaml, ${show(labels[name])} in ${WHERE}`);
   }
   return problems;
 }

@@ -55,7 +55,7 @@ describe('transform-free template (launch links, service-managed StackSets)', ()
     }
   });
 
-  it('keeps the IAM guards of the SAM template and fits CloudFormation\'s size limit', () => {
+  it("keeps the IAM guards of the SAM template and fits CloudFormation's size limit", () => {
     expect(iamFindings(rendered)).toEqual([]);
     expect(Buffer.byteLength(JSON.stringify(rendered))).toBeLessThanOrEqual(MAX_TEMPLATE_BYTES);
   });
@@ -84,7 +84,10 @@ describe('transform-free template (launch links, service-managed StackSets)', ()
   });
 
   it('gives the rules and permissions of a conditional function the same condition', () => {
-    const yaml = read('test/template/fixtures/events.yaml').replace('    Type: AWS::Serverless::Function\n', '    Type: AWS::Serverless::Function\n    Condition: FlowLogsOn\n');
+    const yaml = read('test/template/fixtures/events.yaml').replace(
+      '    Type: AWS::Serverless::Function\n',
+      '    Type: AWS::Serverless::Function\n    Condition: FlowLogsOn\n',
+    );
     const out = resourcesOf(renderTemplateText(yaml, { 'vpc-enroller': 'exports.handler = async () => {};' }));
     expect(['Enroller', 'EnrollerSweep', 'EnrollerSweepPermission', 'EnrollerNewVpc', 'EnrollerNewVpcPermission'].map((id) => out[id]!.Condition)).toEqual(
       Array(5).fill('FlowLogsOn'),
@@ -99,24 +102,63 @@ describe('transform-free template (launch links, service-managed StackSets)', ()
   });
 
   it('rejects SAM resource types it cannot convert', () => {
-    const yaml = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties: {}\n";
+    const yaml = 'Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties: {}\n';
     expect(() => renderTemplateText(yaml, {})).toThrow('Api: AWS::Serverless::Api is not supported by the renderer');
   });
 
   // The fixture ends with the function's Events: a line that sets Events replaces them.
   const fixture = read('test/template/fixtures/events.yaml');
-  const withProperty = (line: string) => (line.startsWith('      Events:') ? `${fixture.slice(0, fixture.indexOf('      Events:'))}${line}\n` : fixture.replace('      Timeout: 300\n', `      Timeout: 300\n${line}\n`));
+  const withProperty = (line: string) =>
+    line.startsWith('      Events:')
+      ? `${fixture.slice(0, fixture.indexOf('      Events:'))}${line}\n`
+      : fixture.replace('      Timeout: 300\n', `      Timeout: 300\n${line}\n`);
   it.each([
-    ['an unknown function property', '      Policies: [AWSLambdaBasicExecutionRole]', 'Enroller.Properties: Policies not supported by the renderer (supported: Architectures,'],
-    ['a DLQ SAM would create', '      DeadLetterQueue: { Type: SQS, TargetArn: a, QueueLogicalId: Q }', 'Enroller.DeadLetterQueue: QueueLogicalId not supported'],
-    ['a destination SAM would create', '      EventInvokeConfig: { DestinationConfig: { OnFailure: { Type: SQS } } }', 'Enroller.EventInvokeConfig.DestinationConfig.OnFailure.Destination is required'],
+    [
+      'an unknown function property',
+      '      Policies: [AWSLambdaBasicExecutionRole]',
+      'Enroller.Properties: Policies not supported by the renderer (supported: Architectures,',
+    ],
+    [
+      'a DLQ SAM would create',
+      '      DeadLetterQueue: { Type: SQS, TargetArn: a, QueueLogicalId: Q }',
+      'Enroller.DeadLetterQueue: QueueLogicalId not supported',
+    ],
+    [
+      'a destination SAM would create',
+      '      EventInvokeConfig: { DestinationConfig: { OnFailure: { Type: SQS } } }',
+      'Enroller.EventInvokeConfig.DestinationConfig.OnFailure.Destination is required',
+    ],
     ['an unknown invoke config field', '      EventInvokeConfig: { Qualifier: live }', 'Enroller.EventInvokeConfig: Qualifier not supported'],
-    ['an unknown event type', '      Events: { Q: { Type: SQS, Properties: { Queue: q } } }', 'Enroller.Events.Q: event type SQS not supported by the renderer (supported: Schedule, EventBridgeRule)'],
-    ['an unknown schedule field', '      Events: { S: { Type: Schedule, Properties: { Schedule: rate(1 day), RoleArn: r } } }', 'Enroller.Events.S.Properties: RoleArn not supported'],
-    ['an unknown rule field', '      Events: { E: { Type: EventBridgeRule, Properties: { Pattern: {}, InputTransformer: {} } } }', 'Enroller.Events.E.Properties: InputTransformer not supported'],
-    ['a dead-letter queue SAM would create', '      Events: { E: { Type: EventBridgeRule, Properties: { Pattern: {}, DeadLetterConfig: { Type: SQS } } } }', 'Enroller.Events.E.DeadLetterConfig: Type not supported'],
-    ['Enabled and State together', '      Events: { S: { Type: Schedule, Properties: { Schedule: rate(1 day), Enabled: false, State: DISABLED } } }', 'Enroller.Events.S: set Enabled or State, not both'],
-    ['a rule id taken by another resource', '      Events: { Role: { Type: Schedule, Properties: { Schedule: rate(1 day) } } }\n  EnrollerRole:\n    Type: AWS::SNS::Topic', 'Enroller: the resource EnrollerRole it makes already exists'],
+    [
+      'an unknown event type',
+      '      Events: { Q: { Type: SQS, Properties: { Queue: q } } }',
+      'Enroller.Events.Q: event type SQS not supported by the renderer (supported: Schedule, EventBridgeRule)',
+    ],
+    [
+      'an unknown schedule field',
+      '      Events: { S: { Type: Schedule, Properties: { Schedule: rate(1 day), RoleArn: r } } }',
+      'Enroller.Events.S.Properties: RoleArn not supported',
+    ],
+    [
+      'an unknown rule field',
+      '      Events: { E: { Type: EventBridgeRule, Properties: { Pattern: {}, InputTransformer: {} } } }',
+      'Enroller.Events.E.Properties: InputTransformer not supported',
+    ],
+    [
+      'a dead-letter queue SAM would create',
+      '      Events: { E: { Type: EventBridgeRule, Properties: { Pattern: {}, DeadLetterConfig: { Type: SQS } } } }',
+      'Enroller.Events.E.DeadLetterConfig: Type not supported',
+    ],
+    [
+      'Enabled and State together',
+      '      Events: { S: { Type: Schedule, Properties: { Schedule: rate(1 day), Enabled: false, State: DISABLED } } }',
+      'Enroller.Events.S: set Enabled or State, not both',
+    ],
+    [
+      'a rule id taken by another resource',
+      '      Events: { Role: { Type: Schedule, Properties: { Schedule: rate(1 day) } } }\n  EnrollerRole:\n    Type: AWS::SNS::Topic',
+      'Enroller: the resource EnrollerRole it makes already exists',
+    ],
   ])('fails the build naming %s', (_what, line, message) => {
     expect(() => renderTemplateText(withProperty(line), { 'vpc-enroller': 'exports.handler = async () => {};' })).toThrow(message);
   });

@@ -68,9 +68,10 @@ export function trustStatements(template: JsonObject): LocatedStatement[] {
   return Object.entries(resources(template))
     .filter(([, r]) => r.Type === 'AWS::IAM::Role')
     .flatMap(([id, r]) =>
-      asArray(((r.Properties as JsonObject).AssumeRolePolicyDocument as JsonObject).Statement as unknown as Statement[]).map(
-        (statement) => ({ where: id, statement }),
-      ),
+      asArray(((r.Properties as JsonObject).AssumeRolePolicyDocument as JsonObject).Statement as unknown as Statement[]).map((statement) => ({
+        where: id,
+        statement,
+      })),
     );
 }
 
@@ -88,7 +89,13 @@ export function resourceStrings(s: Statement): string[] {
 
 /** True when an IAM action pattern (which may hold `*` or `?`) grants `action`. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return re.test(action);
 }
 

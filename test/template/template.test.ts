@@ -78,7 +78,9 @@ describe('template IAM: least privilege and escalation guards', () => {
     for (const action of ['iam:CreateRole', 'iam:DeleteRole', 'iam:CreateUser', 'iam:DeleteUser']) {
       for (const { statement } of statementsAllowing(template, action)) {
         for (const arn of resourceStrings(statement)) {
-          expect(arn).toMatch(/:(role|user)\/siem-pipeline\/siem-\*-\$\{AWS::Region\}-(\*|reader|cwl-to-kinesis|events-to-kinesis|flowlogs-to-cwl|trail-to-cwl)$/);
+          expect(arn).toMatch(
+            /:(role|user)\/siem-pipeline\/siem-\*-\$\{AWS::Region\}-(\*|reader|cwl-to-kinesis|events-to-kinesis|flowlogs-to-cwl|trail-to-cwl)$/,
+          );
         }
       }
     }

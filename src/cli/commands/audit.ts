@@ -69,7 +69,9 @@ async function auditRegion(session: Session, req: CliRequest, home: PipelineTarg
   const feed = await reusedTrailFeed(p.config, p.ctx);
   const findings = [...findingsOf(report, stackNameOf(target.identity.stackId), regionFlag), ...(await failedFlowLogs(p.config, p.ctx)), ...feed];
   // A subscribed group no trail logs into covers nothing.
-  const sources = sourceCoverage(report, p.config, p.ctx.names, p.trailHome).map((s) => (s.source === 'CloudTrail' && feed.length > 0 ? { ...s, covered: 0 } : s));
+  const sources = sourceCoverage(report, p.config, p.ctx.names, p.trailHome).map((s) =>
+    s.source === 'CloudTrail' && feed.length > 0 ? { ...s, covered: 0 } : s,
+  );
   return { region, report, sources, findings };
 }
 
@@ -84,7 +86,8 @@ export function formatAudits(audits: readonly RegionAudit[], json: boolean): str
   const parts = audits.map((a) => {
     if (!a.report) return `Region ${a.region}: skipped (${a.skipped})\n`;
     const lines = [formatAudit(a.report).trimEnd(), '', 'Sources:'];
-    for (const s of a.sources) lines.push(`  ${s.source}: ${s.total === 0 ? 'not collected here' : `${s.covered}/${s.total} covered`}${s.note ? ` (${s.note})` : ''}`);
+    for (const s of a.sources)
+      lines.push(`  ${s.source}: ${s.total === 0 ? 'not collected here' : `${s.covered}/${s.total} covered`}${s.note ? ` (${s.note})` : ''}`);
     if (a.findings.length > 0) {
       lines.push('', 'Findings:');
       for (const f of a.findings) lines.push(`  - ${f.component}: ${f.problem}`, `    fix: ${f.fix}`);

@@ -14,7 +14,8 @@ export const DEFAULT_TEMPLATE = 'dist/siem-pipeline.template.json';
 
 /** Refuses up front, before any call, a change that could not be confirmed: no --yes and no terminal (exit 2). */
 export function requireConfirmable(session: Session, req: Pick<CliRequest, 'yes' | 'command'>): void {
-  if (!req.yes && (!session.io.isTty || !session.io.confirm)) throw new UsageError(`--yes is required: ${req.command} changes the account and there is no terminal to ask`);
+  if (!req.yes && (!session.io.isTty || !session.io.confirm))
+    throw new UsageError(`--yes is required: ${req.command} changes the account and there is no terminal to ask`);
 }
 
 /** Asks before a change unless --yes. */
@@ -27,14 +28,16 @@ export async function confirmed(session: Session, req: Pick<CliRequest, 'yes' | 
 }
 
 function stackName(req: CliRequest): string {
-  if (req.target.kind !== 'stack') throw new UsageError(`${req.command} needs --stack NAME (the stack to ${req.command === 'destroy' ? 'delete' : 'create or update'})`);
+  if (req.target.kind !== 'stack')
+    throw new UsageError(`${req.command} needs --stack NAME (the stack to ${req.command === 'destroy' ? 'delete' : 'create or update'})`);
   return req.target.stack;
 }
 
 /** The template's URL: --template-url as given, or the rendered template uploaded to --bucket. */
 async function templateUrl(session: Session, req: CliRequest): Promise<string> {
   if (req.templateUrl !== undefined) return req.templateUrl;
-  if (req.bucket === undefined) throw new UsageError('--template-url or --bucket is required: the template is larger than the 51,200 bytes CloudFormation takes inline');
+  if (req.bucket === undefined)
+    throw new UsageError('--template-url or --bucket is required: the template is larger than the 51,200 bytes CloudFormation takes inline');
   const file = req.template ?? DEFAULT_TEMPLATE;
   let body: string;
   try {
@@ -55,20 +58,29 @@ export async function runDeploy(session: Session, req: CliRequest): Promise<numb
   const url = await templateUrl(session, req);
   const found = await describeStack(session, session.region, name);
   // A create that failed leaves ROLLBACK_COMPLETE: CloudFormation updates no such stack; it must be deleted first.
-  if (found?.StackStatus === 'ROLLBACK_COMPLETE') throw new UsageError(`--stack ${name} is ROLLBACK_COMPLETE (its create failed): run aws-siem-pipeline destroy --stack ${name} first`);
+  if (found?.StackStatus === 'ROLLBACK_COMPLETE')
+    throw new UsageError(`--stack ${name} is ROLLBACK_COMPLETE (its create failed): run aws-siem-pipeline destroy --stack ${name} first`);
   // A stack that only holds a change set never executed (REVIEW_IN_PROGRESS) is still created, not updated.
   const existing = found?.StackStatus === 'REVIEW_IN_PROGRESS' ? undefined : found;
   session.progress.working(`creating a change set for ${name}`);
   const set = await createChangeSet(
     cfn,
-    { stackName: name, templateUrl: url, parameters: changeSetParameters(req.props, existing?.Parameters), existing, name: `aws-siem-pipeline-${session.clock.now()}` },
+    {
+      stackName: name,
+      templateUrl: url,
+      parameters: changeSetParameters(req.props, existing?.Parameters),
+      existing,
+      name: `aws-siem-pipeline-${session.clock.now()}`,
+    },
     session.deps.waits ?? CHANGE_SET_WAITS,
   );
   if (set.empty) {
     session.out(`Stack ${name} is up to date: the change set has no changes.\n`);
     return 0;
   }
-  session.out([`Change set (${set.type}) for stack ${name}:`, '', ...table(['action', 'resource', 'type', 'replacement'], changeLines(set.changes)), ''].join('\n'));
+  session.out(
+    [`Change set (${set.type}) for stack ${name}:`, '', ...table(['action', 'resource', 'type', 'replacement'], changeLines(set.changes)), ''].join('\n'),
+  );
   if (!(await confirmed(session, req, `execute this change set on ${name}?`))) {
     session.out('Not executed.\n');
     return 0;

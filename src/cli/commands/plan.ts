@@ -47,9 +47,13 @@ async function costChanges(changes: readonly PlannedChange[], config: PipelineCo
   const costs: string[] = [];
   const action = (id: string) => changes.find((c) => c.component === id)?.action ?? 'none';
   const stream = changes.find((c) => c.component === 'stream');
-  const perMonth = config.stream.mode === 'ON_DEMAND' ? 'ON_DEMAND stream: about $29/month plus per-GB charges' : `PROVISIONED stream: ${config.stream.shardCount} shard(s), about $${11 * config.stream.shardCount}/month`;
+  const perMonth =
+    config.stream.mode === 'ON_DEMAND'
+      ? 'ON_DEMAND stream: about $29/month plus per-GB charges'
+      : `PROVISIONED stream: ${config.stream.shardCount} shard(s), about $${11 * config.stream.shardCount}/month`;
   if (action('stream') === 'create') costs.push(`new ${perMonth}`);
-  else if (stream?.action === 'change' && stream.fields.some((f) => /shard|mode/i.test(f))) costs.push(`stream capacity changes (${stream.fields.join('; ')}): ${perMonth}`);
+  else if (stream?.action === 'change' && stream.fields.some((f) => /shard|mode/i.test(f)))
+    costs.push(`stream capacity changes (${stream.fields.join('; ')}): ${perMonth}`);
   if (action('trail') === 'create' && engine.ids.includes('trail')) {
     const out = await ctx.clients.cloudtrail.send(new DescribeTrailsCommand({ includeShadowTrails: true }));
     const others = (out.trailList ?? []).filter((t) => t.Name !== ctx.names.trailName && t.IsMultiRegionTrail === true);
@@ -65,7 +69,9 @@ async function costChanges(changes: readonly PlannedChange[], config: PipelineCo
 /** The plan as a table of components with an action, then VPCs and costs; or JSON. */
 export function formatPlan(report: PlanReport, json: boolean): string {
   if (json) return `${JSON.stringify(report, null, 2)}\n`;
-  const rows = report.changes.filter((c) => c.action !== 'none').map((c) => [c.component, c.action, [...c.fields, ...(c.vpcs?.length ? [`flow logs for ${c.vpcs.join(', ')}`] : [])].join('; ')]);
+  const rows = report.changes
+    .filter((c) => c.action !== 'none')
+    .map((c) => [c.component, c.action, [...c.fields, ...(c.vpcs?.length ? [`flow logs for ${c.vpcs.join(', ')}`] : [])].join('; ')]);
   return [
     `Plan (${report.request}) for pipeline ${report.pipeline} in account ${report.account}, region ${report.region}`,
     '',

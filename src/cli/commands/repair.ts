@@ -42,6 +42,9 @@ export async function repairPipeline(session: Session, target: PipelineTarget): 
 export function formatRepair(report: RepairReport, json: boolean): string {
   if (json) return `${JSON.stringify(report, null, 2)}\n`;
   if (report.applied.length === 0) return `Nothing to repair in ${report.region}.\n`;
-  const lines = report.applied.map((c) => `  ${c.action} ${c.component}${c.fields.length || c.vpcs?.length ? `: ${[...c.fields, ...(c.vpcs?.length ? [`flow logs for ${c.vpcs.join(', ')}`] : [])].join('; ')}` : ''}`);
+  const lines = report.applied.map(
+    (c) =>
+      `  ${c.action} ${c.component}${c.fields.length || c.vpcs?.length ? `: ${[...c.fields, ...(c.vpcs?.length ? [`flow logs for ${c.vpcs.join(', ')}`] : [])].join('; ')}` : ''}`,
+  );
   return [`Repaired in ${report.region}:`, ...lines, ''].join('\n');
 }

@@ -34,7 +34,8 @@ export function isOurCall(record: DecodedRecord, trailGroups: ReadonlySet<string
 export async function runSmoke(session: Session, req: CliRequest): Promise<number> {
   if (!req.yes) throw new UsageError('smoke creates and deletes a real stack: give --yes to run it');
   if (req.region === undefined) throw new UsageError('smoke needs --region: the region of the throwaway stack');
-  if (req.templateUrl === undefined && req.bucket === undefined) throw new UsageError('smoke needs --template-url or --bucket: the template is larger than the 51,200 bytes CloudFormation takes inline');
+  if (req.templateUrl === undefined && req.bucket === undefined)
+    throw new UsageError('smoke needs --template-url or --bucket: the template is larger than the 51,200 bytes CloudFormation takes inline');
   // Fails with CredentialsProviderError (exit 3) before anything is created.
   await session.clientsFor(session.region).cloudformation.config.credentials();
   const suffix = session.clock.now().toString(36).slice(-6);
@@ -61,7 +62,11 @@ export async function runSmoke(session: Session, req: CliRequest): Promise<numbe
       const read = await readStream(p.ctx.clients.kinesis, p.ctx.names.streamName, new Date(calledAt - 60_000), session.clock);
       seen = read.records.some((r) => isOurCall(decodeRecord(r.Data ?? new Uint8Array()), groups, calledAt));
     }
-    step(seen ? 'the CloudTrail event of ec2:DescribeVpcs arrived in the stream' : `no CloudTrail event of ec2:DescribeVpcs after ${SMOKE_EVENT_WAIT_MS / 60_000} minutes`);
+    step(
+      seen
+        ? 'the CloudTrail event of ec2:DescribeVpcs arrived in the stream'
+        : `no CloudTrail event of ec2:DescribeVpcs after ${SMOKE_EVENT_WAIT_MS / 60_000} minutes`,
+    );
     failed ||= !seen;
   } finally {
     step(`destroying ${name}`);

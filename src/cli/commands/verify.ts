@@ -25,13 +25,22 @@ export interface VerifyReport {
 }
 
 /** Reads the stream from now - minutes and reports per source; silent expected sources and unreadable records are findings. */
-export async function verifyStream(session: Session, req: Pick<CliRequest, 'minutes' | 'sample'>, target: PipelineTarget, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<VerifyReport> {
+export async function verifyStream(
+  session: Session,
+  req: Pick<CliRequest, 'minutes' | 'sample'>,
+  target: PipelineTarget,
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
+): Promise<VerifyReport> {
   const p = await regionalPipeline(session, target);
   const since = new Date(session.clock.now() - req.minutes * 60_000);
   session.progress.working(`reading ${p.ctx.names.streamName}`);
   const read = await readStream(p.ctx.clients.kinesis, p.ctx.names.streamName, since, session.clock, limits);
   session.progress.done(`read ${read.records.length} record(s) from ${read.shards} shard(s) of ${p.ctx.names.streamName}`);
-  const counted = tally(read.records.map((r) => decodeRecord(r.Data ?? new Uint8Array())), streamSources(p.config, p.ctx.names, p.ctx.region, p.trailHome), req.sample);
+  const counted = tally(
+    read.records.map((r) => decodeRecord(r.Data ?? new Uint8Array())),
+    streamSources(p.config, p.ctx.names, p.ctx.region, p.trailHome),
+    req.sample,
+  );
   return {
     stream: p.ctx.names.streamName,
     region: p.ctx.region,

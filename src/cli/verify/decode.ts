@@ -21,7 +21,10 @@ export function decodeRecord(data: Uint8Array): DecodedRecord {
   }
   if (record.kind === 'logs') {
     if (record.messageType === 'CONTROL_MESSAGE') return { kind: 'control' };
-    const events = record.logEvents.map((e) => ({ timestamp: Number(e.timestamp ?? 0), message: typeof e.message === 'string' ? e.message : JSON.stringify(e.message ?? '') }));
+    const events = record.logEvents.map((e) => ({
+      timestamp: Number(e.timestamp ?? 0),
+      message: typeof e.message === 'string' ? e.message : JSON.stringify(e.message ?? ''),
+    }));
     return { kind: 'logs', logGroup: record.logGroup, events };
   }
   const time = record.time === undefined ? NaN : Date.parse(record.time);

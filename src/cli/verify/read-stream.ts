@@ -28,7 +28,13 @@ export interface StreamRead {
  * a closed shard's end), at most `callsPerSecond` GetRecords per shard (timed by the injected clock), backing off
  * on ProvisionedThroughputExceededException, and stops once `maxRecords` are read.
  */
-export async function readStream(kinesis: KinesisClient, streamName: string, since: Date, clock: Clock, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<StreamRead> {
+export async function readStream(
+  kinesis: KinesisClient,
+  streamName: string,
+  since: Date,
+  clock: Clock,
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
+): Promise<StreamRead> {
   const shardIds = await listShardIds(kinesis, streamName);
   const records: _Record[] = [];
   let capped = false;

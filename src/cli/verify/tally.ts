@@ -30,7 +30,11 @@ export function streamSources(config: PipelineConfig, names: PipelineNames, regi
   const logs = (groups: Set<string>) => (r: DecodedRecord) => r.kind === 'logs' && groups.has(r.logGroup);
   const event = (source: string) => (r: DecodedRecord) => r.kind === 'event' && r.source === source;
   return [
-    { name: 'CloudTrail', expected: config.cloudTrail.enabled && (home === region || config.cloudTrail.existingLogGroup !== undefined), matches: logs(trailGroups) },
+    {
+      name: 'CloudTrail',
+      expected: config.cloudTrail.enabled && (home === region || config.cloudTrail.existingLogGroup !== undefined),
+      matches: logs(trailGroups),
+    },
     { name: 'VPC flow logs', expected: config.flowLogs.enabled, matches: logs(new Set([names.flowLogGroup])) },
     { name: 'GuardDuty', expected: config.guardDuty.enabled, matches: event('aws.guardduty') },
     ...config.eventSources.map((s) => ({ name: s, expected: true, matches: event(s) })),
@@ -38,7 +42,11 @@ export function streamSources(config: PipelineConfig, names: PipelineNames, regi
 }
 
 /** Tallies decoded records per source; records of no known source count under `other`. */
-export function tally(records: readonly DecodedRecord[], sources: readonly StreamSource[], sample: number): { sources: SourceTally[]; other: number; control: number; unreadable: number } {
+export function tally(
+  records: readonly DecodedRecord[],
+  sources: readonly StreamSource[],
+  sample: number,
+): { sources: SourceTally[]; other: number; control: number; unreadable: number } {
   const rows = new Map<string, SourceTally>(sources.map((s) => [s.name, { source: s.name, expected: s.expected, records: 0, events: 0 }]));
   let other = 0;
   let control = 0;

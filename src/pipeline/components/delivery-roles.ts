@@ -25,7 +25,11 @@ export const logsRoleComponent = serviceRoleComponent({
   id: 'logs-role',
   roleName: (ctx) => ctx.names.logsRole,
   enabled: (config, ctx) => logsToStreamEnabled(config, ctx.region),
-  trust: (config, ctx) => logsToKinesisTrustPolicy(scope(ctx), subscribableLogGroups(config, ctx).map((g) => ctx.names.logGroupArn(g))),
+  trust: (config, ctx) =>
+    logsToKinesisTrustPolicy(
+      scope(ctx),
+      subscribableLogGroups(config, ctx).map((g) => ctx.names.logGroupArn(g)),
+    ),
   policy: (_config, ctx) => streamWriterPolicy(ctx.names.streamArn),
   description: (ctx) => `CloudWatch Logs subscription filters deliver to Kinesis stream ${ctx.names.streamName}`,
 });

@@ -1,10 +1,4 @@
-import {
-  GetDetectorCommand,
-  ListDetectorsCommand,
-  TagResourceCommand,
-  UntagResourceCommand,
-  type GetDetectorCommandOutput,
-} from '@aws-sdk/client-guardduty';
+import { GetDetectorCommand, ListDetectorsCommand, TagResourceCommand, UntagResourceCommand, type GetDetectorCommandOutput } from '@aws-sdk/client-guardduty';
 import { isAwsError } from '../../errors';
 import type { PipelineContext } from '../context';
 

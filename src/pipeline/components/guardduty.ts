@@ -113,7 +113,13 @@ async function handOver(detectorId: string, created: boolean, from: string, prev
  * Sets the finding publishing frequency when it differs. On a detector we did not create, the original
  * value is first recorded on it (with who adopted it), so remove can put it back.
  */
-async function setFrequency(detectorId: string, detector: GetDetectorCommandOutput, created: boolean, config: PipelineConfig, ctx: PipelineContext): Promise<void> {
+async function setFrequency(
+  detectorId: string,
+  detector: GetDetectorCommandOutput,
+  created: boolean,
+  config: PipelineConfig,
+  ctx: PipelineContext,
+): Promise<void> {
   const resource = `GuardDuty detector ${detectorId}`;
   const wanted = config.guardDuty.findingFrequency;
   const current = detector.FindingPublishingFrequency;
@@ -196,7 +202,11 @@ async function restoreAdopted(detectorId: string, detector: GetDetectorCommandOu
     await ctx.clients.guardduty.send(new UpdateDetectorCommand({ DetectorId: detectorId, FindingPublishingFrequency: original as 'SIX_HOURS' }));
     ctx.log.info('finding publishing frequency restored', { resource, to: original });
   }
-  await untagDetector(detectorId, ADOPTION_TAG_KEYS.filter((k) => k in tags), ctx);
+  await untagDetector(
+    detectorId,
+    ADOPTION_TAG_KEYS.filter((k) => k in tags),
+    ctx,
+  );
   ctx.log.info('retained as it was before the pipeline adopted it', { resource });
 }
 

@@ -156,7 +156,8 @@ async function inspectLogGroup(spec: LogGroupSpec, config: PipelineConfig, ctx: 
   }
   const differences: string[] = [];
   if (!spec.enabled(config, ctx)) differences.push('not wanted by the config');
-  if (group.retentionInDays !== config.logRetentionDays) differences.push(`retention ${group.retentionInDays ?? 'never expires'} days, want ${config.logRetentionDays}`);
+  if (group.retentionInDays !== config.logRetentionDays)
+    differences.push(`retention ${group.retentionInDays ?? 'never expires'} days, want ${config.logRetentionDays}`);
   differences.push(...subscriptionDifferences(await describeSubscription(ctx, logGroupName), desired));
   const details = { logGroup: logGroupName };
   return differences.length > 0 ? { state: 'drifted', details: { ...details, differences } } : { state: 'present', details };

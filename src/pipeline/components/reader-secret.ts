@@ -81,7 +81,10 @@ export function wantedSecretPolicy(config: PipelineConfig, ctx: PipelineContext)
 }
 
 export async function describeSecret(ctx: PipelineContext): Promise<SecretState | undefined> {
-  const out = await orUndefinedWhenNotFound(() => ctx.clients.secrets.send(new DescribeSecretCommand({ SecretId: ctx.names.siemSecret })), 'ResourceNotFoundException');
+  const out = await orUndefinedWhenNotFound(
+    () => ctx.clients.secrets.send(new DescribeSecretCommand({ SecretId: ctx.names.siemSecret })),
+    'ResourceNotFoundException',
+  );
   if (!out) return undefined;
   return {
     arn: out.ARN ?? ctx.names.siemSecret,
@@ -198,10 +201,7 @@ export async function removeSecret(ctx: PipelineContext): Promise<void> {
   const secret = await describeSecret(ctx);
   if (!ownedOrLeftAlone(what, secret?.tags, ctx) || !secret) return;
   // Without recovery: a secret left pending deletion would block re-creating the same name for up to 30 days.
-  await deleteIgnoringNotFound(
-    ctx,
-    what,
-    () => ctx.clients.secrets.send(new DeleteSecretCommand({ SecretId: secret.arn, ForceDeleteWithoutRecovery: true })),
-    ['ResourceNotFoundException'],
-  );
+  await deleteIgnoringNotFound(ctx, what, () => ctx.clients.secrets.send(new DeleteSecretCommand({ SecretId: secret.arn, ForceDeleteWithoutRecovery: true })), [
+    'ResourceNotFoundException',
+  ]);
 }

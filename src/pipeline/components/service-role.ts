@@ -119,7 +119,8 @@ export function diffRole(found: RoleFound, want: RoleWanted): Change<RoleAction>
     const conflict = ownershipConflict(resource, tagMap(role.Tags), want);
     if (conflict) return [{ kind: 'conflict', resource, description: conflict }];
     const boundary = role.PermissionsBoundary?.PermissionsBoundaryArn;
-    if (want.boundary !== undefined && boundary !== want.boundary) changes.push(updateOf(resource, 'permissionsBoundary', boundary, want.boundary, RECREATE, 'recreate'));
+    if (want.boundary !== undefined && boundary !== want.boundary)
+      changes.push(updateOf(resource, 'permissionsBoundary', boundary, want.boundary, RECREATE, 'recreate'));
     else if (want.unwanted) changes.push({ kind: 'delete', resource, description: want.unwanted });
     else if (!samePolicy(role.AssumeRolePolicyDocument, want.trust!)) {
       changes.push(updateOf(resource, 'trust', role.AssumeRolePolicyDocument, want.trust, 'trust policy changed', 'trust'));
@@ -131,7 +132,13 @@ export function diffRole(found: RoleFound, want: RoleWanted): Change<RoleAction>
   return changes;
 }
 
-async function applyRole(spec: ServiceRoleSpec, changes: Change<RoleAction>[], config: PipelineConfig, ctx: PipelineContext, found: RoleFound): Promise<ComponentOutputs> {
+async function applyRole(
+  spec: ServiceRoleSpec,
+  changes: Change<RoleAction>[],
+  config: PipelineConfig,
+  ctx: PipelineContext,
+  found: RoleFound,
+): Promise<ComponentOutputs> {
   const { iam } = ctx.clients;
   const RoleName = spec.roleName(ctx);
   const what = `IAM role ${RoleName}`;
@@ -205,7 +212,9 @@ async function removeRole(spec: ServiceRoleSpec, ctx: PipelineContext): Promise<
   const what = `IAM role ${RoleName}`;
   const role = await getRole(RoleName, ctx);
   if (!ownedOrLeftAlone(what, role && tagMap(role.Tags), ctx)) return;
-  await deleteIgnoringNotFound(ctx, `${what} policy`, () => iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName: ctx.names.policyName })), ['NoSuchEntity']);
+  await deleteIgnoringNotFound(ctx, `${what} policy`, () => iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName: ctx.names.policyName })), [
+    'NoSuchEntity',
+  ]);
   await deleteIgnoringNotFound(ctx, what, () => iam.send(new DeleteRoleCommand({ RoleName })), ['NoSuchEntity']);
 }
 

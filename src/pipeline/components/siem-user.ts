@@ -120,7 +120,9 @@ async function removeUser(ctx: PipelineContext): Promise<void> {
   const user = await getUser(ctx);
   if (!ownedOrLeftAlone(what, user && tagMap(user.Tags), ctx)) return;
   for (const id of await listAccessKeys(ctx)) await deleteAccessKey(ctx, id);
-  await deleteIgnoringNotFound(ctx, `${what} policy`, () => iam.send(new DeleteUserPolicyCommand({ UserName, PolicyName: ctx.names.policyName })), ['NoSuchEntity']);
+  await deleteIgnoringNotFound(ctx, `${what} policy`, () => iam.send(new DeleteUserPolicyCommand({ UserName, PolicyName: ctx.names.policyName })), [
+    'NoSuchEntity',
+  ]);
   await deleteIgnoringNotFound(ctx, what, () => iam.send(new DeleteUserCommand({ UserName })), ['NoSuchEntity']);
 }
 

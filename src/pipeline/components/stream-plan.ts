@@ -90,7 +90,14 @@ const SETTING_OF: Record<StreamAction['type'], StreamDifference['setting']> = {
 export function diffStream(resource: string, current: StreamState, desired: DesiredStream): Change<StreamAction[]>[] {
   const actions = planStreamChanges(current, desired);
   return streamDifferences(current, desired).map((d) => ({
-    ...updateOf(resource, d.setting, d.current, d.desired, `${d.setting} ${d.current} -> ${d.desired}`, actions.filter((a) => SETTING_OF[a.type] === d.setting)),
+    ...updateOf(
+      resource,
+      d.setting,
+      d.current,
+      d.desired,
+      `${d.setting} ${d.current} -> ${d.desired}`,
+      actions.filter((a) => SETTING_OF[a.type] === d.setting),
+    ),
     difference: d,
   }));
 }

@@ -56,8 +56,7 @@ export async function putSubscription(ctx: PipelineContext, logGroupName: string
     await withRetries(put, isTestDeliveryFailure, {
       ...ctx.propagationRetry,
       clock: ctx.clock,
-      onRetry: (_err, attempt, delayMs) =>
-        ctx.log.info('subscription filter test delivery failed; retrying', { logGroup: logGroupName, attempt, delayMs }),
+      onRetry: (_err, attempt, delayMs) => ctx.log.info('subscription filter test delivery failed; retrying', { logGroup: logGroupName, attempt, delayMs }),
     });
   } catch (err) {
     if (isAwsError(err, 'LimitExceededException')) {

@@ -30,4 +30,3 @@ export async function bucketTags(ctx: PipelineContext): Promise<Record<string, s
     throw err;
   }
 }
-

@@ -122,22 +122,31 @@ export function diffBucket(found: BucketFound, want: BucketWanted): Change<Bucke
   const changes: Change<BucketSetting>[] = [];
   if (!found.tags) changes.push({ kind: 'create', resource, description: 'create' });
   if (!want.wanted) changes.push({ kind: 'delete', resource, description: 'not wanted by the config' });
-  const update = (action: BucketSetting, from: unknown, to: unknown, difference: string) => changes.push(updateOf(resource, action, from, to, difference, action));
+  const update = (action: BucketSetting, from: unknown, to: unknown, difference: string) =>
+    changes.push(updateOf(resource, action, from, to, difference, action));
   // Tagged again after a create: emulators, and partitions without create-time tags, drop the CreateBucket tags.
   if (!found.tags || Object.entries(want.tags).some(([k, v]) => found.tags![k] !== v)) update('tags', found.tags, want.tags, 'our tags missing');
   const block = found.publicAccessBlock;
   if (!block || Object.keys(want.publicAccessBlock).some((k) => block[k as keyof PublicAccessBlockConfiguration] !== true)) {
     update('publicAccessBlock', block, want.publicAccessBlock, 'public access not fully blocked');
   }
-  if (found.objectOwnership !== want.objectOwnership) update('objectOwnership', found.objectOwnership, want.objectOwnership, 'ACLs not disabled (BucketOwnerEnforced)');
+  if (found.objectOwnership !== want.objectOwnership)
+    update('objectOwnership', found.objectOwnership, want.objectOwnership, 'ACLs not disabled (BucketOwnerEnforced)');
   const sse = found.sseAlgorithm;
-  if (sse !== want.sseAlgorithm) update('encryption', sse, want.sseAlgorithm, sse ? `default encryption is ${sse}, want ${want.sseAlgorithm}` : 'default encryption missing');
-  if (found.policy === undefined || !samePolicy(found.policy ?? undefined, want.policy)) update('policy', found.policy, want.policy, 'bucket policy missing or changed');
+  if (sse !== want.sseAlgorithm)
+    update('encryption', sse, want.sseAlgorithm, sse ? `default encryption is ${sse}, want ${want.sseAlgorithm}` : 'default encryption missing');
+  if (found.policy === undefined || !samePolicy(found.policy ?? undefined, want.policy))
+    update('policy', found.policy, want.policy, 'bucket policy missing or changed');
   const rule = want.lifecycle[0]!;
   if (!sameLifecycle(found.lifecycle, rule)) {
     const days = found.lifecycle?.find((r) => r.ID === rule.ID && r.Status === 'Enabled')?.Expiration?.Days;
     const wantDays = rule.Expiration?.Days;
-    update('lifecycle', found.lifecycle, want.lifecycle, days === wantDays ? 'lifecycle rule changed' : `objects expire after ${days ?? 'never'} days, want ${wantDays}`);
+    update(
+      'lifecycle',
+      found.lifecycle,
+      want.lifecycle,
+      days === wantDays ? 'lifecycle rule changed' : `objects expire after ${days ?? 'never'} days, want ${wantDays}`,
+    );
   }
   return changes;
 }

@@ -48,10 +48,14 @@ export const trailBucketComponent: Component = defineComponent(
 /** The request that puts one setting of the desired bucket (every call names our account as the owner). */
 const PUT: Record<Exclude<BucketSetting, 'tags'>, (s3: S3Client, w: BucketWanted, b: { Bucket: string; ExpectedBucketOwner: string }) => Promise<unknown>> = {
   publicAccessBlock: (s3, w, b) => s3.send(new PutPublicAccessBlockCommand({ ...b, PublicAccessBlockConfiguration: w.publicAccessBlock })),
-  objectOwnership: (s3, w, b) => s3.send(new PutBucketOwnershipControlsCommand({ ...b, OwnershipControls: { Rules: [{ ObjectOwnership: w.objectOwnership }] } })),
+  objectOwnership: (s3, w, b) =>
+    s3.send(new PutBucketOwnershipControlsCommand({ ...b, OwnershipControls: { Rules: [{ ObjectOwnership: w.objectOwnership }] } })),
   encryption: (s3, w, b) =>
     s3.send(
-      new PutBucketEncryptionCommand({ ...b, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: w.sseAlgorithm }, BucketKeyEnabled: true }] } }),
+      new PutBucketEncryptionCommand({
+        ...b,
+        ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: w.sseAlgorithm }, BucketKeyEnabled: true }] },
+      }),
     ),
   policy: (s3, w, b) => s3.send(new PutBucketPolicyCommand({ ...b, Policy: policyJson(w.policy) })),
   lifecycle: (s3, w, b) => s3.send(new PutBucketLifecycleConfigurationCommand({ ...b, LifecycleConfiguration: { Rules: w.lifecycle } })),
@@ -167,7 +171,12 @@ async function emptyBucket(ctx: PipelineContext): Promise<void> {
     let page;
     try {
       page = await ctx.clients.s3.send(
-        new ListObjectVersionsCommand({ Bucket, ExpectedBucketOwner, ...(KeyMarker !== undefined ? { KeyMarker } : {}), ...(VersionIdMarker !== undefined ? { VersionIdMarker } : {}) }),
+        new ListObjectVersionsCommand({
+          Bucket,
+          ExpectedBucketOwner,
+          ...(KeyMarker !== undefined ? { KeyMarker } : {}),
+          ...(VersionIdMarker !== undefined ? { VersionIdMarker } : {}),
+        }),
       );
     } catch (err) {
       if (isAwsError(err, 'NoSuchBucket')) return;
@@ -181,7 +190,10 @@ async function emptyBucket(ctx: PipelineContext): Promise<void> {
       const out = await ctx.clients.s3.send(new DeleteObjectsCommand({ Bucket, ExpectedBucketOwner, Delete: { Objects, Quiet: true } }));
       const errors = out.Errors ?? [];
       if (errors.length > 0) {
-        const sample = errors.slice(0, 3).map((e) => `${e.Key ?? '?'} (${e.Code ?? 'error'}: ${e.Message ?? ''})`).join(', ');
+        const sample = errors
+          .slice(0, 3)
+          .map((e) => `${e.Key ?? '?'} (${e.Code ?? 'error'}: ${e.Message ?? ''})`)
+          .join(', ');
         throw new Error(`could not delete ${errors.length} of ${Objects.length} objects of S3 bucket ${Bucket}: ${sample}`);
       }
       count += Objects.length;

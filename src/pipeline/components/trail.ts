@@ -62,7 +62,8 @@ async function ensureTrail(_config: PipelineConfig, ctx: PipelineContext): Promi
     withRetries(call, (err) => isAwsError(err, ...TRAIL_PROPAGATION_ERRORS), {
       ...ctx.propagationRetry,
       clock: ctx.clock,
-      onRetry: (err, attempt, delayMs) => ctx.log.info('trail role or bucket policy not yet usable; retrying', { resource: what, error: (err as Error).name, attempt, delayMs }),
+      onRetry: (err, attempt, delayMs) =>
+        ctx.log.info('trail role or bucket policy not yet usable; retrying', { resource: what, error: (err as Error).name, attempt, delayMs }),
     });
   try {
     await retry(() => cloudtrail.send(new CreateTrailCommand({ ...settings, TagsList: tagList(ctx.tags) })));
@@ -116,7 +117,8 @@ async function inspectTrail(config: PipelineConfig, ctx: PipelineContext): Promi
 }
 
 async function getTrail(ctx: PipelineContext): Promise<Trail | undefined> {
-  return (await orUndefinedWhenNotFound(() => ctx.clients.cloudtrail.send(new GetTrailCommand({ Name: ctx.names.trailName })), 'TrailNotFoundException'))?.Trail;
+  return (await orUndefinedWhenNotFound(() => ctx.clients.cloudtrail.send(new GetTrailCommand({ Name: ctx.names.trailName })), 'TrailNotFoundException'))
+    ?.Trail;
 }
 
 /** The trail's tags, or undefined when it does not exist. */

@@ -3,7 +3,8 @@ import type { ModuleDocs } from '../types';
 /** The console text and README rows of CloudTrail's parameters (not in the Lambda bundles). */
 export const cloudTrailDocs: ModuleDocs = {
   EnableCloudTrail: {
-    description: "Management events of the account, from a multi-region trail (or an existing trail's log group). Cost: the first copy of management events is free; a second trail costs $2.00 per 100,000 events, so reuse an existing trail with ExistingTrailLogGroup. Plus CloudWatch Logs ingestion ($0.50 per GB) and S3 staging ($0.023 per GB-month).",
+    description:
+      "Management events of the account, from a multi-region trail (or an existing trail's log group). Cost: the first copy of management events is free; a second trail costs $2.00 per 100,000 events, so reuse an existing trail with ExistingTrailLogGroup. Plus CloudWatch Logs ingestion ($0.50 per GB) and S3 staging ($0.023 per GB-month).",
     label: 'Send CloudTrail management events',
     group: 'CloudTrail',
     config: 'cloudTrail.enabled',
@@ -14,7 +15,8 @@ export const cloudTrailDocs: ModuleDocs = {
     },
   },
   ExistingTrailLogGroup: {
-    description: 'Log group of a trail you already have, in its home region. The stack then subscribes it and creates no trail and no bucket (a second trail costs $2 per 100,000 events).',
+    description:
+      'Log group of a trail you already have, in its home region. The stack then subscribes it and creates no trail and no bucket (a second trail costs $2 per 100,000 events).',
     label: 'Reuse the log group of an existing trail (empty = create a trail)',
     group: 'CloudTrail',
     config: 'cloudTrail.existingLogGroup',
@@ -27,7 +29,8 @@ export const cloudTrailDocs: ModuleDocs = {
     },
   },
   TrailHomeRegion: {
-    description: "The one region that owns the multi-region trail; stacks in other regions skip CloudTrail (StackSets pass it). Empty: this region, unless this pipeline's trail already exists with another home region, which is then used.",
+    description:
+      "The one region that owns the multi-region trail; stacks in other regions skip CloudTrail (StackSets pass it). Empty: this region, unless this pipeline's trail already exists with another home region, which is then used.",
     label: "Home region of the multi-region trail (empty = this region or the existing trail's)",
     group: 'CloudTrail',
     config: 'cloudTrail.homeRegion',
@@ -36,7 +39,8 @@ export const cloudTrailDocs: ModuleDocs = {
     doc: {
       default: 'empty (this region)',
       allowed: 'a region name',
-      meaning: "The one region that owns the multi-region trail; stacks in other regions skip CloudTrail. Empty means this region, unless this pipeline's multi-region trail already exists with another home region (a stack of another region made it): that region is then used, so an account never gets a second trail. `npm run stackset` always sets it.",
+      meaning:
+        "The one region that owns the multi-region trail; stacks in other regions skip CloudTrail. Empty means this region, unless this pipeline's multi-region trail already exists with another home region (a stack of another region made it): that region is then used, so an account never gets a second trail. `npm run stackset` always sets it.",
     },
   },
   TrailBucketExpirationDays: {

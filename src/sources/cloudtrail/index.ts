@@ -15,5 +15,7 @@ export const cloudTrailModule: SourceModule = {
   title: 'CloudTrail management events',
   components: [trailLogGroupComponent, trailBucketComponent, trailComponent],
   auditChecks: [trailLogGroupComponent.id, trailBucketComponent.id, trailComponent.id],
-  matches: process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : (record, { config, names }) => isDataFrom(record, config.cloudTrail.existingLogGroup ?? names.cloudTrailLogGroup),
+  matches: process.env.SIEM_LAMBDA_BUNDLE
+    ? notInLambda
+    : (record, { config, names }) => isDataFrom(record, config.cloudTrail.existingLogGroup ?? names.cloudTrailLogGroup),
 };

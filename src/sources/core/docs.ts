@@ -16,7 +16,8 @@ export const coreDocs: ModuleDocs = {
     },
   },
   StreamMode: {
-    description: 'PROVISIONED (about $11 per shard-month: $0.015 per shard-hour, plus $0.014 per million PUT payload units) or ON_DEMAND (about $29 per month minimum: $0.04 per stream-hour, plus $0.08 per GB in; scales itself).',
+    description:
+      'PROVISIONED (about $11 per shard-month: $0.015 per shard-hour, plus $0.014 per million PUT payload units) or ON_DEMAND (about $29 per month minimum: $0.04 per stream-hour, plus $0.08 per GB in; scales itself).',
     label: 'Capacity mode',
     group: 'Kinesis data stream',
     config: 'stream.mode',
@@ -49,7 +50,8 @@ export const coreDocs: ModuleDocs = {
     },
   },
   SiemAccess: {
-    description: "IamUser: a read-only IAM user whose access key is kept in Secrets Manager. CrossAccountRole: a read-only role the SIEM's AWS account assumes with an external id.",
+    description:
+      "IamUser: a read-only IAM user whose access key is kept in Secrets Manager. CrossAccountRole: a read-only role the SIEM's AWS account assumes with an external id.",
     label: 'How the SIEM reads the stream',
     group: 'SIEM read access',
     config: 'siemAccess.kind',
@@ -73,7 +75,8 @@ export const coreDocs: ModuleDocs = {
     },
   },
   SecretReaderArns: {
-    description: "IamUser only: the roles or users (up to 10) that may read the access key secret. The secret's resource policy denies everyone else, even principals allowed secretsmanager:*; empty lets only the stack's provisioner in.",
+    description:
+      "IamUser only: the roles or users (up to 10) that may read the access key secret. The secret's resource policy denies everyone else, even principals allowed secretsmanager:*; empty lets only the stack's provisioner in.",
     label: 'IAM roles or users that may read the access key secret (comma-separated ARNs)',
     group: 'SIEM read access',
     config: 'siemAccess.secretReaders',
@@ -82,11 +85,13 @@ export const coreDocs: ModuleDocs = {
     doc: {
       default: 'empty',
       allowed: 'up to 10 comma-separated IAM role/user ARNs',
-      meaning: "`IamUser` only: who may read the access key secret. Its resource policy denies everyone else, even principals allowed `secretsmanager:*`; empty lets only the stack's provisioner in.",
+      meaning:
+        "`IamUser` only: who may read the access key secret. Its resource policy denies everyone else, even principals allowed `secretsmanager:*`; empty lets only the stack's provisioner in.",
     },
   },
   SecretKmsKeyArn: {
-    description: 'IamUser only: a customer managed KMS key (in this region) for the access key secret; its key policy must let the readers decrypt through Secrets Manager. Empty uses the AWS managed key aws/secretsmanager.',
+    description:
+      'IamUser only: a customer managed KMS key (in this region) for the access key secret; its key policy must let the readers decrypt through Secrets Manager. Empty uses the AWS managed key aws/secretsmanager.',
     label: 'KMS key of the access key secret (empty = AWS managed key)',
     group: 'SIEM read access',
     config: 'siemAccess.secretKmsKeyArn',

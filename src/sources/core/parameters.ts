@@ -11,7 +11,6 @@ const MAX_SECRET_READERS = 10;
 const NAME_RULE = '2-20 characters: lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen';
 const PIPELINE: ParameterSpec['targets'] = ['pipeline'];
 
-
 export const PipelineName: ParameterSpec = {
   name: 'PipelineName',
   rule: { kind: 'pattern', pattern: PIPELINE_NAME_PATTERN, rule: NAME_RULE },
@@ -102,7 +101,18 @@ const SiemExternalId: ParameterSpec = {
 /** The pipeline itself: its name, the stream and how the SIEM reads it (console order). */
 export const coreParameters: ModuleParameters = {
   id: 'core',
-  parameters: [PipelineName, StreamModeSpec, ShardCount, RetentionHours, SiemAccess, AccessKeyRotation, SecretReaderArns, SecretKmsKeyArn, SiemAccountId, SiemExternalId],
+  parameters: [
+    PipelineName,
+    StreamModeSpec,
+    ShardCount,
+    RetentionHours,
+    SiemAccess,
+    AccessKeyRotation,
+    SecretReaderArns,
+    SecretKmsKeyArn,
+    SiemAccountId,
+    SiemExternalId,
+  ],
   parse: parseCore,
   // The stream and the reader are always made; they need no delivery role.
   needs: () => [],

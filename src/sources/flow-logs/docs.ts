@@ -3,7 +3,8 @@ import type { ModuleDocs } from '../types';
 /** The console text and README rows of the flow-log parameters (not in the Lambda bundles). */
 export const flowLogDocs: ModuleDocs = {
   EnableFlowLogs: {
-    description: 'Flow logs for every VPC of the region (VPCs tagged siem-pipeline:exclude=true are skipped). Cost: CloudWatch Logs vended-log ingestion, $0.50 per GB for the first 10 TB, plus the stream and SIEM volume.',
+    description:
+      'Flow logs for every VPC of the region (VPCs tagged siem-pipeline:exclude=true are skipped). Cost: CloudWatch Logs vended-log ingestion, $0.50 per GB for the first 10 TB, plus the stream and SIEM volume.',
     label: 'Send VPC Flow Logs of every VPC',
     group: 'VPC Flow Logs',
     config: 'flowLogs.enabled',

@@ -3,7 +3,8 @@ import type { ModuleDocs } from '../types';
 /** The console text and README rows of GuardDuty's parameters (not in the Lambda bundles). */
 export const guardDutyDocs: ModuleDocs = {
   EnableGuardDuty: {
-    description: 'Route GuardDuty findings to the stream. Cost: a detector (created with CreateGuardDutyDetector) is billed by analysed volume, about $4.00 per million CloudTrail management events and $1.00 per GB of VPC flow and DNS logs, after a 30-day free trial per account and region; the EventBridge rule is free.',
+    description:
+      'Route GuardDuty findings to the stream. Cost: a detector (created with CreateGuardDutyDetector) is billed by analysed volume, about $4.00 per million CloudTrail management events and $1.00 per GB of VPC flow and DNS logs, after a 30-day free trial per account and region; the EventBridge rule is free.',
     label: 'Send GuardDuty findings',
     group: 'GuardDuty and other EventBridge sources',
     config: 'guardDuty.enabled',
@@ -21,7 +22,8 @@ export const guardDutyDocs: ModuleDocs = {
     doc: {
       default: '`true`',
       allowed: '`true`, `false`',
-      meaning: 'Create a detector when the region has none. An existing detector is adopted: only its finding frequency is set (recorded on it first, restored on Delete).',
+      meaning:
+        'Create a detector when the region has none. An existing detector is adopted: only its finding frequency is set (recorded on it first, restored on Delete).',
     },
   },
   GuardDutyFindingFrequency: {

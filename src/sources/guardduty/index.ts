@@ -13,5 +13,7 @@ export const guardDutyModule: SourceModule = {
   title: 'GuardDuty findings',
   components: [guardDutyDetectorComponent, guardDutyRuleComponent],
   auditChecks: [guardDutyDetectorComponent.id, guardDutyRuleComponent.id],
-  matches: process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : (record) => record.kind === 'event' && record.source === GUARDDUTY_FINDING.source && record.detailType === GUARDDUTY_FINDING.detailType,
+  matches: process.env.SIEM_LAMBDA_BUNDLE
+    ? notInLambda
+    : (record) => record.kind === 'event' && record.source === GUARDDUTY_FINDING.source && record.detailType === GUARDDUTY_FINDING.detailType,
 };

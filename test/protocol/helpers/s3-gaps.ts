@@ -135,7 +135,14 @@ export function s3Gaps(opts: S3GapsOptions): S3Bridge {
   const stored = new Map<string, Map<string, unknown>>();
   const pageSize = opts.versionsPageSize ?? 1000;
   let raw: S3Client | undefined;
-  const direct = () => (raw ??= createClients({ region: EMULATOR_REGION, endpoint: opts.endpoint, requestHandler: http1Handler(), credentials: opts.credentials, maxAttempts: 1 }).s3);
+  const direct = () =>
+    (raw ??= createClients({
+      region: EMULATOR_REGION,
+      endpoint: opts.endpoint,
+      requestHandler: http1Handler(),
+      credentials: opts.credentials,
+      maxAttempts: 1,
+    }).s3);
   const settings = (bucket: string) => stored.get(bucket) ?? stored.set(bucket, new Map()).get(bucket)!;
 
   const probe = async (Bucket: string) => {
@@ -160,7 +167,17 @@ export function s3Gaps(opts: S3GapsOptions): S3Bridge {
       IsTruncated: page.IsTruncated === true,
       ...(page.IsTruncated && last !== undefined ? { NextKeyMarker: last, NextVersionIdMarker: 'null' } : {}),
       ...(contents.length > 0
-        ? { Versions: contents.map((c) => ({ Key: c.Key, VersionId: 'null', IsLatest: true, ETag: c.ETag, Size: c.Size, LastModified: c.LastModified, StorageClass: c.StorageClass })) }
+        ? {
+            Versions: contents.map((c) => ({
+              Key: c.Key,
+              VersionId: 'null',
+              IsLatest: true,
+              ETag: c.ETag,
+              Size: c.Size,
+              LastModified: c.LastModified,
+              StorageClass: c.StorageClass,
+            })),
+          }
         : {}),
     };
   };

@@ -34,7 +34,12 @@ export function presignedSignatureMatches(req: SeenRequest, secretAccessKey: str
     .join('&');
   const canonicalHeaders = signedHeaders
     .split(';')
-    .map((h) => `${h}:${String(req.headers[h] ?? '').trim().replace(/\s+/g, ' ')}\n`)
+    .map(
+      (h) =>
+        `${h}:${String(req.headers[h] ?? '')
+          .trim()
+          .replace(/\s+/g, ' ')}\n`,
+    )
     .join('');
   const canonicalRequest = [
     req.method,

@@ -4,11 +4,29 @@ import { createEvent, deleteEvent, STACK_ID, updateEvent } from './events';
 
 /** Every stack status DescribeStacks can answer (StackStatus enum of the CloudFormation API). */
 const ALL_STATUSES = [
-  'CREATE_IN_PROGRESS', 'CREATE_FAILED', 'CREATE_COMPLETE', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_FAILED', 'ROLLBACK_COMPLETE',
-  'DELETE_IN_PROGRESS', 'DELETE_FAILED', 'DELETE_COMPLETE', 'UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS',
-  'UPDATE_COMPLETE', 'UPDATE_FAILED', 'UPDATE_ROLLBACK_IN_PROGRESS', 'UPDATE_ROLLBACK_FAILED',
-  'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', 'UPDATE_ROLLBACK_COMPLETE', 'REVIEW_IN_PROGRESS', 'IMPORT_IN_PROGRESS',
-  'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_IN_PROGRESS', 'IMPORT_ROLLBACK_FAILED', 'IMPORT_ROLLBACK_COMPLETE',
+  'CREATE_IN_PROGRESS',
+  'CREATE_FAILED',
+  'CREATE_COMPLETE',
+  'ROLLBACK_IN_PROGRESS',
+  'ROLLBACK_FAILED',
+  'ROLLBACK_COMPLETE',
+  'DELETE_IN_PROGRESS',
+  'DELETE_FAILED',
+  'DELETE_COMPLETE',
+  'UPDATE_IN_PROGRESS',
+  'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS',
+  'UPDATE_COMPLETE',
+  'UPDATE_FAILED',
+  'UPDATE_ROLLBACK_IN_PROGRESS',
+  'UPDATE_ROLLBACK_FAILED',
+  'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS',
+  'UPDATE_ROLLBACK_COMPLETE',
+  'REVIEW_IN_PROGRESS',
+  'IMPORT_IN_PROGRESS',
+  'IMPORT_COMPLETE',
+  'IMPORT_ROLLBACK_IN_PROGRESS',
+  'IMPORT_ROLLBACK_FAILED',
+  'IMPORT_ROLLBACK_COMPLETE',
 ];
 
 const ID = 'siem-pipeline/123456789012/eu-west-1/prod';
@@ -43,7 +61,10 @@ describe('stackRequestGuard.checkStatus', () => {
     const { fake, guard } = guardOn(status);
     const check = guard.checkStatus(EVENTS[type]);
     if (admitted) await expect(check).resolves.toBeUndefined();
-    else await expect(check).rejects.toThrow(new RequestRefusedError(`CloudFormation sends no ${type} while the stack is ${status} (only in ${REQUEST_STATUSES[type].join(', ')})`));
+    else
+      await expect(check).rejects.toThrow(
+        new RequestRefusedError(`CloudFormation sends no ${type} while the stack is ${status} (only in ${REQUEST_STATUSES[type].join(', ')})`),
+      );
     expect(fake.calls.map((c) => [c.op, c.input])).toEqual([['cloudformation:DescribeStacks#1', { StackName: STACK_ID }]]);
   });
 

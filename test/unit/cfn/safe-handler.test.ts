@@ -62,9 +62,12 @@ describe('safeHandler', () => {
   });
 
   it('turns an exception into FAILED with the error as Reason (Create: fallback id)', async () => {
-    const h = harness(async () => {
-      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-    }, { fallbackPhysicalId: (e) => `fallback/${e.LogicalResourceId}` });
+    const h = harness(
+      async () => {
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      },
+      { fallbackPhysicalId: (e) => `fallback/${e.LogicalResourceId}` },
+    );
     await h.handler(createEvent({ PipelineName: 'prod' }), plenty);
     expect(h.puts.map((p) => p.body)).toEqual([
       { Status: 'FAILED', Reason: 'ThrottlingException: Rate exceeded', PhysicalResourceId: 'fallback/Pipeline', ...responseFields },
@@ -72,9 +75,12 @@ describe('safeHandler', () => {
   });
 
   it('reports the physical id a RequestFailedError carries and describes its cause', async () => {
-    const h = harness(async () => {
-      throw new RequestFailedError(ID, new TypeError('bad'));
-    }, { fallbackPhysicalId: () => 'never-used' });
+    const h = harness(
+      async () => {
+        throw new RequestFailedError(ID, new TypeError('bad'));
+      },
+      { fallbackPhysicalId: () => 'never-used' },
+    );
     await h.handler(createEvent({ PipelineName: 'prod' }), plenty);
     expect(h.puts.map((p) => p.body)).toEqual([{ Status: 'FAILED', Reason: 'TypeError: bad', PhysicalResourceId: ID, ...responseFields }]);
   });
@@ -95,21 +101,27 @@ describe('safeHandler', () => {
   );
 
   it('responds FAILED when the work throws synchronously instead of rejecting', async () => {
-    const h = harness(((): never => {
-      throw new Error('sync boom');
-    }) as unknown as RequestWork, { fallbackPhysicalId: () => 'fallback' });
+    const h = harness(
+      ((): never => {
+        throw new Error('sync boom');
+      }) as unknown as RequestWork,
+      { fallbackPhysicalId: () => 'fallback' },
+    );
     await expect(h.handler(createEvent({}), plenty)).resolves.toBeUndefined();
     expect(h.puts.map((p) => [p.body.Status, p.body.PhysicalResourceId, p.body.Reason])).toEqual([['FAILED', 'fallback', 'Error: sync boom']]);
   });
 
   it('responds even when fallbackPhysicalId itself throws', async () => {
-    const h = harness(async () => {
-      throw new Error('boom');
-    }, {
-      fallbackPhysicalId: () => {
-        throw new Error('no id');
+    const h = harness(
+      async () => {
+        throw new Error('boom');
       },
-    });
+      {
+        fallbackPhysicalId: () => {
+          throw new Error('no id');
+        },
+      },
+    );
     await expect(h.handler(createEvent({}), plenty)).resolves.toBeUndefined();
     expect(h.puts.map((p) => [p.body.Status, p.body.PhysicalResourceId])).toEqual([['FAILED', 'Pipeline-failed']]);
   });
@@ -146,9 +158,13 @@ describe('safeHandler', () => {
       const hung = deferred<{ physicalResourceId: string }>();
       const context = contextWithRemaining(1_500);
       const remainingAtPut: number[] = [];
-      const h = harness(() => hung.promise, { timeoutMarginMs: 1_400, fallbackPhysicalId: () => ID }, async () => {
-        remainingAtPut.push(context.getRemainingTimeInMillis());
-      });
+      const h = harness(
+        () => hung.promise,
+        { timeoutMarginMs: 1_400, fallbackPhysicalId: () => ID },
+        async () => {
+          remainingAtPut.push(context.getRemainingTimeInMillis());
+        },
+      );
       await expect(h.handler(createEvent({ PipelineName: 'prod' }), context)).resolves.toBeUndefined();
       expect(h.puts.map((p) => p.body)).toEqual([
         { Status: 'FAILED', Reason: 'Timed out: the Create did not finish within 0 s', PhysicalResourceId: ID, ...responseFields },
@@ -189,9 +205,13 @@ describe('safeHandler', () => {
 
   describe('when the response cannot be sent', () => {
     it('never throws: a 403 is logged once and not retried', async () => {
-      const h = harness(async () => ({ physicalResourceId: ID }), {}, async () => {
-        throw new ResponseRejectedError(403);
-      });
+      const h = harness(
+        async () => ({ physicalResourceId: ID }),
+        {},
+        async () => {
+          throw new ResponseRejectedError(403);
+        },
+      );
       await expect(h.handler(createEvent({}), plenty)).resolves.toBeUndefined();
       expect(h.put).toHaveBeenCalledTimes(1);
       const errors = h.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.level === 'error');
@@ -205,9 +225,13 @@ describe('safeHandler', () => {
     });
 
     it('never throws: a network error is retried on the injected clock, then logged', async () => {
-      const h = harness(async () => ({ physicalResourceId: ID }), {}, async () => {
-        throw new Error('socket hang up');
-      });
+      const h = harness(
+        async () => ({ physicalResourceId: ID }),
+        {},
+        async () => {
+          throw new Error('socket hang up');
+        },
+      );
       await expect(h.handler(createEvent({}), plenty)).resolves.toBeUndefined();
       expect(h.put).toHaveBeenCalledTimes(3);
       expect(h.sleeps).toEqual([50, 100]);

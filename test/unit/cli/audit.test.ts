@@ -96,7 +96,9 @@ describe('auditPipeline against a pipeline the custom resource created', () => {
     expect(findings(report)).toEqual({ [id]: result });
     expect(report.summary.findings).toBe(1);
     expect(auditExitCode(report)).toBe(1);
-    const line = formatAudit(report).split('\n').find((l) => l.startsWith(`${id} `));
+    const line = formatAudit(report)
+      .split('\n')
+      .find((l) => l.startsWith(`${id} `));
     expect(line).toContain(result.toUpperCase());
     expect(line).toContain(text(changed));
   });
@@ -109,7 +111,9 @@ describe('auditPipeline against a pipeline the custom resource created', () => {
     expect(report.summary).toMatchObject({ excluded: 1, drifted: 0, findings: 1 });
     expect(entry(report, 'flow-logs').details).toMatchObject({ excluded: [excluded] });
     expect(auditExitCode(report)).toBe(1);
-    expect(formatAudit(report)).toMatch(new RegExp(`^flow-logs +yes +present +EXCLUDED +VPCs excluded from flow logs by tag siem-pipeline:exclude=true: ${excluded}$`, 'm'));
+    expect(formatAudit(report)).toMatch(
+      new RegExp(`^flow-logs +yes +present +EXCLUDED +VPCs excluded from flow logs by tag siem-pipeline:exclude=true: ${excluded}$`, 'm'),
+    );
   });
 
   it('reports what the config no longer wants as unexpected, but leaves the account-wide detector alone', async () => {
@@ -118,7 +122,12 @@ describe('auditPipeline against a pipeline the custom resource created', () => {
     const report = await auditPipeline(off, d.ctx(off), engine);
 
     expect(findings(report)).toEqual({ 'guardduty-rule': 'unexpected' });
-    expect(entry(report, 'guardduty-detector')).toMatchObject({ expected: false, state: 'present', result: 'ok', note: expect.stringContaining('account-wide') });
+    expect(entry(report, 'guardduty-detector')).toMatchObject({
+      expected: false,
+      state: 'present',
+      result: 'ok',
+      note: expect.stringContaining('account-wide'),
+    });
     expect(formatAudit(report)).toMatch(/^guardduty-rule +no +present +UNEXPECTED +not wanted by the config$/m);
   });
 
@@ -139,10 +148,17 @@ describe('auditPipeline against a pipeline the custom resource created', () => {
     const json = formatAudit(report, { json: true });
 
     const lines = text.split('\n');
-    expect(lines.slice(0, 4)).toEqual([`Pipeline demo in account ${ACCOUNT}, region ${REGION}`, `Stack ${STACK_ID}`, '', expect.stringMatching(/^component +expected +state +result +details$/)]);
+    expect(lines.slice(0, 4)).toEqual([
+      `Pipeline demo in account ${ACCOUNT}, region ${REGION}`,
+      `Stack ${STACK_ID}`,
+      '',
+      expect.stringMatching(/^component +expected +state +result +details$/),
+    ]);
     expect(lines).toContainEqual(expect.stringMatching(/^stream +yes +present +ok$/));
     expect(lines).toContainEqual(expect.stringMatching(/^siem-user +no +absent +ok$/));
-    expect(lines).toContainEqual(`${engine.ids.length} components: ${engine.ids.length - 1} ok, 1 drifted, 0 missing, 0 unexpected, 0 with excluded VPCs, 0 not checked (errors)`);
+    expect(lines).toContainEqual(
+      `${engine.ids.length} components: ${engine.ids.length - 1} ok, 1 drifted, 0 missing, 0 unexpected, 0 with excluded VPCs, 0 not checked (errors)`,
+    );
     expect(lines).toContainEqual('1 finding.');
     expect(JSON.parse(json)).toEqual(report);
     expect(text).not.toContain(EXTERNAL_ID);

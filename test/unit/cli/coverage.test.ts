@@ -10,8 +10,21 @@ import { sentRequests } from '../helpers/aws-mock';
 
 const names = pipelineNames('demo', 'us-east-1', '123456789012');
 const config = parseConfig({ PipelineName: 'demo', ExtraEventSources: 'aws.securityhub,aws.health' });
-const ok = (id: string, details?: Record<string, unknown>): AuditEntry => ({ id, expected: true, state: 'present', result: 'ok', ...(details ? { details } : {}) });
-const report = (...components: AuditEntry[]): AuditReport => ({ pipeline: 'demo', stackId: 's', account: 'a', region: 'us-east-1', components, summary: {} as AuditReport['summary'] });
+const ok = (id: string, details?: Record<string, unknown>): AuditEntry => ({
+  id,
+  expected: true,
+  state: 'present',
+  result: 'ok',
+  ...(details ? { details } : {}),
+});
+const report = (...components: AuditEntry[]): AuditReport => ({
+  pipeline: 'demo',
+  stackId: 's',
+  account: 'a',
+  region: 'us-east-1',
+  components,
+  summary: {} as AuditReport['summary'],
+});
 
 describe('sourceCoverage', () => {
   it('counts covered / total per source: VPCs by id, an extra source by its own rule', () => {
@@ -19,10 +32,22 @@ describe('sourceCoverage', () => {
       ok('trail'),
       { id: 'trail-log-group', expected: true, state: 'drifted', result: 'drifted' },
       ok('flow-log-group'),
-      { id: 'flow-logs', expected: true, state: 'drifted', result: 'excluded', details: { covered: ['vpc-1', 'vpc-2'], missing: ['vpc-3'], drifted: [], excluded: ['vpc-4'] } },
+      {
+        id: 'flow-logs',
+        expected: true,
+        state: 'drifted',
+        result: 'excluded',
+        details: { covered: ['vpc-1', 'vpc-2'], missing: ['vpc-3'], drifted: [], excluded: ['vpc-4'] },
+      },
       ok('guardduty-detector'),
       ok('guardduty-rule'),
-      { id: 'event-sources', expected: true, state: 'drifted', result: 'drifted', details: { rules: { [names.sourceRule('aws.securityhub')]: 'present', [names.sourceRule('aws.health')]: 'absent' } } },
+      {
+        id: 'event-sources',
+        expected: true,
+        state: 'drifted',
+        result: 'drifted',
+        details: { rules: { [names.sourceRule('aws.securityhub')]: 'present', [names.sourceRule('aws.health')]: 'absent' } },
+      },
     );
     expect(sourceCoverage(r, config, names)).toEqual([
       { source: 'CloudTrail', covered: 0, total: 1 },
@@ -36,10 +61,26 @@ describe('sourceCoverage', () => {
 
 describe('findingsOf', () => {
   it.each([
-    [{ id: 'trail', expected: true, state: 'drifted', result: 'drifted', details: { differences: ['not logging'] } }, 'drifted: not logging', 'aws-siem-pipeline repair --stack siem --region eu-west-1'],
-    [{ id: 'guardduty-rule', expected: false, state: 'present', result: 'unexpected' }, "present but not wanted by the stack's properties", 'aws-siem-pipeline repair --stack siem --region eu-west-1'],
-    [{ id: 'flow-logs', expected: true, state: 'present', result: 'excluded', details: { excluded: ['vpc-9'] } }, 'vpc-9 is excluded from flow logs by tag siem-pipeline:exclude=true', 'aws ec2 delete-tags --resources vpc-9 --tags Key=siem-pipeline:exclude --region eu-west-1 (if the exclusion is not intended), then aws-siem-pipeline repair --stack siem --region eu-west-1'],
-    [{ id: 'stream', expected: true, state: 'error', result: 'error', error: 'AccessDenied: no' }, 'could not be checked: AccessDenied: no', 'grant the read permission named in the error, then run the audit again'],
+    [
+      { id: 'trail', expected: true, state: 'drifted', result: 'drifted', details: { differences: ['not logging'] } },
+      'drifted: not logging',
+      'aws-siem-pipeline repair --stack siem --region eu-west-1',
+    ],
+    [
+      { id: 'guardduty-rule', expected: false, state: 'present', result: 'unexpected' },
+      "present but not wanted by the stack's properties",
+      'aws-siem-pipeline repair --stack siem --region eu-west-1',
+    ],
+    [
+      { id: 'flow-logs', expected: true, state: 'present', result: 'excluded', details: { excluded: ['vpc-9'] } },
+      'vpc-9 is excluded from flow logs by tag siem-pipeline:exclude=true',
+      'aws ec2 delete-tags --resources vpc-9 --tags Key=siem-pipeline:exclude --region eu-west-1 (if the exclusion is not intended), then aws-siem-pipeline repair --stack siem --region eu-west-1',
+    ],
+    [
+      { id: 'stream', expected: true, state: 'error', result: 'error', error: 'AccessDenied: no' },
+      'could not be checked: AccessDenied: no',
+      'grant the read permission named in the error, then run the audit again',
+    ],
   ] as [AuditEntry, string, string][])('%j -> %s', (entry, problem, fix) => {
     expect(findingsOf(report(entry), 'siem', ' --region eu-west-1')).toEqual([{ component: entry.id, problem, fix }]);
   });
@@ -54,10 +95,18 @@ describe('failedFlowLogs', () => {
       .on(DescribeFlowLogsCommand)
       .resolvesOnce({ FlowLogs: [{ FlowLogId: 'fl-1', ResourceId: 'vpc-1', DeliverLogsStatus: 'SUCCESS' }], NextToken: 't' })
       .resolvesOnce({ FlowLogs: [{ FlowLogId: 'fl-2', ResourceId: 'vpc-2', DeliverLogsStatus: 'FAILED', DeliverLogsErrorMessage: 'Access error' }] });
-    const ctx = { clients: { ec2: new EC2Client({ region: 'us-east-1' }) }, names, stackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/siem/x' } as unknown as PipelineContext;
+    const ctx = {
+      clients: { ec2: new EC2Client({ region: 'us-east-1' }) },
+      names,
+      stackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/siem/x',
+    } as unknown as PipelineContext;
 
     await expect(failedFlowLogs(config, ctx)).resolves.toEqual([
-      { component: 'flow-logs', problem: 'flow log fl-2 of vpc-2 fails to deliver: Access error', fix: `check the role ${names.flowLogsRole} and the log group ${names.flowLogGroup}, then aws-siem-pipeline repair --stack siem` },
+      {
+        component: 'flow-logs',
+        problem: 'flow log fl-2 of vpc-2 fails to deliver: Access error',
+        fix: `check the role ${names.flowLogsRole} and the log group ${names.flowLogGroup}, then aws-siem-pipeline repair --stack siem`,
+      },
     ]);
     const filter = [{ Name: 'log-group-name', Values: [names.flowLogGroup] }];
     expect(sentRequests(ec2)).toEqual([

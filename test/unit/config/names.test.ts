@@ -13,11 +13,14 @@ describe('pipelineNames', () => {
   describe.each(REGIONS)('in %s with the longest pipeline name', (region) => {
     const n = pipelineNames(LONGEST_NAME, region, ACCOUNT);
 
-    it.each(['siemUser', 'siemRole', 'logsRole', 'eventsRole', 'flowLogsRole', 'trailRole'] as const)('IAM name %s fits 64 characters and carries the region', (key) => {
-      expect(n[key].length).toBeLessThanOrEqual(NAME_LIMITS.iamName);
-      expect(n[key]).toMatch(/^[\w+=,.@-]+$/);
-      expect(n[key]).toContain(region);
-    });
+    it.each(['siemUser', 'siemRole', 'logsRole', 'eventsRole', 'flowLogsRole', 'trailRole'] as const)(
+      'IAM name %s fits 64 characters and carries the region',
+      (key) => {
+        expect(n[key].length).toBeLessThanOrEqual(NAME_LIMITS.iamName);
+        expect(n[key]).toMatch(/^[\w+=,.@-]+$/);
+        expect(n[key]).toContain(region);
+      },
+    );
 
     it('bucket name is lowercase, at most 63 characters, valid for S3', () => {
       expect(n.trailBucket.length).toBeLessThanOrEqual(NAME_LIMITS.bucket);
@@ -82,7 +85,12 @@ describe('pipelineNames', () => {
   it('is deterministic', () => {
     const a = pipelineNames(LONGEST_NAME, 'ap-southeast-5', ACCOUNT);
     const b = pipelineNames(LONGEST_NAME, 'ap-southeast-5', ACCOUNT);
-    const plain = (n: typeof a) => ({ ...n, sourceRule: n.sourceRule('aws.some-very-long-service-name.with-parts'), roleArn: n.roleArn('r'), logGroupArn: n.logGroupArn('g') });
+    const plain = (n: typeof a) => ({
+      ...n,
+      sourceRule: n.sourceRule('aws.some-very-long-service-name.with-parts'),
+      roleArn: n.roleArn('r'),
+      logGroupArn: n.logGroupArn('g'),
+    });
     expect(plain(a)).toEqual(plain(b));
     expect(a.sourceRule('aws.some-very-long-service-name.with-parts')).toBe('siem-abcdefghij-klmnopq99-src-some-very-long-service-na-e5d3d49b');
   });

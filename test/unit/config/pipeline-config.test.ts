@@ -50,7 +50,9 @@ describe('parseConfig', () => {
     [
       'SecretReaderArns',
       'arn:aws:iam::123456789012:role/siem-connector, arn:aws:iam::210987654321:user/team/reader',
-      { siemAccess: { ...DEFAULTS.siemAccess, secretReaders: ['arn:aws:iam::123456789012:role/siem-connector', 'arn:aws:iam::210987654321:user/team/reader'] } },
+      {
+        siemAccess: { ...DEFAULTS.siemAccess, secretReaders: ['arn:aws:iam::123456789012:role/siem-connector', 'arn:aws:iam::210987654321:user/team/reader'] },
+      },
     ],
     [
       'SecretKmsKeyArn',
@@ -96,9 +98,11 @@ describe('parseConfig', () => {
   });
 
   it('reads a CrossAccountRole with its account and external id', () => {
-    expect(
-      parseConfig({ ...base, SiemAccess: 'CrossAccountRole', SiemAccountId: '210987654321', SiemExternalId: 'ext-Id_1+=,.@:/' }).siemAccess,
-    ).toEqual({ kind: 'CrossAccountRole', trustedAccountId: '210987654321', externalId: 'ext-Id_1+=,.@:/' });
+    expect(parseConfig({ ...base, SiemAccess: 'CrossAccountRole', SiemAccountId: '210987654321', SiemExternalId: 'ext-Id_1+=,.@:/' }).siemAccess).toEqual({
+      kind: 'CrossAccountRole',
+      trustedAccountId: '210987654321',
+      externalId: 'ext-Id_1+=,.@:/',
+    });
   });
 
   const NAME_RULE = '2-20 characters: lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen';
@@ -133,13 +137,21 @@ describe('parseConfig', () => {
     ['LogRetentionDays', '2', `LogRetentionDays '2' is not allowed; allowed values: ${LOG_RETENTION_DAYS.join(', ')}`],
     ['LogRetentionDays', '7.0', `LogRetentionDays '7.0' is not allowed; allowed values: ${LOG_RETENTION_DAYS.join(', ')}`],
     ['EnableCloudTrail', 'yes', "EnableCloudTrail 'yes' is not allowed; allowed values: true, false"],
-    ['ExistingTrailLogGroup', 'bad group', "ExistingTrailLogGroup 'bad group' is not allowed; allowed values: a CloudWatch Logs group name (letters, digits, _ - / . #)"],
+    [
+      'ExistingTrailLogGroup',
+      'bad group',
+      "ExistingTrailLogGroup 'bad group' is not allowed; allowed values: a CloudWatch Logs group name (letters, digits, _ - / . #)",
+    ],
     ['TrailHomeRegion', 'useast1', "TrailHomeRegion 'useast1' is not allowed; allowed values: an AWS region name such as us-east-1, or empty for this region"],
     ['TrailBucketExpirationDays', '0', "TrailBucketExpirationDays '0' is not allowed; allowed values: a whole number from 1 to 3650"],
     ['EnableFlowLogs', '1', "EnableFlowLogs '1' is not allowed; allowed values: true, false"],
     ['FlowLogTrafficType', 'all', "FlowLogTrafficType 'all' is not allowed; allowed values: ALL, ACCEPT, REJECT"],
     ['FlowLogAggregationInterval', '300', "FlowLogAggregationInterval '300' is not allowed; allowed values: 60, 600"],
-    ['FlowLogFormat', '${version},${srcaddr}', "FlowLogFormat '${version},${srcaddr}' is not allowed; allowed values: space-separated ${field} names, or empty for the AWS default format"],
+    [
+      'FlowLogFormat',
+      '${version},${srcaddr}',
+      "FlowLogFormat '${version},${srcaddr}' is not allowed; allowed values: space-separated ${field} names, or empty for the AWS default format",
+    ],
     ['FlowLogDropNoData', 'no', "FlowLogDropNoData 'no' is not allowed; allowed values: true, false"],
     ['EnableGuardDuty', 'on', "EnableGuardDuty 'on' is not allowed; allowed values: true, false"],
     ['CreateGuardDutyDetector', 't', "CreateGuardDutyDetector 't' is not allowed; allowed values: true, false"],
@@ -160,9 +172,7 @@ describe('parseConfig', () => {
   });
 
   it('puts every problem into the ConfigError message', () => {
-    expect(() => parseConfig({ ...base, StreamMode: 'x' })).toThrow(
-      new ConfigError(["StreamMode 'x' is not allowed; allowed values: PROVISIONED, ON_DEMAND"]),
-    );
+    expect(() => parseConfig({ ...base, StreamMode: 'x' })).toThrow(new ConfigError(["StreamMode 'x' is not allowed; allowed values: PROVISIONED, ON_DEMAND"]));
     expect(() => parseConfig({ ...base, StreamMode: 'x' })).toThrow(
       "Invalid properties: StreamMode 'x' is not allowed; allowed values: PROVISIONED, ON_DEMAND",
     );
@@ -227,9 +237,7 @@ describe('parseConfig', () => {
     ])('never echoes the ExternalId in the error (%s)', async (_what, externalId) => {
       const props = { ...base, SiemAccess: 'CrossAccountRole', SiemAccountId: '210987654321', SiemExternalId: externalId };
       const problems = problemsOf(props);
-      expect(problems).toEqual([
-        'SiemExternalId (value hidden) is not allowed; allowed values: 2-1224 characters of letters, digits and +=,.@:/-_',
-      ]);
+      expect(problems).toEqual(['SiemExternalId (value hidden) is not allowed; allowed values: 2-1224 characters of letters, digits and +=,.@:/-_']);
       expect(() => parseConfig(props)).toThrow(ConfigError);
       expect(() => parseConfig(props)).not.toThrow(externalId);
     });

@@ -70,7 +70,12 @@ function setup(env: Record<string, string | undefined> = ENV) {
 
 beforeEach(() => {
   logs.on(ListTagsForResourceCommand).resolves({ tags: { [SETTINGS_TAG]: settingsKey({ trafficType: 'REJECT', maxAggregationInterval: 60 }) } });
-  ec2.on(DescribeVpcsCommand).resolves({ Vpcs: [{ VpcId: 'vpc-0aaa', OwnerId: TEST_ACCOUNT }, { VpcId: 'vpc-0bbb', OwnerId: TEST_ACCOUNT }] });
+  ec2.on(DescribeVpcsCommand).resolves({
+    Vpcs: [
+      { VpcId: 'vpc-0aaa', OwnerId: TEST_ACCOUNT },
+      { VpcId: 'vpc-0bbb', OwnerId: TEST_ACCOUNT },
+    ],
+  });
   ec2.on(DescribeFlowLogsCommand).resolves({
     FlowLogs: [
       {
@@ -167,7 +172,9 @@ describe('vpc-enroller handler', () => {
   });
 
   it('creates nothing for a new VPC that is gone already', async () => {
-    ec2.on(DescribeVpcsCommand, { VpcIds: ['vpc-0bbb'] }).rejects(Object.assign(new Error("The vpc ID 'vpc-0bbb' does not exist"), { name: 'InvalidVpcID.NotFound' }));
+    ec2
+      .on(DescribeVpcsCommand, { VpcIds: ['vpc-0bbb'] })
+      .rejects(Object.assign(new Error("The vpc ID 'vpc-0bbb' does not exist"), { name: 'InvalidVpcID.NotFound' }));
     const { handler } = setup();
     await expect(handler(createVpcEvent({ vpc: { vpcId: 'vpc-0bbb' } }))).resolves.toEqual({ vpcs: 0, created: 0, recreated: 0, deleted: 0, skipped: 0 });
     expect(sentCommands(ec2)).toEqual(['DescribeVpcsCommand']);
@@ -188,7 +195,9 @@ describe('vpc-enroller handler', () => {
     const { handler, logs: lines } = setup();
     await expect(handler(event)).resolves.toEqual({ vpcs: 0, created: 0, recreated: 0, deleted: 0, skipped: 0 });
     expect(sentCommands(ec2)).toEqual([]);
-    expect(lines()).toContainEqual(expect.objectContaining({ level: 'warn', recorded: expect.stringMatching(/^ALL\/600\//), own: expect.stringMatching(/^REJECT\/60\//) }));
+    expect(lines()).toContainEqual(
+      expect.objectContaining({ level: 'warn', recorded: expect.stringMatching(/^ALL\/600\//), own: expect.stringMatching(/^REJECT\/60\//) }),
+    );
   });
 
   it('sweeps with its environment when the group records no settings (a stack from before the record)', async () => {
@@ -230,12 +239,28 @@ describe('vpc-enroller handler', () => {
 
   describe('with a bad environment', () => {
     it.each([
-      ['an invalid traffic type', { FlowLogTrafficType: 'SOME' }, "environment variable FlowLogTrafficType 'SOME' is not allowed; allowed values: ALL, ACCEPT, REJECT"],
-      ['an invalid interval', { FlowLogAggregationInterval: '120' }, "environment variable FlowLogAggregationInterval '120' is not allowed; allowed values: 60, 600"],
-      ['an invalid format', { FlowLogFormat: 'srcaddr dstaddr' }, "environment variable FlowLogFormat 'srcaddr dstaddr' is not allowed; allowed values: space-separated ${field} names"],
+      [
+        'an invalid traffic type',
+        { FlowLogTrafficType: 'SOME' },
+        "environment variable FlowLogTrafficType 'SOME' is not allowed; allowed values: ALL, ACCEPT, REJECT",
+      ],
+      [
+        'an invalid interval',
+        { FlowLogAggregationInterval: '120' },
+        "environment variable FlowLogAggregationInterval '120' is not allowed; allowed values: 60, 600",
+      ],
+      [
+        'an invalid format',
+        { FlowLogFormat: 'srcaddr dstaddr' },
+        "environment variable FlowLogFormat 'srcaddr dstaddr' is not allowed; allowed values: space-separated ${field} names",
+      ],
       ['no PipelineName', { PipelineName: undefined }, 'environment variable PipelineName is required; allowed values: 2-20 characters'],
       ['no STACK_ID', { STACK_ID: undefined }, 'environment variable STACK_ID is required; allowed values: the ARN of the CloudFormation stack'],
-      ['a STACK_ID that is no stack ARN', { STACK_ID: 'my-stack' }, "environment variable STACK_ID 'my-stack' is not allowed; allowed values: the ARN of the CloudFormation stack"],
+      [
+        'a STACK_ID that is no stack ARN',
+        { STACK_ID: 'my-stack' },
+        "environment variable STACK_ID 'my-stack' is not allowed; allowed values: the ARN of the CloudFormation stack",
+      ],
       ['no permissions boundary', { PERMISSIONS_BOUNDARY_ARN: undefined }, 'environment variable PERMISSIONS_BOUNDARY_ARN is required'],
     ])('rejects %s with an error naming the variable and the allowed values, before any AWS call', async (_name, over, message) => {
       const { handler, logs: lines } = setup({ ...ENV, ...over });

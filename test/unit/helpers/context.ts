@@ -69,9 +69,7 @@ export function createTestContext(opts: TestContextOptions = {}): TestContext {
   const stackId = opts.stackId ?? TEST_STACK_ID;
   const clock = opts.clock ?? instantClock();
   const logLines: string[] = [];
-  const clients =
-    opts.clients ??
-    createClients({ region, credentials: TEST_CREDENTIALS, retryStrategy: instantRetries(1), ...opts.clientOptions });
+  const clients = opts.clients ?? createClients({ region, credentials: TEST_CREDENTIALS, retryStrategy: instantRetries(1), ...opts.clientOptions });
   const ctx: PipelineContext = {
     clients,
     account,

@@ -149,7 +149,12 @@ describe('PipelineEngine', () => {
       expect(logged.filter((l) => l.level === 'error')).toEqual([
         expect.objectContaining({ message: 'ensure failed', component: 'a', error: { name: 'ResourceInUseException', message: 'Stream busy' } }),
       ]);
-      expect(logged.filter((l) => l.message === 'ensure skipped').map((l) => l.component).sort()).toEqual(['c', 'd']);
+      expect(
+        logged
+          .filter((l) => l.message === 'ensure skipped')
+          .map((l) => l.component)
+          .sort(),
+      ).toEqual(['c', 'd']);
     });
 
     it('rejects with await expect(...).rejects for the first failure only', async () => {

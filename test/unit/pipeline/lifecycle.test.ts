@@ -23,7 +23,12 @@ function setup(opts: { guardDutyShared?: boolean; guardDutyCommits?: boolean } =
     const failure = failures.get(`${op} ${id}`);
     if (failure) throw failure;
   };
-  const make = (id: string, dependsOn: string[], enabled: (c: PipelineConfig) => boolean, outputs: (c: PipelineConfig) => Record<string, string>): Component => {
+  const make = (
+    id: string,
+    dependsOn: string[],
+    enabled: (c: PipelineConfig) => boolean,
+    outputs: (c: PipelineConfig) => Record<string, string>,
+  ): Component => {
     return {
       id,
       dependsOn,
@@ -37,10 +42,25 @@ function setup(opts: { guardDutyShared?: boolean; guardDutyCommits?: boolean } =
     };
   };
   const engine = new PipelineEngine([
-    make('stream', [], () => true, (c) => ({ StreamName: `siem-${c.name}` })),
-    make('siem-user', ['stream'], (c) => c.siemAccess.kind === 'IamUser', () => ({ SecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:x' })),
+    make(
+      'stream',
+      [],
+      () => true,
+      (c) => ({ StreamName: `siem-${c.name}` }),
+    ),
+    make(
+      'siem-user',
+      ['stream'],
+      (c) => c.siemAccess.kind === 'IamUser',
+      () => ({ SecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:x' }),
+    ),
     {
-      ...make('guardduty', ['stream'], (c) => c.guardDuty.enabled, () => ({})),
+      ...make(
+        'guardduty',
+        ['stream'],
+        (c) => c.guardDuty.enabled,
+        () => ({}),
+      ),
       ...(opts.guardDutyShared ? { sharedAcrossRename: true } : {}),
       ...(opts.guardDutyCommits ? { commit: (c: PipelineConfig) => step('commit', 'guardduty', c) } : {}),
     },
@@ -49,7 +69,14 @@ function setup(opts: { guardDutyShared?: boolean; guardDutyCommits?: boolean } =
   const log = createLogger({ sink: (l) => lines.push(l), level: 'debug' });
   const contextFor = jest.fn((config: PipelineConfig, identity: StackIdentity, l: Logger) => {
     // The fake components read only the config; the context just has to be the one built for it.
-    return { account: identity.account, region: identity.region, stackId: identity.stackId, log: l, clock: { now: () => 0, sleep: async () => undefined }, pipeline: config.name } as unknown as PipelineContext;
+    return {
+      account: identity.account,
+      region: identity.region,
+      stackId: identity.stackId,
+      log: l,
+      clock: { now: () => 0, sleep: async () => undefined },
+      pipeline: config.name,
+    } as unknown as PipelineContext;
   });
   const refusal: { stack?: Error; status?: Error } = {};
   const guard: LifecycleDeps['guard'] = {
@@ -322,7 +349,16 @@ describe('handleRequest: refused requests', () => {
   it.each([
     ['Create, other stack', 'stack', createEvent(PROPS), REJECTED],
     ['Create, stack at rest', 'status', createEvent(PROPS), REJECTED],
-    ['Update, stack at rest', 'status', updateEvent(idOf('prod'), { PipelineName: 'prod', SiemAccess: 'CrossAccountRole', SiemAccountId: '999999999999', SiemExternalId: 'attacker-ext-id' }, PROPS), idOf('prod')],
+    [
+      'Update, stack at rest',
+      'status',
+      updateEvent(
+        idOf('prod'),
+        { PipelineName: 'prod', SiemAccess: 'CrossAccountRole', SiemAccountId: '999999999999', SiemExternalId: 'attacker-ext-id' },
+        PROPS,
+      ),
+      idOf('prod'),
+    ],
     ['Delete, stack at rest', 'status', deleteEvent(idOf('prod'), PROPS), idOf('prod')],
   ] as const)('%s: FAILED with the id it reports, no component touched, no context built, reason logged', async (_what, check, event, id) => {
     const s = setup();

@@ -11,7 +11,13 @@ import { ALL_ON } from '../../lifecycle/sources-helpers';
 /** A read-only context on the harness's fake account, as the operator CLI builds one. */
 function planner(h: ReturnType<typeof makeHarness>, props: Record<string, string>) {
   const config = parseConfig(props);
-  const ctx = buildContext({ env: {}, readOnly: true }, h.fake.clients(), config, stackIdentity({ StackId: STACK_ID }), createLogger({ level: 'error', sink: () => undefined }));
+  const ctx = buildContext(
+    { env: {}, readOnly: true },
+    h.fake.clients(),
+    config,
+    stackIdentity({ StackId: STACK_ID }),
+    createLogger({ level: 'error', sink: () => undefined }),
+  );
   return { config, ctx };
 }
 
@@ -28,7 +34,9 @@ describe('planAll: what ensure would change, with no write call', () => {
     expect(h.fake.writes()).toEqual([]);
     expect(plans.map((p) => p.id)).toEqual([...engine.enabledIds(config, ctx)]);
     expect(plans.filter((p) => p.changes.length === 0)).toEqual([]);
-    expect(plans.find((p) => p.id === 'stream')?.changes).toEqual([expect.objectContaining({ kind: 'create', resource: `Kinesis stream ${ctx.names.streamName}` })]);
+    expect(plans.find((p) => p.id === 'stream')?.changes).toEqual([
+      expect.objectContaining({ kind: 'create', resource: `Kinesis stream ${ctx.names.streamName}` }),
+    ]);
   });
 
   it('plans nothing for a pipeline just created from the same config', async () => {

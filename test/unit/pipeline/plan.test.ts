@@ -4,7 +4,11 @@ const ALL = ['stream', 'siem-access', 'log-groups', 'flow-logs', 'guardduty', 'e
 
 describe('planPipeline', () => {
   it.each<[string, PlanRequest, { ensure: string[]; remove: string[]; replace?: string[] }]>([
-    ['Create ensures the enabled components in registry order', { type: 'Create', enabled: new Set(['guardduty', 'stream', 'siem-access']) }, { ensure: ['stream', 'siem-access', 'guardduty'], remove: [] }],
+    [
+      'Create ensures the enabled components in registry order',
+      { type: 'Create', enabled: new Set(['guardduty', 'stream', 'siem-access']) },
+      { ensure: ['stream', 'siem-access', 'guardduty'], remove: [] },
+    ],
     ['Create with nothing enabled does nothing', { type: 'Create', enabled: new Set() }, { ensure: [], remove: [] }],
     ['Create ignores ids the registry does not know', { type: 'Create', enabled: new Set(['stream', 'ghost']) }, { ensure: ['stream'], remove: [] }],
     [

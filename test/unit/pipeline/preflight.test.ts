@@ -1,6 +1,12 @@
 import { CloudTrailClient, DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeSubscriptionFiltersCommand, ResourceNotFoundException } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeLimitsCommand, DescribeStreamSummaryCommand, KinesisClient, ListTagsForStreamCommand, ResourceNotFoundException as StreamNotFound } from '@aws-sdk/client-kinesis';
+import {
+  DescribeLimitsCommand,
+  DescribeStreamSummaryCommand,
+  KinesisClient,
+  ListTagsForStreamCommand,
+  ResourceNotFoundException as StreamNotFound,
+} from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { TAG_STACK } from '../../../src/config/names';
@@ -57,11 +63,16 @@ describe('validateBeforeWrite', () => {
   ])('shard quota: %s', async (_case, props: Record<string, string>, openShards, ourShards, refused) => {
     world({ openShards, ...(ourShards !== undefined ? { ourShards } : {}) });
     const p = validateBeforeWrite(testConfig({ EnableCloudTrail: 'false', ...props }), ctx);
-    if (refused) await expect(p).rejects.toThrow(new RegExp(`^ShardCount ${props.ShardCount} needs \\d+ more shard\\(s\\), but the account already has ${openShards} of its 200-shard Kinesis quota open in ${R}`));
+    if (refused)
+      await expect(p).rejects.toThrow(
+        new RegExp(
+          `^ShardCount ${props.ShardCount} needs \\d+ more shard\\(s\\), but the account already has ${openShards} of its 200-shard Kinesis quota open in ${R}`,
+        ),
+      );
     else await expect(p).resolves.toBeUndefined();
   });
 
-  it('accepts a reused group that exists, is a trail\'s group and has a free slot, reading only', async () => {
+  it("accepts a reused group that exists, is a trail's group and has a free slot, reading only", async () => {
     world({ filters: [filter('org-archive', 'archive')] });
     await expect(validateBeforeWrite(reuse, ctx)).resolves.toBeUndefined();
     expect(sentRequests(cloudtrail)).toEqual([['DescribeTrailsCommand', { includeShadowTrails: true }]]);
@@ -73,12 +84,23 @@ describe('validateBeforeWrite', () => {
 
   it.each([
     ['the group does not exist', { groups: [`${GROUP}-other`] }, `ExistingTrailLogGroup ${GROUP} does not exist in account ${A}, region ${R}`],
-    ['no trail delivers to it', { trails: [trail('org-trail', 'other/group'), trail('plain')] }, `ExistingTrailLogGroup ${GROUP} is not the CloudWatch Logs group of any trail in account ${A}, region ${R} (DescribeTrails)`],
-    ['both filter slots are taken by others', { filters: [filter('a', 'x'), filter('b', 'y')] }, `ExistingTrailLogGroup ${GROUP} already has 2 subscription filters, the most CloudWatch Logs allows per group (a quota that cannot be raised)`],
+    [
+      'no trail delivers to it',
+      { trails: [trail('org-trail', 'other/group'), trail('plain')] },
+      `ExistingTrailLogGroup ${GROUP} is not the CloudWatch Logs group of any trail in account ${A}, region ${R} (DescribeTrails)`,
+    ],
+    [
+      'both filter slots are taken by others',
+      { filters: [filter('a', 'x'), filter('b', 'y')] },
+      `ExistingTrailLogGroup ${GROUP} already has 2 subscription filters, the most CloudWatch Logs allows per group (a quota that cannot be raised)`,
+    ],
   ])('refuses a reused group when %s, naming ExistingTrailLogGroup', async (_case, w, message) => {
     world(w);
     kinesis.on(ListTagsForStreamCommand).resolves({ Tags: [], HasMoreTags: false });
-    const err: unknown = await validateBeforeWrite(reuse, ctx).then(() => undefined, (e: unknown) => e);
+    const err: unknown = await validateBeforeWrite(reuse, ctx).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(PreflightError);
     expect((err as Error).message).toContain(message);
   });
@@ -86,9 +108,12 @@ describe('validateBeforeWrite', () => {
   it.each([
     ['ours is already there', [filter('org-archive', 'archive'), filter('siem-test-to-kinesis', 'siem-test')], []],
     [
-      'the other one is this stack\'s previous pipeline name (a rename takes its slot)',
+      "the other one is this stack's previous pipeline name (a rename takes its slot)",
       [filter('org-archive', 'archive'), filter('siem-old-to-kinesis', 'siem-old')],
-      [{ Key: kinesisTagText(TAG_STACK), Value: kinesisTagText(TEST_STACK_ID) }, { Key: 'siem-pipeline/reused-trail-log-group', Value: GROUP }],
+      [
+        { Key: kinesisTagText(TAG_STACK), Value: kinesisTagText(TEST_STACK_ID) },
+        { Key: 'siem-pipeline/reused-trail-log-group', Value: GROUP },
+      ],
     ],
   ])('accepts a full group when %s', async (_case, filters, tags) => {
     world({ filters });
@@ -98,7 +123,9 @@ describe('validateBeforeWrite', () => {
 
   it('refuses a reused group name longer than the 255 characters a stream tag holds', async () => {
     world();
-    await expect(validateBeforeWrite(testConfig({ ExistingTrailLogGroup: 'g'.repeat(256) }), ctx)).rejects.toThrow(/ExistingTrailLogGroup g+ is longer than 255 characters/);
+    await expect(validateBeforeWrite(testConfig({ ExistingTrailLogGroup: 'g'.repeat(256) }), ctx)).rejects.toThrow(
+      /ExistingTrailLogGroup g+ is longer than 255 characters/,
+    );
   });
 
   it.each([

@@ -21,7 +21,11 @@ describe('trailHomeElsewhere', () => {
     ['our trail homed here', [trail({ HomeRegion: TEST_REGION, TrailARN: `arn:aws:cloudtrail:${TEST_REGION}:${TEST_ACCOUNT}:trail/siem-test` })], undefined],
     ["another pipeline's trail", [trail({ Name: 'siem-other' })], undefined],
     ['a single-region trail of our name', [trail({ IsMultiRegionTrail: false })], undefined],
-    ['an organization trail of our name', [trail({ IsOrganizationTrail: true, TrailARN: 'arn:aws:cloudtrail:us-east-1:999999999999:trail/siem-test' })], undefined],
+    [
+      'an organization trail of our name',
+      [trail({ IsOrganizationTrail: true, TrailARN: 'arn:aws:cloudtrail:us-east-1:999999999999:trail/siem-test' })],
+      undefined,
+    ],
     ['no trail at all', [], undefined],
   ])('%s -> %s', async (_what, trailList, home) => {
     cloudtrail.on(DescribeTrailsCommand, { includeShadowTrails: true }).resolves({ trailList });

@@ -93,9 +93,13 @@ describe('settingsGate', () => {
   const resourceArn = 'arn:aws:logs:eu-west-1:123456789012:log-group:/siem-pipeline/test/vpc-flow-logs';
 
   it.each([
-    ['the enroller\'s own settings', { [SETTINGS_TAG]: settingsKey(own) }, { state: 'current', recorded: settingsKey(own) }],
+    ["the enroller's own settings", { [SETTINGS_TAG]: settingsKey(own) }, { state: 'current', recorded: settingsKey(own) }],
     ['no settings (a stack from before the tag)', {}, { state: 'current' }],
-    ['other settings', { [SETTINGS_TAG]: settingsKey({ ...own, trafficType: 'REJECT' }) }, { state: 'stale', recorded: 'REJECT/600/' + settingsKey(own).split('/')[2], own: settingsKey(own) }],
+    [
+      'other settings',
+      { [SETTINGS_TAG]: settingsKey({ ...own, trafficType: 'REJECT' }) },
+      { state: 'stale', recorded: 'REJECT/600/' + settingsKey(own).split('/')[2], own: settingsKey(own) },
+    ],
   ])('when the group records %s', async (_name, tags, gate) => {
     logs.on(ListTagsForResourceCommand).resolves({ tags });
     const { ctx } = createTestContext();
@@ -125,7 +129,8 @@ describe('settingsGate', () => {
   });
 
   it('settingsKey treats the default format written out as the default', () => {
-    const written = '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}';
+    const written =
+      '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}';
     expect(settingsKey({ ...own, logFormat: written })).toBe(settingsKey(own));
   });
 });

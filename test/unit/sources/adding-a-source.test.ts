@@ -24,7 +24,12 @@ const PROPS = { PipelineName: 'demo', EnableCloudTrail: 'false', EnableFlowLogs:
 
 function contextOn(harness: ReturnType<typeof makeHarness>, config: PipelineConfig): PipelineContext {
   const env = { PERMISSIONS_BOUNDARY_ARN: BOUNDARY_ARN, READER_BOUNDARY_ARN, PROVISIONER_ROLE_ARN };
-  const opts = { env, clock: harness.clock, waits: { minDelay: 0.001, maxDelay: 0.005, maxWaitTime: 0.5 }, propagationRetry: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 10 } };
+  const opts = {
+    env,
+    clock: harness.clock,
+    waits: { minDelay: 0.001, maxDelay: 0.005, maxWaitTime: 0.5 },
+    propagationRetry: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 10 },
+  };
   const stackId = STACK_ID.replace(':us-east-1:', `:${harness.fake.region}:`);
   return buildContext(opts, harness.fake.clients(), config, stackIdentity({ StackId: stackId }), createLogger({ level: 'error', sink: () => undefined }));
 }
@@ -33,7 +38,9 @@ describe('adding a source: one module in a copy of the registry', () => {
   it('config parsing reads its parameter (the registry without it refuses the property, naming it)', () => {
     expect((parseWithModules(registry, PROPS) as WithResolver).resolver).toEqual({ enabled: true });
     expect((parseWithModules(registry, { PipelineName: 'demo' }) as WithResolver).resolver).toEqual({ enabled: false });
-    expect(() => parseWithModules(registry, { ...PROPS, EnableResolverEvents: 'yes' })).toThrow("EnableResolverEvents 'yes' is not allowed; allowed values: true, false");
+    expect(() => parseWithModules(registry, { ...PROPS, EnableResolverEvents: 'yes' })).toThrow(
+      "EnableResolverEvents 'yes' is not allowed; allowed values: true, false",
+    );
     expect(() => parseWithModules(SOURCES, PROPS)).toThrow(ConfigError);
     expect(() => parseWithModules(SOURCES, PROPS)).toThrow('unknown properties EnableResolverEvents');
   });
@@ -45,7 +52,11 @@ describe('adding a source: one module in a copy of the registry', () => {
     const off = parseWithModules(registry, { ...PROPS, EnableResolverEvents: 'false' });
     expect([...engine.enabledIds(on, contextOn(harness, on))].sort()).toEqual(['events-role', 'resolver-rule', 'siem-user', 'stream']);
     expect([...engine.enabledIds(off, contextOn(harness, off))].sort()).toEqual(['siem-user', 'stream']);
-    const plan = planPipeline(engine.ids, { type: 'Update', oldEnabled: engine.enabledIds(off, contextOn(harness, off)), enabled: engine.enabledIds(on, contextOn(harness, on)) });
+    const plan = planPipeline(engine.ids, {
+      type: 'Update',
+      oldEnabled: engine.enabledIds(off, contextOn(harness, off)),
+      enabled: engine.enabledIds(on, contextOn(harness, on)),
+    });
     expect(plan.ensure).toEqual(expect.arrayContaining(['events-role', 'resolver-rule']));
     expect(plan.remove).toEqual([]);
   });

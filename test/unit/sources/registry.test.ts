@@ -49,24 +49,41 @@ describe('the registry (src/sources/registry.ts)', () => {
     const ids = defaultComponents().map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual([
-      'stream', 'siem-user', 'siem-role',
-      'logs-role', 'events-role', 'flowlogs-role', 'trail-role',
-      'trail-log-group', 'trail-bucket', 'trail', 'flow-log-group', 'flow-logs',
-      'guardduty-detector', 'guardduty-rule', 'event-sources',
+      'stream',
+      'siem-user',
+      'siem-role',
+      'logs-role',
+      'events-role',
+      'flowlogs-role',
+      'trail-role',
+      'trail-log-group',
+      'trail-bucket',
+      'trail',
+      'flow-log-group',
+      'flow-logs',
+      'guardduty-detector',
+      'guardduty-rule',
+      'event-sources',
     ]);
   });
 
   it.each(CONFIGS)("each module's needs are the shared components its enabled components depend on (%s)", (_what, props) => {
     const config = configOf(props);
     for (const m of SOURCES) {
-      const fromComponents = new Set(m.components.filter((c) => c.enabled(config, regionOnly(REGION))).flatMap((c) => c.dependsOn.filter((d) => sharedIds.includes(d))));
+      const fromComponents = new Set(
+        m.components.filter((c) => c.enabled(config, regionOnly(REGION))).flatMap((c) => c.dependsOn.filter((d) => sharedIds.includes(d))),
+      );
       expect({ module: m.id, needs: [...new Set(m.needs(config, REGION))].sort() }).toEqual({ module: m.id, needs: [...fromComponents].sort() });
     }
   });
 
   it.each(CONFIGS)("the shared roles' own predicates agree with the derivation the engine uses (%s)", (_what, props) => {
     const config = configOf(props);
-    const derived = Object.fromEntries(defaultComponents().filter((c) => sharedIds.includes(c.id)).map((c) => [c.id, c.enabled(config, regionOnly(REGION))]));
+    const derived = Object.fromEntries(
+      defaultComponents()
+        .filter((c) => sharedIds.includes(c.id))
+        .map((c) => [c.id, c.enabled(config, regionOnly(REGION))]),
+    );
     const own = Object.fromEntries(SHARED_COMPONENTS.map((c) => [c.id, c.enabled(config, regionOnly(REGION))]));
     expect(derived).toEqual(own);
   });
@@ -81,7 +98,12 @@ describe('the registry (src/sources/registry.ts)', () => {
 
   it('reads every parameter it passes to the custom resource: the template defaults parse without an unknown property', () => {
     const config = parseWithModules(PARAMETER_MODULES, templateDefaults());
-    expect(config).toMatchObject({ name: 'siem', siemAccess: { kind: 'IamUser', rotationToken: '1' }, logRetentionDays: 1, flowLogs: { maxAggregationInterval: 600 } });
+    expect(config).toMatchObject({
+      name: 'siem',
+      siemAccess: { kind: 'IamUser', rotationToken: '1' },
+      logRetentionDays: 1,
+      flowLogs: { maxAggregationInterval: 600 },
+    });
   });
 
   it('has docs (console text, README row) for exactly its parameters', () => {
@@ -98,16 +120,28 @@ describe('the registry (src/sources/registry.ts)', () => {
     },
   );
 
-  it.each(PARAMETER_MODULES.flatMap((m) => m.parameters).filter((p) => p.rule.kind === 'intChoice'))('the console values of $name are values the parser accepts', (spec) => {
-    const values = (spec.rule as { values: readonly number[] }).values;
-    expect((docsOf(spec.name).consoleValues ?? values).filter((v) => !values.includes(v))).toEqual([]);
-  });
+  it.each(PARAMETER_MODULES.flatMap((m) => m.parameters).filter((p) => p.rule.kind === 'intChoice'))(
+    'the console values of $name are values the parser accepts',
+    (spec) => {
+      const values = (spec.rule as { values: readonly number[] }).values;
+      expect((docsOf(spec.name).consoleValues ?? values).filter((v) => !values.includes(v))).toEqual([]);
+    },
+  );
 });
 
 describe('recognising records of the stream', () => {
   const scope = (props: Record<string, string> = {}) => ({ config: configOf({ ExtraEventSources: 'aws.securityhub', ...props }), names });
   const logs = (logGroup: string, messageType = 'DATA_MESSAGE') =>
-    gzipSync(JSON.stringify({ messageType, owner: '123456789012', logGroup, logStream: 's', subscriptionFilters: ['f'], logEvents: [{ id: '1', timestamp: 1, message: 'm' }] }));
+    gzipSync(
+      JSON.stringify({
+        messageType,
+        owner: '123456789012',
+        logGroup,
+        logStream: 's',
+        subscriptionFilters: ['f'],
+        logEvents: [{ id: '1', timestamp: 1, message: 'm' }],
+      }),
+    );
   const event = (source: string, detailType: string) => Buffer.from(JSON.stringify({ version: '0', id: 'e-1', source, 'detail-type': detailType, detail: {} }));
 
   it.each<[string, Buffer, Record<string, string>, string | undefined]>([

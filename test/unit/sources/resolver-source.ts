@@ -27,7 +27,11 @@ export type WithResolver = PipelineConfig & { resolver: { enabled: boolean } };
 const resolverOn = (config: PipelineConfig) => (config as WithResolver).resolver.enabled;
 
 // Inside the pipeline's rule prefix (siem-<name>-), which the events role's trust allows; not a -src- rule of ExtraEventSources.
-const rule = (ctx: PipelineContext): StreamRuleSpec => ({ name: `${ctx.names.streamName}-resolver`, pattern: { source: [RESOLVER] }, description: 'Route 53 Resolver events' });
+const rule = (ctx: PipelineContext): StreamRuleSpec => ({
+  name: `${ctx.names.streamName}-resolver`,
+  pattern: { source: [RESOLVER] },
+  description: 'Route 53 Resolver events',
+});
 
 export const resolverRule: Component = {
   id: 'resolver-rule',

@@ -316,7 +316,9 @@ describe('delivery role inspect', () => {
     await logsRoleComponent.ensure(testConfig({ ExistingTrailLogGroup: 'org-trail/logs' }), createTestContext().ctx);
 
     const trust = JSON.parse(iam.commandCalls(CreateRoleCommand)[0]!.args[0].input.AssumeRolePolicyDocument!);
-    const groups = ['/siem-pipeline/test/cloudtrail', '/siem-pipeline/test/vpc-flow-logs', 'org-trail/logs'].map((g) => `arn:aws:logs:${R}:${A}:log-group:${g}`);
+    const groups = ['/siem-pipeline/test/cloudtrail', '/siem-pipeline/test/vpc-flow-logs', 'org-trail/logs'].map(
+      (g) => `arn:aws:logs:${R}:${A}:log-group:${g}`,
+    );
     expect(trust.Statement[0].Condition.ArnLike).toEqual({ 'aws:SourceArn': groups.flatMap((g) => [g, `${g}:*`]) });
   });
 
@@ -329,7 +331,10 @@ describe('delivery role inspect', () => {
     await logsRoleComponent.ensure(testConfig(), cn);
 
     const trust = JSON.parse(iam.commandCalls(CreateRoleCommand)[0]!.args[0].input.AssumeRolePolicyDocument!);
-    const groups = [`arn:aws-cn:logs:cn-north-1:${A}:log-group:/siem-pipeline/test/cloudtrail`, `arn:aws-cn:logs:cn-north-1:${A}:log-group:/siem-pipeline/test/vpc-flow-logs`];
+    const groups = [
+      `arn:aws-cn:logs:cn-north-1:${A}:log-group:/siem-pipeline/test/cloudtrail`,
+      `arn:aws-cn:logs:cn-north-1:${A}:log-group:/siem-pipeline/test/vpc-flow-logs`,
+    ];
     expect(trust.Statement[0].Condition.ArnLike).toEqual({ 'aws:SourceArn': groups.flatMap((g) => [g, `${g}:*`]) });
     const policy = JSON.parse(iam.commandCalls(PutRolePolicyCommand)[0]!.args[0].input.PolicyDocument!);
     expect(policy.Statement[0].Resource).toEqual([`arn:aws-cn:kinesis:cn-north-1:${A}:stream/siem-test`]);

@@ -30,7 +30,11 @@ const events = mockClient(EventBridgeClient);
 const { ctx } = createTestContext();
 const NAME = 'siem-test-src-securityhub';
 const ARN = `arn:aws:events:eu-west-1:123456789012:rule/${NAME}`;
-const spec: StreamRuleSpec = { name: NAME, pattern: { source: ['aws.securityhub'] }, description: 'aws.securityhub events to Kinesis stream siem-test (siem-pipeline)' };
+const spec: StreamRuleSpec = {
+  name: NAME,
+  pattern: { source: ['aws.securityhub'] },
+  description: 'aws.securityhub events to Kinesis stream siem-test (siem-pipeline)',
+};
 const ourTags = [
   { Key: TAG_NAME, Value: 'test' },
   { Key: TAG_STACK, Value: TEST_STACK_ID },
@@ -78,7 +82,14 @@ describe('ensureStreamRule', () => {
   it.each([
     ['another stack', [{ Key: TAG_STACK, Value: OTHER_STACK_ID }], 'exists but is not managed by this stack'],
     ['no one (untagged)', [], 'exists but is not managed by this stack'],
-    ['another pipeline of this stack', [{ Key: TAG_STACK, Value: TEST_STACK_ID }, { Key: TAG_NAME, Value: 'test-src' }], 'exists but belongs to pipeline test-src'],
+    [
+      'another pipeline of this stack',
+      [
+        { Key: TAG_STACK, Value: TEST_STACK_ID },
+        { Key: TAG_NAME, Value: 'test-src' },
+      ],
+      'exists but belongs to pipeline test-src',
+    ],
   ])('refuses a rule with our name that belongs to %s, writing nothing', async (_owner, Tags, message) => {
     events.on(ListTagsForResourceCommand).resolves({ Tags });
 
@@ -171,7 +182,13 @@ describe('removeStreamRule', () => {
 
   it.each([
     ['another stack', [{ Key: TAG_STACK, Value: OTHER_STACK_ID }]],
-    ['another pipeline of this stack', [{ Key: TAG_STACK, Value: TEST_STACK_ID }, { Key: TAG_NAME, Value: 'test-src' }]],
+    [
+      'another pipeline of this stack',
+      [
+        { Key: TAG_STACK, Value: TEST_STACK_ID },
+        { Key: TAG_NAME, Value: 'test-src' },
+      ],
+    ],
   ])('leaves a rule of %s in place', async (_owner, Tags) => {
     const t = createTestContext();
     events.on(ListTagsForResourceCommand).resolves({ Tags });
@@ -185,7 +202,9 @@ describe('removeStreamRule', () => {
   it('fails naming the rule when RemoveTargets reports a failed entry', async () => {
     events.on(ListTagsForResourceCommand).resolves({ Tags: ourTags });
     events.on(ListTargetsByRuleCommand).resolves({ Targets: [TARGET] });
-    events.on(RemoveTargetsCommand).resolves({ FailedEntryCount: 1, FailedEntries: [{ TargetId: 'kinesis-stream', ErrorCode: 'ConcurrentModificationException' }] });
+    events
+      .on(RemoveTargetsCommand)
+      .resolves({ FailedEntryCount: 1, FailedEntries: [{ TargetId: 'kinesis-stream', ErrorCode: 'ConcurrentModificationException' }] });
 
     await expect(removeStreamRule(NAME, ctx)).rejects.toThrow(
       `RemoveTargets on EventBridge rule ${NAME} failed: kinesis-stream: ConcurrentModificationException`,

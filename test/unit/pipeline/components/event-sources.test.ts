@@ -181,7 +181,12 @@ describe('event-sources ensure', () => {
     events.on(ListRulesCommand).resolves({ Rules: [{ Name: 'siem-test-src-x-guardduty' }] });
     events
       .on(ListTagsForResourceCommand, { ResourceARN: arn('siem-test-src-x-guardduty') })
-      .resolves({ Tags: [{ Key: TAG_STACK, Value: OTHER_STACK_ID }, { Key: TAG_NAME, Value: 'test-src-x' }] })
+      .resolves({
+        Tags: [
+          { Key: TAG_STACK, Value: OTHER_STACK_ID },
+          { Key: TAG_NAME, Value: 'test-src-x' },
+        ],
+      })
       .on(ListTagsForResourceCommand, { ResourceARN: arn('siem-test-src-health') })
       .rejects(notFound('siem-test-src-health'));
     okWrites();
@@ -289,8 +294,15 @@ describe('event-sources inspect', () => {
       .on(ListTagsForResourceCommand)
       .resolves({ Tags: ourTags })
       .on(ListTagsForResourceCommand, { ResourceARN: arn('siem-test-src-x-guardduty') })
-      .resolves({ Tags: [{ Key: TAG_STACK, Value: stack }, { Key: TAG_NAME, Value: name }] });
-    events.on(DescribeRuleCommand).resolves({ Name: 'siem-test-src-health', EventPattern: JSON.stringify({ source: ['aws.health'] }), State: 'ENABLED', Arn: arn('siem-test-src-health') });
+      .resolves({
+        Tags: [
+          { Key: TAG_STACK, Value: stack },
+          { Key: TAG_NAME, Value: name },
+        ],
+      });
+    events
+      .on(DescribeRuleCommand)
+      .resolves({ Name: 'siem-test-src-health', EventPattern: JSON.stringify({ source: ['aws.health'] }), State: 'ENABLED', Arn: arn('siem-test-src-health') });
     events.on(ListTargetsByRuleCommand).resolves({ Targets: [TARGET] });
 
     await expect(eventSourcesComponent.inspect(testConfig({ ExtraEventSources: 'aws.health' }), ctx)).resolves.toEqual({

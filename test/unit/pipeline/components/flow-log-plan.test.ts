@@ -77,7 +77,13 @@ describe('planFlowLogs', () => {
       want(),
       plan({ recreate: [{ flowLogId: 'fl-1', vpcId: 'vpc-a' }], delete: ['fl-2'] }),
     ],
-    ['never touches a flow log in our group that is not ours, and counts a matching one as coverage', [vpc('vpc-a')], [foreign('fl-x', 'vpc-a')], want(), plan()],
+    [
+      'never touches a flow log in our group that is not ours, and counts a matching one as coverage',
+      [vpc('vpc-a')],
+      [foreign('fl-x', 'vpc-a')],
+      want(),
+      plan(),
+    ],
     [
       'creates ours beside a foreign one with other settings, and never re-creates the foreign one',
       [vpc('vpc-a')],
@@ -85,7 +91,13 @@ describe('planFlowLogs', () => {
       want(),
       plan({ create: ['vpc-a'] }),
     ],
-    ['never deletes a foreign one on an excluded or vanished VPC', [vpc('vpc-a', 'excluded')], [foreign('fl-x', 'vpc-a'), foreign('fl-y', 'vpc-gone')], want(), plan()],
+    [
+      'never deletes a foreign one on an excluded or vanished VPC',
+      [vpc('vpc-a', 'excluded')],
+      [foreign('fl-x', 'vpc-a'), foreign('fl-y', 'vpc-gone')],
+      want(),
+      plan(),
+    ],
   ])('%s', (_name, vpcs, existing, desired, expected) => {
     expect(planFlowLogs(vpcs, existing, desired)).toEqual(expected);
   });
@@ -105,20 +117,30 @@ describe('flowLogDifferences', () => {
     ['none when the config spells out the default format', {}, want({ logFormat: DEFAULT_FLOW_LOG_FORMAT }), []],
     ['traffic type', { trafficType: 'ACCEPT' }, want(), ['trafficType']],
     ['interval, AWS default 600 against 60', { maxAggregationInterval: undefined }, want({ maxAggregationInterval: 60 }), ['maxAggregationInterval']],
-    ['every setting at once', { trafficType: 'REJECT', maxAggregationInterval: 60, logFormat: '${srcaddr}' }, want(), ['trafficType', 'maxAggregationInterval', 'logFormat']],
+    [
+      'every setting at once',
+      { trafficType: 'REJECT', maxAggregationInterval: 60, logFormat: '${srcaddr}' },
+      want(),
+      ['trafficType', 'maxAggregationInterval', 'logFormat'],
+    ],
   ])('%s', (_name, over, desired, settings) => {
     expect(flowLogDifferences(ours('fl-1', 'vpc-a', over), desired).map((d) => d.setting)).toEqual(settings);
   });
 
   it('reports current and desired values', () => {
-    expect(flowLogDifferences(ours('fl-1', 'vpc-a', { trafficType: 'REJECT' }), want())).toEqual([{ setting: 'trafficType', current: 'REJECT', desired: 'ALL' }]);
+    expect(flowLogDifferences(ours('fl-1', 'vpc-a', { trafficType: 'REJECT' }), want())).toEqual([
+      { setting: 'trafficType', current: 'REJECT', desired: 'ALL' },
+    ]);
   });
 });
 
 describe('desiredFlowLog', () => {
   it.each<[Record<string, string>, DesiredFlowLog]>([
     [{}, { trafficType: 'ALL', maxAggregationInterval: 600 }],
-    [{ FlowLogTrafficType: 'REJECT', FlowLogAggregationInterval: '60' }, { trafficType: 'REJECT', maxAggregationInterval: 60 }],
+    [
+      { FlowLogTrafficType: 'REJECT', FlowLogAggregationInterval: '60' },
+      { trafficType: 'REJECT', maxAggregationInterval: 60 },
+    ],
     [{ FlowLogFormat: '${srcaddr} ${dstaddr}' }, { trafficType: 'ALL', maxAggregationInterval: 600, logFormat: '${srcaddr} ${dstaddr}' }],
   ])('from properties %j', (props, expected) => {
     expect(desiredFlowLog(testConfig(props))).toEqual(expected);

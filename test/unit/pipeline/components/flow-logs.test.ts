@@ -170,9 +170,15 @@ describe('flow-logs ensure', () => {
 
   it('reads every page of DescribeVpcs and DescribeFlowLogs', async () => {
     const ids = vpcIds(20);
-    serveVpcs(ids.map((id) => vpc(id)), 7);
+    serveVpcs(
+      ids.map((id) => vpc(id)),
+      7,
+    );
     // Every second VPC already has ours: 10 flow logs in pages of 4.
-    serveFlowLogs(ids.filter((_, i) => i % 2 === 0).map((id, i) => flowLog(`fl-${i}`, id)), 4);
+    serveFlowLogs(
+      ids.filter((_, i) => i % 2 === 0).map((id, i) => flowLog(`fl-${i}`, id)),
+      4,
+    );
 
     await flowLogsComponent.ensure(testConfig(), context().ctx);
 
@@ -191,7 +197,10 @@ describe('flow-logs ensure', () => {
 
   it('creates flow logs for 700 VPCs in calls of at most 300 ids (the EC2 API limit), each with its own token', async () => {
     const ids = vpcIds(700);
-    serveVpcs(ids.map((id) => vpc(id)), 80);
+    serveVpcs(
+      ids.map((id) => vpc(id)),
+      80,
+    );
     serveFlowLogs([]);
 
     await flowLogsComponent.ensure(testConfig(), context().ctx);
@@ -263,7 +272,9 @@ describe('flow-logs ensure', () => {
         removing: { count: 2, ids: ['fl-0', 'fl-1'] },
       }),
     ]);
-    expect(logs()).toContainEqual(expect.objectContaining({ message: 'flow log plan', create: { count: 1, ids: ['vpc-new'] }, delete: { count: 2, ids: ['fl-0', 'fl-1'] } }));
+    expect(logs()).toContainEqual(
+      expect.objectContaining({ message: 'flow log plan', create: { count: 1, ids: ['vpc-new'] }, delete: { count: 2, ids: ['fl-0', 'fl-1'] } }),
+    );
   });
 
   it('logs a sweep of 2,000 VPCs in a fixed number of lines', async () => {
@@ -354,7 +365,10 @@ describe('flow-logs ensure', () => {
 
     it('retry the whole call when it fails with InvalidParameter "Unable to assume given IAM role"', async () => {
       const err = Object.assign(new Error(`Unable to assume given IAM role: '${ROLE_ARN}'`), { name: 'InvalidParameter', $metadata: {} });
-      ec2.on(CreateFlowLogsCommand).rejectsOnce(err).resolves(created(['vpc-1', 'vpc-2', 'vpc-3']));
+      ec2
+        .on(CreateFlowLogsCommand)
+        .rejectsOnce(err)
+        .resolves(created(['vpc-1', 'vpc-2', 'vpc-3']));
       const { ctx, clock } = context();
       await expect(flowLogsComponent.ensure(testConfig(), ctx)).resolves.toEqual({});
       expect(ec2.commandCalls(CreateFlowLogsCommand).map((c) => c.args[0].input)).toEqual([
@@ -365,7 +379,9 @@ describe('flow-logs ensure', () => {
     });
 
     it('give up on a role that never becomes assumable, naming the VPCs', async () => {
-      ec2.on(CreateFlowLogsCommand).callsFake((input: { ResourceIds: string[] }) => created(input.ResourceIds, input.ResourceIds.filter((id) => id !== 'vpc-1').map(roleNotReady)));
+      ec2
+        .on(CreateFlowLogsCommand)
+        .callsFake((input: { ResourceIds: string[] }) => created(input.ResourceIds, input.ResourceIds.filter((id) => id !== 'vpc-1').map(roleNotReady)));
       const { ctx } = context();
       await expect(flowLogsComponent.ensure(testConfig(), ctx)).rejects.toThrow(
         'CreateFlowLogs failed for 2 VPC(s): vpc-2 (RoleNotAssumable: the delivery role could still not be assumed), vpc-3 (RoleNotAssumable',
@@ -375,7 +391,9 @@ describe('flow-logs ensure', () => {
     });
 
     it('reject any other failure, naming the VPC and the code, without retrying it', async () => {
-      ec2.on(CreateFlowLogsCommand).resolves(created(['vpc-1', 'vpc-2', 'vpc-3'], [unsuccessful('vpc-3', 'FlowLogsLimitExceeded', 'limit of flow logs reached')]));
+      ec2
+        .on(CreateFlowLogsCommand)
+        .resolves(created(['vpc-1', 'vpc-2', 'vpc-3'], [unsuccessful('vpc-3', 'FlowLogsLimitExceeded', 'limit of flow logs reached')]));
       const { ctx } = context();
       await expect(flowLogsComponent.ensure(testConfig(), ctx)).rejects.toThrow(
         'CreateFlowLogs failed for 1 VPC(s): vpc-3 (FlowLogsLimitExceeded: limit of flow logs reached)',
@@ -384,7 +402,9 @@ describe('flow-logs ensure', () => {
     });
 
     it('do not retry an error that is not about the role', async () => {
-      ec2.on(CreateFlowLogsCommand).rejects(Object.assign(new Error('You are not authorized to perform this operation.'), { name: 'UnauthorizedOperation', $metadata: {} }));
+      ec2
+        .on(CreateFlowLogsCommand)
+        .rejects(Object.assign(new Error('You are not authorized to perform this operation.'), { name: 'UnauthorizedOperation', $metadata: {} }));
       await expect(flowLogsComponent.ensure(testConfig(), context().ctx)).rejects.toThrow('You are not authorized to perform this operation.');
       expect(ec2).toHaveReceivedCommandTimes(CreateFlowLogsCommand, 1);
     });
@@ -416,7 +436,10 @@ describe('flow-logs remove', () => {
 
   it('deletes in batches of 1000 after reading every page', async () => {
     const ids = vpcIds(1500);
-    serveFlowLogs(ids.map((id, i) => flowLog(`fl-${i}`, id)), 400);
+    serveFlowLogs(
+      ids.map((id, i) => flowLog(`fl-${i}`, id)),
+      400,
+    );
     await flowLogsComponent.remove(testConfig(), context().ctx);
     expect(ec2).toHaveReceivedCommandTimes(DescribeFlowLogsCommand, 4);
     expect(ec2.commandCalls(DeleteFlowLogsCommand).map((c) => c.args[0].input.FlowLogIds!.length)).toEqual([1000, 500]);
@@ -437,7 +460,9 @@ describe('flow-logs remove', () => {
   it('rejects any other per-flow-log failure, naming the flow log and the code', async () => {
     serveFlowLogs([flowLog('fl-1', 'vpc-1'), flowLog('fl-2', 'vpc-2')]);
     ec2.on(DeleteFlowLogsCommand).resolves({ Unsuccessful: [unsuccessful('fl-2', 'UnauthorizedOperation', 'not allowed')] });
-    await expect(flowLogsComponent.remove(testConfig(), context().ctx)).rejects.toThrow('DeleteFlowLogs failed for 1 flow log(s): fl-2 (UnauthorizedOperation: not allowed)');
+    await expect(flowLogsComponent.remove(testConfig(), context().ctx)).rejects.toThrow(
+      'DeleteFlowLogs failed for 1 flow log(s): fl-2 (UnauthorizedOperation: not allowed)',
+    );
   });
 });
 

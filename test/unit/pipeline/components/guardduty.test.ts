@@ -32,12 +32,15 @@ const adoptedTags = (original: string) => ({
 });
 
 function detector(over: Partial<GetDetectorCommandOutput> = {}): Partial<GetDetectorCommandOutput> {
-  return { Status: 'ENABLED', FindingPublishingFrequency: 'FIFTEEN_MINUTES', ServiceRole: 'arn:aws:iam::123456789012:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty', ...over };
+  return {
+    Status: 'ENABLED',
+    FindingPublishingFrequency: 'FIFTEEN_MINUTES',
+    ServiceRole: 'arn:aws:iam::123456789012:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty',
+    ...over,
+  };
 }
-const alreadyExists = () =>
-  awsError(BadRequestException, 'The request is rejected because a detector already exists for the current account.');
-const notOwned = () =>
-  awsError(BadRequestException, 'The request is rejected because the input detectorId is not owned by the current account.');
+const alreadyExists = () => awsError(BadRequestException, 'The request is rejected because a detector already exists for the current account.');
+const notOwned = () => awsError(BadRequestException, 'The request is rejected because the input detectorId is not owned by the current account.');
 
 /** The messages of the captured log lines, with their level. */
 function messages(logs: Record<string, unknown>[]): string[] {
@@ -90,11 +93,7 @@ describe('guardduty-detector ensure', () => {
 
     await expect(guardDutyDetectorComponent.ensure(testConfig(props), t.ctx)).resolves.toEqual({ GuardDutyDetectorId: DETECTOR });
 
-    expect(sentRequests(guardduty)).toEqual([
-      ['ListDetectorsCommand', {}],
-      ['GetDetectorCommand', { DetectorId: DETECTOR }],
-      ...writes,
-    ]);
+    expect(sentRequests(guardduty)).toEqual([['ListDetectorsCommand', {}], ['GetDetectorCommand', { DetectorId: DETECTOR }], ...writes]);
     expect(guardduty).not.toHaveReceivedCommand(CreateDetectorCommand);
     expect(messages(t.logs())).toEqual(expect.arrayContaining([...logged, 'info: adopted existing detector (never deleted by this stack)']));
     expect(messages(t.logs()).includes('info: finding publishing frequency updated')).toBe(logged.length > 0);
@@ -105,7 +104,10 @@ describe('guardduty-detector ensure', () => {
 
     it.each([
       ['GuardDuty refuses it (organization member)', refused],
-      ['IAM denies it (the template lets UpdateDetector touch only a detector recorded as this stack\'s)', () => awsError(AccessDeniedException, 'not authorized to perform: guardduty:UpdateDetector')],
+      [
+        "IAM denies it (the template lets UpdateDetector touch only a detector recorded as this stack's)",
+        () => awsError(AccessDeniedException, 'not authorized to perform: guardduty:UpdateDetector'),
+      ],
     ])('an adopted detector keeps its frequency, and the record put on it comes off again, with a warning, when %s', async (_why, error) => {
       const t = createTestContext();
       guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [DETECTOR] });
@@ -116,7 +118,13 @@ describe('guardduty-detector ensure', () => {
 
       await expect(guardDutyDetectorComponent.ensure(testConfig(), t.ctx)).resolves.toEqual({ GuardDutyDetectorId: DETECTOR });
 
-      expect(sentCommands(guardduty)).toEqual(['ListDetectorsCommand', 'GetDetectorCommand', 'TagResourceCommand', 'UpdateDetectorCommand', 'UntagResourceCommand']);
+      expect(sentCommands(guardduty)).toEqual([
+        'ListDetectorsCommand',
+        'GetDetectorCommand',
+        'TagResourceCommand',
+        'UpdateDetectorCommand',
+        'UntagResourceCommand',
+      ]);
       expect(guardduty).toHaveReceivedCommandWith(UntagResourceCommand, { ResourceArn: ARN, TagKeys: Object.keys(adoptedTags('SIX_HOURS')) });
       expect(messages(t.logs())).toContain('warn: finding publishing frequency of the adopted detector not changed: GuardDuty refused it');
     });
@@ -184,9 +192,7 @@ describe('guardduty-detector ensure', () => {
     });
 
     expect(sentCommands(guardduty)).toEqual(['ListDetectorsCommand']);
-    expect(messages(t.logs())).toContain(
-      'warn: no GuardDuty detector in this region and CreateGuardDutyDetector is false: no GuardDuty findings will flow',
-    );
+    expect(messages(t.logs())).toContain('warn: no GuardDuty detector in this region and CreateGuardDutyDetector is false: no GuardDuty findings will flow');
   });
 
   it('adopts the detector a racing duplicate delivery created (BadRequestException "already exists")', async () => {
@@ -230,7 +236,13 @@ describe('guardduty-detector remove', () => {
     ['created by us, GuardDutyOnDelete Delete: deleted', ourTags, 'Delete', true, 'info: deleted'],
     ['created by us, GuardDutyOnDelete Retain: retained', ourTags, 'Retain', false, 'info: retained: GuardDutyOnDelete is Retain (keeps the findings history)'],
     ['adopted (no tags), GuardDutyOnDelete Delete: never deleted', undefined, 'Delete', false, 'info: retained: this pipeline did not create or adopt it'],
-    ['adopted (another stack), GuardDutyOnDelete Delete: never deleted', { [TAG_STACK]: OTHER_STACK_ID }, 'Delete', false, 'info: retained: this pipeline did not create or adopt it'],
+    [
+      'adopted (another stack), GuardDutyOnDelete Delete: never deleted',
+      { [TAG_STACK]: OTHER_STACK_ID },
+      'Delete',
+      false,
+      'info: retained: this pipeline did not create or adopt it',
+    ],
     ['adopted (no tags), GuardDutyOnDelete Retain: retained', undefined, 'Retain', false, 'info: retained: this pipeline did not create or adopt it'],
   ])('detector %s', async (_case, Tags, onDelete, deleted, logged) => {
     const t = createTestContext();
@@ -253,7 +265,10 @@ describe('guardduty-detector remove', () => {
     [
       'the detector vanishes before GetDetector',
       () => {
-        guardduty.on(ListDetectorsCommand).resolvesOnce({ DetectorIds: [DETECTOR] }).resolves({ DetectorIds: [] });
+        guardduty
+          .on(ListDetectorsCommand)
+          .resolvesOnce({ DetectorIds: [DETECTOR] })
+          .resolves({ DetectorIds: [] });
         guardduty.on(GetDetectorCommand).rejects(notOwned());
       },
       ['ListDetectorsCommand', 'GetDetectorCommand', 'ListDetectorsCommand'],
@@ -261,7 +276,10 @@ describe('guardduty-detector remove', () => {
     [
       'the detector vanishes before DeleteDetector',
       () => {
-        guardduty.on(ListDetectorsCommand).resolvesOnce({ DetectorIds: [DETECTOR] }).resolves({ DetectorIds: [] });
+        guardduty
+          .on(ListDetectorsCommand)
+          .resolvesOnce({ DetectorIds: [DETECTOR] })
+          .resolves({ DetectorIds: [] });
         guardduty.on(GetDetectorCommand).resolves(detector({ Tags: ourTags }));
         guardduty.on(DeleteDetectorCommand).rejects(notOwned());
       },
@@ -286,7 +304,12 @@ describe('guardduty-detector remove', () => {
 
 describe('guardduty-detector ownership recorded on the detector', () => {
   /** Runs `op` on a detector with these tags and settings; returns the writes after ListDetectors + GetDetector. */
-  const writesOf = async (op: 'ensure' | 'remove', Tags: Record<string, string>, over: Partial<GetDetectorCommandOutput> = {}, props: Record<string, string> = {}) => {
+  const writesOf = async (
+    op: 'ensure' | 'remove',
+    Tags: Record<string, string>,
+    over: Partial<GetDetectorCommandOutput> = {},
+    props: Record<string, string> = {},
+  ) => {
     const t = createTestContext();
     guardduty.on(ListDetectorsCommand).resolves({ DetectorIds: [DETECTOR] });
     guardduty.on(GetDetectorCommand).resolves(detector({ Tags, ...over }));
@@ -326,14 +349,29 @@ describe('guardduty-detector ownership recorded on the detector', () => {
       { FindingPublishingFrequency: 'SIX_HOURS' as const },
       [],
     ],
-    ['created by another stack that finished: used as it is', { [TAG_NAME]: 'test', [TAG_STACK]: OTHER_STACK_ID }, { FindingPublishingFrequency: 'SIX_HOURS' as const }, []],
-    ['adopted by another stack: used as it is', { ...adoptedTags('ONE_HOUR'), 'siem-pipeline:adopted-stack': OTHER_STACK_ID }, { FindingPublishingFrequency: 'SIX_HOURS' as const }, []],
+    [
+      'created by another stack that finished: used as it is',
+      { [TAG_NAME]: 'test', [TAG_STACK]: OTHER_STACK_ID },
+      { FindingPublishingFrequency: 'SIX_HOURS' as const },
+      [],
+    ],
+    [
+      'adopted by another stack: used as it is',
+      { ...adoptedTags('ONE_HOUR'), 'siem-pipeline:adopted-stack': OTHER_STACK_ID },
+      { FindingPublishingFrequency: 'SIX_HOURS' as const },
+      [],
+    ],
   ])('ensure: %s', async (_case, tags, over, writes) => {
     expect(await writesOf('ensure', tags, over)).toEqual(writes);
   });
 
   it.each([
-    ['provisional (its Create failed), GuardDutyOnDelete Retain: deleted', { ...ourTags, [PROVISIONAL]: 'true' }, {}, [['DeleteDetectorCommand', { DetectorId: DETECTOR }]]],
+    [
+      'provisional (its Create failed), GuardDutyOnDelete Retain: deleted',
+      { ...ourTags, [PROVISIONAL]: 'true' },
+      {},
+      [['DeleteDetectorCommand', { DetectorId: DETECTOR }]],
+    ],
     [
       'adopted by us: frequency restored, our tags removed',
       adoptedTags('SIX_HOURS'),

@@ -62,7 +62,13 @@ function described(status: StreamStatus): { StreamDescription: StreamDescription
 const TAG_NAME = kinesisTagText(NAME_KEY);
 const TAG_STACK = kinesisTagText(STACK_KEY);
 const STACK_TAG = kinesisTagText(TEST_STACK_ID);
-const ourTags = { Tags: [{ Key: TAG_NAME, Value: 'test' }, { Key: TAG_STACK, Value: STACK_TAG }], HasMoreTags: false };
+const ourTags = {
+  Tags: [
+    { Key: TAG_NAME, Value: 'test' },
+    { Key: TAG_STACK, Value: STACK_TAG },
+  ],
+  HasMoreTags: false,
+};
 const notFound = () => awsError(ResourceNotFoundException, `Stream ${StreamName} under account 123456789012 not found.`);
 
 afterEach(() => kinesis.reset());
@@ -97,7 +103,10 @@ describe('stream ensure', () => {
   });
 
   it('creates an on-demand stream without a shard count', async () => {
-    kinesis.on(DescribeStreamSummaryCommand).rejectsOnce(notFound()).resolves({ StreamDescriptionSummary: summary({ StreamModeDetails: { StreamMode: 'ON_DEMAND' }, OpenShardCount: 4 }) });
+    kinesis
+      .on(DescribeStreamSummaryCommand)
+      .rejectsOnce(notFound())
+      .resolves({ StreamDescriptionSummary: summary({ StreamModeDetails: { StreamMode: 'ON_DEMAND' }, OpenShardCount: 4 }) });
     kinesis.on(CreateStreamCommand).resolves({});
     kinesis.on(DescribeStreamCommand).resolves(described('ACTIVE'));
     kinesis.on(ListTagsForStreamCommand).resolves(ourTags);
@@ -175,11 +184,7 @@ describe('stream ensure', () => {
       .on(DescribeStreamSummaryCommand)
       .resolvesOnce({ StreamDescriptionSummary: summary({ StreamStatus: 'DELETING' }) })
       .resolves({ StreamDescriptionSummary: summary() });
-    kinesis
-      .on(DescribeStreamCommand)
-      .resolvesOnce(described('DELETING'))
-      .rejectsOnce(notFound())
-      .resolves(described('ACTIVE'));
+    kinesis.on(DescribeStreamCommand).resolvesOnce(described('DELETING')).rejectsOnce(notFound()).resolves(described('ACTIVE'));
     kinesis.on(CreateStreamCommand).resolves({});
     kinesis.on(ListTagsForStreamCommand).resolves(ourTags);
 
@@ -200,7 +205,13 @@ describe('stream ensure', () => {
     kinesis.on(DescribeStreamSummaryCommand).resolves({ StreamDescriptionSummary: summary() });
     kinesis
       .on(ListTagsForStreamCommand)
-      .resolvesOnce({ Tags: [{ Key: 'a', Value: '1' }, { Key: TAG_NAME, Value: 'test' }], HasMoreTags: true })
+      .resolvesOnce({
+        Tags: [
+          { Key: 'a', Value: '1' },
+          { Key: TAG_NAME, Value: 'test' },
+        ],
+        HasMoreTags: true,
+      })
       .resolves({ Tags: [{ Key: TAG_STACK, Value: STACK_TAG }], HasMoreTags: false });
 
     await streamComponent.ensure(testConfig(), ctx);
@@ -213,7 +224,17 @@ describe('stream ensure', () => {
   });
 
   it.each([
-    ['another stack', { Tags: [{ Key: TAG_NAME, Value: 'test' }, { Key: TAG_STACK, Value: kinesisTagText(OTHER_STACK_ID) }], HasMoreTags: false }, `tag ${STACK_KEY}=${kinesisTagText(OTHER_STACK_ID)}`],
+    [
+      'another stack',
+      {
+        Tags: [
+          { Key: TAG_NAME, Value: 'test' },
+          { Key: TAG_STACK, Value: kinesisTagText(OTHER_STACK_ID) },
+        ],
+        HasMoreTags: false,
+      },
+      `tag ${STACK_KEY}=${kinesisTagText(OTHER_STACK_ID)}`,
+    ],
     ['no one (made by hand)', { Tags: [], HasMoreTags: false }, `no ${STACK_KEY} tag`],
   ])('never adopts or changes a stream with our name that belongs to %s', async (_owner, tags, why) => {
     kinesis.on(DescribeStreamSummaryCommand).resolves({ StreamDescriptionSummary: summary({ OpenShardCount: 3, EncryptionType: 'NONE' }) });
@@ -248,7 +269,11 @@ describe('stream ensure', () => {
       ['IncreaseStreamRetentionPeriodCommand', { StreamName, RetentionPeriodHours: 168 }],
       waitActive,
     ]);
-    expect(logs().filter((l) => l.message === 'stream change').map((l) => l.action)).toEqual([
+    expect(
+      logs()
+        .filter((l) => l.message === 'stream change')
+        .map((l) => l.action),
+    ).toEqual([
       { type: 'UpdateShardCount', from: 1, to: 2 },
       { type: 'UpdateShardCount', from: 2, to: 4 },
       { type: 'UpdateShardCount', from: 4, to: 5 },

@@ -33,8 +33,7 @@ const EXISTING = 'aws-controltower/CloudTrailLogs';
 const groupArn = (name: string) => `arn:aws:logs:${R}:${A}:log-group:${name}`;
 const ourTags = { tags: { [TAG_NAME]: 'test', [TAG_STACK]: TEST_STACK_ID } };
 const theirTags = { tags: { [TAG_STACK]: OTHER_STACK_ID } };
-const FLOW_PATTERN =
-  '[version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action, log_status="OK"]';
+const FLOW_PATTERN = '[version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action, log_status="OK"]';
 const reuse = { ExistingTrailLogGroup: EXISTING };
 
 const filter = (logGroupName: string, filterPattern: string) => ({
@@ -47,7 +46,8 @@ const filter = (logGroupName: string, filterPattern: string) => ({
 });
 const putFilter = (group: string, pattern: string) => ['PutSubscriptionFilterCommand', filter(group, pattern)];
 const notFound = () => awsError(ResourceNotFoundException, 'The specified log group does not exist.');
-const testMessageFailed = () => awsError(InvalidParameterException, 'Could not deliver test message to specified destination. Check if the destination is valid.');
+const testMessageFailed = () =>
+  awsError(InvalidParameterException, 'Could not deliver test message to specified destination. Check if the destination is valid.');
 
 const RECORD_KEY = 'siem-pipeline/reused-trail-log-group';
 const STACK_ARN = (name: string) => `arn:aws:kinesis:${R}:${A}:stream/${name}`;
@@ -89,7 +89,14 @@ describe('log group ensure (our own group)', () => {
     ['trail-log-group', trailLogGroupComponent, {}, TRAIL_GROUP, 1, ''],
     ['flow-log-group', flowLogGroupComponent, { LogRetentionDays: '7' }, FLOW_GROUP, 7, FLOW_PATTERN],
     ['flow-log-group keeping NODATA', flowLogGroupComponent, { FlowLogDropNoData: 'false' }, FLOW_GROUP, 1, ''],
-    ['flow-log-group with a custom format', flowLogGroupComponent, { FlowLogFormat: '${vpc-id} ${srcaddr} ${log-status}' }, FLOW_GROUP, 1, '[vpc_id, srcaddr, log_status="OK"]'],
+    [
+      'flow-log-group with a custom format',
+      flowLogGroupComponent,
+      { FlowLogFormat: '${vpc-id} ${srcaddr} ${log-status}' },
+      FLOW_GROUP,
+      1,
+      '[vpc_id, srcaddr, log_status="OK"]',
+    ],
   ])('%s: creates the group with our tags, sets retention, subscribes it', async (_case, component, props, group, days, pattern) => {
     logs.on(CreateLogGroupCommand).resolves({});
     logs.on(PutRetentionPolicyCommand).resolves({});
@@ -218,7 +225,13 @@ describe('trail log group ensure (reused trail: ExistingTrailLogGroup)', () => {
         { filterName: 'siem-old-to-kinesis', destinationArn: STACK_ARN('siem-old') },
       ],
     });
-    kinesis.on(ListTagsForStreamCommand, { StreamName: 'siem-old' }).resolves({ Tags: [{ Key: TAG_STACK, Value: stack }, { Key: RECORD_KEY, Value: recorded }], HasMoreTags: false });
+    kinesis.on(ListTagsForStreamCommand, { StreamName: 'siem-old' }).resolves({
+      Tags: [
+        { Key: TAG_STACK, Value: stack },
+        { Key: RECORD_KEY, Value: recorded },
+      ],
+      HasMoreTags: false,
+    });
     logs.on(DeleteSubscriptionFilterCommand).resolves({});
     logs.on(PutSubscriptionFilterCommand).resolves({});
 

@@ -102,7 +102,7 @@ describe('siem-role ensure', () => {
     expect(t.logLines.join('\n')).not.toContain(EXTERNAL_ID);
   });
 
-  it('re-creates a reader role of ours made with another boundary (an older version\'s): the boundary itself cannot be changed', async () => {
+  it("re-creates a reader role of ours made with another boundary (an older version's): the boundary itself cannot be changed", async () => {
     const t = createTestContext();
     const old = role({ PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: TEST_BOUNDARY_ARN } });
     iam.on(GetRoleCommand).resolvesOnce(old).resolvesOnce(old);
@@ -113,7 +113,14 @@ describe('siem-role ensure', () => {
 
     await siemRoleComponent.ensure(testConfig(props()), t.ctx);
 
-    expect(sentCommands(iam)).toEqual(['GetRoleCommand', 'GetRoleCommand', 'DeleteRolePolicyCommand', 'DeleteRoleCommand', 'CreateRoleCommand', 'PutRolePolicyCommand']);
+    expect(sentCommands(iam)).toEqual([
+      'GetRoleCommand',
+      'GetRoleCommand',
+      'DeleteRolePolicyCommand',
+      'DeleteRoleCommand',
+      'CreateRoleCommand',
+      'PutRolePolicyCommand',
+    ]);
     expect(iam).toHaveReceivedCommandWith(CreateRoleCommand, { PermissionsBoundary: TEST_READER_BOUNDARY_ARN });
     expect(t.logLines.join('\n')).toContain('re-creating: its permissions boundary is not the one the template sets now');
   });
@@ -146,10 +153,7 @@ describe('siem-role ensure', () => {
   });
 
   it('converges a role a duplicate delivery created first (EntityAlreadyExists)', async () => {
-    iam
-      .on(GetRoleCommand)
-      .rejectsOnce(noRole())
-      .resolves(role());
+    iam.on(GetRoleCommand).rejectsOnce(noRole()).resolves(role());
     iam.on(CreateRoleCommand).rejects(awsError(EntityAlreadyExistsException, `Role with name ${RoleName} already exists.`, 'EntityAlreadyExists'));
     iam.on(PutRolePolicyCommand).resolves({});
 

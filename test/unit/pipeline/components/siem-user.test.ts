@@ -57,7 +57,9 @@ const NEW_KEY = { UserName, AccessKeyId: 'AKIANEWKEY0000000002', SecretAccessKey
 
 function user(over: Partial<User> = {}): { User: User } {
   const PermissionsBoundary = { PermissionsBoundaryType: 'PermissionsBoundaryPolicy' as const, PermissionsBoundaryArn: TEST_READER_BOUNDARY_ARN };
-  return { User: { Path: '/siem-pipeline/', UserName, UserId: 'AIDAUSERID', Arn: USER_ARN, CreateDate: new Date(0), Tags: ourTags, PermissionsBoundary, ...over } };
+  return {
+    User: { Path: '/siem-pipeline/', UserName, UserId: 'AIDAUSERID', Arn: USER_ARN, CreateDate: new Date(0), Tags: ourTags, PermissionsBoundary, ...over },
+  };
 }
 
 function secret(keyId: string | undefined, rotation: string | undefined, over: Partial<DescribeSecretResponse> = {}): DescribeSecretResponse {
@@ -87,7 +89,10 @@ const putPolicy = ['PutUserPolicyCommand', { UserName, PolicyName: 'siem-pipelin
 
 /** The resource policy of a secret without named readers: only the provisioner gets in. */
 const POLICY = JSON.stringify(readerSecretPolicy({ provisionerRoleArn: TEST_PROVISIONER_ROLE_ARN, readers: [] }));
-const policyWrites = [['GetResourcePolicyCommand', { SecretId: SECRET_ARN }], ['PutResourcePolicyCommand', { SecretId: SECRET_ARN, ResourcePolicy: POLICY, BlockPublicPolicy: true }]];
+const policyWrites = [
+  ['GetResourcePolicyCommand', { SecretId: SECRET_ARN }],
+  ['PutResourcePolicyCommand', { SecretId: SECRET_ARN, ResourcePolicy: POLICY, BlockPublicPolicy: true }],
+];
 
 beforeEach(() => {
   // A secret without a resource policy yet: every ensure puts it.
@@ -172,7 +177,14 @@ describe('siem-user ensure', () => {
     ['a new AccessKeyRotation value', ['AKIAOLDKEY0000000001'], 'v1', 'v2', [], true],
     ['a secret made before rotation tags existed', ['AKIAOLDKEY0000000001'], undefined, '1', [], true],
     ['a leftover key of an interrupted run', ['AKIAOLDKEY0000000001', 'AKIALEFTOVER00000009'], 'v1', 'v2', ['AKIALEFTOVER00000009'], true],
-    ['a secret whose key was deleted by hand', ['AKIALEFTOVER00000008', 'AKIALEFTOVER00000009'], 'v1', 'v1', ['AKIALEFTOVER00000008', 'AKIALEFTOVER00000009'], false],
+    [
+      'a secret whose key was deleted by hand',
+      ['AKIALEFTOVER00000008', 'AKIALEFTOVER00000009'],
+      'v1',
+      'v1',
+      ['AKIALEFTOVER00000008', 'AKIALEFTOVER00000009'],
+      false,
+    ],
   ])(
     'rotates on %s: leftovers go first, the new key is written, then the recorded key goes',
     async (_case, userKeys, recordedRotation, rotation, leftovers, recordedIsLive) => {
@@ -192,7 +204,13 @@ describe('siem-user ensure', () => {
         ['CreateAccessKeyCommand', { UserName }],
         ...(recordedIsLive ? [['DeleteAccessKeyCommand', { UserName, AccessKeyId: 'AKIAOLDKEY0000000001' }]] : []),
       ]);
-      expect(sentCommands(secrets)).toEqual(['DescribeSecretCommand', 'PutSecretValueCommand', 'TagResourceCommand', 'GetResourcePolicyCommand', 'PutResourcePolicyCommand']);
+      expect(sentCommands(secrets)).toEqual([
+        'DescribeSecretCommand',
+        'PutSecretValueCommand',
+        'TagResourceCommand',
+        'GetResourcePolicyCommand',
+        'PutResourcePolicyCommand',
+      ]);
       const put = secrets.commandCalls(PutSecretValueCommand)[0]!.args[0].input;
       expect({ ...put, SecretString: JSON.parse(put.SecretString!) }).toEqual({ SecretId: SECRET_ARN, SecretString: secretValue() });
       expect(secrets).toHaveReceivedCommandWith(TagResourceCommand, {
@@ -235,7 +253,12 @@ describe('siem-user ensure', () => {
 
   it.each([
     ['a KMS key is set', undefined, 'arn:aws:kms:eu-west-1:123456789012:key/k-2', 'arn:aws:kms:eu-west-1:123456789012:key/k-2'],
-    ['the KMS key changes', 'arn:aws:kms:eu-west-1:123456789012:key/k-1', 'arn:aws:kms:eu-west-1:123456789012:key/k-2', 'arn:aws:kms:eu-west-1:123456789012:key/k-2'],
+    [
+      'the KMS key changes',
+      'arn:aws:kms:eu-west-1:123456789012:key/k-1',
+      'arn:aws:kms:eu-west-1:123456789012:key/k-2',
+      'arn:aws:kms:eu-west-1:123456789012:key/k-2',
+    ],
     ['the KMS key is removed', 'arn:aws:kms:eu-west-1:123456789012:key/k-1', '', 'alias/aws/secretsmanager'],
   ])('re-keys the secret and rotates the access key when %s', async (_case, current, wanted, sent) => {
     iam.on(GetUserCommand).resolves(user());
@@ -287,9 +310,11 @@ describe('siem-user ensure', () => {
     expect(iam).not.toHaveReceivedCommand(CreateAccessKeyCommand);
   });
 
-  it('re-creates a reader user of ours made with another boundary (an older version\'s), and the secret gets its new key', async () => {
+  it("re-creates a reader user of ours made with another boundary (an older version's), and the secret gets its new key", async () => {
     const t = createTestContext();
-    const old = user({ PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: 'arn:aws:iam::123456789012:policy/old-boundary' } });
+    const old = user({
+      PermissionsBoundary: { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: 'arn:aws:iam::123456789012:policy/old-boundary' },
+    });
     iam.on(GetUserCommand).resolvesOnce(old).resolvesOnce(old);
     iam.on(ListAccessKeysCommand).resolvesOnce(keys('AKIAOLDKEY0000000001')).resolves(keys());
     iam.on(DeleteAccessKeyCommand).resolves({});
@@ -315,7 +340,9 @@ describe('siem-user ensure', () => {
     ]);
     expect(iam).toHaveReceivedCommandWith(CreateUserCommand, { PermissionsBoundary: TEST_READER_BOUNDARY_ARN });
     expect(iam).toHaveReceivedCommand(CreateAccessKeyCommand);
-    expect(secrets).toHaveReceivedCommandWith(TagResourceCommand, { Tags: expect.arrayContaining([{ Key: SECRET_TAG_KEY_HASH, Value: keyHash(NEW_KEY.AccessKeyId) }]) });
+    expect(secrets).toHaveReceivedCommandWith(TagResourceCommand, {
+      Tags: expect.arrayContaining([{ Key: SECRET_TAG_KEY_HASH, Value: keyHash(NEW_KEY.AccessKeyId) }]),
+    });
   });
 
   it('restores a secret scheduled for deletion before it uses it', async () => {
@@ -335,10 +362,7 @@ describe('siem-user ensure', () => {
   });
 
   it('takes over the user when a duplicate delivery created it first (EntityAlreadyExists)', async () => {
-    iam
-      .on(GetUserCommand)
-      .rejectsOnce(noUser())
-      .resolves(user());
+    iam.on(GetUserCommand).rejectsOnce(noUser()).resolves(user());
     iam.on(CreateUserCommand).rejects(awsError(EntityAlreadyExistsException, `User with name ${UserName} already exists.`, 'EntityAlreadyExists'));
     iam.on(PutUserPolicyCommand).resolves({});
     iam.on(ListAccessKeysCommand).resolves(keys('AKIAOLDKEY0000000001'));
@@ -353,10 +377,7 @@ describe('siem-user ensure', () => {
     iam.on(PutUserPolicyCommand).resolves({});
     iam.on(ListAccessKeysCommand).resolves(keys());
     iam.on(CreateAccessKeyCommand).resolves({ AccessKey: NEW_KEY });
-    secrets
-      .on(DescribeSecretCommand)
-      .rejectsOnce(noSecret())
-      .resolves(secret(undefined, undefined));
+    secrets.on(DescribeSecretCommand).rejectsOnce(noSecret()).resolves(secret(undefined, undefined));
     secrets.on(CreateSecretCommand).rejects(awsError(ResourceExistsException, `The operation failed because the secret ${SecretName} already exists.`));
     secrets.on(PutSecretValueCommand).resolves({ ARN: SECRET_ARN });
     secrets.on(TagResourceCommand).resolves({});
@@ -388,9 +409,19 @@ describe('siem-user ensure', () => {
   });
 
   it.each([
-    ['the user belongs to another stack', user({ Tags: [{ Key: TAG_STACK, Value: OTHER_STACK_ID }] }), secret('AKIAOLDKEY0000000001', '1'), `IAM user ${UserName}`],
+    [
+      'the user belongs to another stack',
+      user({ Tags: [{ Key: TAG_STACK, Value: OTHER_STACK_ID }] }),
+      secret('AKIAOLDKEY0000000001', '1'),
+      `IAM user ${UserName}`,
+    ],
     ['the user was made by hand', user({ Tags: undefined }), secret('AKIAOLDKEY0000000001', '1'), `IAM user ${UserName}`],
-    ['the secret belongs to another stack', user(), { ...secret('AKIAOLDKEY0000000001', '1'), Tags: [{ Key: TAG_STACK, Value: OTHER_STACK_ID }] }, `secret ${SecretName}`],
+    [
+      'the secret belongs to another stack',
+      user(),
+      { ...secret('AKIAOLDKEY0000000001', '1'), Tags: [{ Key: TAG_STACK, Value: OTHER_STACK_ID }] },
+      `secret ${SecretName}`,
+    ],
   ])('refuses when %s, creating no key and writing no secret', async (_case, found, foundSecret, what) => {
     iam.on(GetUserCommand).resolves(found);
     iam.on(PutUserPolicyCommand).resolves({});
@@ -475,9 +506,12 @@ describe('siem-user remove', () => {
 
     expect(sentCommands(iam)).toEqual(['GetUserCommand']);
     expect(sentCommands(secrets)).toEqual(['DescribeSecretCommand']);
-    expect(t.logs().filter((l) => l.message === 'left in place: not ours').map((l) => l.resource)).toEqual(
-      expect.arrayContaining([`IAM user ${UserName}`, `secret ${SecretName}`]),
-    );
+    expect(
+      t
+        .logs()
+        .filter((l) => l.message === 'left in place: not ours')
+        .map((l) => l.resource),
+    ).toEqual(expect.arrayContaining([`IAM user ${UserName}`, `secret ${SecretName}`]));
   });
 
   it('still deletes the secret when deleting the user fails, then reports the failure', async () => {
@@ -542,9 +576,13 @@ describe('siem-user inspect', () => {
         iam.on(GetUserCommand).resolves(user());
         iam.on(GetUserPolicyCommand).resolves({ UserName, PolicyName: 'siem-pipeline', PolicyDocument: encodeURIComponent(policy) });
         iam.on(ListAccessKeysCommand).resolves(keys('AKIAOLDKEY0000000001'));
-        secrets.on(DescribeSecretCommand).resolves(
-          secret(undefined, 'v1', { Tags: [...ourTags, { Key: LEGACY_SECRET_TAG_KEY_ID, Value: 'AKIAOLDKEY0000000001' }, { Key: SECRET_TAG_ROTATION, Value: 'v1' }] }),
-        );
+        secrets
+          .on(DescribeSecretCommand)
+          .resolves(
+            secret(undefined, 'v1', {
+              Tags: [...ourTags, { Key: LEGACY_SECRET_TAG_KEY_ID, Value: 'AKIAOLDKEY0000000001' }, { Key: SECRET_TAG_ROTATION, Value: 'v1' }],
+            }),
+          );
         const widened = readerSecretPolicy({ provisionerRoleArn: TEST_PROVISIONER_ROLE_ARN, readers: ['arn:aws:iam::999999999999:role/x'] });
         secrets.on(GetResourcePolicyCommand).resolves({ ARN: SECRET_ARN, ResourcePolicy: JSON.stringify(widened) });
       },
@@ -593,7 +631,10 @@ describe('siem-user inspect', () => {
     iam.on(ListAccessKeysCommand).resolves(keys('AKIAOLDKEY0000000001'));
     secrets.on(DescribeSecretCommand).resolves(secret('AKIAOLDKEY0000000001', '1'));
 
-    const status = await siemUserComponent.inspect(testConfig({ SiemAccess: 'CrossAccountRole', SiemAccountId: '210987654321', SiemExternalId: 'ext-id-1' }), ctx);
+    const status = await siemUserComponent.inspect(
+      testConfig({ SiemAccess: 'CrossAccountRole', SiemAccountId: '210987654321', SiemExternalId: 'ext-id-1' }),
+      ctx,
+    );
 
     expect(status).toEqual({
       state: 'drifted',

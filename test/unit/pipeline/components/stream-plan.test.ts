@@ -57,7 +57,12 @@ describe('shardSteps', () => {
 describe('planStreamChanges', () => {
   it.each<[string, StreamState, DesiredStream, StreamAction[]]>([
     ['nothing when the stream is as desired', live(), want(), []],
-    ['nothing for an on-demand stream as desired, whatever its shard count', live({ mode: 'ON_DEMAND', openShardCount: 4 }), want({ mode: 'ON_DEMAND', shardCount: 1 }), []],
+    [
+      'nothing for an on-demand stream as desired, whatever its shard count',
+      live({ mode: 'ON_DEMAND', openShardCount: 4 }),
+      want({ mode: 'ON_DEMAND', shardCount: 1 }),
+      [],
+    ],
     [
       'shard steps up',
       live(),
@@ -78,7 +83,12 @@ describe('planStreamChanges', () => {
         { type: 'UpdateShardCount', from: 2, to: 1 },
       ],
     ],
-    ['switch to on-demand drops the shard count', live({ openShardCount: 2 }), want({ mode: 'ON_DEMAND', shardCount: 7 }), [{ type: 'UpdateStreamMode', mode: 'ON_DEMAND' }]],
+    [
+      'switch to on-demand drops the shard count',
+      live({ openShardCount: 2 }),
+      want({ mode: 'ON_DEMAND', shardCount: 7 }),
+      [{ type: 'UpdateStreamMode', mode: 'ON_DEMAND' }],
+    ],
     [
       'switch to provisioned first, then scale from the count on-demand left',
       live({ mode: 'ON_DEMAND', openShardCount: 4 }),
@@ -89,7 +99,12 @@ describe('planStreamChanges', () => {
         { type: 'UpdateShardCount', from: 2, to: 1 },
       ],
     ],
-    ['switch to provisioned at the count it already has', live({ mode: 'ON_DEMAND', openShardCount: 4 }), want({ shardCount: 4 }), [{ type: 'UpdateStreamMode', mode: 'PROVISIONED' }]],
+    [
+      'switch to provisioned at the count it already has',
+      live({ mode: 'ON_DEMAND', openShardCount: 4 }),
+      want({ shardCount: 4 }),
+      [{ type: 'UpdateStreamMode', mode: 'PROVISIONED' }],
+    ],
     ['retention up', live(), want({ retentionHours: 168 }), [{ type: 'IncreaseStreamRetentionPeriod', hours: 168 }]],
     ['retention down', live({ retentionHours: 168 }), want({ retentionHours: 24 }), [{ type: 'DecreaseStreamRetentionPeriod', hours: 24 }]],
     ['encryption when there is none', live({ encryption: 'NONE' }), want(), [{ type: 'StartStreamEncryption' }]],

@@ -15,7 +15,7 @@ describe('stream tags', () => {
     ['this stack', { [kinesisTagText(TAG_STACK)]: kinesisTagText(TEST_STACK_ID) }, { [TAG_STACK]: TEST_STACK_ID }],
     ['another stack', { [kinesisTagText(TAG_STACK)]: kinesisTagText(OTHER_STACK_ID) }, { [TAG_STACK]: kinesisTagText(OTHER_STACK_ID) }],
     ['no one', { other: 'x' }, {}],
-    ['this stack, in an earlier version\'s colon spelling', { [TAG_STACK]: TEST_STACK_ID }, { [TAG_STACK]: TEST_STACK_ID }],
+    ["this stack, in an earlier version's colon spelling", { [TAG_STACK]: TEST_STACK_ID }, { [TAG_STACK]: TEST_STACK_ID }],
     ['another stack, in the colon spelling', { [TAG_STACK]: OTHER_STACK_ID }, { [TAG_STACK]: OTHER_STACK_ID }],
   ])('reads the owner of a stream tagged by %s', (_who, stored, expected) => {
     expect(streamOwnershipTags(stored, TEST_STACK_ID)).toEqual(expected);

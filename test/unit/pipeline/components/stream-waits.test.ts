@@ -37,9 +37,26 @@ describe('the stream waiter with the default waits (issue 10: waits that notice 
       kinesis.on(DescribeStreamCommand).callsFake(() => {
         polls.push(Date.now() - start);
         const StreamStatus = Date.now() - start >= 20_000 ? 'ACTIVE' : 'CREATING';
-        return { StreamDescription: { StreamName: name, StreamARN: ctx.names.streamArn, StreamStatus, Shards: [], HasMoreShards: false, RetentionPeriodHours: 24, StreamCreationTimestamp: new Date(0), EnhancedMonitoring: [] } };
+        return {
+          StreamDescription: {
+            StreamName: name,
+            StreamARN: ctx.names.streamArn,
+            StreamStatus,
+            Shards: [],
+            HasMoreShards: false,
+            RetentionPeriodHours: 24,
+            StreamCreationTimestamp: new Date(0),
+            EnhancedMonitoring: [],
+          },
+        };
       });
-      kinesis.on(ListTagsForStreamCommand).resolves({ Tags: [{ Key: TAG_NAME, Value: 'test' }, { Key: TAG_STACK, Value: TEST_STACK_ID }], HasMoreTags: false });
+      kinesis.on(ListTagsForStreamCommand).resolves({
+        Tags: [
+          { Key: TAG_NAME, Value: 'test' },
+          { Key: TAG_STACK, Value: TEST_STACK_ID },
+        ],
+        HasMoreTags: false,
+      });
 
       const done = streamComponent.ensure(testConfig(), ctx);
       await clock.runAllAsync();

@@ -94,7 +94,10 @@ const configure = (bucket: string, days: number, owner = A, trailArn = TRAIL_ARN
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
     },
   ],
-  ['PutBucketOwnershipControlsCommand', { Bucket: bucket, ExpectedBucketOwner: owner, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }],
+  [
+    'PutBucketOwnershipControlsCommand',
+    { Bucket: bucket, ExpectedBucketOwner: owner, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } },
+  ],
   [
     'PutBucketEncryptionCommand',
     {
@@ -190,7 +193,12 @@ describe('trail-bucket ensure', () => {
   });
 
   it('restores a missing tag of ours and keeps the tags others added', async () => {
-    s3.on(GetBucketTaggingCommand).resolves({ TagSet: [{ Key: TAG_STACK, Value: TEST_STACK_ID }, { Key: 'cost-center', Value: 'sec' }] });
+    s3.on(GetBucketTaggingCommand).resolves({
+      TagSet: [
+        { Key: TAG_STACK, Value: TEST_STACK_ID },
+        { Key: 'cost-center', Value: 'sec' },
+      ],
+    });
     acceptConfiguration();
 
     await trailBucketComponent.ensure(testConfig(), ctx);
@@ -202,7 +210,13 @@ describe('trail-bucket ensure', () => {
         {
           Bucket,
           ExpectedBucketOwner,
-          Tagging: { TagSet: [{ Key: TAG_STACK, Value: TEST_STACK_ID }, { Key: 'cost-center', Value: 'sec' }, { Key: TAG_NAME, Value: 'test' }] },
+          Tagging: {
+            TagSet: [
+              { Key: TAG_STACK, Value: TEST_STACK_ID },
+              { Key: 'cost-center', Value: 'sec' },
+              { Key: TAG_NAME, Value: 'test' },
+            ],
+          },
         },
       ],
     ]);
@@ -294,7 +308,9 @@ describe('trail-bucket remove', () => {
 
   it('empties again when a late delivery landed before DeleteBucket (BucketNotEmpty)', async () => {
     s3.on(GetBucketTaggingCommand).resolves({ TagSet: ourTagSet });
-    s3.on(ListObjectVersionsCommand).resolvesOnce({ IsTruncated: false }).resolves({ Versions: [version(9)], IsTruncated: false });
+    s3.on(ListObjectVersionsCommand)
+      .resolvesOnce({ IsTruncated: false })
+      .resolves({ Versions: [version(9)], IsTruncated: false });
     s3.on(DeleteObjectsCommand).resolves({});
     s3.on(DeleteBucketCommand).rejectsOnce(s3Error('BucketNotEmpty', 'The bucket you tried to delete is not empty')).resolves({});
 
@@ -312,7 +328,11 @@ describe('trail-bucket remove', () => {
 
   it.each([
     ['the bucket does not exist', () => s3.on(GetBucketTaggingCommand).rejects(noSuchBucket()), ['GetBucketTaggingCommand']],
-    ['the bucket is another stack’s', () => s3.on(GetBucketTaggingCommand).resolves({ TagSet: [{ Key: TAG_STACK, Value: OTHER_STACK_ID }] }), ['GetBucketTaggingCommand']],
+    [
+      'the bucket is another stack’s',
+      () => s3.on(GetBucketTaggingCommand).resolves({ TagSet: [{ Key: TAG_STACK, Value: OTHER_STACK_ID }] }),
+      ['GetBucketTaggingCommand'],
+    ],
     ['the bucket has no tags (not ours)', () => s3.on(GetBucketTaggingCommand).rejects(s3Error('NoSuchTagSet')), ['GetBucketTaggingCommand']],
     [
       'the bucket vanishes meanwhile',
@@ -337,7 +357,9 @@ describe('trail-bucket inspect', () => {
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
     });
     s3.on(GetBucketOwnershipControlsCommand).resolves({ OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } });
-    s3.on(GetBucketEncryptionCommand).resolves({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } });
+    s3.on(GetBucketEncryptionCommand).resolves({
+      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+    });
     s3.on(GetBucketPolicyCommand).resolves({ Policy: JSON.stringify(bucketPolicy(Bucket, TRAIL_ARN)) });
     s3.on(GetBucketLifecycleConfigurationCommand).resolves({ Rules: lifecycleRules(days) as never });
   }

@@ -107,8 +107,14 @@ describe('trail ensure', () => {
   });
 
   it.each([
-    ['InvalidCloudWatchLogsRoleArnException', () => awsError(InvalidCloudWatchLogsRoleArnException, 'Access denied. Verify in IAM that the role has adequate permissions.')],
-    ['InvalidCloudWatchLogsLogGroupArnException', () => awsError(InvalidCloudWatchLogsLogGroupArnException, 'Access denied. Check the permissions for your role.')],
+    [
+      'InvalidCloudWatchLogsRoleArnException',
+      () => awsError(InvalidCloudWatchLogsRoleArnException, 'Access denied. Verify in IAM that the role has adequate permissions.'),
+    ],
+    [
+      'InvalidCloudWatchLogsLogGroupArnException',
+      () => awsError(InvalidCloudWatchLogsLogGroupArnException, 'Access denied. Check the permissions for your role.'),
+    ],
     ['InsufficientS3BucketPolicyException', () => awsError(InsufficientS3BucketPolicyException, 'Incorrect S3 bucket policy is detected for bucket')],
   ])('retries CreateTrail on %s until role and bucket policy have propagated, on the injected clock', async (_name, error) => {
     const clock = instantClock();

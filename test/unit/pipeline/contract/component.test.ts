@@ -17,7 +17,11 @@ describe('statusOf: inspect from a diff', () => {
     ['a conflict: absent, with the conflict', [conflict], { state: 'absent', details: { conflict: conflict.description } }],
     [
       'updates and deletes: drifted, each difference listed in order',
-      [{ kind: 'delete', resource: R, description: 'not wanted by the config' }, updateOf(R, 'x', 1, 2, 'x 1 -> 2'), { ...updateOf(R, 'y', 'a', 'b', 'y a -> b'), difference: { setting: 'y' } }],
+      [
+        { kind: 'delete', resource: R, description: 'not wanted by the config' },
+        updateOf(R, 'x', 1, 2, 'x 1 -> 2'),
+        { ...updateOf(R, 'y', 'a', 'b', 'y a -> b'), difference: { setting: 'y' } },
+      ],
       { state: 'drifted', details: { arn: 'a', differences: ['not wanted by the config', 'x 1 -> 2', { setting: 'y' }] } },
     ],
   ])('%s', (_name, changes, status) => {

@@ -7,7 +7,14 @@ const STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/siem/1';
 const wanted: StreamWanted = { name: 'siem-demo', stackId: STACK, settings: { mode: 'PROVISIONED', shardCount: 2, retentionHours: 48 } };
 const ours = streamOwnerTags({ [TAG_STACK]: STACK });
 const summary = (over: Partial<StreamDescriptionSummary> = {}): StreamDescriptionSummary =>
-  ({ StreamStatus: 'ACTIVE', StreamModeDetails: { StreamMode: 'PROVISIONED' }, OpenShardCount: 2, RetentionPeriodHours: 48, EncryptionType: 'KMS', ...over }) as StreamDescriptionSummary;
+  ({
+    StreamStatus: 'ACTIVE',
+    StreamModeDetails: { StreamMode: 'PROVISIONED' },
+    OpenShardCount: 2,
+    RetentionPeriodHours: 48,
+    EncryptionType: 'KMS',
+    ...over,
+  }) as StreamDescriptionSummary;
 const R = 'Kinesis stream siem-demo';
 
 describe('stream diff (pure)', () => {
@@ -19,7 +26,11 @@ describe('stream diff (pure)', () => {
       [{ kind: 'create', resource: R, description: 'wait for its deletion to end, then create', action: 'create' }],
     ],
     ['as desired: nothing', { summary: summary(), tags: ours }, []],
-    ['another stack: conflict', { summary: summary(), tags: streamOwnerTags({ [TAG_STACK]: 'other' }) }, [expect.objectContaining({ kind: 'conflict', resource: R })]],
+    [
+      'another stack: conflict',
+      { summary: summary(), tags: streamOwnerTags({ [TAG_STACK]: 'other' }) },
+      [expect.objectContaining({ kind: 'conflict', resource: R })],
+    ],
     ['still CREATING, as desired: nothing (ensure waits for it, then diffs again)', { summary: summary({ StreamStatus: 'CREATING' }), tags: ours }, []],
     [
       'retention and encryption differ: one update each, from -> to',
@@ -47,7 +58,11 @@ describe('stream diff (pure)', () => {
       'on-demand to 2 shards: the mode switch, then the shard steps from the open count',
       { summary: summary({ StreamModeDetails: { StreamMode: 'ON_DEMAND' }, OpenShardCount: 4 }), tags: ours },
       [
-        expect.objectContaining({ kind: 'update', fields: [{ field: 'mode', from: 'ON_DEMAND', to: 'PROVISIONED' }], action: [{ type: 'UpdateStreamMode', mode: 'PROVISIONED' }] }),
+        expect.objectContaining({
+          kind: 'update',
+          fields: [{ field: 'mode', from: 'ON_DEMAND', to: 'PROVISIONED' }],
+          action: [{ type: 'UpdateStreamMode', mode: 'PROVISIONED' }],
+        }),
         expect.objectContaining({ kind: 'update', fields: [{ field: 'shardCount', from: 4, to: 2 }], action: [{ type: 'UpdateShardCount', from: 4, to: 2 }] }),
       ],
     ],

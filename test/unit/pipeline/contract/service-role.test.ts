@@ -27,8 +27,18 @@ describe('service role diff (pure)', () => {
     ['policy unread (ensure): the policy is put', { role: role() }, want, ['policy']],
     ['policy missing', { ...asWanted, policy: null }, want, ['policy']],
     ['trust changed', { ...asWanted, role: role({ AssumeRolePolicyDocument: JSON.stringify(serviceTrustPolicy('events.amazonaws.com')) }) }, want, ['trust']],
-    ['another boundary: re-create', { ...asWanted, role: role({ PermissionsBoundary: { PermissionsBoundaryArn: 'arn:aws:iam::1:policy/old' } }) }, want, ['recreate']],
-    ['boundary unknown (read-only context): not compared', { ...asWanted, role: role({ PermissionsBoundary: undefined }) }, { ...want, boundary: undefined }, []],
+    [
+      'another boundary: re-create',
+      { ...asWanted, role: role({ PermissionsBoundary: { PermissionsBoundaryArn: 'arn:aws:iam::1:policy/old' } }) },
+      want,
+      ['recreate'],
+    ],
+    [
+      'boundary unknown (read-only context): not compared',
+      { ...asWanted, role: role({ PermissionsBoundary: undefined }) },
+      { ...want, boundary: undefined },
+      [],
+    ],
   ])('%s', (_name, found, wanted, actions) => {
     expect(diffRole(found, wanted).map((c) => c.action)).toEqual(actions);
   });

@@ -4,7 +4,10 @@ import { diffBucket, type BucketFound, type BucketWanted } from '../../../../src
 import { policyJson, type PolicyDocument } from '../../../../src/pipeline/policies';
 
 const STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/siem/1';
-const policy: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: ['s3:*'], Resource: ['arn:aws:s3:::b'] }] };
+const policy: PolicyDocument = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: ['s3:*'], Resource: ['arn:aws:s3:::b'] }],
+};
 const want: BucketWanted = {
   name: 'b',
   stackId: STACK,
@@ -35,9 +38,19 @@ describe('trail bucket diff (pure)', () => {
     ['ours and as desired: nothing', asWanted, [], []],
     ['another algorithm: encryption', { ...asWanted, sseAlgorithm: 'aws:kms' }, ['update'], ['encryption']],
     ['no policy: policy', { ...asWanted, policy: null }, ['update'], ['policy']],
-    ['policy of another trail: policy', { ...asWanted, policy: policyJson({ ...policy, Statement: [{ ...policy.Statement[0]!, Resource: ['x'] }] }) }, ['update'], ['policy']],
+    [
+      'policy of another trail: policy',
+      { ...asWanted, policy: policyJson({ ...policy, Statement: [{ ...policy.Statement[0]!, Resource: ['x'] }] }) },
+      ['update'],
+      ['policy'],
+    ],
     ['30 days instead of 7: lifecycle', { ...asWanted, lifecycle: trailBucketLifecycle(30) }, ['update'], ['lifecycle']],
-    ['one flag of the block off: publicAccessBlock', { ...asWanted, publicAccessBlock: { ...PUBLIC_ACCESS_BLOCK, BlockPublicPolicy: false } }, ['update'], ['publicAccessBlock']],
+    [
+      'one flag of the block off: publicAccessBlock',
+      { ...asWanted, publicAccessBlock: { ...PUBLIC_ACCESS_BLOCK, BlockPublicPolicy: false } },
+      ['update'],
+      ['publicAccessBlock'],
+    ],
     ['the name tag missing: tags', { ...asWanted, tags: { other: 'kept', [TAG_STACK]: STACK } }, ['update'], ['tags']],
   ])('%s', (_name, found, kinds, actions) => {
     const changes = diffBucket(found, want);

@@ -576,13 +576,11 @@ describe('siem-user inspect', () => {
         iam.on(GetUserCommand).resolves(user());
         iam.on(GetUserPolicyCommand).resolves({ UserName, PolicyName: 'siem-pipeline', PolicyDocument: encodeURIComponent(policy) });
         iam.on(ListAccessKeysCommand).resolves(keys('AKIAOLDKEY0000000001'));
-        secrets
-          .on(DescribeSecretCommand)
-          .resolves(
-            secret(undefined, 'v1', {
-              Tags: [...ourTags, { Key: LEGACY_SECRET_TAG_KEY_ID, Value: 'AKIAOLDKEY0000000001' }, { Key: SECRET_TAG_ROTATION, Value: 'v1' }],
-            }),
-          );
+        secrets.on(DescribeSecretCommand).resolves(
+          secret(undefined, 'v1', {
+            Tags: [...ourTags, { Key: LEGACY_SECRET_TAG_KEY_ID, Value: 'AKIAOLDKEY0000000001' }, { Key: SECRET_TAG_ROTATION, Value: 'v1' }],
+          }),
+        );
         const widened = readerSecretPolicy({ provisionerRoleArn: TEST_PROVISIONER_ROLE_ARN, readers: ['arn:aws:iam::999999999999:role/x'] });
         secrets.on(GetResourcePolicyCommand).resolves({ ARN: SECRET_ARN, ResourcePolicy: JSON.stringify(widened) });
       },

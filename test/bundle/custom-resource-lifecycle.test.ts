@@ -2,15 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { auditPipeline } from '../../src/cli/audit';
-import { stackIdentity } from '../../src/cfn/identity';
-import { parseConfig } from '../../src/config/pipeline-config';
-import { buildContext } from '../../src/context-factory';
 import type { createCustomResourceHandler } from '../../src/handlers/custom-resource';
-import { createLogger } from '../../src/log';
 import { notInLambda } from '../../src/pipeline/component';
 import { defaultComponents } from '../../src/pipeline/components';
 import { PipelineEngine } from '../../src/pipeline/engine';
-import { makeHarness, STACK_ID, type Harness } from '../lifecycle/harness';
+import { type Harness, makeHarness, readOnlyContext } from '../lifecycle/harness';
 import { ALL_ON, inventory } from '../lifecycle/sources-helpers';
 
 /** Built by `npm run build` (which `npm test` runs first), with inspect and plan left out (SIEM_LAMBDA_BUNDLE). */
@@ -24,14 +20,7 @@ function bundledFactory(): typeof createCustomResourceHandler {
 
 /** The audit, run from the sources (the CLI's code, with inspect), of pipeline `props` in the harness's account. */
 async function findings(h: Harness, props: Record<string, string>): Promise<unknown[]> {
-  const config = parseConfig(props);
-  const ctx = buildContext(
-    { env: {}, readOnly: true },
-    h.fake.clients(),
-    config,
-    stackIdentity({ StackId: STACK_ID }),
-    createLogger({ level: 'error', sink: () => undefined }),
-  );
+  const { config, ctx } = readOnlyContext(h, props);
   const report = await auditPipeline(config, ctx, new PipelineEngine(defaultComponents()));
   return report.components.filter((c) => c.result !== 'ok').map((c) => ({ id: c.id, state: c.state, details: c.details }));
 }

@@ -1,10 +1,14 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { REQUEST_STATUSES } from '../../src/cfn/request-guard';
 import type { CfnResponse } from '../../src/cfn/response';
+import { stackIdentity } from '../../src/cfn/identity';
+import { parseConfig, type PipelineConfig } from '../../src/config/pipeline-config';
+import { buildContext } from '../../src/context-factory';
 import { createCustomResourceHandler } from '../../src/handlers/custom-resource';
 import { createLogger } from '../../src/log';
 import { FAKE_CREDENTIALS, FakeAccount, type FakeAccountOptions } from '../fake/account';
 import { FakeClock } from '../fake/clock';
+import type { PipelineContext } from '../../src/pipeline/context';
 import { instantRetries } from '../fake/sdk';
 
 export const ACCOUNT = '123456789012';
@@ -134,6 +138,14 @@ export function makeHarness(opts: HarnessOptions = {}): Harness {
 }
 
 /** Properties for a pipeline with the given overrides. */
+/** A read-only context on the harness's fake account for pipeline `properties`, as the operator CLI builds one (audit, plan). */
+export function readOnlyContext(h: Pick<Harness, 'fake'>, properties: Props): { config: PipelineConfig; ctx: PipelineContext } {
+  const config = parseConfig(properties);
+  const log = createLogger({ level: 'error', sink: () => undefined });
+  const ctx = buildContext({ env: {}, readOnly: true }, h.fake.clients(), config, stackIdentity({ StackId: STACK_ID }), log);
+  return { config, ctx };
+}
+
 export function props(overrides: Props = {}): Props {
   return { ...BASE_PROPS, ...overrides };
 }

@@ -2,15 +2,11 @@ import { CreateLogGroupCommand, PutSubscriptionFilterCommand } from '@aws-sdk/cl
 import { UpdateDetectorCommand } from '@aws-sdk/client-guardduty';
 import { TAG_NAME, TAG_STACK } from '../../src/config/names';
 import { auditPipeline } from '../../src/cli/audit';
-import { parseConfig } from '../../src/config/pipeline-config';
-import { buildContext } from '../../src/context-factory';
-import { stackIdentity } from '../../src/cfn/identity';
-import { createLogger } from '../../src/log';
 import { PipelineEngine } from '../../src/pipeline/engine';
 import { defaultComponents } from '../../src/pipeline/components';
 import { activeStream, serviceRole } from '../fake/fixtures';
 import { adoptedView, adoptProps, allSources, deliveredSources, idOf, liveView, namesOf, ORG_GROUP, seededAccount } from './adopted-helpers';
-import { makeHarness, scanLogsForSecrets, STACK_ID } from './harness';
+import { makeHarness, readOnlyContext, scanLogsForSecrets, STACK_ID } from './harness';
 import { ALL_ON, inventory } from './sources-helpers';
 
 const REJECTED = 'siem-pipeline/rejected/Pipeline';
@@ -227,14 +223,7 @@ describe('defect 10: the audit of pipeline "ab" with pipeline "ab-src-x" beside 
     expect((await h.simulateEvent('Create', other)).Status).toBe('SUCCESS');
     expect(namesOf('ab-src-x').guardDutyRule.startsWith(namesOf('ab').sourceRulePrefix)).toBe(true);
 
-    const config = parseConfig(ab);
-    const ctx = buildContext(
-      { env: {}, readOnly: true },
-      h.fake.clients(),
-      config,
-      stackIdentity({ StackId: STACK_ID }),
-      createLogger({ level: 'error', sink: () => undefined }),
-    );
+    const { config, ctx } = readOnlyContext(h, ab);
     const report = await auditPipeline(config, ctx, new PipelineEngine(defaultComponents()));
 
     expect(report.components.find((c) => c.id === 'event-sources')).toMatchObject({ state: 'present', result: 'ok' });

@@ -1,32 +1,15 @@
-import { stackIdentity } from '../../../src/cfn/identity';
-import { parseConfig } from '../../../src/config/pipeline-config';
-import { buildContext } from '../../../src/context-factory';
-import { createLogger } from '../../../src/log';
 import { defaultComponents } from '../../../src/pipeline/components';
 import { PipelineEngine } from '../../../src/pipeline/engine';
 import { planAll } from '../../../src/pipeline/plan-all';
-import { makeHarness, STACK_ID } from '../../lifecycle/harness';
+import { makeHarness, readOnlyContext } from '../../lifecycle/harness';
 import { ALL_ON } from '../../lifecycle/sources-helpers';
-
-/** A read-only context on the harness's fake account, as the operator CLI builds one. */
-function planner(h: ReturnType<typeof makeHarness>, props: Record<string, string>) {
-  const config = parseConfig(props);
-  const ctx = buildContext(
-    { env: {}, readOnly: true },
-    h.fake.clients(),
-    config,
-    stackIdentity({ StackId: STACK_ID }),
-    createLogger({ level: 'error', sink: () => undefined }),
-  );
-  return { config, ctx };
-}
 
 const engine = new PipelineEngine(defaultComponents());
 
 describe('planAll: what ensure would change, with no write call', () => {
   it('plans something for every enabled component of an empty account (the stream: a create)', async () => {
     const h = makeHarness();
-    const { config, ctx } = planner(h, ALL_ON);
+    const { config, ctx } = readOnlyContext(h, ALL_ON);
     h.fake.resetCalls();
 
     const plans = await planAll(engine, config, ctx);
@@ -43,7 +26,7 @@ describe('planAll: what ensure would change, with no write call', () => {
     const h = makeHarness();
     h.fake.ec2.seedVpcs(2);
     expect((await h.simulateEvent('Create', ALL_ON)).Status).toBe('SUCCESS');
-    const { config, ctx } = planner(h, ALL_ON);
+    const { config, ctx } = readOnlyContext(h, ALL_ON);
     h.fake.resetCalls();
 
     const plans = await planAll(engine, config, ctx);
@@ -55,8 +38,8 @@ describe('planAll: what ensure would change, with no write call', () => {
   it('plans the stream update (from -> to) and the removal of a source the new config drops', async () => {
     const h = makeHarness();
     expect((await h.simulateEvent('Create', ALL_ON)).Status).toBe('SUCCESS');
-    const before = planner(h, ALL_ON);
-    const { config, ctx } = planner(h, { ...ALL_ON, RetentionHours: '48', EnableFlowLogs: 'false' });
+    const before = readOnlyContext(h, ALL_ON);
+    const { config, ctx } = readOnlyContext(h, { ...ALL_ON, RetentionHours: '48', EnableFlowLogs: 'false' });
     h.fake.resetCalls();
 
     const plans = await planAll(engine, config, ctx, before);
@@ -71,7 +54,7 @@ describe('planAll: what ensure would change, with no write call', () => {
   it.each(defaultComponents().map((c) => [c.id, c] as const))('%s: plan on a drifted account makes no write call', async (_id, component) => {
     const h = makeHarness();
     expect((await h.simulateEvent('Create', ALL_ON)).Status).toBe('SUCCESS');
-    const { config, ctx } = planner(h, { ...ALL_ON, RetentionHours: '48', LogRetentionDays: '3', ExtraEventSources: 'aws.health' });
+    const { config, ctx } = readOnlyContext(h, { ...ALL_ON, RetentionHours: '48', LogRetentionDays: '3', ExtraEventSources: 'aws.health' });
     h.fake.resetCalls();
 
     await (component.plan ? component.plan(config, ctx) : component.inspect(config, ctx));

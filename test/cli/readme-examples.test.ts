@@ -2,14 +2,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CreateStreamCommand, PutRecordCommand, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
-import { createClients, type DecoratableClient, type ServiceKey } from '../../src/aws/clients';
+import { type DecoratableClient, type ServiceKey } from '../../src/aws/clients';
 import { physicalResourceId, stackIdentity } from '../../src/cfn/identity';
 import { run } from '../../src/cli/main';
 import { FakeClock } from '../fake/clock';
 import { http1Handler, instantRetries } from '../fake/sdk';
 import { ACCOUNT, REGION, STACK_ID } from '../lifecycle/harness';
 import { pipelineNames } from '../../src/config/names';
-import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startKinesalite } from '../protocol/helpers/emulators';
+import { EMULATOR_CREDENTIALS, emulatorClients, startKinesalite } from '../protocol/helpers/emulators';
 import { bufferIo, deployPipeline, DEPLOYED_PROPS, N } from '../unit/cli/helpers';
 import { GAPS, putStack, runOn } from './stack';
 
@@ -61,13 +61,7 @@ describe('README Operate examples', () => {
   it('runs verify against kinesalite', async () => {
     const emulator = await startKinesalite();
     try {
-      const kinesis = createClients({
-        region: EMULATOR_REGION,
-        endpoint: emulator.endpoint,
-        credentials: EMULATOR_CREDENTIALS,
-        retryStrategy: instantRetries(),
-        requestHandler: http1Handler(),
-      }).kinesis;
+      const kinesis = emulatorClients(emulator).kinesis;
       await kinesis.send(new CreateStreamCommand({ StreamName: N.streamName, ShardCount: 1 }));
       await waitUntilStreamExists({ client: kinesis, minDelay: 0.01, maxDelay: 0.05, maxWaitTime: 10 }, { StreamName: N.streamName });
       const now = Date.now();

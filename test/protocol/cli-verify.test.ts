@@ -8,7 +8,7 @@ import { FakeClock } from '../fake/clock';
 import { http1Handler, instantRetries } from '../fake/sdk';
 import { STACK_ID } from '../lifecycle/harness';
 import { bufferIo, EXTERNAL_ID, N, PARAM_FLAGS } from '../unit/cli/helpers';
-import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startKinesalite, type RunningEmulator } from './helpers/emulators';
+import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startKinesalite, type RunningEmulator, emulatorClients } from './helpers/emulators';
 
 let emulator: RunningEmulator;
 let kinesis: KinesisClient;
@@ -44,13 +44,7 @@ const event = (source: string, detailType: string, time: string) =>
 
 beforeAll(async () => {
   emulator = await startKinesalite();
-  kinesis = createClients({
-    region: EMULATOR_REGION,
-    endpoint: emulator.endpoint,
-    credentials: EMULATOR_CREDENTIALS,
-    retryStrategy: instantRetries(),
-    requestHandler: http1Handler(),
-  }).kinesis;
+  kinesis = emulatorClients(emulator).kinesis;
   await kinesis.send(new CreateStreamCommand({ StreamName: N.streamName, ShardCount: 2 }));
   await waitUntilStreamExists({ client: kinesis, minDelay: 0.01, maxDelay: 0.05, maxWaitTime: 10 }, { StreamName: N.streamName });
   const now = Date.now();

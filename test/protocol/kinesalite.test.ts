@@ -14,9 +14,7 @@ import {
   type KinesisClient,
   type Shard,
 } from '@aws-sdk/client-kinesis';
-import { createClients } from '../../src/aws/clients';
-import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startKinesalite, type RunningEmulator } from './helpers/emulators';
-import { http1Handler, instantRetries } from '../fake/sdk';
+import { EMULATOR_REGION, startKinesalite, type RunningEmulator, emulatorClients } from './helpers/emulators';
 
 /** Waiter settings in seconds: kinesalite changes state within milliseconds. */
 const WAIT = { minDelay: 0.01, maxDelay: 0.05, maxWaitTime: 10 };
@@ -27,13 +25,7 @@ let kinesis: KinesisClient;
 beforeAll(async () => {
   emulator = await startKinesalite();
   // The project's client factory: with an endpoint override the Kinesis client must speak HTTP/1.1.
-  kinesis = createClients({
-    region: EMULATOR_REGION,
-    endpoint: emulator.endpoint,
-    credentials: EMULATOR_CREDENTIALS,
-    retryStrategy: instantRetries(),
-    requestHandler: http1Handler(),
-  }).kinesis;
+  kinesis = emulatorClients(emulator).kinesis;
 });
 
 afterAll(async () => {

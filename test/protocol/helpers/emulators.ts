@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import kinesalite from 'kinesalite';
 import S3rver from 's3rver';
+import { createClients, type AwsClients } from '../../../src/aws/clients';
+import { http1Handler, instantRetries } from '../../fake/sdk';
 import type { SeenRequest } from './sigv4';
 
 /** A wire-protocol emulator listening on 127.0.0.1. */
@@ -21,6 +23,17 @@ export const EMULATOR_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S
 
 /** State transitions in kinesalite take this long (its default is 500 ms each). */
 export const KINESALITE_TRANSITION_MS = 20;
+
+/** The project's clients pointed at an emulator: HTTP/1.1 (emulators speak no HTTP/2), path-style S3, instant retries. */
+export function emulatorClients(emulator: Pick<RunningEmulator, 'endpoint'>): AwsClients {
+  return createClients({
+    region: EMULATOR_REGION,
+    endpoint: emulator.endpoint,
+    credentials: EMULATOR_CREDENTIALS,
+    retryStrategy: instantRetries(),
+    requestHandler: http1Handler(),
+  });
+}
 
 /** Starts kinesalite in memory on a free port with short CREATING/UPDATING/DELETING phases. */
 export async function startKinesalite(): Promise<RunningEmulator> {

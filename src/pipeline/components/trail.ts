@@ -104,19 +104,16 @@ const COMPARED: [string, keyof Trail, (w: TrailWanted['settings']) => unknown][]
 ];
 
 /**
- * Pure: unread (ensure) or absent, create-or-update and start; not ours, a conflict; else one change per
+ * Pure: unread (ensure) or absent and wanted, create-or-update and start; not ours, a conflict; else one change per
  * setting that differs, and a start when it does not log.
  */
 export function diffTrail(found: TrailFound, want: TrailWanted): Change<TrailAction>[] {
   const resource = `CloudTrail trail ${want.settings.Name}`;
-  const start: Change<TrailAction> = {
-    kind: 'update',
-    resource,
-    description: 'not logging',
-    action: 'start',
-    fields: [{ field: 'IsLogging', from: found.logging, to: true }],
-  };
-  if (!found.read || !found.trail || found.tags === undefined) return [{ kind: 'create', resource, description: 'create', action: 'put' }, start];
+  // No fields: the plan shows the description (a stopped trail has no setting to put, only a start).
+  const start: Change<TrailAction> = { kind: 'update', resource, description: 'not logging', action: 'start', fields: [] };
+  const create: Change<TrailAction>[] = [{ kind: 'create', resource, description: 'create', action: 'put' }, start];
+  // Absent and not wanted (a reused trail, a region other than the trail's home): inspect reports it absent, the plan drops the create.
+  if (!found.read || !found.trail || found.tags === undefined) return found.read && !want.wanted ? create.slice(0, 1) : create;
   // Only inspect and plan read the trail: the comparison is left out of the Lambda bundles.
   return (process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : diffFoundTrail)(found.trail, found.tags, found.logging, want, resource, start);
 }

@@ -69,6 +69,12 @@ describe('trail diff (pure)', () => {
         ['update', 'start'],
       ],
     ],
+    [
+      'absent and not wanted (reused trail, not the home region): create alone, which inspect reports absent',
+      { read: true },
+      { ...want, wanted: false },
+      [['create', 'put']],
+    ],
     ['ours but not wanted: delete', ours(), { ...want, wanted: false }, [['delete', undefined]]],
   ])('%s', (_name, found, wanted, changes) => {
     expect(diffTrail(found, wanted).map((c) => [c.kind, c.action])).toEqual(changes);
@@ -82,7 +88,7 @@ describe('trail diff (pure)', () => {
         description: 'delivers to another log group',
         fields: [{ field: 'CloudWatchLogsLogGroupArn', from: 'arn:other:*', to: settings.CloudWatchLogsLogGroupArn }],
       }),
-      expect.objectContaining({ description: 'not logging', fields: [{ field: 'IsLogging', from: false, to: true }] }),
+      expect.objectContaining({ description: 'not logging', action: 'start', fields: [] }),
     ]);
     expect(statusOf(changes, { trailArn: 'a' })).toEqual({
       state: 'drifted',

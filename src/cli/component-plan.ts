@@ -30,7 +30,14 @@ export async function componentPlan(
   request: PlanRequestType = 'Update',
 ): Promise<PlannedChange> {
   const c = component;
-  if (c.plan) return fromChanges(c.id, await c.plan(config, ctx));
+  if (c.plan) {
+    const enabled = c.enabled(config, ctx);
+    // A component the config does not enable is not created: its absence is no change.
+    return fromChanges(
+      c.id,
+      (await c.plan(config, ctx)).filter((change) => enabled || change.kind !== 'create'),
+    );
+  }
   return fromStatus(c.id, c.enabled(config, ctx), await c.inspect(config, ctx), config, request);
 }
 
@@ -76,7 +83,8 @@ function fromChanges(id: string, changes: readonly Change[]): PlannedChange {
   for (const change of changes) {
     if (change.kind === 'none') continue;
     actions.add(PLAN_ACTION[change.kind]);
-    if (change.kind === 'update') fields.push(...change.fields.map((f) => `${f.field}: ${text(f.from)} -> ${text(f.to)}`));
+    // An update with no fields (a stopped trail to start) is shown by its description.
+    if (change.kind === 'update' && change.fields.length > 0) fields.push(...change.fields.map((f) => `${f.field}: ${text(f.from)} -> ${text(f.to)}`));
     else fields.push(change.description);
   }
   const action = (['remove', 'create', 'adopt', 'change'] as const).find((a) => actions.has(a)) ?? 'none';

@@ -3,7 +3,7 @@ import { makeHarness, STACK_ID } from '../lifecycle/harness';
 import { deployPipeline, EXTERNAL_ID, PARAM_FLAGS, type Deployed } from '../unit/cli/helpers';
 import { GAPS, onAccount, putStack, runOn } from './stack';
 import { componentPlan, fromStatus } from '../../src/cli/component-plan';
-import type { Component } from '../../src/pipeline/component';
+import type { Change, Component } from '../../src/pipeline/component';
 import { parseConfig } from '../../src/config/pipeline-config';
 
 describe('plan', () => {
@@ -96,6 +96,26 @@ describe('componentPlan', () => {
     });
     await expect(componentPlan(c, config, {} as never)).resolves.toEqual({ component: 'x', action: 'change', fields: ['retentionHours: 24 -> 48'] });
     expect(c.inspect).not.toHaveBeenCalled();
+  });
+
+  it.each<[string, boolean, Change[], { action: string; fields: string[] }]>([
+    ['not enabled, absent: the create is dropped', false, [{ kind: 'create', resource: 'r', description: 'create' }], { action: 'none', fields: [] }],
+    ['enabled, absent: create', true, [{ kind: 'create', resource: 'r', description: 'create' }], { action: 'create', fields: ['create'] }],
+    [
+      'not enabled, ours: remove',
+      false,
+      [{ kind: 'delete', resource: 'r', description: 'not wanted by the config' }],
+      { action: 'remove', fields: ['not wanted by the config'] },
+    ],
+    [
+      'an update with no fields: shown by its description',
+      true,
+      [{ kind: 'update', resource: 'r', description: 'not logging', fields: [] }],
+      { action: 'change', fields: ['not logging'] },
+    ],
+  ])("from the component's own plan: %s", async (_what, enabled, changes, expected) => {
+    const c = component({ enabled: () => enabled, plan: async () => changes });
+    await expect(componentPlan(c, config, {} as never)).resolves.toEqual({ component: 'x', ...expected });
   });
 
   it.each([

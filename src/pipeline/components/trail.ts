@@ -11,9 +11,9 @@ import {
 import { withRetries } from '../../aws/retry';
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../errors';
-import { notInLambda, type Component, type ComponentOutputs, type ComponentStatus } from '../component';
+import { defineComponent, notInLambda, updateOf, type Change, type Component, type ComponentOutputs, type ReadPurpose } from '../component';
 import type { PipelineContext } from '../context';
-import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedAfterAlreadyExists, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
+import { deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedAfterAlreadyExists, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
 import { createsTrail, trailArn } from './sources';
 
 /**
@@ -26,19 +26,47 @@ export const TRAIL_PROPAGATION_ERRORS = [
   'InsufficientS3BucketPolicyException',
 ] as const;
 
+/** What read found: nothing for ensure (it creates or updates the trail and starts it anyway); all else for inspect and plan. */
+export interface TrailFound {
+  /** False for ensure: then the trail is put and started unread. */
+  read: boolean;
+  trail?: Trail;
+  tags?: Record<string, string>;
+  /** Read only for a trail of ours. */
+  logging?: boolean;
+}
+
+/** The trail the config asks for: the one place its settings are written. */
+export interface TrailWanted {
+  stackId: string;
+  /** False when the config does not ask for our trail (inspect reports one of ours as drifted). */
+  wanted: boolean;
+  settings: ReturnType<typeof trailSettings>;
+}
+
+/** What one change does: put the trail (CreateTrail, or UpdateTrail when it exists), or start logging. */
+export type TrailAction = 'put' | 'start';
+
 /**
  * The pipeline's multi-region trail of management events, with log file validation, delivering to the
  * staging bucket and to the CloudTrail log group. Managed from its home region only; reused trails
  * (ExistingTrailLogGroup) are never created or touched.
  */
-export const trailComponent: Component = {
-  id: 'trail',
-  dependsOn: ['trail-bucket', 'trail-log-group', 'trail-role'],
-  enabled: (config, ctx) => createsTrail(config, ctx.region),
-  ensure: ensureTrail,
-  remove: removeTrail,
-  inspect: process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : inspectTrail,
-};
+export const trailComponent: Component = defineComponent(
+  {
+    id: 'trail',
+    dependsOn: ['trail-bucket', 'trail-log-group', 'trail-role'],
+    enabled: (config, ctx) => createsTrail(config, ctx.region),
+    remove: removeTrail,
+  },
+  {
+    read: (_config, ctx, purpose) => readTrail(ctx, purpose),
+    desired: (config, ctx) => ({ stackId: ctx.stackId, wanted: createsTrail(config, ctx.region), settings: trailSettings(ctx) }),
+    diff: diffTrail,
+    apply: applyTrail,
+    details: process.env.SIEM_LAMBDA_BUNDLE ? undefined : ({ trail }) => ({ trailArn: trail?.TrailARN }),
+  },
+);
 
 /** The trail's settings, as CreateTrail and UpdateTrail both take them. */
 export function trailSettings(ctx: PipelineContext) {
@@ -54,7 +82,76 @@ export function trailSettings(ctx: PipelineContext) {
   };
 }
 
-async function ensureTrail(_config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs> {
+/** Ensure reads nothing (CreateTrail answers for an existing trail); inspect reads the trail, its tags and, when ours, its status. */
+async function readTrail(ctx: PipelineContext, purpose: ReadPurpose): Promise<TrailFound> {
+  // The Lambda bundles only ensure (SIEM_LAMBDA_BUNDLE, see notInLambda): the rest is left out of them.
+  if (process.env.SIEM_LAMBDA_BUNDLE || purpose === 'ensure') return { read: false };
+  const trail = await getTrail(ctx);
+  const tags = trail ? await trailTags(ctx) : undefined;
+  if (!trail || tags === undefined || ownershipConflict('', tags, ctx)) return { read: true, trail, tags };
+  const status = await ctx.clients.cloudtrail.send(new GetTrailStatusCommand({ Name: ctx.names.trailName }));
+  return { read: true, trail, tags, logging: status.IsLogging === true };
+}
+
+/** The settings inspect compares: how it reports a difference, the trail's field, and the value wanted. */
+const COMPARED: [string, keyof Trail, (w: TrailWanted['settings']) => unknown][] = [
+  ['delivers to another bucket', 'S3BucketName', (w) => w.S3BucketName],
+  ['not multi-region', 'IsMultiRegionTrail', () => true],
+  ['global service events not included', 'IncludeGlobalServiceEvents', () => true],
+  ['log file validation off', 'LogFileValidationEnabled', () => true],
+  ['delivers to another log group', 'CloudWatchLogsLogGroupArn', (w) => w.CloudWatchLogsLogGroupArn],
+  ['delivers with another role', 'CloudWatchLogsRoleArn', (w) => w.CloudWatchLogsRoleArn],
+];
+
+/**
+ * Pure: unread (ensure) or absent and wanted, create-or-update and start; not ours, a conflict; else one change per
+ * setting that differs, and a start when it does not log.
+ */
+export function diffTrail(found: TrailFound, want: TrailWanted): Change<TrailAction>[] {
+  const resource = `CloudTrail trail ${want.settings.Name}`;
+  // No fields: the plan shows the description (a stopped trail has no setting to put, only a start).
+  const start: Change<TrailAction> = { kind: 'update', resource, description: 'not logging', action: 'start', fields: [] };
+  const create: Change<TrailAction>[] = [{ kind: 'create', resource, description: 'create', action: 'put' }, start];
+  // Absent and not wanted (a reused trail, a region other than the trail's home): inspect reports it absent, the plan drops the create.
+  if (!found.read || !found.trail || found.tags === undefined) return found.read && !want.wanted ? create.slice(0, 1) : create;
+  // Only inspect and plan read the trail: the comparison is left out of the Lambda bundles.
+  return (process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : diffFoundTrail)(found.trail, found.tags, found.logging, want, resource, start);
+}
+
+/** The changes for a trail that read found: a conflict when not ours, else the settings that differ and a start. */
+function diffFoundTrail(
+  trail: Trail,
+  tags: Record<string, string>,
+  logging: boolean | undefined,
+  want: TrailWanted,
+  resource: string,
+  start: Change<TrailAction>,
+): Change<TrailAction>[] {
+  const conflict = ownershipConflict(resource, tags, want);
+  if (conflict) return [{ kind: 'conflict', resource, description: conflict }];
+  const changes: Change<TrailAction>[] = [];
+  if (!want.wanted) changes.push({ kind: 'delete', resource, description: 'not wanted by the config' });
+  for (const [description, field, wanted] of COMPARED) {
+    const to = wanted(want.settings);
+    if (trail[field] !== to) changes.push(updateOf(resource, field, trail[field], to, description, 'put' as const));
+  }
+  if (logging !== true) changes.push(start);
+  return changes;
+}
+
+/** Puts the trail (creates it, or updates the one that exists), then starts it, as the changes ask. */
+async function applyTrail(changes: Change<TrailAction>[], _config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs> {
+  // One put for any number of settings; the diff lists the start last.
+  for (const action of new Set(changes.map((c) => c.action))) {
+    if (action === 'put') await putTrail(ctx);
+    // A new trail does not log until started; starting a logging trail again is harmless.
+    if (action === 'start') await ctx.clients.cloudtrail.send(new StartLoggingCommand({ Name: ctx.names.trailName }));
+  }
+  return {};
+}
+
+/** CreateTrail, or on TrailAlreadyExists (when ours) UpdateTrail, each retried until the role and bucket policy have propagated. */
+async function putTrail(ctx: PipelineContext): Promise<void> {
   const { cloudtrail } = ctx.clients;
   const settings = trailSettings(ctx);
   const what = `CloudTrail trail ${settings.Name}`;
@@ -79,9 +176,6 @@ async function ensureTrail(_config: PipelineConfig, ctx: PipelineContext): Promi
     await ownedAfterAlreadyExists(what, () => trailTags(ctx), ctx, err);
     await retry(() => cloudtrail.send(new UpdateTrailCommand(settings)));
   }
-  // A new trail does not log until started; starting a logging trail again is harmless.
-  await cloudtrail.send(new StartLoggingCommand({ Name: settings.Name }));
-  return {};
 }
 
 async function removeTrail(_config: PipelineConfig, ctx: PipelineContext): Promise<void> {
@@ -90,30 +184,6 @@ async function removeTrail(_config: PipelineConfig, ctx: PipelineContext): Promi
   const tags = (await getTrail(ctx)) ? await trailTags(ctx) : undefined;
   if (!ownedOrLeftAlone(what, tags, ctx)) return;
   await deleteIgnoringNotFound(ctx, what, () => ctx.clients.cloudtrail.send(new DeleteTrailCommand({ Name })), ['TrailNotFoundException']);
-}
-
-async function inspectTrail(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentStatus> {
-  const trail = await getTrail(ctx);
-  const tags = trail ? await trailTags(ctx) : undefined;
-  if (!trail || tags === undefined) return { state: 'absent' };
-  try {
-    assertOwned(`CloudTrail trail ${ctx.names.trailName}`, tags, ctx);
-  } catch (err) {
-    return { state: 'absent', details: { conflict: (err as Error).message } };
-  }
-  const want = trailSettings(ctx);
-  const differences: string[] = [];
-  if (!createsTrail(config, ctx.region)) differences.push('not wanted by the config');
-  if (trail.S3BucketName !== want.S3BucketName) differences.push('delivers to another bucket');
-  if (trail.IsMultiRegionTrail !== true) differences.push('not multi-region');
-  if (trail.IncludeGlobalServiceEvents !== true) differences.push('global service events not included');
-  if (trail.LogFileValidationEnabled !== true) differences.push('log file validation off');
-  if (trail.CloudWatchLogsLogGroupArn !== want.CloudWatchLogsLogGroupArn) differences.push('delivers to another log group');
-  if (trail.CloudWatchLogsRoleArn !== want.CloudWatchLogsRoleArn) differences.push('delivers with another role');
-  const status = await ctx.clients.cloudtrail.send(new GetTrailStatusCommand({ Name: ctx.names.trailName }));
-  if (status.IsLogging !== true) differences.push('not logging');
-  const details = { trailArn: trail.TrailARN };
-  return differences.length > 0 ? { state: 'drifted', details: { ...details, differences } } : { state: 'present', details };
 }
 
 async function getTrail(ctx: PipelineContext): Promise<Trail | undefined> {

@@ -69,7 +69,13 @@ describe('plan', () => {
         { component: 'flow-log-group', action: 'change', fields: ['subscription filter missing'] },
         { component: 'flow-logs', action: 'change', fields: [], vpcs: [expect.stringMatching(/^vpc-/)] },
         { component: 'guardduty-detector', action: 'change', fields: ['detector is DISABLED'] },
-        { component: 'guardduty-rule', action: 'change', fields: ['stream target missing'] },
+        {
+          component: 'guardduty-rule',
+          action: 'change',
+          fields: [
+            'stream target: missing -> arn:aws:kinesis:us-east-1:123456789012:stream/siem-demo as arn:aws:iam::123456789012:role/siem-pipeline/siem-demo-us-east-1-events-to-kinesis by $.id',
+          ],
+        },
       ]);
       expect(report.vpcs).toEqual(report.changes.find((c) => c.component === 'flow-logs')!.vpcs);
     });

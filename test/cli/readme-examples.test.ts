@@ -1,6 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { CreateStreamCommand, PutRecordCommand, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
 import { type DecoratableClient, type ServiceKey } from '../../src/aws/clients';
 import { physicalResourceId, stackIdentity } from '../../src/cfn/identity';
@@ -12,6 +11,7 @@ import { pipelineNames } from '../../src/config/names';
 import { EMULATOR_CREDENTIALS, emulatorClients, startKinesalite } from '../protocol/helpers/emulators';
 import { bufferIo, deployPipeline, DEPLOYED_PROPS, N } from '../unit/cli/helpers';
 import { GAPS, putStack, runOn } from './stack';
+import { cwlDelivery } from '../fake/stream-records';
 
 /**
  * The README's "Operate" examples are real output of the command against the fake account (and kinesalite for
@@ -66,12 +66,9 @@ describe('README Operate examples', () => {
       await waitUntilStreamExists({ client: kinesis, minDelay: 0.01, maxDelay: 0.05, maxWaitTime: 10 }, { StreamName: N.streamName });
       const now = Date.now();
       const logs = (logGroup: string, n: number) =>
-        gzipSync(
-          JSON.stringify({
-            messageType: 'DATA_MESSAGE',
-            logGroup,
-            logEvents: Array.from({ length: n }, (_, i) => ({ id: String(i), timestamp: now - 1000 * i, message: 'x' })),
-          }),
+        cwlDelivery(
+          logGroup,
+          Array.from({ length: n }, (_, i) => ({ timestamp: now - 1000 * i, message: 'x' })),
         );
       for (const Data of [
         logs(N.cloudTrailLogGroup, 12),

@@ -9,6 +9,7 @@ import { http1Handler, instantRetries } from '../fake/sdk';
 import { STACK_ID } from '../lifecycle/harness';
 import { bufferIo, EXTERNAL_ID, N, PARAM_FLAGS } from '../unit/cli/helpers';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startKinesalite, type RunningEmulator, emulatorClients } from './helpers/emulators';
+import { cwlDelivery } from '../fake/stream-records';
 
 let emulator: RunningEmulator;
 let kinesis: KinesisClient;
@@ -16,15 +17,10 @@ const SECRET_MESSAGE = 'ACCEPT 10.0.0.7 secret-payload-not-to-print';
 
 /** A CloudWatch Logs delivery as a subscription filter writes it: gzip-compressed JSON. */
 const cwl = (logGroup: string, messages: string[], at: number, messageType = 'DATA_MESSAGE') =>
-  gzipSync(
-    JSON.stringify({
-      messageType,
-      owner: '123456789012',
-      logGroup,
-      logStream: 's',
-      subscriptionFilters: ['f'],
-      logEvents: messages.map((message, i) => ({ id: String(i), timestamp: at + i, message })),
-    }),
+  cwlDelivery(
+    logGroup,
+    messages.map((message, i) => ({ timestamp: at + i, message })),
+    messageType,
   );
 /** An event as an EventBridge rule's Kinesis target writes it: the event's JSON. */
 const event = (source: string, detailType: string, time: string) =>

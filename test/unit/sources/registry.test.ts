@@ -10,6 +10,7 @@ import { parseWithModules } from '../../../src/sources/parse';
 import { decodeRecord, UnknownRecordError } from '../../../src/sources/records';
 import { SHARED_COMPONENTS, SOURCES, sourceOfRecord } from '../../../src/sources/registry';
 import { subscribableLogGroups } from '../../../src/pipeline/components/sources';
+import { cwlDelivery } from '../../fake/stream-records';
 
 const REGION = 'eu-west-1';
 const names = pipelineNames('demo', REGION, '123456789012');
@@ -131,17 +132,7 @@ describe('the registry (src/sources/registry.ts)', () => {
 
 describe('recognising records of the stream', () => {
   const scope = (props: Record<string, string> = {}) => ({ config: configOf({ ExtraEventSources: 'aws.securityhub', ...props }), names });
-  const logs = (logGroup: string, messageType = 'DATA_MESSAGE') =>
-    gzipSync(
-      JSON.stringify({
-        messageType,
-        owner: '123456789012',
-        logGroup,
-        logStream: 's',
-        subscriptionFilters: ['f'],
-        logEvents: [{ id: '1', timestamp: 1, message: 'm' }],
-      }),
-    );
+  const logs = (logGroup: string, messageType = 'DATA_MESSAGE') => cwlDelivery(logGroup, [{ timestamp: 1, message: 'm' }], messageType);
   const event = (source: string, detailType: string) => Buffer.from(JSON.stringify({ version: '0', id: 'e-1', source, 'detail-type': detailType, detail: {} }));
 
   it.each<[string, Buffer, Record<string, string>, string | undefined]>([

@@ -36,7 +36,7 @@ for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
     legalComments: 'none',
     external: bundleSdk ? [] : ['@aws-sdk/*'],
     // The Lambdas never inspect or plan: that code is left out of their bundles (see notInLambda in
-    // src/pipeline/component.ts). A constant in every bundle, so no environment variable can switch it.
+    // src/components/component.ts). A constant in every bundle, so no environment variable can switch it.
     define: { 'process.env.SIEM_LAMBDA_BUNDLE': name === 'cli' ? 'false' : 'true' },
     metafile: true,
     logLevel: 'warning',

@@ -5,12 +5,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { withGlobal } from '@sinonjs/fake-timers';
 import type { CloudFormationCustomResourceCreateEvent } from 'aws-lambda';
 import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
-import { systemClock } from '../../src/clock';
+import { systemClock } from '../../src/support/clock';
 import { createCustomResourceHandler } from '../../src/handlers/custom-resource';
-import { createLogger } from '../../src/log';
-import type { Component } from '../../src/pipeline/component';
-import { defaultComponents } from '../../src/pipeline/components';
-import { DEFAULT_PROPAGATION_RETRY, DEFAULT_WAITS, type WaitSettings } from '../../src/pipeline/context';
+import { createLogger } from '../../src/support/log';
+import type { Component } from '../../src/components/component';
+import { defaultComponents } from '../../src/sources/registry';
+import { DEFAULT_PROPAGATION_RETRY, DEFAULT_WAITS, type WaitSettings } from '../../src/components/context';
 import { FAKE_CREDENTIALS, FakeAccount, type FakeCall } from '../../test/fake/account';
 import { criticalPath, pathSegments, type Span, type TimedCall } from './modeled-create.path';
 

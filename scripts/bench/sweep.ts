@@ -2,11 +2,11 @@
 // real handlers. For each VPC count: a scheduled sweep of the enroller with half the VPCs covered, and the
 // provisioner's sweep when every flow log's settings change; then one CreateVpc event. Prints one JSON document.
 import { performance } from 'node:perf_hooks';
-import { stackIdentity } from '../../src/cfn/identity';
-import { parseConfig } from '../../src/config/pipeline-config';
-import { buildContext } from '../../src/context-factory';
-import { createLogger } from '../../src/log';
-import { flowLogsComponent } from '../../src/pipeline/components/flow-logs';
+import { stackIdentity } from '../../src/engine/stack-identity';
+import { parseConfig } from '../../src/sources/parse';
+import { buildContext } from '../../src/engine/context-from-env';
+import { createLogger } from '../../src/support/log';
+import { flowLogsComponent } from '../../src/components/flow-logs/flow-logs';
 import { createVpcEvent, enrollerFor, SCHEDULE_EVENT } from '../../test/lifecycle/enroller';
 import { BOUNDARY_ARN, makeHarness, props, STACK_ID, type Harness } from '../../test/lifecycle/harness';
 

@@ -1,5 +1,5 @@
-import type { Clock } from '../clock';
-import { systemClock } from '../clock';
+import type { Clock } from '../support/clock';
+import { systemClock } from '../support/clock';
 
 export interface RetryOptions {
   /** Attempts in all, the first included. */

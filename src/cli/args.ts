@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { stackIdentity, type StackIdentity } from '../cfn/identity';
+import { stackIdentity, type StackIdentity } from '../engine/stack-identity';
 import { paramProps, readProps, secretValues } from './props';
 import { COMMANDS, UsageError, type Command } from './usage';
 

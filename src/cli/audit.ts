@@ -1,8 +1,8 @@
 import type { PipelineConfig } from '../config/pipeline-config';
-import { describeError } from '../errors';
-import type { Component, ComponentId, ComponentStatus } from '../pipeline/component';
-import type { PipelineContext } from '../pipeline/context';
-import type { PipelineEngine } from '../pipeline/engine';
+import { describeError } from '../support/errors';
+import type { Component, ComponentId, ComponentStatus } from '../components/component';
+import type { PipelineContext } from '../components/context';
+import type { PipelineEngine } from '../engine/engine';
 import { table } from './format';
 
 /**

@@ -1,6 +1,6 @@
 import type { PipelineConfig } from '../config/pipeline-config';
-import type { Change, Component, ComponentStatus } from '../pipeline/component';
-import type { PipelineContext } from '../pipeline/context';
+import type { Change, Component, ComponentStatus } from '../components/component';
+import type { PipelineContext } from '../components/context';
 import { classify } from './audit';
 
 /** What a Create/Update would do to one component. */

@@ -2,7 +2,7 @@ import { DescribeTrailsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cl
 import { DescribeFlowLogsCommand } from '@aws-sdk/client-ec2';
 import type { PipelineNames } from '../config/names';
 import type { PipelineConfig } from '../config/pipeline-config';
-import type { PipelineContext } from '../pipeline/context';
+import type { PipelineContext } from '../components/context';
 import type { AuditEntry, AuditReport } from './audit';
 
 /** Coverage of one source in one region: how many of the things it should watch are delivered to the stream. */

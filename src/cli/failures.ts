@@ -1,4 +1,4 @@
-import { PipelineStepError } from '../errors';
+import { PipelineStepError } from '../support/errors';
 
 const ACCESS_DENIED =
   /AccessDenied|UnauthorizedOperation|NotAuthorized|AuthorizationError|InvalidClientTokenId|UnrecognizedClient|ExpiredToken|SignatureDoesNotMatch/;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
-import { ConfigError, describeError } from '../errors';
-import { REDACTED } from '../log';
+import { ConfigError, describeError } from '../support/errors';
+import { REDACTED } from '../support/log';
 import { parseCliArgs, targetRegion, USAGE, UsageError, type CliRequest } from './args';
 import { auditRegions, findingCount, formatAudits } from './commands/audit';
 import { runDeploy, runDestroy } from './commands/deploy';

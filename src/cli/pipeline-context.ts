@@ -1,8 +1,8 @@
-import type { StackIdentity } from '../cfn/identity';
+import type { StackIdentity } from '../engine/stack-identity';
 import type { PipelineConfig } from '../config/pipeline-config';
-import { buildContext } from '../context-factory';
-import type { PipelineContext } from '../pipeline/context';
-import { trailHomeElsewhere, withTrailHome } from '../pipeline/trail-home';
+import { buildContext } from '../engine/context-from-env';
+import type { PipelineContext } from '../components/context';
+import { trailHomeElsewhere, withTrailHome } from '../engine/trail-home';
 import type { Session } from './session';
 import type { PipelineTarget } from './target';
 

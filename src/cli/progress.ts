@@ -1,4 +1,4 @@
-import type { Clock } from '../clock';
+import type { Clock } from '../support/clock';
 
 const FRAMES = ['|', '/', '-', '\\'];
 /** Spinner frame interval (ms): a terminal redraw, not a wait on AWS. */

@@ -1,4 +1,4 @@
-import { ALLOWED_PROPERTIES } from '../config/pipeline-config';
+import { ALLOWED_PROPERTIES } from '../sources/parse';
 import { UsageError } from './usage';
 
 /** How describe-stacks prints a NoEcho parameter (SiemExternalId): that is no value. */

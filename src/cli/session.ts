@@ -1,11 +1,11 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { createClients, type AwsClients, type ClientFactoryOptions, type DecoratableClient, type ServiceKey } from '../aws/clients';
-import { systemClock, type Clock } from '../clock';
-import { createLogger, REDACTED, type Logger } from '../log';
-import type { Component } from '../pipeline/component';
-import type { WaitSettings } from '../pipeline/context';
-import { defaultComponents } from '../pipeline/components';
-import { PipelineEngine } from '../pipeline/engine';
+import { systemClock, type Clock } from '../support/clock';
+import { createLogger, REDACTED, type Logger } from '../support/log';
+import type { Component } from '../components/component';
+import type { WaitSettings } from '../components/context';
+import { defaultComponents } from '../sources/registry';
+import { PipelineEngine } from '../engine/engine';
 import type { CliRequest } from './args';
 import { emulatorClientOptions } from './emulator';
 import { Progress } from './progress';

@@ -11,8 +11,8 @@ import {
   type Stack,
   type StackEvent,
 } from '@aws-sdk/client-cloudformation';
-import type { Clock } from '../clock';
-import type { WaitSettings } from '../pipeline/context';
+import type { Clock } from '../support/clock';
+import type { WaitSettings } from '../components/context';
 
 /** CloudFormation's wait for a change set: its own waiter, with settings tests shrink. */
 export const CHANGE_SET_WAITS: WaitSettings = { minDelay: 5, maxDelay: 30, maxWaitTime: 600 };

@@ -1,9 +1,10 @@
 import { DescribeStackResourcesCommand, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
-import { stackIdentity, type StackIdentity } from '../cfn/identity';
+import { stackIdentity, type StackIdentity } from '../engine/stack-identity';
 import { GetRoleCommand } from '@aws-sdk/client-iam';
 import { pipelineNames } from '../config/names';
-import { parseConfig, type PipelineConfig } from '../config/pipeline-config';
-import { isAwsError } from '../errors';
+import { type PipelineConfig } from '../config/pipeline-config';
+import { parseConfig } from '../sources/parse';
+import { isAwsError } from '../support/errors';
 import type { CliRequest } from './args';
 import { parameterListProps } from './props';
 import type { Session } from './session';

@@ -1,6 +1,3 @@
-import { PARAMETER_MODULES, parameterNames } from '../sources/parameters';
-import { parseWithModules } from '../sources/parse';
-
 export type StreamMode = 'PROVISIONED' | 'ON_DEMAND';
 export type SiemAccessKind = 'IamUser' | 'CrossAccountRole';
 export type FlowLogTrafficType = 'ALL' | 'ACCEPT' | 'REJECT';
@@ -53,21 +50,3 @@ export interface PipelineConfig {
   /** Extra EventBridge sources (aws.securityhub, ...) routed to the stream. */
   eventSources: string[];
 }
-
-export { LOG_RETENTION_DAYS } from '../sources/core/operations';
-export { PIPELINE_NAME_PATTERN } from '../sources/core/parameters';
-
-/**
- * Parses the custom resource properties once, at the edge, with the parameters of every module in the
- * registry (src/sources). Throws ConfigError listing every bad property with its allowed values; nothing
- * downstream re-validates.
- */
-export function parseConfig(props: Readonly<Record<string, unknown>> | undefined): PipelineConfig {
-  return parseWithModules(PARAMETER_MODULES, props);
-}
-
-/** Every property parseConfig reads (the custom resource's properties), for error messages and the template test. */
-export const ALLOWED_PROPERTIES: readonly string[] = parameterNames(PARAMETER_MODULES, 'pipeline');
-
-/** The properties the VPC enroller reads from its environment (the template sets exactly these). */
-export const ENROLLER_PROPERTIES: readonly string[] = parameterNames(PARAMETER_MODULES, 'enroller');

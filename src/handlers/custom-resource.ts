@@ -1,11 +1,11 @@
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
-import { stackIdentity } from '../cfn/identity';
-import { STACK_ID_ENV } from '../cfn/request-guard';
-import { responseUrlProblem } from '../cfn/response-url';
-import { safeHandler, type SafeHandlerOptions } from '../cfn/safe-handler';
-import { createLogger, parseLogLevel } from '../log';
-import { createPhysicalId, handleRequest } from '../pipeline/lifecycle';
-import { createLifecycleDeps, type RuntimeOptions } from '../runtime';
+import { stackIdentity } from '../engine/stack-identity';
+import { STACK_ID_ENV } from './cfn/request-guard';
+import { responseUrlProblem } from './cfn/response-url';
+import { safeHandler, type SafeHandlerOptions } from './cfn/safe-handler';
+import { createLogger, parseLogLevel } from '../support/log';
+import { createPhysicalId, handleRequest } from './cfn/lifecycle';
+import { createLifecycleDeps, type RuntimeOptions } from './cfn/lifecycle-deps';
 
 export type CustomResourceHandlerOptions = RuntimeOptions & Partial<Omit<SafeHandlerOptions, 'fallbackPhysicalId' | 'responseUrlProblem'>>;
 

@@ -1,12 +1,13 @@
 import type { EventBridgeEvent } from 'aws-lambda';
-import { stackIdentity, type StackIdentity } from '../cfn/identity';
-import { BOUNDARY_ENV, buildContext, regionalClients, type ContextOptions } from '../context-factory';
-import { ENROLLER_PROPERTIES, parseConfig, type PipelineConfig } from '../config/pipeline-config';
-import { ConfigError, describeError } from '../errors';
-import { createLogger, parseLogLevel, type Logger } from '../log';
-import { desiredFlowLog } from '../pipeline/components/flow-log-plan';
-import { settingsGate } from '../pipeline/enrollment/settings-record';
-import { enrollVpc, enrollVpcs, NOTHING_DONE, type EnrollmentSummary } from '../pipeline/vpc-enrollment';
+import { stackIdentity, type StackIdentity } from '../engine/stack-identity';
+import { BOUNDARY_ENV, buildContext, regionalClients, type ContextOptions } from '../engine/context-from-env';
+import { type PipelineConfig } from '../config/pipeline-config';
+import { ENROLLER_PROPERTIES, parseConfig } from '../sources/parse';
+import { ConfigError, describeError } from '../support/errors';
+import { createLogger, parseLogLevel, type Logger } from '../support/log';
+import { desiredFlowLog } from '../components/flow-logs/flow-log-plan';
+import { settingsGate } from '../components/flow-logs/settings-record';
+import { enrollVpc, enrollVpcs, NOTHING_DONE, type EnrollmentSummary } from '../components/flow-logs/vpc-enrollment';
 
 /** The environment variable the template sets to the stack's ARN: flow logs are tagged with it. */
 export const STACK_ID_ENV = 'STACK_ID';

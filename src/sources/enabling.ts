@@ -1,5 +1,5 @@
 import type { PipelineConfig } from '../config/pipeline-config';
-import type { ComponentId } from '../pipeline/component';
+import type { ComponentId } from '../components/component';
 import type { ModuleParameters } from './types';
 
 /**

@@ -1,7 +1,7 @@
 import type { PipelineConfig } from '../config/pipeline-config';
-import type { Component, ComponentId } from '../pipeline/component';
-import { eventsRoleComponent, flowLogsRoleComponent, logsRoleComponent, trailRoleComponent } from '../pipeline/components/delivery-roles';
-import type { PipelineContext } from '../pipeline/context';
+import type { Component, ComponentId } from '../components/component';
+import { eventsRoleComponent, flowLogsRoleComponent, logsRoleComponent, trailRoleComponent } from '../components/delivery/delivery-roles';
+import type { PipelineContext } from '../components/context';
 import { cloudTrailModule } from './cloudtrail';
 import { coreModule, operationsModule } from './core';
 import { sharedComponentNeeded } from './enabling';
@@ -34,6 +34,14 @@ export function componentsOf(modules: readonly SourceModule[] = SOURCES, shared:
   });
   const [first, ...rest] = modules;
   return [...(first?.components ?? []), ...derived, ...rest.flatMap((m) => m.components)];
+}
+
+/**
+ * Every component of the pipeline, in a stable order (the engine orders by dependencies): the components of
+ * the registry's modules, with the shared delivery roles enabled by what the enabled sources need.
+ */
+export function defaultComponents(): Component[] {
+  return componentsOf();
 }
 
 /** The components `audit` checks, by module. */

@@ -1,6 +1,6 @@
 import type { PipelineConfig } from '../config/pipeline-config';
 import type { PipelineNames } from '../config/names';
-import type { Component, ComponentId } from '../pipeline/component';
+import type { Component, ComponentId } from '../components/component';
 import type { ParameterReader } from './parameter-reader';
 import type { StreamRecord } from './records';
 

@@ -3,9 +3,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { auditPipeline } from '../../src/cli/audit';
 import type { createCustomResourceHandler } from '../../src/handlers/custom-resource';
-import { notInLambda } from '../../src/pipeline/component';
-import { defaultComponents } from '../../src/pipeline/components';
-import { PipelineEngine } from '../../src/pipeline/engine';
+import { notInLambda } from '../../src/components/component';
+import { defaultComponents } from '../../src/sources/registry';
+import { PipelineEngine } from '../../src/engine/engine';
 import { type Harness, makeHarness, readOnlyContext } from '../lifecycle/harness';
 import { ALL_ON, inventory } from '../lifecycle/sources-helpers';
 

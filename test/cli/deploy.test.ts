@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { physicalResourceId, stackIdentity } from '../../src/cfn/identity';
+import { physicalResourceId, stackIdentity } from '../../src/engine/stack-identity';
 import type { FakeTemplate } from '../fake/cloudformation-changes';
 import { makeHarness, STACK_ID } from '../lifecycle/harness';
 import { deployPipeline, DEPLOYED_PROPS, EXTERNAL_ID, N, type Deployed } from '../unit/cli/helpers';

@@ -3,8 +3,8 @@ import { makeHarness, STACK_ID } from '../lifecycle/harness';
 import { deployPipeline, EXTERNAL_ID, PARAM_FLAGS, type Deployed } from '../unit/cli/helpers';
 import { GAPS, onAccount, putStack, runOn } from './stack';
 import { componentPlan, fromStatus } from '../../src/cli/component-plan';
-import type { Change, Component } from '../../src/pipeline/component';
-import { parseConfig } from '../../src/config/pipeline-config';
+import type { Change, Component } from '../../src/components/component';
+import { parseConfig } from '../../src/sources/parse';
 
 describe('plan', () => {
   it('for a new stack (--stack-id with --param): every component is created, the VPCs that get flow logs and the costs are listed, nothing is written', async () => {

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CreateStreamCommand, PutRecordCommand, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
 import { type DecoratableClient, type ServiceKey } from '../../src/aws/clients';
-import { physicalResourceId, stackIdentity } from '../../src/cfn/identity';
+import { physicalResourceId, stackIdentity } from '../../src/engine/stack-identity';
 import { run } from '../../src/cli/main';
 import { FakeClock } from '../fake/clock';
 import { http1Handler, instantRetries } from '../fake/sdk';

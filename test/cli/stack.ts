@@ -2,7 +2,7 @@ import { StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { DeleteSubscriptionFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { ListDetectorsCommand, UpdateDetectorCommand } from '@aws-sdk/client-guardduty';
-import { STREAM_TARGET_ID } from '../../src/pipeline/components/event-rule';
+import { STREAM_TARGET_ID } from '../../src/components/events/event-rule';
 import { FAKE_CREDENTIALS, type FakeAccount } from '../fake/account';
 import { instantRetries } from '../fake/sdk';
 import { FakeClock } from '../fake/clock';

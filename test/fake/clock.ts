@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/clock';
+import type { Clock } from '../../src/support/clock';
 
 /** A Clock whose sleeps return at once and move time forward, so retries and guards run instantly. */
 export class FakeClock implements Clock {

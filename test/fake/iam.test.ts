@@ -17,7 +17,7 @@ import {
   UpdateAssumeRolePolicyCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { isAwsError } from '../../src/errors';
+import { isAwsError } from '../../src/support/errors';
 import { FakeAccount } from './account';
 
 const BOUNDARY = 'arn:aws:iam::123456789012:policy/siem-boundary';

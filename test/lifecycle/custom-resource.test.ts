@@ -1,7 +1,7 @@
 import { CreateUserCommand } from '@aws-sdk/client-iam';
 import { CreateStreamCommand } from '@aws-sdk/client-kinesis';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { parsePolicyText } from '../../src/pipeline/policies';
+import { parsePolicyText } from '../../src/components/policies';
 import type { FakeAccount } from '../fake/account';
 import { ACCOUNT, makeHarness, READER_BOUNDARY_ARN, props, REGION, scanLogsForSecrets, STACK_ID } from './harness';
 

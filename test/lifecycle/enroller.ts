@@ -1,5 +1,5 @@
 import { createVpcEnrollerHandler, type EnrollerEvent } from '../../src/handlers/vpc-enroller';
-import { createLogger } from '../../src/log';
+import { createLogger } from '../../src/support/log';
 import { FAKE_CREDENTIALS } from '../fake/account';
 import { instantRetries } from '../fake/sdk';
 import { ACCOUNT, BOUNDARY_ARN, REGION, STACK_ID, type Harness } from './harness';

@@ -1,5 +1,5 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { REQUEST_STATUSES } from '../../src/cfn/request-guard';
+import { REQUEST_STATUSES } from '../../src/handlers/cfn/request-guard';
 import { ACCOUNT, makeHarness, props, REGION, scanLogsForSecrets, STACK_ID, type Harness } from './harness';
 
 const ID = `siem-pipeline/${ACCOUNT}/${REGION}/demo`;

@@ -1,14 +1,15 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { REQUEST_STATUSES } from '../../src/cfn/request-guard';
-import type { CfnResponse } from '../../src/cfn/response';
-import { stackIdentity } from '../../src/cfn/identity';
-import { parseConfig, type PipelineConfig } from '../../src/config/pipeline-config';
-import { buildContext } from '../../src/context-factory';
+import { REQUEST_STATUSES } from '../../src/handlers/cfn/request-guard';
+import type { CfnResponse } from '../../src/handlers/cfn/response';
+import { stackIdentity } from '../../src/engine/stack-identity';
+import { type PipelineConfig } from '../../src/config/pipeline-config';
+import { parseConfig } from '../../src/sources/parse';
+import { buildContext } from '../../src/engine/context-from-env';
 import { createCustomResourceHandler } from '../../src/handlers/custom-resource';
-import { createLogger } from '../../src/log';
+import { createLogger } from '../../src/support/log';
 import { FAKE_CREDENTIALS, FakeAccount, type FakeAccountOptions } from '../fake/account';
 import { FakeClock } from '../fake/clock';
-import type { PipelineContext } from '../../src/pipeline/context';
+import type { PipelineContext } from '../../src/components/context';
 import { instantRetries } from '../fake/sdk';
 
 export const ACCOUNT = '123456789012';

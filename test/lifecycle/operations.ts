@@ -1,9 +1,9 @@
-import { stackIdentity } from '../../src/cfn/identity';
-import { parseConfig } from '../../src/config/pipeline-config';
-import { BOUNDARY_ENV, buildContext } from '../../src/context-factory';
-import { createLogger } from '../../src/log';
-import { validateBeforeWrite } from '../../src/pipeline/preflight';
-import { trailHomeElsewhere, withTrailHome } from '../../src/pipeline/trail-home';
+import { stackIdentity } from '../../src/engine/stack-identity';
+import { parseConfig } from '../../src/sources/parse';
+import { BOUNDARY_ENV, buildContext } from '../../src/engine/context-from-env';
+import { createLogger } from '../../src/support/log';
+import { validateBeforeWrite } from '../../src/engine/preflight';
+import { trailHomeElsewhere, withTrailHome } from '../../src/engine/trail-home';
 import type { FakeAccount, FakeCall } from '../fake/account';
 import { BOUNDARY_ARN, STACK_ID } from './harness';
 

@@ -2,8 +2,8 @@ import { CreateLogGroupCommand, PutSubscriptionFilterCommand } from '@aws-sdk/cl
 import { UpdateDetectorCommand } from '@aws-sdk/client-guardduty';
 import { TAG_NAME, TAG_STACK } from '../../src/config/names';
 import { auditPipeline } from '../../src/cli/audit';
-import { PipelineEngine } from '../../src/pipeline/engine';
-import { defaultComponents } from '../../src/pipeline/components';
+import { PipelineEngine } from '../../src/engine/engine';
+import { defaultComponents } from '../../src/sources/registry';
 import { activeStream, serviceRole } from '../fake/fixtures';
 import { adoptedView, adoptProps, allSources, deliveredSources, idOf, liveView, namesOf, ORG_GROUP, seededAccount } from './adopted-helpers';
 import { makeHarness, readOnlyContext, scanLogsForSecrets, STACK_ID } from './harness';

@@ -2,8 +2,8 @@ import { CreateLogGroupCommand, PutRetentionPolicyCommand, PutSubscriptionFilter
 import { CreateFlowLogsCommand, DescribeFlowLogsCommand, type FlowLog } from '@aws-sdk/client-ec2';
 import { CreateDetectorCommand } from '@aws-sdk/client-guardduty';
 import { CreateBucketCommand, GetBucketEncryptionCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { SETTINGS_TAG } from '../../src/pipeline/enrollment/settings-record';
-import { parsePolicyText } from '../../src/pipeline/policies';
+import { SETTINGS_TAG } from '../../src/components/flow-logs/settings-record';
+import { parsePolicyText } from '../../src/components/policies';
 import type { FakeAccount } from '../fake/account';
 import { DEFAULT_FLOW_LOG_FORMAT } from '../fake/ec2';
 import { activeStream, serviceRole } from '../fake/fixtures';

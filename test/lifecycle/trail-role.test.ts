@@ -1,5 +1,5 @@
 import { GetRoleCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
-import { parsePolicyText } from '../../src/pipeline/policies';
+import { parsePolicyText } from '../../src/components/policies';
 import { ACCOUNT, makeHarness, props, REGION } from './harness';
 import { dataRecords, ID, N, TRAIL_ARN } from './sources-helpers';
 

@@ -2,10 +2,10 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { DecoratableClient, ServiceKey } from '../../src/aws/clients';
-import { MAX_RESPONSE_BYTES } from '../../src/cfn/response';
-import { safeHandler } from '../../src/cfn/safe-handler';
+import { MAX_RESPONSE_BYTES } from '../../src/handlers/cfn/response';
+import { safeHandler } from '../../src/handlers/cfn/safe-handler';
 import { createCustomResourceHandler } from '../../src/handlers/custom-resource';
-import { createLogger } from '../../src/log';
+import { createLogger } from '../../src/support/log';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startS3rver, type S3rverEmulator } from './helpers/emulators';
 import { presignedSignatureMatches } from './helpers/sigv4';
 

@@ -7,9 +7,9 @@ import {
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import { createClients } from '../../src/aws/clients';
-import { OwnershipConflictError } from '../../src/errors';
-import { STREAM_KMS_KEY, streamComponent } from '../../src/pipeline/components/kinesis-stream';
-import { streamOwnerTags } from '../../src/pipeline/components/stream-tags';
+import { OwnershipConflictError } from '../../src/support/errors';
+import { STREAM_KMS_KEY, streamComponent } from '../../src/components/stream/kinesis-stream';
+import { streamOwnerTags } from '../../src/components/stream/stream-tags';
 import { createTestContext, testConfig } from '../unit/helpers/context';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startKinesalite, type RunningEmulator } from './helpers/emulators';
 import { kinesaliteGaps, type KinesaliteBridge } from './helpers/kinesalite-gaps';

@@ -25,10 +25,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { createClients } from '../../src/aws/clients';
 import { TAG_NAME, TAG_STACK } from '../../src/config/names';
-import { OwnershipConflictError } from '../../src/errors';
-import { PUBLIC_ACCESS_BLOCK, trailBucketComponent, trailBucketLifecycle } from '../../src/pipeline/components/trail-bucket';
-import type { PipelineContext } from '../../src/pipeline/context';
-import { policyJson, trailBucketPolicy } from '../../src/pipeline/policies';
+import { OwnershipConflictError } from '../../src/support/errors';
+import { PUBLIC_ACCESS_BLOCK, trailBucketComponent, trailBucketLifecycle } from '../../src/components/cloudtrail/trail-bucket';
+import type { PipelineContext } from '../../src/components/context';
+import { policyJson, trailBucketPolicy } from '../../src/components/policies';
 import { createTestContext, instantClock, OTHER_STACK_ID, TEST_ACCOUNT, TEST_STACK_ID, testConfig } from '../unit/helpers/context';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startS3rver, type S3rverEmulator } from './helpers/emulators';
 import { s3Gaps, type AnsweredBy, type S3Bridge, type S3GapsOptions } from './helpers/s3-gaps';

@@ -1,11 +1,11 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateDetectorCommand } from '@aws-sdk/client-guardduty';
-import { REQUEST_STATUSES } from '../../src/cfn/request-guard';
-import { readerSecretPolicy } from '../../src/pipeline/secret-policy';
+import { REQUEST_STATUSES } from '../../src/handlers/cfn/request-guard';
+import { readerSecretPolicy } from '../../src/components/siem-access/secret-policy';
 import { createCustomResourceHandler } from '../../src/handlers/custom-resource';
 import { createVpcEnrollerHandler } from '../../src/handlers/vpc-enroller';
-import { createLogger } from '../../src/log';
+import { createLogger } from '../../src/support/log';
 import { FAKE_CREDENTIALS, FakeAccount, type FakeCall } from '../fake/account';
 import { FakeClock } from '../fake/clock';
 import {
@@ -20,7 +20,7 @@ import {
   trailDeliveryPolicy,
   trailTrustPolicy,
   type PolicyDocument,
-} from '../../src/pipeline/policies';
+} from '../../src/components/policies';
 import { loadConditionKeyTable, resourceTypeFindings, undocumentedKeys, undocumentedTrustKeys } from './condition-key-check';
 import {
   actionMatches,
@@ -236,7 +236,7 @@ describe('the template grants every AWS call the code makes', () => {
   });
 });
 
-/** Statements of the documents the provisioner writes (src/pipeline/policies.ts), located by builder name. */
+/** Statements of the documents the provisioner writes (src/components/policies.ts), located by builder name. */
 function written(docs: Record<string, PolicyDocument>): LocatedStatement[] {
   return Object.entries(docs).flatMap(([where, doc]) =>
     doc.Statement.map((statement) => ({ where, statement: statement as unknown as LocatedStatement['statement'] })),

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { BOUNDARY_ENV } from '../../src/context-factory';
+import { BOUNDARY_ENV } from '../../src/engine/context-from-env';
 import { STACK_ID_ENV } from '../../src/handlers/vpc-enroller';
 import { parameterNames, parametersOf } from '../../src/sources/parameters';
 import { PARAMETER_DOCS } from '../../src/sources/docs';

@@ -1,4 +1,4 @@
-import { ALLOWED_PROPERTIES } from '../../src/config/pipeline-config';
+import { ALLOWED_PROPERTIES } from '../../src/sources/parse';
 import { PARAMETER_MODULES, parametersOf } from '../../src/sources/parameters';
 import { iamFindings } from './iam-findings';
 import { loadTemplate, permissionStatements, resources, resourceStrings, statementsAllowing, type JsonObject } from './template-helpers';

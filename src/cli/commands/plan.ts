@@ -1,7 +1,7 @@
 import { DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import type { PipelineConfig } from '../../config/pipeline-config';
-import type { PipelineContext } from '../../pipeline/context';
-import type { PipelineEngine } from '../../pipeline/engine';
+import type { PipelineContext } from '../../components/context';
+import type { PipelineEngine } from '../../engine/engine';
 import { componentPlan, type PlannedChange } from '../component-plan';
 import { table } from '../format';
 import type { RegionalPipeline } from '../pipeline-context';

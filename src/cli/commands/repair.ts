@@ -1,4 +1,4 @@
-import { validateBeforeWrite } from '../../pipeline/preflight';
+import { validateBeforeWrite } from '../../engine/preflight';
 import type { PlannedChange } from '../component-plan';
 import { regionalPipeline } from '../pipeline-context';
 import type { Session } from '../session';

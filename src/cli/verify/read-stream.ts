@@ -1,6 +1,6 @@
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient, type _Record } from '@aws-sdk/client-kinesis';
-import type { Clock } from '../../clock';
-import { isAwsError } from '../../errors';
+import type { Clock } from '../../support/clock';
+import { isAwsError } from '../../support/errors';
 
 /** Limits of one read of the stream. */
 export interface ReadLimits {

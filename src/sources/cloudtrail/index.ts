@@ -1,7 +1,7 @@
-import { notInLambda } from '../../pipeline/component';
-import { trailLogGroupComponent } from '../../pipeline/components/log-group';
-import { trailComponent } from '../../pipeline/components/trail';
-import { trailBucketComponent } from '../../pipeline/components/trail-bucket';
+import { notInLambda } from '../../components/component';
+import { trailLogGroupComponent } from '../../components/logs/log-group';
+import { trailComponent } from '../../components/cloudtrail/trail';
+import { trailBucketComponent } from '../../components/cloudtrail/trail-bucket';
 import { isDataFrom } from '../records';
 import type { SourceModule } from '../types';
 import { cloudTrailParameters } from './parameters';

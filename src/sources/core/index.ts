@@ -1,6 +1,6 @@
-import { streamComponent } from '../../pipeline/components/kinesis-stream';
-import { siemRoleComponent } from '../../pipeline/components/siem-role';
-import { siemUserComponent } from '../../pipeline/components/siem-user';
+import { streamComponent } from '../../components/stream/kinesis-stream';
+import { siemRoleComponent } from '../../components/siem-access/siem-role';
+import { siemUserComponent } from '../../components/siem-access/siem-user';
 import type { SourceModule } from '../types';
 import { operationsParameters } from './operations';
 import { coreParameters } from './parameters';

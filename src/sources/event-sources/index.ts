@@ -1,5 +1,5 @@
-import { notInLambda } from '../../pipeline/component';
-import { eventSourcesComponent } from '../../pipeline/components/event-sources';
+import { notInLambda } from '../../components/component';
+import { eventSourcesComponent } from '../../components/events/event-sources';
 import type { SourceModule } from '../types';
 import { eventSourceParameters } from './parameters';
 

@@ -1,6 +1,6 @@
-import { notInLambda } from '../../pipeline/component';
-import { flowLogsComponent } from '../../pipeline/components/flow-logs';
-import { flowLogGroupComponent } from '../../pipeline/components/log-group';
+import { notInLambda } from '../../components/component';
+import { flowLogsComponent } from '../../components/flow-logs/flow-logs';
+import { flowLogGroupComponent } from '../../components/logs/log-group';
 import { isDataFrom } from '../records';
 import type { SourceModule } from '../types';
 import { flowLogParameters } from './parameters';

@@ -1,6 +1,6 @@
-import { notInLambda } from '../../pipeline/component';
-import { guardDutyDetectorComponent } from '../../pipeline/components/guardduty';
-import { guardDutyRuleComponent } from '../../pipeline/components/guardduty-rule';
+import { notInLambda } from '../../components/component';
+import { guardDutyDetectorComponent } from '../../components/guardduty/detector';
+import { guardDutyRuleComponent } from '../../components/guardduty/guardduty-rule';
 import type { SourceModule } from '../types';
 import { guardDutyParameters } from './parameters';
 

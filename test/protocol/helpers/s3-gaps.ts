@@ -1,6 +1,6 @@
 import { ListObjectsCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 import { createClients, type ClientFactoryOptions, type DecoratableClient } from '../../../src/aws/clients';
-import { isAwsError } from '../../../src/errors';
+import { isAwsError } from '../../../src/support/errors';
 import { EMULATOR_REGION } from './emulators';
 import { http1Handler } from '../../fake/sdk';
 

@@ -1,5 +1,5 @@
 import { backoffDelay, withRetries, type RetryOptions } from '../../../src/aws/retry';
-import type { Clock } from '../../../src/clock';
+import type { Clock } from '../../../src/support/clock';
 
 /** A clock whose sleep only advances time and records the delay: no real waiting. */
 function fakeClock(start = 1_000_000): Clock & { sleeps: number[]; t: number } {

@@ -1,4 +1,4 @@
-import { physicalResourceId, pipelineNameFromId, rejectedPhysicalId, stackIdentity } from '../../../src/cfn/identity';
+import { physicalResourceId, pipelineNameFromId, rejectedPhysicalId, stackIdentity } from '../../../src/engine/stack-identity';
 import { ACCOUNT, REGION, STACK_ID } from './events';
 
 describe('stackIdentity', () => {

@@ -1,4 +1,4 @@
-import { REQUEST_STATUSES, RequestRefusedError, stackRequestGuard } from '../../../src/cfn/request-guard';
+import { REQUEST_STATUSES, RequestRefusedError, stackRequestGuard } from '../../../src/handlers/cfn/request-guard';
 import { FakeAccount } from '../../fake/account';
 import { createEvent, deleteEvent, STACK_ID, updateEvent } from './events';
 

@@ -1,8 +1,8 @@
 import { auditExitCode, auditPipeline, classify, formatAudit, type AuditReport } from '../../../src/cli/audit';
-import { parseConfig } from '../../../src/config/pipeline-config';
-import type { ComponentStatus } from '../../../src/pipeline/component';
-import { defaultComponents } from '../../../src/pipeline/components';
-import { PipelineEngine } from '../../../src/pipeline/engine';
+import { parseConfig } from '../../../src/sources/parse';
+import type { ComponentStatus } from '../../../src/components/component';
+import { defaultComponents } from '../../../src/sources/registry';
+import { PipelineEngine } from '../../../src/engine/engine';
 import { ACCOUNT, REGION, STACK_ID } from '../../lifecycle/harness';
 import { DEPLOYED_PROPS, deployPipeline, EXTERNAL_ID, tamper, type Deployed } from './helpers';
 

@@ -4,8 +4,8 @@ import type { AuditEntry, AuditReport } from '../../../src/cli/audit';
 import { failedFlowLogs, findingsOf, sourceCoverage } from '../../../src/cli/coverage';
 import { mapBounded } from '../../../src/cli/pool';
 import { pipelineNames } from '../../../src/config/names';
-import { parseConfig } from '../../../src/config/pipeline-config';
-import type { PipelineContext } from '../../../src/pipeline/context';
+import { parseConfig } from '../../../src/sources/parse';
+import type { PipelineContext } from '../../../src/components/context';
 import { sentRequests } from '../helpers/aws-mock';
 
 const names = pipelineNames('demo', 'us-east-1', '123456789012');

@@ -1,7 +1,7 @@
-import { stackIdentity } from '../../../src/cfn/identity';
-import { parseConfig } from '../../../src/config/pipeline-config';
-import { BOUNDARY_ENV, buildContext, READER_BOUNDARY_ENV } from '../../../src/context-factory';
-import { createLogger } from '../../../src/log';
+import { stackIdentity } from '../../../src/engine/stack-identity';
+import { parseConfig } from '../../../src/sources/parse';
+import { BOUNDARY_ENV, buildContext, READER_BOUNDARY_ENV } from '../../../src/engine/context-from-env';
+import { createLogger } from '../../../src/support/log';
 import { FakeAccount } from '../../fake/account';
 import { STACK_ID } from '../../lifecycle/harness';
 

@@ -1,5 +1,7 @@
-import { ALLOWED_PROPERTIES, LOG_RETENTION_DAYS, parseConfig, type PipelineConfig } from '../../../src/config/pipeline-config';
-import { ConfigError } from '../../../src/errors';
+import { type PipelineConfig } from '../../../src/config/pipeline-config';
+import { LOG_RETENTION_DAYS } from '../../../src/sources/core/operations';
+import { ALLOWED_PROPERTIES, parseConfig } from '../../../src/sources/parse';
+import { ConfigError } from '../../../src/support/errors';
 
 const base = { PipelineName: 'prod' };
 

@@ -1,9 +1,10 @@
 import { createClients, type AwsClients, type ClientFactoryOptions } from '../../../src/aws/clients';
-import type { Clock } from '../../../src/clock';
+import type { Clock } from '../../../src/support/clock';
 import { ownershipTags, partitionOf, pipelineNames } from '../../../src/config/names';
-import { parseConfig, type PipelineConfig } from '../../../src/config/pipeline-config';
-import { createLogger, type LogLevel } from '../../../src/log';
-import type { PipelineContext, WaitSettings } from '../../../src/pipeline/context';
+import { type PipelineConfig } from '../../../src/config/pipeline-config';
+import { parseConfig } from '../../../src/sources/parse';
+import { createLogger, type LogLevel } from '../../../src/support/log';
+import type { PipelineContext, WaitSettings } from '../../../src/components/context';
 import { instantRetries } from '../../fake/sdk';
 
 /** A PipelineContext for unit tests: real SDK clients (aws-sdk-client-mock intercepts them), instant time. */

@@ -9,7 +9,7 @@ import {
   trailTrustPolicy,
   type PolicyDocument,
   type PolicyStatement,
-} from '../../../src/pipeline/policies';
+} from '../../../src/components/policies';
 import { CALLERS, type CallerId } from '../../fake/caller-context';
 
 const A = '123456789012';

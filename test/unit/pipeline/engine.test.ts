@@ -1,9 +1,9 @@
-import { parseConfig } from '../../../src/config/pipeline-config';
-import { PipelineStepError } from '../../../src/errors';
-import { createLogger } from '../../../src/log';
-import type { Component, ComponentOutputs, ComponentStatus } from '../../../src/pipeline/component';
-import type { PipelineContext } from '../../../src/pipeline/context';
-import { PipelineEngine } from '../../../src/pipeline/engine';
+import { parseConfig } from '../../../src/sources/parse';
+import { PipelineStepError } from '../../../src/support/errors';
+import { createLogger } from '../../../src/support/log';
+import type { Component, ComponentOutputs, ComponentStatus } from '../../../src/components/component';
+import type { PipelineContext } from '../../../src/components/context';
+import { PipelineEngine } from '../../../src/engine/engine';
 
 interface Deferred<T> {
   promise: Promise<T>;

@@ -1,14 +1,14 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { RequestRefusedError } from '../../../src/cfn/request-guard';
-import { RequestFailedError, type RequestResult } from '../../../src/cfn/safe-handler';
-import type { StackIdentity } from '../../../src/cfn/identity';
+import { RequestRefusedError } from '../../../src/handlers/cfn/request-guard';
+import { RequestFailedError, type RequestResult } from '../../../src/handlers/cfn/safe-handler';
+import type { StackIdentity } from '../../../src/engine/stack-identity';
 import type { PipelineConfig } from '../../../src/config/pipeline-config';
-import { ConfigError, PipelineStepError } from '../../../src/errors';
-import { createLogger, type Logger } from '../../../src/log';
-import type { Component } from '../../../src/pipeline/component';
-import type { PipelineContext } from '../../../src/pipeline/context';
-import { PipelineEngine } from '../../../src/pipeline/engine';
-import { createPhysicalId, handleRequest, type LifecycleDeps } from '../../../src/pipeline/lifecycle';
+import { ConfigError, PipelineStepError } from '../../../src/support/errors';
+import { createLogger, type Logger } from '../../../src/support/log';
+import type { Component } from '../../../src/components/component';
+import type { PipelineContext } from '../../../src/components/context';
+import { PipelineEngine } from '../../../src/engine/engine';
+import { createPhysicalId, handleRequest, type LifecycleDeps } from '../../../src/handlers/cfn/lifecycle';
 import { ACCOUNT, createEvent, deleteEvent, REGION, STACK_ID, updateEvent } from '../cfn/events';
 
 const idOf = (name: string) => `siem-pipeline/${ACCOUNT}/${REGION}/${name}`;

@@ -1,6 +1,6 @@
-import { defaultComponents } from '../../../src/pipeline/components';
-import { PipelineEngine } from '../../../src/pipeline/engine';
-import { planAll } from '../../../src/pipeline/plan-all';
+import { defaultComponents } from '../../../src/sources/registry';
+import { PipelineEngine } from '../../../src/engine/engine';
+import { planAll } from '../../../src/engine/plan-all';
 import { makeHarness, readOnlyContext } from '../../lifecycle/harness';
 import { ALL_ON } from '../../lifecycle/sources-helpers';
 

@@ -1,4 +1,4 @@
-import { planPipeline, type PlanRequest } from '../../../src/pipeline/plan';
+import { planPipeline, type PlanRequest } from '../../../src/engine/plan';
 
 const ALL = ['stream', 'siem-access', 'log-groups', 'flow-logs', 'guardduty', 'event-sources'];
 

@@ -7,7 +7,7 @@ import {
   STREAM_READ_ACTIONS,
   streamReaderPolicy,
   type PolicyDocument,
-} from '../../../src/pipeline/policies';
+} from '../../../src/components/policies';
 
 const STREAM_ARN = 'arn:aws:kinesis:eu-west-1:123456789012:stream/siem-test';
 const trust = crossAccountTrustPolicy({ partition: 'aws', trustedAccountId: '210987654321', externalId: 'ext-123' });

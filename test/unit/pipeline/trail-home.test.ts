@@ -1,6 +1,6 @@
 import { CloudTrailClient, DescribeTrailsCommand, type Trail } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
-import { trailHomeElsewhere, withTrailHome } from '../../../src/pipeline/trail-home';
+import { trailHomeElsewhere, withTrailHome } from '../../../src/engine/trail-home';
 import { createTestContext, TEST_ACCOUNT, TEST_REGION, testConfig } from '../helpers/context';
 
 const cloudtrail = mockClient(CloudTrailClient);

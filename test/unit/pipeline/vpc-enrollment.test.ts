@@ -9,8 +9,8 @@ import {
   flowLogClientToken,
   isRoleNotAssumable,
   sample,
-} from '../../../src/pipeline/vpc-enrollment';
-import { settingsGate, settingsKey, SETTINGS_TAG } from '../../../src/pipeline/enrollment/settings-record';
+} from '../../../src/components/flow-logs/vpc-enrollment';
+import { settingsGate, settingsKey, SETTINGS_TAG } from '../../../src/components/flow-logs/settings-record';
 import { createTestContext } from '../helpers/context';
 
 const base = {

@@ -1,15 +1,16 @@
 import { gzipSync } from 'node:zlib';
 import { pipelineNames } from '../../../src/config/names';
-import { parseConfig, type PipelineConfig } from '../../../src/config/pipeline-config';
-import type { PipelineContext } from '../../../src/pipeline/context';
-import { defaultComponents } from '../../../src/pipeline/components';
-import { eventsRoleComponent, logsRoleComponent } from '../../../src/pipeline/components/delivery-roles';
+import { type PipelineConfig } from '../../../src/config/pipeline-config';
+import { parseConfig } from '../../../src/sources/parse';
+import type { PipelineContext } from '../../../src/components/context';
+import { defaultComponents } from '../../../src/sources/registry';
+import { eventsRoleComponent, logsRoleComponent } from '../../../src/components/delivery/delivery-roles';
 import { docsOf, MissingDocsError, PARAMETER_DOCS } from '../../../src/sources/docs';
 import { PARAMETER_MODULES, templateDefaults } from '../../../src/sources/parameters';
 import { parseWithModules } from '../../../src/sources/parse';
 import { decodeRecord, UnknownRecordError } from '../../../src/sources/records';
 import { SHARED_COMPONENTS, SOURCES, sourceOfRecord } from '../../../src/sources/registry';
-import { subscribableLogGroups } from '../../../src/pipeline/components/sources';
+import { subscribableLogGroups } from '../../../src/components/source-needs';
 import { cwlDelivery } from '../../fake/stream-records';
 
 const REGION = 'eu-west-1';

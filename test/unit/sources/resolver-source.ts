@@ -1,7 +1,7 @@
 import type { PipelineConfig } from '../../../src/config/pipeline-config';
-import type { Component } from '../../../src/pipeline/component';
-import { ensureStreamRule, inspectStreamRule, removeStreamRule, type StreamRuleSpec } from '../../../src/pipeline/components/event-rule';
-import type { PipelineContext } from '../../../src/pipeline/context';
+import type { Component } from '../../../src/components/component';
+import { ensureStreamRule, inspectStreamRule, removeStreamRule, type StreamRuleSpec } from '../../../src/components/events/event-rule';
+import type { PipelineContext } from '../../../src/components/context';
 import type { ModuleDocs, ModuleParameters, ParameterSpec, SourceModule } from '../../../src/sources/types';
 
 /**

@@ -13,10 +13,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { TAG_NAME, TAG_STACK } from '../../../../src/config/names';
-import { OwnershipConflictError } from '../../../../src/errors';
-import type { Component } from '../../../../src/pipeline/component';
-import { eventsRoleComponent, flowLogsRoleComponent, logsRoleComponent, trailRoleComponent } from '../../../../src/pipeline/components/delivery-roles';
-import { policyJson } from '../../../../src/pipeline/policies';
+import { OwnershipConflictError } from '../../../../src/support/errors';
+import type { Component } from '../../../../src/components/component';
+import { eventsRoleComponent, flowLogsRoleComponent, logsRoleComponent, trailRoleComponent } from '../../../../src/components/delivery/delivery-roles';
+import { policyJson } from '../../../../src/components/policies';
 import { awsError, sentCommands, sentRequests } from '../../helpers/aws-mock';
 import { createTestContext, OTHER_STACK_ID, TEST_BOUNDARY_ARN, TEST_STACK_ID, testConfig } from '../../helpers/context';
 

@@ -13,7 +13,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { TAG_NAME, TAG_STACK } from '../../../../src/config/names';
-import { OwnershipConflictError } from '../../../../src/errors';
+import { OwnershipConflictError } from '../../../../src/support/errors';
 import {
   ensureStreamRule,
   inspectStreamRule,
@@ -22,7 +22,7 @@ import {
   ruleArn,
   streamTarget,
   type StreamRuleSpec,
-} from '../../../../src/pipeline/components/event-rule';
+} from '../../../../src/components/events/event-rule';
 import { awsError, sentCommands, sentRequests } from '../../helpers/aws-mock';
 import { createTestContext, OTHER_STACK_ID, TEST_STACK_ID } from '../../helpers/context';
 

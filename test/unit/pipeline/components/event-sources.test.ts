@@ -13,7 +13,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { NAME_LIMITS, TAG_NAME, TAG_STACK } from '../../../../src/config/names';
-import { eventSourcesComponent, sourceRule } from '../../../../src/pipeline/components/event-sources';
+import { eventSourcesComponent, sourceRule } from '../../../../src/components/events/event-sources';
 import { awsError, sentRequests } from '../../helpers/aws-mock';
 import { createTestContext, OTHER_STACK_ID, TEST_STACK_ID, testConfig } from '../../helpers/context';
 

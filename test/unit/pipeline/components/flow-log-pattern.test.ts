@@ -1,4 +1,4 @@
-import { DEFAULT_FLOW_LOG_FIELDS, flowLogFilterPattern } from '../../../../src/pipeline/components/flow-log-pattern';
+import { DEFAULT_FLOW_LOG_FIELDS, flowLogFilterPattern } from '../../../../src/components/flow-logs/flow-log-pattern';
 
 const DEFAULT_PATTERN =
   '[version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, action, log_status="OK"]';

@@ -8,7 +8,7 @@ import {
   type FlowLogInfo,
   type FlowLogPlan,
   type VpcInfo,
-} from '../../../../src/pipeline/components/flow-log-plan';
+} from '../../../../src/components/flow-logs/flow-log-plan';
 import { testConfig } from '../../helpers/context';
 
 const want = (over: Partial<DesiredFlowLog> = {}): DesiredFlowLog => ({ trafficType: 'ALL', maxAggregationInterval: 600, ...over });

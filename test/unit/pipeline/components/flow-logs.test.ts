@@ -15,9 +15,9 @@ import { CloudWatchLogsClient, TagResourceCommand } from '@aws-sdk/client-cloudw
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { TAG_NAME, TAG_STACK } from '../../../../src/config/names';
-import { DEFAULT_FLOW_LOG_FORMAT } from '../../../../src/pipeline/components/flow-log-plan';
-import { flowLogsComponent } from '../../../../src/pipeline/components/flow-logs';
-import { EXCLUDE_TAG } from '../../../../src/pipeline/vpc-enrollment';
+import { DEFAULT_FLOW_LOG_FORMAT } from '../../../../src/components/flow-logs/flow-log-plan';
+import { flowLogsComponent } from '../../../../src/components/flow-logs/flow-logs';
+import { EXCLUDE_TAG } from '../../../../src/components/flow-logs/vpc-enrollment';
 import { sentCommands, sentRequests } from '../../helpers/aws-mock';
 import { createTestContext, instantClock, OTHER_STACK_ID, TEST_ACCOUNT, TEST_STACK_ID, testConfig, type InstantClock } from '../../helpers/context';
 

@@ -11,7 +11,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { TAG_NAME, TAG_STACK } from '../../../../src/config/names';
-import { guardDutyRuleComponent } from '../../../../src/pipeline/components/guardduty-rule';
+import { guardDutyRuleComponent } from '../../../../src/components/guardduty/guardduty-rule';
 import { awsError, sentCommands, sentRequests } from '../../helpers/aws-mock';
 import { createTestContext, TEST_STACK_ID, testConfig } from '../../helpers/context';
 

@@ -15,9 +15,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { TAG_NAME as NAME_KEY, TAG_STACK as STACK_KEY } from '../../../../src/config/names';
-import { kinesisTagText } from '../../../../src/pipeline/components/stream-tags';
-import { OwnershipConflictError } from '../../../../src/errors';
-import { streamComponent } from '../../../../src/pipeline/components/kinesis-stream';
+import { kinesisTagText } from '../../../../src/components/stream/stream-tags';
+import { OwnershipConflictError } from '../../../../src/support/errors';
+import { streamComponent } from '../../../../src/components/stream/kinesis-stream';
 import { awsError, sentCommands, sentRequests } from '../../helpers/aws-mock';
 import { createTestContext, OTHER_STACK_ID, TEST_STACK_ID, testConfig } from '../../helpers/context';
 

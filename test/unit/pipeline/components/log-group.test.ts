@@ -17,8 +17,8 @@ import { AddTagsToStreamCommand, KinesisClient, ListTagsForStreamCommand, Remove
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { TAG_NAME, TAG_STACK } from '../../../../src/config/names';
-import { OwnershipConflictError } from '../../../../src/errors';
-import { flowLogGroupComponent, trailLogGroupComponent } from '../../../../src/pipeline/components/log-group';
+import { OwnershipConflictError } from '../../../../src/support/errors';
+import { flowLogGroupComponent, trailLogGroupComponent } from '../../../../src/components/logs/log-group';
 import { awsError, sentCommands, sentRequests } from '../../helpers/aws-mock';
 import { createTestContext, instantClock, OTHER_STACK_ID, TEST_STACK_ID, testConfig } from '../../helpers/context';
 

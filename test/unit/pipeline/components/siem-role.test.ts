@@ -14,9 +14,9 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { TAG_NAME, TAG_STACK } from '../../../../src/config/names';
-import { OwnershipConflictError } from '../../../../src/errors';
-import { siemRoleComponent } from '../../../../src/pipeline/components/siem-role';
-import { crossAccountTrustPolicy, policyJson, streamReaderPolicy } from '../../../../src/pipeline/policies';
+import { OwnershipConflictError } from '../../../../src/support/errors';
+import { siemRoleComponent } from '../../../../src/components/siem-access/siem-role';
+import { crossAccountTrustPolicy, policyJson, streamReaderPolicy } from '../../../../src/components/policies';
 import { awsError, sentCommands, sentRequests } from '../../helpers/aws-mock';
 import { createTestContext, OTHER_STACK_ID, TEST_BOUNDARY_ARN, TEST_READER_BOUNDARY_ARN, TEST_STACK_ID, testConfig } from '../../helpers/context';
 

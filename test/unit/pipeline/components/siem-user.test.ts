@@ -33,11 +33,11 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { TAG_NAME, TAG_STACK } from '../../../../src/config/names';
-import { OwnershipConflictError } from '../../../../src/errors';
-import { keyHash, LEGACY_SECRET_TAG_KEY_ID, SECRET_TAG_KEY_HASH, SECRET_TAG_ROTATION } from '../../../../src/pipeline/components/reader-secret';
-import { siemUserComponent } from '../../../../src/pipeline/components/siem-user';
-import { readerSecretPolicy } from '../../../../src/pipeline/secret-policy';
-import { policyJson, streamReaderPolicy } from '../../../../src/pipeline/policies';
+import { OwnershipConflictError } from '../../../../src/support/errors';
+import { keyHash, LEGACY_SECRET_TAG_KEY_ID, SECRET_TAG_KEY_HASH, SECRET_TAG_ROTATION } from '../../../../src/components/siem-access/reader-secret';
+import { siemUserComponent } from '../../../../src/components/siem-access/siem-user';
+import { readerSecretPolicy } from '../../../../src/components/siem-access/secret-policy';
+import { policyJson, streamReaderPolicy } from '../../../../src/components/policies';
 import { awsError, sentCommands, sentRequests, timeline } from '../../helpers/aws-mock';
 import { createTestContext, OTHER_STACK_ID, TEST_PROVISIONER_ROLE_ARN, TEST_READER_BOUNDARY_ARN, TEST_STACK_ID, testConfig } from '../../helpers/context';
 

@@ -5,7 +5,7 @@ import {
   type DesiredStream,
   type StreamAction,
   type StreamState,
-} from '../../../../src/pipeline/components/stream-plan';
+} from '../../../../src/components/stream/stream-plan';
 
 const live = (over: Partial<StreamState> = {}): StreamState => ({
   mode: 'PROVISIONED',

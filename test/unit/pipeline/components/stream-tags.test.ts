@@ -1,5 +1,5 @@
 import { ownershipTags, TAG_STACK } from '../../../../src/config/names';
-import { kinesisTagText, streamOwnershipTags, streamOwnerTags } from '../../../../src/pipeline/components/stream-tags';
+import { kinesisTagText, streamOwnershipTags, streamOwnerTags } from '../../../../src/components/stream/stream-tags';
 import { tagProblem } from '../../../fake/tag-rules';
 import { OTHER_STACK_ID, TEST_STACK_ID } from '../../helpers/context';
 

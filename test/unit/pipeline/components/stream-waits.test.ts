@@ -2,8 +2,8 @@ import { withGlobal } from '@sinonjs/fake-timers';
 import { DescribeStreamCommand, DescribeStreamSummaryCommand, KinesisClient, ListTagsForStreamCommand } from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
 import { TAG_NAME, TAG_STACK } from '../../../../src/config/names';
-import { streamComponent } from '../../../../src/pipeline/components/kinesis-stream';
-import { DEFAULT_WAITS } from '../../../../src/pipeline/context';
+import { streamComponent } from '../../../../src/components/stream/kinesis-stream';
+import { DEFAULT_WAITS } from '../../../../src/components/context';
 import { createTestContext, TEST_STACK_ID, testConfig } from '../../helpers/context';
 
 const kinesis = mockClient(KinesisClient);

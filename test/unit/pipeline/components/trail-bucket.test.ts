@@ -23,8 +23,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { TAG_NAME, TAG_STACK } from '../../../../src/config/names';
-import { OwnershipConflictError } from '../../../../src/errors';
-import { trailBucketComponent } from '../../../../src/pipeline/components/trail-bucket';
+import { OwnershipConflictError } from '../../../../src/support/errors';
+import { trailBucketComponent } from '../../../../src/components/cloudtrail/trail-bucket';
 import { awsError, sentCommands, sentRequests } from '../../helpers/aws-mock';
 import { createTestContext, OTHER_STACK_ID, TEST_STACK_ID, testConfig } from '../../helpers/context';
 

@@ -19,8 +19,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { TAG_NAME, TAG_STACK } from '../../../../src/config/names';
-import { OwnershipConflictError } from '../../../../src/errors';
-import { trailComponent } from '../../../../src/pipeline/components/trail';
+import { OwnershipConflictError } from '../../../../src/support/errors';
+import { trailComponent } from '../../../../src/components/cloudtrail/trail';
 import { awsError, sentCommands, sentRequests } from '../../helpers/aws-mock';
 import { createTestContext, instantClock, OTHER_STACK_ID, TEST_STACK_ID, testConfig } from '../../helpers/context';
 

@@ -1,7 +1,7 @@
-import { parseConfig } from '../../../../src/config/pipeline-config';
-import { OwnershipConflictError } from '../../../../src/errors';
-import { defineComponent, statusOf, updateOf, type Change, type ComponentStatus } from '../../../../src/pipeline/component';
-import { changesOfStatus } from '../../../../src/pipeline/plan-all';
+import { parseConfig } from '../../../../src/sources/parse';
+import { OwnershipConflictError } from '../../../../src/support/errors';
+import { defineComponent, statusOf, updateOf, type Change, type ComponentStatus } from '../../../../src/components/component';
+import { changesOfStatus } from '../../../../src/engine/plan-all';
 import { createTestContext } from '../../helpers/context';
 
 const R = 'thing t';

@@ -1,6 +1,6 @@
 import { TAG_NAME, TAG_STACK } from '../../../../src/config/names';
-import { diffStreamRule, PARTITION_KEY_PATH, STREAM_TARGET_ID, type RuleFound, type RuleWanted } from '../../../../src/pipeline/components/event-rule';
-import { diffSourceRules, type SourceRulesFound } from '../../../../src/pipeline/components/event-sources';
+import { diffStreamRule, PARTITION_KEY_PATH, STREAM_TARGET_ID, type RuleFound, type RuleWanted } from '../../../../src/components/events/event-rule';
+import { diffSourceRules, type SourceRulesFound } from '../../../../src/components/events/event-sources';
 
 const STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/siem/1';
 const target = {

@@ -1,7 +1,7 @@
 import { TAG_NAME, TAG_STACK } from '../../../../src/config/names';
-import { PUBLIC_ACCESS_BLOCK, trailBucketLifecycle } from '../../../../src/pipeline/components/trail-bucket';
-import { diffBucket, type BucketFound, type BucketWanted } from '../../../../src/pipeline/components/trail-bucket-state';
-import { policyJson, type PolicyDocument } from '../../../../src/pipeline/policies';
+import { PUBLIC_ACCESS_BLOCK, trailBucketLifecycle } from '../../../../src/components/cloudtrail/trail-bucket';
+import { diffBucket, type BucketFound, type BucketWanted } from '../../../../src/components/cloudtrail/trail-bucket-state';
+import { policyJson, type PolicyDocument } from '../../../../src/components/policies';
 
 const STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/siem/1';
 const policy: PolicyDocument = {

@@ -1,7 +1,7 @@
 import type { Trail } from '@aws-sdk/client-cloudtrail';
 import { TAG_STACK } from '../../../../src/config/names';
-import { statusOf } from '../../../../src/pipeline/component';
-import { diffTrail, type TrailFound, type TrailWanted } from '../../../../src/pipeline/components/trail';
+import { statusOf } from '../../../../src/components/component';
+import { diffTrail, type TrailFound, type TrailWanted } from '../../../../src/components/cloudtrail/trail';
 
 const STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/siem/1';
 const settings: TrailWanted['settings'] = {

@@ -26,7 +26,11 @@ export interface ContextOptions {
   clients?: AwsClients;
 }
 
-/** SDK clients per region, created on first use (or the injected ones), so warm invocations reuse connections. */
+/**
+ * SDK clients per region, created on first use (or the injected ones). The enroller and the CLI keep them for
+ * the life of the process; the custom resource builds a set per request, bound to its deadline's signal
+ * (src/handlers/cfn/lifecycle-deps.ts), so its connections are not reused across requests.
+ */
 export function regionalClients(opts: Pick<ContextOptions, 'clients' | 'clientOptions'>): (region: string) => AwsClients {
   const clientsByRegion = new Map<string, AwsClients>();
   return (region) => {
@@ -46,8 +50,8 @@ export interface ReadOnlyOption {
 
 /**
  * The context for one pipeline in one stack's account and region.
- * Shared by the custom resource and the VPC enroller so both name, tag and retry alike; kept apart from
- * the engine so the enroller's bundle does not carry every component.
+ * Shared by the custom resource, the VPC enroller and the CLI so all name, tag and retry alike; it imports
+ * no component, so the enroller's bundle does not carry every component.
  */
 export function buildContext(
   opts: Pick<ContextOptions, 'env' | 'clock' | 'waits' | 'propagationRetry'> & ReadOnlyOption,

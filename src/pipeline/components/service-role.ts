@@ -57,7 +57,8 @@ export interface RoleWanted {
   boundary?: string;
 }
 
-const RECREATE = 're-creating: its permissions boundary is not the one the template sets now';
+/** Why a role or user of ours is deleted and made again (logged, and the change's description). */
+export const RECREATE = 're-creating: its permissions boundary is not the one the template sets now';
 
 /** What one change does to the role. */
 export type RoleAction = 'create' | 'recreate' | 'trust' | 'policy';
@@ -82,12 +83,7 @@ export function serviceRoleComponent(spec: ServiceRoleSpec): Component {
 
 function desiredRole(spec: ServiceRoleSpec, config: PipelineConfig, ctx: PipelineContext): RoleWanted {
   const wanted = spec.enabled(config, ctx);
-  let boundary: string | undefined;
-  try {
-    boundary = boundaryOf(spec, ctx) || undefined;
-  } catch {
-    // A read-only context throws on reading the boundary, so that nothing it drives can create a role.
-  }
+  const boundary = knownBoundary(() => boundaryOf(spec, ctx));
   return {
     name: spec.roleName(ctx),
     stackId: ctx.stackId,
@@ -198,6 +194,16 @@ async function createRole(spec: ServiceRoleSpec, trust: PolicyDocument, ctx: Pip
     if (!again) throw err;
     ctx.log.info('already exists', { resource: what });
     return { role: again, created: false, fresh: true };
+  }
+}
+
+/** The permissions boundary `read` gives, or undefined where the context knows none (read-only: reading it throws). */
+export function knownBoundary(read: () => string): string | undefined {
+  try {
+    return read() || undefined;
+  } catch {
+    // A read-only context throws on reading the boundary, so that nothing it drives can create a role or user.
+    return undefined;
   }
 }
 

@@ -149,7 +149,8 @@ export function diffReader({ user, secret, keys, userPolicy, secretPolicy }: Rea
       .map((r) => SAYS[r])
       .join('; ');
     if (why) add(secretRes, 'rotate', undefined, `${SAYS.rotate} (${why})`, why);
-    else if (secret.tags[LEGACY_SECRET_TAG_KEY_ID] !== undefined) add(secretRes, 'unpublish', undefined, SAYS.publish, SAYS.unpublish);
+    // A rotation's new value drops the tag too (writeSecret); reported either way.
+    if (secret.tags[LEGACY_SECRET_TAG_KEY_ID] !== undefined) add(secretRes, 'unpublish', undefined, SAYS.publish, SAYS.unpublish);
   }
   // Unread (ensure, or a secret to create or restore): put, when the stack knows the policy it wants.
   const wanted = want.secretPolicy;

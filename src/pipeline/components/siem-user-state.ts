@@ -125,17 +125,24 @@ export function rotationReasons(secret: SecretState, liveKeys: readonly string[]
 export function diffReader({ user, secret, keys, userPolicy, secretPolicy }: ReaderFound, want: ReaderWanted): Change<ReaderAction>[] {
   const userRes = `IAM user ${want.userName}`;
   const secretRes = `secret ${want.secretName}`;
-  const conflicts = [user && ownershipConflict(userRes, tagMap(user.Tags), want), secret && ownershipConflict(secretRes, secret.tags, want)];
-  const changes = conflicts.flatMap((c, i): Change<ReaderAction>[] => (c ? [{ kind: 'conflict', resource: i ? secretRes : userRes, description: c }] : []));
-  if (changes.length > 0) return changes;
-  // A change with `fromTo` names the field (a plan shows from -> to); without, a plan shows its description.
-  const add = (resource: string, action: ReaderAction, fromTo?: [unknown, unknown], description = SAYS[action]!, difference?: string) => {
-    const fields = fromTo ? [{ field: action, from: fromTo[0], to: fromTo[1] }] : [];
-    changes.push({ kind: 'update', resource, description, fields, action, ...(difference ? { difference } : {}) });
-  };
+  const changes: Change<ReaderAction>[] = [];
+  for (const [resource, tags] of [
+    [userRes, user && tagMap(user.Tags)],
+    [secretRes, secret?.tags],
+  ] as const) {
+    const description = tags && ownershipConflict(resource, tags, want);
+    if (description) changes.push({ kind: 'conflict', resource, description });
+  }
+  if (changes[0]) return changes;
   const createUser: Change<ReaderAction> = { kind: 'create', resource: userRes, description: 'create', action: 'user' };
-  // Unwanted and absent: a create, which the plan of a component the config does not enable leaves out.
-  if (want.unwanted) return user || secret ? [{ kind: 'delete', resource: user ? userRes : secretRes, description: want.unwanted }] : [createUser];
+  // Unwanted and absent: a create, which the plan of a component the config does not enable leaves out. Ensure
+  // runs only when wanted: the Lambda bundles (SIEM_LAMBDA_BUNDLE, see notInLambda) leave this out.
+  if (!process.env.SIEM_LAMBDA_BUNDLE && want.unwanted) {
+    return user || secret ? [{ kind: 'delete', resource: user ? userRes : secretRes, description: want.unwanted }] : [createUser];
+  }
+  // With `fromTo` the change names its field (a plan shows from -> to); without, a plan shows its description.
+  const add = (resource: string, action: ReaderAction, fromTo?: [unknown, unknown], description = SAYS[action]!, difference?: string) =>
+    changes.push({ kind: 'update', resource, description, fields: fromTo ? [{ field: action, from: fromTo[0], to: fromTo[1] }] : [], action, difference });
 
   const boundary = user?.PermissionsBoundary?.PermissionsBoundaryArn;
   const newUser = !user || (want.boundary !== undefined && boundary !== want.boundary);
@@ -145,10 +152,9 @@ export function diffReader({ user, secret, keys, userPolicy, secretPolicy }: Rea
   if (!secret) changes.push({ kind: 'create', resource: secretRes, description: 'create', action: 'rotate' });
   else {
     if (secret.deleted) add(secretRes, 'restore');
-    const why = rotationReasons(secret, newUser ? [] : keys, want)
-      .map((r) => SAYS[r])
-      .join('; ');
-    if (why) add(secretRes, 'rotate', undefined, `${SAYS.rotate} (${why})`, why);
+    const reasons = rotationReasons(secret, newUser ? [] : keys, want);
+    const why = reasons.map((r) => SAYS[r]).join('; ');
+    if (reasons[0]) add(secretRes, 'rotate', undefined, `${SAYS.rotate} (${why})`, why);
     // A rotation's new value drops the tag too (writeSecret); reported either way.
     if (secret.tags[LEGACY_SECRET_TAG_KEY_ID] !== undefined) add(secretRes, 'unpublish', undefined, SAYS.publish, SAYS.unpublish);
   }

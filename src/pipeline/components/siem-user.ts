@@ -13,7 +13,7 @@ import { isAwsError } from '../../errors';
 import { defineComponent, type Change, type Component, type ComponentOutputs } from '../component';
 import type { PipelineContext } from '../context';
 import { RECREATE } from './service-role';
-import { assertOwned, deleteIgnoringNotFound, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
+import { deleteIgnoringNotFound, ownedAfterAlreadyExists, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
 import { policyJson } from '../policies';
 import { settleAll } from '../settle';
 import {
@@ -55,15 +55,14 @@ async function applyReader(changes: Change<ReaderAction>[], config: PipelineConf
   // Before the first write: a secret policy without the provisioner's role would lock the provisioner out.
   const secretPolicy = wantedSecretPolicy(config, ctx);
   const want = desiredReader(config, ctx);
-  let { user } = found;
+  let { user, keys } = found;
   let rotate = actions.has('rotate');
-  let keys = found.keys;
-  if (actions.has('recreate')) {
-    ctx.log.warn(RECREATE, { resource: `IAM user ${ctx.names.siemUser}` });
-    await deleteUser(ctx, keys);
-  }
   const fresh = actions.has('user') || actions.has('recreate');
   if (fresh) {
+    if (user) {
+      ctx.log.warn(RECREATE, { resource: `IAM user ${ctx.names.siemUser}` });
+      await deleteUser(ctx, keys);
+    }
     const made = await createUser(ctx);
     user = made.user;
     // A duplicate delivery made it first: its key may be in the secret already, so converge it like any existing user.
@@ -80,8 +79,7 @@ async function applyReader(changes: Change<ReaderAction>[], config: PipelineConf
     convergeKey(ctx, config, found.secret, { keys, rotate, restore: actions.has('restore'), rotationToken: want.rotationToken }, call),
   ]);
   if (actions.has('secretPolicy')) await putSecretPolicy(ctx, secretArn, secretPolicy);
-  if (!user?.Arn) throw new Error(`IAM user ${UserName} has no ARN`);
-  return { SecretArn: secretArn, ReaderUserArn: user.Arn };
+  return { SecretArn: secretArn, ReaderUserArn: user!.Arn! };
 }
 
 /**
@@ -149,16 +147,13 @@ async function createUser(ctx: PipelineContext): Promise<{ user: User; created: 
     const out = await ctx.clients.iam.send(
       new CreateUserCommand({ UserName: ctx.names.siemUser, Path: ctx.names.iamPath, PermissionsBoundary: ctx.readerBoundaryArn, Tags: tagList(ctx.tags) }),
     );
-    if (!out.User) throw new Error('CreateUser returned no user');
     ctx.log.info('created', { resource: what });
-    return { user: out.User, created: true };
+    return { user: out.User!, created: true };
   } catch (err) {
     if (!isAwsError(err, 'EntityAlreadyExists')) throw err;
-    const again = await getUser(ctx);
-    if (!again) throw err;
-    assertOwned(what, tagMap(again.Tags), ctx);
-    ctx.log.info('already exists', { resource: what });
-    return { user: again, created: false };
+    let user: User | undefined;
+    await ownedAfterAlreadyExists(what, async () => (user = await getUser(ctx)) && tagMap(user.Tags), ctx, err);
+    return { user: user!, created: false };
   }
 }
 

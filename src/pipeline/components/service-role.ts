@@ -148,7 +148,8 @@ async function applyRole(
   }
   if (actions.has('create') || actions.has('recreate')) {
     const made = await createRole(spec, trust, ctx);
-    ({ role, fresh } = made);
+    role = made.made;
+    fresh = true;
     // A duplicate delivery made it first: converge it like any existing role.
     if (!made.created) {
       assertOwned(what, tagMap(role.Tags), ctx);
@@ -163,38 +164,69 @@ async function applyRole(
   if (actions.has('policy')) {
     const PolicyDocument = policyJson(spec.policy(config, ctx));
     const putPolicy = () => iam.send(new PutRolePolicyCommand({ RoleName, PolicyName: ctx.names.policyName, PolicyDocument }));
-    // A role IAM has only just created may not be visible to the next call yet.
-    await (fresh ? withRetries(putPolicy, (err) => isAwsError(err, 'NoSuchEntity'), { ...ctx.propagationRetry, clock: ctx.clock }) : putPolicy());
+    await afterIamPropagation(ctx, fresh)(putPolicy);
   }
   if (!role?.Arn) throw new Error(`${what} has no ARN`);
   return spec.outputKey ? { [spec.outputKey]: role.Arn } : {};
 }
 
 /** Creates the role; `created` is false when a duplicate delivery made it first (then it is converged like any existing role). */
-async function createRole(spec: ServiceRoleSpec, trust: PolicyDocument, ctx: PipelineContext): Promise<{ role: Role; created: boolean; fresh: true }> {
+async function createRole(spec: ServiceRoleSpec, trust: PolicyDocument, ctx: PipelineContext): Promise<{ made: Role; created: boolean }> {
   const RoleName = spec.roleName(ctx);
-  const what = `IAM role ${RoleName}`;
+  const create = async () =>
+    (
+      await ctx.clients.iam.send(
+        new CreateRoleCommand({
+          RoleName,
+          Path: ctx.names.iamPath,
+          AssumeRolePolicyDocument: policyJson(trust),
+          PermissionsBoundary: boundaryOf(spec, ctx),
+          Description: spec.description(ctx),
+          Tags: tagList(ctx.tags),
+        }),
+      )
+    ).Role;
+  return createIamEntity(`IAM role ${RoleName}`, ctx, create, () => getRole(RoleName, ctx));
+}
+
+/**
+ * Creates an IAM role or user; after EntityAlreadyExists (a duplicate delivery made it first) reads it again.
+ * `created` says which: the caller converges one it took over like any existing one.
+ */
+export async function createIamEntity<T>(
+  what: string,
+  ctx: Pick<PipelineContext, 'log'>,
+  create: () => Promise<T | undefined>,
+  get: () => Promise<T | undefined>,
+): Promise<{ made: T; created: boolean }> {
   try {
-    const out = await ctx.clients.iam.send(
-      new CreateRoleCommand({
-        RoleName,
-        Path: ctx.names.iamPath,
-        AssumeRolePolicyDocument: policyJson(trust),
-        PermissionsBoundary: boundaryOf(spec, ctx),
-        Description: spec.description(ctx),
-        Tags: tagList(ctx.tags),
-      }),
-    );
-    if (!out.Role) throw new Error('CreateRole returned no role');
+    const made = await create();
+    if (!made) throw new Error(`IAM returned no ${what}`);
     ctx.log.info('created', { resource: what });
-    return { role: out.Role, created: true, fresh: true };
+    return { made, created: true };
   } catch (err) {
     if (!isAwsError(err, 'EntityAlreadyExists')) throw err;
-    const again = await getRole(RoleName, ctx);
+    const again = await get();
     if (!again) throw err;
     ctx.log.info('already exists', { resource: what });
-    return { role: again, created: false, fresh: true };
+    return { made: again, created: false };
   }
+}
+
+/** Deletes the inline policy, then the role or user itself; each not-found is done. */
+export async function deleteIamEntity(
+  ctx: Pick<PipelineContext, 'log'>,
+  what: string,
+  deletePolicy: () => Promise<unknown>,
+  deleteEntity: () => Promise<unknown>,
+): Promise<void> {
+  await deleteIgnoringNotFound(ctx, `${what} policy`, deletePolicy, ['NoSuchEntity']);
+  await deleteIgnoringNotFound(ctx, what, deleteEntity, ['NoSuchEntity']);
+}
+
+/** Runs a call on a role or user; `fresh` (IAM has only just created it) retries NoSuchEntity until IAM shows it. */
+export function afterIamPropagation(ctx: Pick<PipelineContext, 'propagationRetry' | 'clock'>, fresh: boolean): <T>(fn: () => Promise<T>) => Promise<T> {
+  return (fn) => (fresh ? withRetries(fn, (err) => isAwsError(err, 'NoSuchEntity'), { ...ctx.propagationRetry, clock: ctx.clock }) : fn());
 }
 
 /** The permissions boundary `read` gives, or undefined where the context knows none (read-only: reading it throws). */
@@ -218,10 +250,12 @@ async function removeRole(spec: ServiceRoleSpec, ctx: PipelineContext): Promise<
   const what = `IAM role ${RoleName}`;
   const role = await getRole(RoleName, ctx);
   if (!ownedOrLeftAlone(what, role && tagMap(role.Tags), ctx)) return;
-  await deleteIgnoringNotFound(ctx, `${what} policy`, () => iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName: ctx.names.policyName })), [
-    'NoSuchEntity',
-  ]);
-  await deleteIgnoringNotFound(ctx, what, () => iam.send(new DeleteRoleCommand({ RoleName })), ['NoSuchEntity']);
+  await deleteIamEntity(
+    ctx,
+    what,
+    () => iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName: ctx.names.policyName })),
+    () => iam.send(new DeleteRoleCommand({ RoleName })),
+  );
 }
 
 async function getRole(RoleName: string, ctx: PipelineContext): Promise<Role | undefined> {

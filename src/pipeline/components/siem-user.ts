@@ -7,13 +7,11 @@ import {
   PutUserPolicyCommand,
   type User,
 } from '@aws-sdk/client-iam';
-import { withRetries } from '../../aws/retry';
 import type { PipelineConfig } from '../../config/pipeline-config';
-import { isAwsError } from '../../errors';
 import { defineComponent, type Change, type Component, type ComponentOutputs } from '../component';
 import type { PipelineContext } from '../context';
-import { RECREATE } from './service-role';
-import { deleteIgnoringNotFound, ownedAfterAlreadyExists, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
+import { afterIamPropagation, createIamEntity, deleteIamEntity, RECREATE } from './service-role';
+import { assertOwned, deleteIgnoringNotFound, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
 import { policyJson } from '../policies';
 import { settleAll } from '../settle';
 import {
@@ -64,13 +62,14 @@ async function applyReader(changes: Change<ReaderAction>[], config: PipelineConf
       await deleteUser(ctx, keys);
     }
     const made = await createUser(ctx);
-    user = made.user;
+    user = made.made;
+    if (!made.created) assertOwned(`IAM user ${ctx.names.siemUser}`, tagMap(user.Tags), ctx);
     // A duplicate delivery made it first: its key may be in the secret already, so converge it like any existing user.
     keys = made.created ? [] : await listAccessKeys(ctx);
     rotate = !found.secret || rotationReasons(found.secret, keys, want).length > 0;
   }
   // A user IAM has only just created may not be visible to the next call yet.
-  const call: Call = (fn) => (fresh ? withRetries(fn, (err) => isAwsError(err, 'NoSuchEntity'), { ...ctx.propagationRetry, clock: ctx.clock }) : fn());
+  const call: Call = afterIamPropagation(ctx, fresh);
   const UserName = ctx.names.siemUser;
   const [, secretArn] = await settleAll([
     actions.has('userPolicy')
@@ -132,29 +131,25 @@ async function removeUser(ctx: PipelineContext): Promise<void> {
 async function deleteUser(ctx: PipelineContext, keys: readonly string[]): Promise<void> {
   const { iam } = ctx.clients;
   const UserName = ctx.names.siemUser;
-  const what = `IAM user ${UserName}`;
   for (const id of keys) await deleteAccessKey(ctx, id);
-  await deleteIgnoringNotFound(ctx, `${what} policy`, () => iam.send(new DeleteUserPolicyCommand({ UserName, PolicyName: ctx.names.policyName })), [
-    'NoSuchEntity',
-  ]);
-  await deleteIgnoringNotFound(ctx, what, () => iam.send(new DeleteUserCommand({ UserName })), ['NoSuchEntity']);
+  await deleteIamEntity(
+    ctx,
+    `IAM user ${UserName}`,
+    () => iam.send(new DeleteUserPolicyCommand({ UserName, PolicyName: ctx.names.policyName })),
+    () => iam.send(new DeleteUserCommand({ UserName })),
+  );
 }
 
 /** Creates the user; `created` is false when a duplicate delivery of the same request made it a moment ago. */
-async function createUser(ctx: PipelineContext): Promise<{ user: User; created: boolean }> {
-  const what = `IAM user ${ctx.names.siemUser}`;
-  try {
-    const out = await ctx.clients.iam.send(
-      new CreateUserCommand({ UserName: ctx.names.siemUser, Path: ctx.names.iamPath, PermissionsBoundary: ctx.readerBoundaryArn, Tags: tagList(ctx.tags) }),
-    );
-    ctx.log.info('created', { resource: what });
-    return { user: out.User!, created: true };
-  } catch (err) {
-    if (!isAwsError(err, 'EntityAlreadyExists')) throw err;
-    let user: User | undefined;
-    await ownedAfterAlreadyExists(what, async () => (user = await getUser(ctx)) && tagMap(user.Tags), ctx, err);
-    return { user: user!, created: false };
-  }
+async function createUser(ctx: PipelineContext): Promise<{ made: User; created: boolean }> {
+  const UserName = ctx.names.siemUser;
+  const create = async () =>
+    (
+      await ctx.clients.iam.send(
+        new CreateUserCommand({ UserName, Path: ctx.names.iamPath, PermissionsBoundary: ctx.readerBoundaryArn, Tags: tagList(ctx.tags) }),
+      )
+    ).User;
+  return createIamEntity(`IAM user ${UserName}`, ctx, create, () => getUser(ctx));
 }
 
 async function deleteAccessKey(ctx: PipelineContext, AccessKeyId: string): Promise<void> {

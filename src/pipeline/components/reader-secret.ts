@@ -14,7 +14,7 @@ import {
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../errors';
 import type { PipelineContext } from '../context';
-import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedByThisStack, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
+import { deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedAfterAlreadyExists, ownedByThisStack, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
 import { readerSecretPolicy, type SecretPolicyDocument } from '../secret-policy';
 
 /**
@@ -130,15 +130,13 @@ export async function writeSecret(
           Tags: [...tagList(ctx.tags), ...stateTags],
         }),
       );
-      if (!out.ARN) throw new Error('CreateSecret returned no ARN');
-      return out.ARN;
+      return out.ARN!;
     } catch (err) {
       // A duplicate delivery created it first: take it over if it is ours.
       if (!isAwsError(err, 'ResourceExistsException')) throw err;
-      secret = await describeSecret(ctx);
-      if (!secret) throw err;
-      assertOwned(`secret ${ctx.names.siemSecret}`, secret.tags, ctx);
-      if (secret.deleted) secret = await restoreSecret(ctx, secret);
+      let again: SecretState | undefined;
+      await ownedAfterAlreadyExists(`secret ${ctx.names.siemSecret}`, async () => (again = await describeSecret(ctx))?.tags, ctx, err);
+      secret = again!.deleted ? await restoreSecret(ctx, again!) : again!;
     }
   }
   if (!sameKmsKey(secret.kmsKeyId, kmsKey)) {
@@ -147,18 +145,22 @@ export async function writeSecret(
     ctx.log.info('KMS key of the secret changed', { resource: `secret ${ctx.names.siemSecret}`, kmsKey: kmsKey ?? AWS_MANAGED_SECRET_KEY });
   }
   await ctx.clients.secrets.send(new PutSecretValueCommand({ SecretId: secret.arn, SecretString }));
-  await ctx.clients.secrets.send(new TagResourceCommand({ SecretId: secret.arn, Tags: stateTags }));
+  await tagKeyState(ctx, secret, stateTags);
+  return secret.arn;
+}
+
+/** Tags the secret with the state of the key it holds; a legacy tag naming the key id itself goes. */
+async function tagKeyState(ctx: PipelineContext, secret: SecretState, Tags: { Key: string; Value: string }[]): Promise<void> {
+  await ctx.clients.secrets.send(new TagResourceCommand({ SecretId: secret.arn, Tags }));
   if (secret.tags[LEGACY_SECRET_TAG_KEY_ID] !== undefined) {
     await ctx.clients.secrets.send(new UntagResourceCommand({ SecretId: secret.arn, TagKeys: [LEGACY_SECRET_TAG_KEY_ID] }));
   }
-  return secret.arn;
 }
 
 /** A secret still naming its key id in the legacy tag gets the hash tag instead; the key itself stays. */
 export async function unpublishKeyId(ctx: PipelineContext, secret: SecretState, keyId: string): Promise<void> {
   if (secret.tags[LEGACY_SECRET_TAG_KEY_ID] === undefined) return;
-  await ctx.clients.secrets.send(new TagResourceCommand({ SecretId: secret.arn, Tags: [{ Key: SECRET_TAG_KEY_HASH, Value: keyHash(keyId) }] }));
-  await ctx.clients.secrets.send(new UntagResourceCommand({ SecretId: secret.arn, TagKeys: [LEGACY_SECRET_TAG_KEY_ID] }));
+  await tagKeyState(ctx, secret, [{ Key: SECRET_TAG_KEY_HASH, Value: keyHash(keyId) }]);
   ctx.log.info('access key id tag replaced by its hash', { resource: `secret ${ctx.names.siemSecret}` });
 }
 

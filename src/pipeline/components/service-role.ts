@@ -11,7 +11,7 @@ import {
 import { withRetries } from '../../aws/retry';
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../errors';
-import { defineComponent, updateOf, type Change, type Component, type ComponentId, type ComponentOutputs, type ReadPurpose } from '../component';
+import { defineComponent, notInLambda, updateOf, type Change, type Component, type ComponentId, type ComponentOutputs, type ReadPurpose } from '../component';
 import type { PipelineContext } from '../context';
 import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
 import { policyJson, samePolicy, type PolicyDocument } from '../policies';
@@ -99,7 +99,8 @@ async function readRole(RoleName: string, ctx: PipelineContext, purpose: ReadPur
   const role = await getRole(RoleName, ctx);
   // The Lambda bundles only ensure (SIEM_LAMBDA_BUNDLE, see notInLambda): the rest is left out of them.
   if (process.env.SIEM_LAMBDA_BUNDLE || !role || purpose === 'ensure' || ownershipConflict('', tagMap(role.Tags), ctx)) return role ? { role } : {};
-  return { role, policy: (await getRolePolicy(RoleName, ctx)) ?? null };
+  const readPolicy = process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : getRolePolicy;
+  return { role, policy: (await readPolicy(RoleName, ctx)) ?? null };
 }
 
 /**

@@ -75,7 +75,8 @@ export async function readReader(ctx: PipelineContext, purpose: ReadPurpose): Pr
   const readUser = async (): Promise<Omit<ReaderFound, 'secret' | 'secretPolicy'>> => {
     const user = await getUser(ctx);
     if (!user || ownershipConflict('', tagMap(user.Tags), ctx)) return { ...(user ? { user } : {}), keys: [] };
-    // The Lambda bundles only ensure (SIEM_LAMBDA_BUNDLE, see notInLambda): the rest is left out of them.
+    // The Lambda bundles only ensure (SIEM_LAMBDA_BUNDLE, see notInLambda): the rest is left out of them
+    // (the `if` drops the code below, the ternary the function it calls).
     if (process.env.SIEM_LAMBDA_BUNDLE || purpose === 'ensure') return { user, keys: await listAccessKeys(ctx) };
     const readPolicy = process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : getUserPolicy;
     const [keys, userPolicy] = await settleAll([listAccessKeys(ctx), readPolicy(ctx)]);

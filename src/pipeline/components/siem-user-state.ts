@@ -2,7 +2,7 @@ import { GetUserCommand, GetUserPolicyCommand, ListAccessKeysCommand, type User 
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { notInLambda, type Change, type ReadPurpose } from '../component';
 import type { PipelineContext } from '../context';
-import { orUndefinedWhenNotFound, ownershipConflict, tagMap } from '../ownership';
+import { orUndefinedWhenNotFound, ownedByThisStack, ownershipConflict, tagMap } from '../ownership';
 import { samePolicy, streamReaderPolicy, type PolicyDocument } from '../policies';
 import { sameSecretPolicy, type SecretPolicyDocument } from '../secret-policy';
 import { settleAll } from '../settle';
@@ -74,7 +74,7 @@ export function desiredReader(config: PipelineConfig, ctx: PipelineContext): Rea
 export async function readReader(ctx: PipelineContext, purpose: ReadPurpose): Promise<ReaderFound> {
   const readUser = async (): Promise<Omit<ReaderFound, 'secret' | 'secretPolicy'>> => {
     const user = await getUser(ctx);
-    if (!user || ownershipConflict('', tagMap(user.Tags), ctx)) return { ...(user ? { user } : {}), keys: [] };
+    if (!user || !ownedByThisStack(tagMap(user.Tags), ctx)) return { ...(user ? { user } : {}), keys: [] };
     // The Lambda bundles only ensure (SIEM_LAMBDA_BUNDLE, see notInLambda): the rest is left out of them
     // (the `if` drops the code below, the ternary the function it calls).
     if (process.env.SIEM_LAMBDA_BUNDLE || purpose === 'ensure') return { user, keys: await listAccessKeys(ctx) };

@@ -152,6 +152,15 @@ describe('siem-user ensure: create and take over', () => {
     expect(iam).toHaveReceivedCommandTimes(PutUserPolicyCommand, 2);
   });
 
+  it("fails before its first write when the provisioner's role is not known (the secret's policy would lock it out)", async () => {
+    iam.on(GetUserCommand).rejects(noUser());
+    secrets.on(DescribeSecretCommand).rejects(noSecret());
+
+    await expect(siemUserComponent.ensure(testConfig(), { ...ctx, provisionerRoleArn: undefined })).rejects.toThrow('PROVISIONER_ROLE_ARN is not set');
+    expect(sentCommands(iam)).toEqual(['GetUserCommand']);
+    expect(sentCommands(secrets)).toEqual(['DescribeSecretCommand']);
+  });
+
   it.each([
     ['the user belongs to another stack', user({ Tags: [{ Key: TAG_STACK, Value: OTHER_STACK_ID }] }), secret(OLD_KEY, '1'), `IAM user ${UserName}`],
     ['the user was made by hand', user({ Tags: undefined }), secret(OLD_KEY, '1'), `IAM user ${UserName}`],

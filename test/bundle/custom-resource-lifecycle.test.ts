@@ -29,14 +29,19 @@ describe('the built custom resource bundle, without inspect and plan, runs a who
   it('Create (every source on), Update (settings changed), Delete: each succeeds and the audit finds the pipeline as asked', async () => {
     const h = makeHarness({ createHandler: bundledFactory() });
     h.fake.ec2.seedVpcs(3);
-    const updated = { ...ALL_ON, RetentionHours: '48', FlowLogTrafficType: 'REJECT', ExtraEventSources: 'aws.health' };
+    const updated = { ...ALL_ON, RetentionHours: '48', FlowLogTrafficType: 'REJECT', ExtraEventSources: 'aws.health', AccessKeyRotation: '2' };
+    const readerKey = () =>
+      (JSON.parse(h.fake.secrets.currentValue(`siem-pipeline/${ALL_ON.PipelineName}/reader-access-key`)!) as { accessKeyId: string }).accessKeyId;
 
     const created = await h.simulateEvent('Create', ALL_ON);
     expect(created).toMatchObject({ Status: 'SUCCESS' });
     expect(await findings(h, ALL_ON)).toEqual([]);
+    const firstKey = readerKey();
 
     expect(await h.simulateEvent('Update', updated, { id: created.PhysicalResourceId, props: ALL_ON })).toMatchObject({ Status: 'SUCCESS' });
     expect(await findings(h, updated)).toEqual([]);
+    // A new AccessKeyRotation value: the secret holds a new key.
+    expect(readerKey()).not.toBe(firstKey);
 
     expect(await h.simulateEvent('Delete', updated, { id: created.PhysicalResourceId })).toMatchObject({ Status: 'SUCCESS' });
     expect(Object.keys(inventory(h.fake)).filter((k) => !k.startsWith('ec2/vpc/'))).toEqual([]);
@@ -50,8 +55,13 @@ describe('inspect-only code', () => {
     ['cli', true],
   ])('is in the %s bundle: %s', (bundle, present) => {
     const text = readFileSync(path.join(DIST, bundle, 'index.js'), 'utf8');
-    // Differences only inspect reports (the trail's, the GuardDuty detector's, the event rule's).
-    for (const difference of ['global service events not included', 'finding publishing frequency is ', 'event pattern changed']) {
+    // Differences only inspect reports (the trail's, the GuardDuty detector's, the event rule's, the SIEM user's).
+    for (const difference of [
+      'global service events not included',
+      'finding publishing frequency is ',
+      'event pattern changed',
+      'access key rotation pending',
+    ]) {
       expect(text.includes(difference)).toBe(present);
     }
     // The switch is a build-time constant: no environment variable can turn it on or off at run time.

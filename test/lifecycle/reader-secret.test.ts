@@ -1,4 +1,11 @@
-import { ACCOUNT, makeHarness, PROVISIONER_ROLE_ARN, props, REGION, scanLogsForSecrets } from './harness';
+import { TagResourceCommand } from '@aws-sdk/client-secrets-manager';
+import { componentPlan, type PlannedChange } from '../../src/cli/component-plan';
+import { defaultComponents } from '../../src/sources/registry';
+import { LEGACY_SECRET_TAG_KEY_ID } from '../../src/components/siem-access/reader-secret';
+import { siemUserComponent } from '../../src/components/siem-access/siem-user';
+import { PipelineEngine } from '../../src/engine/engine';
+import { planAll } from '../../src/engine/plan-all';
+import { ACCOUNT, makeHarness, PROVISIONER_ROLE_ARN, props, readOnlyContext, REGION, scanLogsForSecrets } from './harness';
 
 const ID = `siem-pipeline/${ACCOUNT}/${REGION}/demo`;
 const SECRET = 'siem-pipeline/demo/reader-access-key';
@@ -65,6 +72,31 @@ describe("the reader's access key secret", () => {
     await h.simulateEvent('Create', props({ SecretKmsKeyArn: KEY_1 }));
     expect((await h.simulateEvent('Update', props(), { id: ID, props: props({ SecretKmsKeyArn: KEY_1 }) })).Status).toBe('SUCCESS');
     expect(secretOf(h).kmsKeyId).toBeUndefined();
+  });
+});
+
+describe('plan and inspect of a pipeline with a secret', () => {
+  const engine = new PipelineEngine(defaultComponents());
+
+  it.each([
+    ['as created', {}, undefined],
+    ['a new AccessKeyRotation value', { AccessKeyRotation: '2' }, 'rotate access key, secret value: replace (access key rotation pending)'],
+    ['a new KMS key', { SecretKmsKeyArn: KEY_2 }, 'rotate access key, secret value: replace (KMS key of the secret differs)'],
+  ])('name neither the access key id nor the secret access key: %s, with the key id in a legacy tag', async (_case, overrides, said) => {
+    const h = makeHarness();
+    expect((await h.simulateEvent('Create', props())).Status).toBe('SUCCESS');
+    const { accessKeyId, secretAccessKey } = JSON.parse(h.fake.secrets.currentValue(SECRET)!) as { accessKeyId: string; secretAccessKey: string };
+    // An older version kept the key id itself in a tag: what reports on it must not repeat it.
+    await h.fake.clients().secrets.send(new TagResourceCommand({ SecretId: SECRET, Tags: [{ Key: LEGACY_SECRET_TAG_KEY_ID, Value: accessKeyId }] }));
+    const { config, ctx } = readOnlyContext(h, props(overrides));
+
+    const reports = [await planAll(engine, config, ctx), await siemUserComponent.inspect(config, ctx), await componentPlan(siemUserComponent, config, ctx)];
+
+    const text = JSON.stringify(reports);
+    expect(text).toContain('secret publishes the access key id in a tag');
+    if (said) expect((reports[2] as PlannedChange).fields).toContain(said);
+    expect(text).not.toContain(accessKeyId);
+    expect(text).not.toContain(secretAccessKey);
   });
 });
 

@@ -11,7 +11,7 @@ import {
 import { withRetries } from '../../aws/retry';
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../support/errors';
-import { defineComponent, updateOf, type Change, type Component, type ComponentId, type ComponentOutputs, type ReadPurpose } from '../component';
+import { defineComponent, notInLambda, updateOf, type Change, type Component, type ComponentId, type ComponentOutputs, type ReadPurpose } from '../component';
 import type { PipelineContext } from '../context';
 import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
 import { policyJson, samePolicy, type PolicyDocument } from '../policies';
@@ -57,7 +57,8 @@ export interface RoleWanted {
   boundary?: string;
 }
 
-const RECREATE = 're-creating: its permissions boundary is not the one the template sets now';
+/** Why a role or user of ours is deleted and made again (logged, and the change's description). */
+export const RECREATE = 're-creating: its permissions boundary is not the one the template sets now';
 
 /** What one change does to the role. */
 export type RoleAction = 'create' | 'recreate' | 'trust' | 'policy';
@@ -82,12 +83,7 @@ export function serviceRoleComponent(spec: ServiceRoleSpec): Component {
 
 function desiredRole(spec: ServiceRoleSpec, config: PipelineConfig, ctx: PipelineContext): RoleWanted {
   const wanted = spec.enabled(config, ctx);
-  let boundary: string | undefined;
-  try {
-    boundary = boundaryOf(spec, ctx) || undefined;
-  } catch {
-    // A read-only context throws on reading the boundary, so that nothing it drives can create a role.
-  }
+  const boundary = knownBoundary(() => boundaryOf(spec, ctx));
   return {
     name: spec.roleName(ctx),
     stackId: ctx.stackId,
@@ -103,7 +99,8 @@ async function readRole(RoleName: string, ctx: PipelineContext, purpose: ReadPur
   const role = await getRole(RoleName, ctx);
   // The Lambda bundles only ensure (SIEM_LAMBDA_BUNDLE, see notInLambda): the rest is left out of them.
   if (process.env.SIEM_LAMBDA_BUNDLE || !role || purpose === 'ensure' || ownershipConflict('', tagMap(role.Tags), ctx)) return role ? { role } : {};
-  return { role, policy: (await getRolePolicy(RoleName, ctx)) ?? null };
+  const readPolicy = process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : getRolePolicy;
+  return { role, policy: (await readPolicy(RoleName, ctx)) ?? null };
 }
 
 /**
@@ -152,7 +149,8 @@ async function applyRole(
   }
   if (actions.has('create') || actions.has('recreate')) {
     const made = await createRole(spec, trust, ctx);
-    ({ role, fresh } = made);
+    role = made.made;
+    fresh = true;
     // A duplicate delivery made it first: converge it like any existing role.
     if (!made.created) {
       assertOwned(what, tagMap(role.Tags), ctx);
@@ -167,37 +165,78 @@ async function applyRole(
   if (actions.has('policy')) {
     const PolicyDocument = policyJson(spec.policy(config, ctx));
     const putPolicy = () => iam.send(new PutRolePolicyCommand({ RoleName, PolicyName: ctx.names.policyName, PolicyDocument }));
-    // A role IAM has only just created may not be visible to the next call yet.
-    await (fresh ? withRetries(putPolicy, (err) => isAwsError(err, 'NoSuchEntity'), { ...ctx.propagationRetry, clock: ctx.clock }) : putPolicy());
+    await afterIamPropagation(ctx, fresh)(putPolicy);
   }
   if (!role?.Arn) throw new Error(`${what} has no ARN`);
   return spec.outputKey ? { [spec.outputKey]: role.Arn } : {};
 }
 
 /** Creates the role; `created` is false when a duplicate delivery made it first (then it is converged like any existing role). */
-async function createRole(spec: ServiceRoleSpec, trust: PolicyDocument, ctx: PipelineContext): Promise<{ role: Role; created: boolean; fresh: true }> {
+async function createRole(spec: ServiceRoleSpec, trust: PolicyDocument, ctx: PipelineContext): Promise<{ made: Role; created: boolean }> {
   const RoleName = spec.roleName(ctx);
-  const what = `IAM role ${RoleName}`;
+  const create = async () =>
+    (
+      await ctx.clients.iam.send(
+        new CreateRoleCommand({
+          RoleName,
+          Path: ctx.names.iamPath,
+          AssumeRolePolicyDocument: policyJson(trust),
+          PermissionsBoundary: boundaryOf(spec, ctx),
+          Description: spec.description(ctx),
+          Tags: tagList(ctx.tags),
+        }),
+      )
+    ).Role;
+  return createIamEntity(`IAM role ${RoleName}`, ctx, create, () => getRole(RoleName, ctx));
+}
+
+/**
+ * Creates an IAM role or user; after EntityAlreadyExists (a duplicate delivery made it first) reads it again.
+ * `created` says which: the caller converges one it took over like any existing one.
+ */
+export async function createIamEntity<T>(
+  what: string,
+  ctx: Pick<PipelineContext, 'log'>,
+  create: () => Promise<T | undefined>,
+  get: () => Promise<T | undefined>,
+): Promise<{ made: T; created: boolean }> {
   try {
-    const out = await ctx.clients.iam.send(
-      new CreateRoleCommand({
-        RoleName,
-        Path: ctx.names.iamPath,
-        AssumeRolePolicyDocument: policyJson(trust),
-        PermissionsBoundary: boundaryOf(spec, ctx),
-        Description: spec.description(ctx),
-        Tags: tagList(ctx.tags),
-      }),
-    );
-    if (!out.Role) throw new Error('CreateRole returned no role');
+    const made = await create();
+    if (!made) throw new Error(`IAM returned no ${what}`);
     ctx.log.info('created', { resource: what });
-    return { role: out.Role, created: true, fresh: true };
+    return { made, created: true };
   } catch (err) {
     if (!isAwsError(err, 'EntityAlreadyExists')) throw err;
-    const again = await getRole(RoleName, ctx);
+    const again = await get();
     if (!again) throw err;
     ctx.log.info('already exists', { resource: what });
-    return { role: again, created: false, fresh: true };
+    return { made: again, created: false };
+  }
+}
+
+/** Deletes the inline policy, then the role or user itself; each not-found is done. */
+export async function deleteIamEntity(
+  ctx: Pick<PipelineContext, 'log'>,
+  what: string,
+  deletePolicy: () => Promise<unknown>,
+  deleteEntity: () => Promise<unknown>,
+): Promise<void> {
+  await deleteIgnoringNotFound(ctx, `${what} policy`, deletePolicy, ['NoSuchEntity']);
+  await deleteIgnoringNotFound(ctx, what, deleteEntity, ['NoSuchEntity']);
+}
+
+/** Runs a call on a role or user; `fresh` (IAM has only just created it) retries NoSuchEntity until IAM shows it. */
+export function afterIamPropagation(ctx: Pick<PipelineContext, 'propagationRetry' | 'clock'>, fresh: boolean): <T>(fn: () => Promise<T>) => Promise<T> {
+  return (fn) => (fresh ? withRetries(fn, (err) => isAwsError(err, 'NoSuchEntity'), { ...ctx.propagationRetry, clock: ctx.clock }) : fn());
+}
+
+/** The permissions boundary `read` gives, or undefined where the context knows none (read-only: reading it throws). */
+export function knownBoundary(read: () => string): string | undefined {
+  try {
+    return read() || undefined;
+  } catch {
+    // A read-only context throws on reading the boundary, so that nothing it drives can create a role or user.
+    return undefined;
   }
 }
 
@@ -212,10 +251,12 @@ async function removeRole(spec: ServiceRoleSpec, ctx: PipelineContext): Promise<
   const what = `IAM role ${RoleName}`;
   const role = await getRole(RoleName, ctx);
   if (!ownedOrLeftAlone(what, role && tagMap(role.Tags), ctx)) return;
-  await deleteIgnoringNotFound(ctx, `${what} policy`, () => iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName: ctx.names.policyName })), [
-    'NoSuchEntity',
-  ]);
-  await deleteIgnoringNotFound(ctx, what, () => iam.send(new DeleteRoleCommand({ RoleName })), ['NoSuchEntity']);
+  await deleteIamEntity(
+    ctx,
+    what,
+    () => iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName: ctx.names.policyName })),
+    () => iam.send(new DeleteRoleCommand({ RoleName })),
+  );
 }
 
 async function getRole(RoleName: string, ctx: PipelineContext): Promise<Role | undefined> {

@@ -14,8 +14,8 @@ import {
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../support/errors';
 import type { PipelineContext } from '../context';
-import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
-import { readerSecretPolicy, sameSecretPolicy, type SecretPolicyDocument } from './secret-policy';
+import { deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedAfterAlreadyExists, ownedByThisStack, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
+import { readerSecretPolicy, type SecretPolicyDocument } from './secret-policy';
 
 /**
  * Secret tag holding a SHA-256 of the access key id the secret holds, so converging needs no GetSecretValue
@@ -80,6 +80,7 @@ export function wantedSecretPolicy(config: PipelineConfig, ctx: PipelineContext)
   return readerSecretPolicy({ provisionerRoleArn: ctx.provisionerRoleArn, readers });
 }
 
+/** The secret as DescribeSecret shows it; undefined when there is none. */
 export async function describeSecret(ctx: PipelineContext): Promise<SecretState | undefined> {
   const out = await orUndefinedWhenNotFound(
     () => ctx.clients.secrets.send(new DescribeSecretCommand({ SecretId: ctx.names.siemSecret })),
@@ -129,15 +130,13 @@ export async function writeSecret(
           Tags: [...tagList(ctx.tags), ...stateTags],
         }),
       );
-      if (!out.ARN) throw new Error('CreateSecret returned no ARN');
-      return out.ARN;
+      return out.ARN!;
     } catch (err) {
       // A duplicate delivery created it first: take it over if it is ours.
       if (!isAwsError(err, 'ResourceExistsException')) throw err;
-      secret = await describeSecret(ctx);
-      if (!secret) throw err;
-      assertOwned(`secret ${ctx.names.siemSecret}`, secret.tags, ctx);
-      if (secret.deleted) secret = await restoreSecret(ctx, secret);
+      let again: SecretState | undefined;
+      await ownedAfterAlreadyExists(`secret ${ctx.names.siemSecret}`, async () => (again = await describeSecret(ctx))?.tags, ctx, err);
+      secret = again!.deleted ? await restoreSecret(ctx, again!) : again!;
     }
   }
   if (!sameKmsKey(secret.kmsKeyId, kmsKey)) {
@@ -146,54 +145,37 @@ export async function writeSecret(
     ctx.log.info('KMS key of the secret changed', { resource: `secret ${ctx.names.siemSecret}`, kmsKey: kmsKey ?? AWS_MANAGED_SECRET_KEY });
   }
   await ctx.clients.secrets.send(new PutSecretValueCommand({ SecretId: secret.arn, SecretString }));
-  await ctx.clients.secrets.send(new TagResourceCommand({ SecretId: secret.arn, Tags: stateTags }));
+  await tagKeyState(ctx, secret, stateTags);
+  return secret.arn;
+}
+
+/** Tags the secret with the state of the key it holds; a legacy tag naming the key id itself goes. */
+async function tagKeyState(ctx: PipelineContext, secret: SecretState, Tags: { Key: string; Value: string }[]): Promise<void> {
+  await ctx.clients.secrets.send(new TagResourceCommand({ SecretId: secret.arn, Tags }));
   if (secret.tags[LEGACY_SECRET_TAG_KEY_ID] !== undefined) {
     await ctx.clients.secrets.send(new UntagResourceCommand({ SecretId: secret.arn, TagKeys: [LEGACY_SECRET_TAG_KEY_ID] }));
   }
-  return secret.arn;
 }
 
 /** A secret still naming its key id in the legacy tag gets the hash tag instead; the key itself stays. */
 export async function unpublishKeyId(ctx: PipelineContext, secret: SecretState, keyId: string): Promise<void> {
   if (secret.tags[LEGACY_SECRET_TAG_KEY_ID] === undefined) return;
-  await ctx.clients.secrets.send(new TagResourceCommand({ SecretId: secret.arn, Tags: [{ Key: SECRET_TAG_KEY_HASH, Value: keyHash(keyId) }] }));
-  await ctx.clients.secrets.send(new UntagResourceCommand({ SecretId: secret.arn, TagKeys: [LEGACY_SECRET_TAG_KEY_ID] }));
+  await tagKeyState(ctx, secret, [{ Key: SECRET_TAG_KEY_HASH, Value: keyHash(keyId) }]);
   ctx.log.info('access key id tag replaced by its hash', { resource: `secret ${ctx.names.siemSecret}` });
 }
 
-/** Puts the secret's resource policy when it differs from the wanted one (public policies are refused). */
-export async function convergeSecretPolicy(ctx: PipelineContext, config: PipelineConfig, secretArn: string): Promise<void> {
-  const wanted = wantedSecretPolicy(config, ctx);
-  if (sameSecretPolicy(await getSecretPolicy(ctx, secretArn), wanted)) return;
-  await ctx.clients.secrets.send(new PutResourcePolicyCommand({ SecretId: secretArn, ResourcePolicy: JSON.stringify(wanted), BlockPublicPolicy: true }));
+/** Puts the secret's resource policy (public policies are refused). */
+export async function putSecretPolicy(ctx: PipelineContext, secretArn: string, policy: SecretPolicyDocument): Promise<void> {
+  await ctx.clients.secrets.send(new PutResourcePolicyCommand({ SecretId: secretArn, ResourcePolicy: JSON.stringify(policy), BlockPublicPolicy: true }));
   ctx.log.info('resource policy set', { resource: `secret ${ctx.names.siemSecret}` });
 }
 
-export async function getSecretPolicy(ctx: PipelineContext, secretArn: string): Promise<string | undefined> {
-  const out = await ctx.clients.secrets.send(new GetResourcePolicyCommand({ SecretId: secretArn }));
-  return out.ResourcePolicy;
-}
-
-/** What inspect reports about the secret's key, policy and KMS key against the config. */
-export async function secretDifferences(ctx: PipelineContext, config: PipelineConfig, secret: SecretState, liveKeys: readonly string[]): Promise<string[]> {
-  const differences: string[] = [];
-  if (secret.deleted) differences.push('secret scheduled for deletion');
-  if (recordedKey(secret, liveKeys) === undefined) differences.push('secret names no live access key of the user');
-  if (config.siemAccess.kind === 'IamUser') {
-    if (secret.tags[SECRET_TAG_ROTATION] !== config.siemAccess.rotationToken) differences.push('access key rotation pending');
-    if (!sameKmsKey(secret.kmsKeyId, wantedKmsKey(config))) differences.push('KMS key of the secret differs');
-    if (!secret.deleted) differences.push(...(await policyDifferences(ctx, config, secret.arn)));
-  }
-  if (secret.tags[LEGACY_SECRET_TAG_KEY_ID] !== undefined) differences.push('secret publishes the access key id in a tag');
-  return differences;
-}
-
-async function policyDifferences(ctx: PipelineContext, config: PipelineConfig, secretArn: string): Promise<string[]> {
-  const held = await getSecretPolicy(ctx, secretArn);
-  if (held === undefined) return ['resource policy missing'];
-  // The audit runs outside the stack and does not know the provisioner's role: it then checks presence only.
-  if (!ctx.provisionerRoleArn) return [];
-  return sameSecretPolicy(held, wantedSecretPolicy(config, ctx)) ? [] : ['resource policy changed'];
+/** The secret and, when it is ours and not scheduled for deletion, its resource policy (`null`: none). */
+export async function readSecret(ctx: PipelineContext): Promise<{ secret?: SecretState; secretPolicy?: string | null }> {
+  const secret = await describeSecret(ctx);
+  if (!secret || secret.deleted || !ownedByThisStack(secret.tags, ctx)) return secret ? { secret } : {};
+  const out = await ctx.clients.secrets.send(new GetResourcePolicyCommand({ SecretId: secret.arn }));
+  return { secret, secretPolicy: out.ResourcePolicy ?? null };
 }
 
 export async function removeSecret(ctx: PipelineContext): Promise<void> {

@@ -36,6 +36,7 @@ export async function componentPlan(
     return fromChanges(
       c.id,
       (await c.plan(config, ctx)).filter((change) => enabled || change.kind !== 'create'),
+      request,
     );
   }
   return fromStatus(c.id, c.enabled(config, ctx), await c.inspect(config, ctx), config, request);
@@ -46,7 +47,7 @@ export function fromStatus(
   id: string,
   enabled: boolean,
   status: ComponentStatus,
-  config: Pick<PipelineConfig, 'guardDuty' | 'cloudTrail'>,
+  config: Pick<PipelineConfig, 'guardDuty'>,
   request: PlanRequestType = 'Update',
 ): PlannedChange {
   const d = status.details ?? {};
@@ -58,9 +59,6 @@ export function fromStatus(
   const withVpcs = vpcs.length > 0 ? { vpcs } : {};
   if (status.state === 'absent') {
     if (id === 'flow-logs' && vpcs.length === 0) return { component: id, action: 'none', fields: [] };
-    // A reused trail group is someone else's: the pipeline only subscribes it.
-    if (id === 'trail-log-group' && config.cloudTrail.existingLogGroup !== undefined)
-      return { component: id, action: 'adopt', fields: [`subscribe ${config.cloudTrail.existingLogGroup}`] };
     return { component: id, action: 'create', fields: [], ...withVpcs };
   }
   // Inspect cannot tell "adopted by this stack" from "someone else's": for an Update it is already adopted.
@@ -76,18 +74,23 @@ export function fromStatus(
   return { component: id, action: 'none', fields: [] };
 }
 
-/** Normalises the contract's Change list (whatever its exact shape) to one PlannedChange. */
-function fromChanges(id: string, changes: readonly Change[]): PlannedChange {
+/**
+ * Normalises the contract's Change list (whatever its exact shape) to one PlannedChange. An adopt shows as the
+ * action alone (its writes, if any, are the other changes); one that writes nothing (using a detector as found)
+ * is news to a Create only: an Update's stack adopted it already.
+ */
+function fromChanges(id: string, changes: readonly Change[], request: PlanRequestType): PlannedChange {
   const actions = new Set<PlanAction>();
   const fields: string[] = [];
   for (const change of changes) {
-    if (change.kind === 'none') continue;
+    if (change.kind === 'none' || (change.kind === 'adopt' && change.action === undefined && request === 'Update')) continue;
     actions.add(PLAN_ACTION[change.kind]);
+    if (change.kind === 'adopt') continue;
     // An update with no fields (a stopped trail to start) is shown by its description.
     if (change.kind === 'update' && change.fields.length > 0) fields.push(...change.fields.map((f) => `${f.field}: ${text(f.from)} -> ${text(f.to)}`));
     else fields.push(change.description);
   }
-  const action = (['remove', 'create', 'adopt', 'change'] as const).find((a) => actions.has(a)) ?? 'none';
+  const action = (['adopt', 'remove', 'create', 'change'] as const).find((a) => actions.has(a)) ?? 'none';
   return { component: id, action, fields };
 }
 

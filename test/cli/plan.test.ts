@@ -1,4 +1,5 @@
 import { CreateDetectorCommand } from '@aws-sdk/client-guardduty';
+import { ORG_GROUP, seededAccount } from '../lifecycle/adopted-helpers';
 import { makeHarness, STACK_ID } from '../lifecycle/harness';
 import { deployPipeline, EXTERNAL_ID, PARAM_FLAGS, type Deployed } from '../unit/cli/helpers';
 import { GAPS, onAccount, putStack, runOn } from './stack';
@@ -40,6 +41,16 @@ describe('plan', () => {
     expect(h.fake.writes()).toEqual([]);
   });
 
+  it('for a new stack reusing a trail log group: the group is adopted and only subscribed', async () => {
+    const h = await seededAccount();
+    const d = onAccount(h);
+    h.fake.resetCalls();
+    const { out } = await runOn(d, ['plan', '--stack-id', STACK_ID, ...PARAM_FLAGS, '--param', `ExistingTrailLogGroup=${ORG_GROUP}`]);
+    expect(out).toMatch(new RegExp(`^trail-log-group +adopt +subscribe ${ORG_GROUP}$`, 'm'));
+    expect(out).not.toMatch(/^trail +create/m);
+    expect(h.fake.writes()).toEqual([]);
+  });
+
   describe('for an Update (--stack)', () => {
     let d: Deployed;
     beforeEach(async () => {
@@ -66,7 +77,7 @@ describe('plan', () => {
       expect(report.request).toBe('Update');
       expect(report.changes.filter((c) => c.action !== 'none')).toEqual([
         { component: 'trail', action: 'change', fields: ['not logging'] },
-        { component: 'flow-log-group', action: 'change', fields: ['subscription filter missing'] },
+        { component: 'flow-log-group', action: 'change', fields: ['subscription filter: missing -> siem-demo-to-kinesis'] },
         { component: 'flow-logs', action: 'change', fields: [], vpcs: [expect.stringMatching(/^vpc-/)] },
         { component: 'guardduty-detector', action: 'change', fields: ['detector is DISABLED'] },
         {
@@ -144,12 +155,10 @@ describe('componentPlan', () => {
       { state: 'present', details: { createdByThisStack: false } },
       'Update',
     ],
-    ['a reused trail group, absent (not yet subscribed)', 'adopt', 'trail-log-group', true, { state: 'absent' }, 'Create'],
     ['enabled, present', 'none', 'stream', true, { state: 'present' }, 'Update'],
     ['not wanted, absent', 'none', 'stream', false, { state: 'absent' }, 'Update'],
     ['flow logs with no VPC to cover', 'none', 'flow-logs', true, { state: 'absent', details: { missing: [] } }, 'Create'],
   ] as const)('derived from inspect: %s -> %s', (_what, action, id, enabled, status, request) => {
-    const reuse = parseConfig({ PipelineName: 'demo', ExistingTrailLogGroup: 'org-trail' });
-    expect(fromStatus(id, enabled, status, id === 'trail-log-group' ? reuse : config, request).action).toBe(action);
+    expect(fromStatus(id, enabled, status, config, request).action).toBe(action);
   });
 });

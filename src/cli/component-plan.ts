@@ -20,8 +20,8 @@ export type PlanRequestType = 'Create' | 'Update';
 
 /**
  * The component's planned change: from its own `plan` when it has one, otherwise derived from `inspect`
- * (absent and enabled -> create; drifted -> change with the differences; present and not wanted -> remove;
- * for a Create, present but not made by this stack -> adopt, and a reused trail log group is adopted). Reads only.
+ * (absent and enabled -> create; drifted -> change with the differences; present and not wanted -> remove).
+ * Reads only.
  */
 export async function componentPlan(
   component: Component,
@@ -39,17 +39,11 @@ export async function componentPlan(
       request,
     );
   }
-  return fromStatus(c.id, c.enabled(config, ctx), await c.inspect(config, ctx), config, request);
+  return fromStatus(c.id, c.enabled(config, ctx), await c.inspect(config, ctx), config);
 }
 
 /** Derives the plan of one component from what inspect found. */
-export function fromStatus(
-  id: string,
-  enabled: boolean,
-  status: ComponentStatus,
-  config: Pick<PipelineConfig, 'guardDuty'>,
-  request: PlanRequestType = 'Update',
-): PlannedChange {
+export function fromStatus(id: string, enabled: boolean, status: ComponentStatus, config: Pick<PipelineConfig, 'guardDuty'>): PlannedChange {
   const d = status.details ?? {};
   const list = (v: unknown) => (Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : describe(x))) : []);
   const result = classify(id, enabled, status, config).result;
@@ -61,8 +55,6 @@ export function fromStatus(
     if (id === 'flow-logs' && vpcs.length === 0) return { component: id, action: 'none', fields: [] };
     return { component: id, action: 'create', fields: [], ...withVpcs };
   }
-  // Inspect cannot tell "adopted by this stack" from "someone else's": for an Update it is already adopted.
-  if (request === 'Create' && d.createdByThisStack === false) return { component: id, action: 'adopt', fields: list(d.differences) };
   // event-sources reports its wanted rules as drift of the component: when none of them exists, it is a create.
   const rules = d.rules && typeof d.rules === 'object' ? Object.values(d.rules as Record<string, unknown>) : [];
   if (status.state === 'drifted' && rules.length > 0 && rules.every((r) => r === 'absent'))

@@ -116,6 +116,11 @@ export function notInLambda(): never {
   throw new Error('inspect, plan and record matching are left out of the Lambda bundles: run them from the CLI');
 }
 
+/** A change with no fields: a create, delete, adopt or conflict (or an update the plan shows by its description). */
+export function changeOf<A>(kind: 'create' | 'delete' | 'adopt' | 'conflict', resource: string, description: string, action?: A): Change<A> {
+  return { kind, resource, description, action };
+}
+
 /** A change of one field, from -> to. */
 export function updateOf<A>(resource: string, field: string, from: unknown, to: unknown, description: string, action?: A): Change<A> {
   return { kind: 'update', resource, description, fields: [{ field, from, to }], action };

@@ -1,7 +1,7 @@
 import type { FindingPublishingFrequency, GetDetectorCommandOutput } from '@aws-sdk/client-guardduty';
 import { TAG_NAME } from '../../config/names';
-import { updateOf, type Change } from '../component';
-import { detectorRelation } from './detector-ownership';
+import { changeOf, notInLambda, updateOf, type Change } from '../component';
+import { detectorRelation, type DetectorRelation } from './detector-ownership';
 
 /** What read found: the region's detector (at most one), or nothing. */
 export interface DetectorFound {
@@ -33,49 +33,47 @@ export type DetectorAction = 'create' | 'hand-over' | 'enable' | 'frequency';
  * Settings ensure leaves as they are still show, with no action, so inspect reports them.
  */
 export function diffDetector({ id, detector }: DetectorFound, want: DetectorWanted): Change<DetectorAction>[] {
-  if (!id || !detector)
-    return [{ kind: 'create', resource: 'GuardDuty detector', description: 'create', ...(want.create ? { action: 'create' as const } : {}) }];
+  if (!id || !detector) return [changeOf('create', 'GuardDuty detector', 'create', want.create ? ('create' as const) : undefined)];
   const resource = `GuardDuty detector ${id}`;
   const relation = detectorRelation(detector.Tags ?? {}, want);
   const created = (relation.kind === 'ours' || relation.kind === 'sibling') && relation.created;
-  if (!want.wanted) {
-    const deleted = relation.kind === 'ours' && created && (want.deleted || relation.provisional);
-    return deleted ? [{ kind: 'delete', resource, description: 'not wanted by the config' }] : [];
-  }
+  // Ensure never runs for a detector the config does not want (remove does): what is left is inspect's and the plan's.
+  if (!want.wanted) return (process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : unwantedDetector)(relation, want, resource);
   const changes: Change<DetectorAction>[] = [];
+  const me = want.tags[TAG_NAME];
   // Recorded as another stack's (which may since be deleted, the detector retained): never changed by us.
-  if (relation.kind === 'foreign') changes.push({ kind: 'adopt', resource, description: `used as it is, settings unchanged: recorded as ${relation.stack}'s` });
-  if (relation.kind === 'unclaimed') changes.push({ kind: 'adopt', resource, description: 'adopted existing detector (never deleted by this stack)' });
-  if (relation.kind === 'sibling')
-    changes.push(updateOf(resource, 'pipeline', relation.name, want.tags[TAG_NAME], 'hand over to this pipeline name', 'hand-over'));
+  if (relation.kind === 'foreign') changes.push(changeOf('adopt', resource, `used as it is, settings unchanged: recorded as ${relation.stack}'s`));
+  if (relation.kind === 'unclaimed') changes.push(changeOf('adopt', resource, 'adopted existing detector (never deleted by this stack)'));
+  if (relation.kind === 'sibling') {
+    const back = relation.previousName === me;
+    const description = back ? 'taken back from the pipeline name it was handed to' : 'taken over from the previous pipeline name of this stack';
+    changes.push(updateOf(resource, 'pipeline', relation.name, me, description, 'hand-over'));
+  }
   const { Status: status, FindingPublishingFrequency: frequency } = detector;
   const enabled = status === 'ENABLED';
   // A disabled detector is enabled again only when ours; one we did not create is not changed at all while disabled.
-  if (!enabled)
-    changes.push(
-      setting(
-        resource,
-        'Status',
-        status,
-        'ENABLED',
-        `detector is ${status ?? 'unknown'}${created ? '' : ': no findings flow; left as it is'}`,
-        created && 'enable',
-      ),
-    );
+  const left = created ? '' : ': no findings flow; left as it is';
+  if (!enabled) changes.push(setting(resource, 'Status', status, 'ENABLED', `detector is ${status ?? 'unknown'}${left}`, created && 'enable'));
   if (frequency !== want.frequency) {
-    const ours = relation.kind !== 'foreign' && (enabled || created);
+    const description = `finding publishing frequency is ${frequency ?? 'unknown'}, wanted ${want.frequency}`;
     changes.push(
       setting(
         resource,
         'FindingPublishingFrequency',
         frequency,
         want.frequency,
-        `finding publishing frequency is ${frequency ?? 'unknown'}, wanted ${want.frequency}`,
-        ours && 'frequency',
+        description,
+        relation.kind !== 'foreign' && (enabled || created) && 'frequency',
       ),
     );
   }
   return changes;
+}
+
+/** A detector the config does not want goes only when this pipeline created it and GuardDutyOnDelete (or a failed Create) says so. */
+function unwantedDetector(relation: DetectorRelation, want: DetectorWanted, resource: string): Change<DetectorAction>[] {
+  const deleted = relation.kind === 'ours' && relation.created && (want.deleted || relation.provisional);
+  return deleted ? [changeOf('delete', resource, 'not wanted by the config')] : [];
 }
 
 /** A setting that differs: an update ensure makes (`action`), or one it leaves as found (no fields: the plan shows the description). */

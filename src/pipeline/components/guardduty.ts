@@ -58,8 +58,8 @@ async function readDetector(ctx: PipelineContext): Promise<DetectorFound> {
 }
 
 /**
- * Performs the changes in the diff's order; what ensure leaves as it is (an adopted detector, another stack's,
- * a setting of one it did not create) is said in the log, in the diff's words.
+ * Performs the changes in the diff's order, each said in the log in the diff's words: a warning for what ensure
+ * leaves as it is (a setting of a detector it did not create, another stack's detector).
  */
 async function applyDetector(changes: Change<DetectorAction>[], config: PipelineConfig, ctx: PipelineContext, found: DetectorFound): Promise<ComponentOutputs> {
   const { id, detector } = found;
@@ -67,15 +67,12 @@ async function applyDetector(changes: Change<DetectorAction>[], config: Pipeline
   const relation = detectorRelation(detector.Tags ?? {}, ctx);
   const created = (relation.kind === 'ours' || relation.kind === 'sibling') && relation.created;
   for (const { action, kind, description, resource } of changes) {
-    if (!action) ctx.log[kind === 'adopt' ? 'info' : 'warn'](description, { resource });
-    // A rename: the new pipeline takes the detector over; the old name's Delete then leaves it in place.
+    ctx.log[action || kind === 'adopt' ? 'info' : 'warn'](description, { resource });
+    // A rename: the new pipeline takes the detector over (or back); the old name's Delete then leaves it in place.
     if (action === 'hand-over' && relation.kind === 'sibling')
-      await handOver(id, created, relation.name, relation.previousName === ctx.tags[TAG_NAME] ? undefined : relation.name, ctx);
-    if (action === 'enable') {
-      // Ours: someone disabled it; enabling it again is converging (an adopted one is never enabled by us).
-      await ctx.clients.guardduty.send(new UpdateDetectorCommand({ DetectorId: id, Enable: true }));
-      ctx.log.info('enabled again: this pipeline created it', { resource });
-    }
+      await handOver(id, created, relation.previousName === ctx.tags[TAG_NAME] ? undefined : relation.name, ctx);
+    // Ours: someone disabled it; enabling it again is converging (an adopted one is never enabled by us).
+    if (action === 'enable') await ctx.clients.guardduty.send(new UpdateDetectorCommand({ DetectorId: id, Enable: true }));
     if (action === 'frequency') await setFrequency(id, detector, created, config, ctx);
   }
   return { GuardDutyDetectorId: id };
@@ -107,13 +104,9 @@ function noDetector(ctx: PipelineContext): ComponentOutputs {
 }
 
 /** Moves the detector to this pipeline name, recording `previous` (or clearing it when taken back). */
-async function handOver(detectorId: string, created: boolean, from: string, previous: string | undefined, ctx: PipelineContext): Promise<void> {
+async function handOver(detectorId: string, created: boolean, previous: string | undefined, ctx: PipelineContext): Promise<void> {
   await tagDetector(detectorId, { [nameTagKey(created)]: ctx.tags[TAG_NAME]!, ...(previous ? { [TAG_PREVIOUS_NAME]: previous } : {}) }, ctx);
   if (!previous) await untagDetector(detectorId, [TAG_PREVIOUS_NAME], ctx);
-  ctx.log.info(previous ? 'taken over from the previous pipeline name of this stack' : 'taken back from the pipeline name it was handed to', {
-    resource: `GuardDuty detector ${detectorId}`,
-    from,
-  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { SubscriptionFilter } from '@aws-sdk/client-cloudwatch-logs';
-import { notInLambda, updateOf, type Change } from '../component';
+import { changeOf, notInLambda, updateOf, type Change } from '../component';
 import { ownershipConflict } from '../ownership';
 import { diffSubscription, type DesiredSubscription } from './subscription';
 
@@ -40,10 +40,10 @@ export interface GroupWanted {
 }
 
 /**
- * What a change does: create our group (with retention and filter), set retention, put our filter, delete our
- * own group when a reused one replaces it, take the slot of a rename's predecessor, record the reused group.
+ * What a change does: create our group (with retention and filter), set retention, put our filter (on a reused
+ * group in place of a rename's predecessor), delete our own group when a reused one replaces it, record the reused group.
  */
-export type GroupAction = 'create' | 'retention' | 'subscribe' | 'remove-own' | 'take-over' | 'record';
+export type GroupAction = 'create' | 'retention' | 'subscribe' | 'remove-own' | 'record';
 
 /**
  * Pure. Our own group: unread (ensure) or absent, create; not ours, a conflict; else retention and filter changes.
@@ -53,15 +53,15 @@ export function diffLogGroup(found: GroupFound, want: GroupWanted): Change<Group
   const resource = `log group ${want.group}`;
   if (want.reused) return diffReusedGroup(found, want, resource);
   // Absent and not wanted: inspect reports it absent, the plan drops the create.
-  if (!found.read || !found.tags) return [{ kind: 'create', resource, description: 'create', action: 'create' }];
+  if (!found.read || !found.tags) return [changeOf('create', resource, 'create', 'create')];
   // Only inspect and plan read our own group: the comparison is left out of the Lambda bundles.
   return (process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : diffOwnGroup)(found, want, resource, found.tags);
 }
 
 function diffOwnGroup(found: GroupFound, want: GroupWanted, resource: string, tags: Record<string, string>): Change<GroupAction>[] {
   const conflict = ownershipConflict(resource, tags, want);
-  if (conflict) return [{ kind: 'conflict', resource, description: conflict }];
-  if (!want.wanted) return [{ kind: 'delete', resource, description: 'not wanted by the config' }];
+  if (conflict) return [changeOf('conflict', resource, conflict)];
+  if (!want.wanted) return [changeOf('delete', resource, 'not wanted by the config')];
   const changes: Change<GroupAction>[] = [];
   const days = found.retentionInDays;
   if (days !== want.retentionInDays)
@@ -76,15 +76,11 @@ function diffReusedGroup(found: GroupFound, want: GroupWanted, resource: string)
   const changes: Change<GroupAction>[] = [];
   // Our own group, from before the switch to the reused one (the group of a trail we no longer make).
   if (found.tags && !ownershipConflict('', found.tags, want))
-    changes.push({ kind: 'delete', resource: `log group ${want.ownGroup}`, description: `replaced by ${want.group}`, action: 'remove-own' });
-  if (found.filter && !want.wanted) return [...changes, { kind: 'delete', resource, description: 'not wanted by the config' }];
-  if (found.predecessor && !found.filter)
-    changes.push(
-      updateOf(resource, 'subscription filter', found.predecessor, want.subscription.filterName, 'take the place of the previous pipeline name', 'take-over'),
-    );
-  if (want.wanted && found.recorded !== want.group)
-    changes.push({ kind: 'adopt', resource, description: 'reused: only our filter goes on it; recorded on our stream', action: 'record' });
-  // No filter of ours yet: inspect reports the reused group absent.
-  if (found.missing || !found.filter) return [...changes, { kind: 'create', resource, description: `subscribe ${want.group}`, action: 'subscribe' }];
+    changes.push(changeOf('delete', `log group ${want.ownGroup}`, `replaced by ${want.group}`, 'remove-own'));
+  if (found.filter && !want.wanted) return [...changes, changeOf('delete', resource, 'not wanted by the config')];
+  if (want.wanted && found.recorded !== want.group) changes.push(changeOf('adopt', resource, 'reused: only our filter goes on it', 'record'));
+  // No filter of ours yet (inspect reports the group absent); a rename's predecessor gives its slot to ours.
+  if (found.missing || !found.filter)
+    return [...changes, changeOf('create', resource, `subscribe ${want.group}${found.predecessor ? ` in place of ${found.predecessor}` : ''}`, 'subscribe')];
   return [...changes, ...diffSubscription(resource, found.filter, want.subscription)];
 }

@@ -14,7 +14,7 @@ import { deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedAfterAlreadyExist
 import { flowLogFilterPattern, type FlowLogPattern } from './flow-log-pattern';
 import { diffLogGroup, type GroupAction, type GroupFound, type GroupWanted } from './log-group-plan';
 import { cloudTrailInThisRegion } from './sources';
-import { recordedReusedGroup, recordReusedGroup, subscriptionSlot, unsubscribeReusedGroups } from './reused-trail-group';
+import { recordedReusedGroup, recordReusedGroup, reusedGroupMissing, subscriptionSlot, unsubscribeReusedGroups } from './reused-trail-group';
 import { deleteSubscription, describeSubscription, desiredSubscription, putSubscription } from './subscription';
 
 const NOT_FOUND = 'ResourceNotFoundException';
@@ -28,8 +28,6 @@ export interface LogGroupSpec {
   groupName(ctx: PipelineContext): string;
   /** A group someone else owns that we only subscribe instead of creating ours; undefined to create ours. */
   existingGroup?(config: PipelineConfig): string | undefined;
-  /** The parameter that names the existing group, for error messages. */
-  existingGroupParameter?: string;
   filterPattern(config: PipelineConfig): FlowLogPattern;
   /** See Component.sharedAcrossRename: a reused group's filter slot passes from the old pipeline name to the new. */
   sharedAcrossRename?: boolean;
@@ -68,7 +66,6 @@ export const trailLogGroupComponent = logGroupComponent({
   enabled: (config, ctx) => cloudTrailInThisRegion(config, ctx.region),
   groupName: (ctx) => ctx.names.cloudTrailLogGroup,
   existingGroup: (config) => config.cloudTrail.existingLogGroup,
-  existingGroupParameter: 'ExistingTrailLogGroup',
   filterPattern: () => ({ pattern: '' }),
   sharedAcrossRename: true,
 });
@@ -141,19 +138,12 @@ async function applyLogGroup(
   if (warning) ctx.log.warn(warning, { component: spec.id });
   const actions = new Set(changes.map((c) => c.action));
   const { group } = found;
-  const missing = (cause?: unknown) =>
-    new Error(
-      `${spec.existingGroupParameter ?? 'the existing log group'} ${group} does not exist in ${ctx.region}: give the log group of an existing trail in this region, or leave it empty to create a trail`,
-      { cause },
-    );
+  const missing = (cause?: unknown) => new Error(reusedGroupMissing(group, ctx), { cause });
   if (found.missing) throw missing();
   try {
     if (actions.has('remove-own')) await removeOwnGroup(spec.groupName(ctx), ctx);
-    if (actions.has('take-over')) {
-      // A rename: the old pipeline name's filter gives its slot to ours (a group holds two filters at most).
-      await deleteSubscription(ctx, group, found.predecessor);
-      ctx.log.info('took the place of the previous pipeline name of this stack on the reused group', { logGroup: group, filter: found.predecessor });
-    }
+    // A rename: the old pipeline name's filter gives its slot to ours (a group holds two filters at most).
+    if (actions.has('subscribe') && found.predecessor) await deleteSubscription(ctx, group, found.predecessor);
     if (actions.has('record')) await recordReusedGroup(group, ctx);
     if (actions.has('create')) await createOwnGroup(group, ctx);
     if (actions.has('create') || actions.has('retention'))

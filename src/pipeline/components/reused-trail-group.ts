@@ -26,6 +26,11 @@ export const decodeGroup = (value: string): string => value.replace(/=/g, '#');
 /** Kinesis tag values hold at most 255 characters (the developer guide; the API reference says 256: the stricter holds). */
 export const MAX_RECORDED_GROUP = 255;
 
+/** Why a reused group cannot be subscribed: it does not exist (preflight, and ensure when it went away since). */
+export function reusedGroupMissing(group: string, ctx: Pick<PipelineContext, 'account' | 'region'>): string {
+  return `ExistingTrailLogGroup ${group} does not exist in account ${ctx.account}, region ${ctx.region}: give the log group of an existing trail in this region, or leave it empty to create a trail`;
+}
+
 /** Records on our stream that `group` carries our filter. */
 export async function recordReusedGroup(group: string, ctx: PipelineContext): Promise<void> {
   await ctx.clients.kinesis.send(new AddTagsToStreamCommand({ StreamName: ctx.names.streamName, Tags: { [TAG_REUSED_GROUP]: encodeGroup(group) } }));

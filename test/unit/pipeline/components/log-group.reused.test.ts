@@ -11,7 +11,7 @@ import { TAG_STACK } from '../../../../src/config/names';
 import { trailLogGroupComponent } from '../../../../src/pipeline/components/log-group';
 import { awsError, sentCommands, sentRequests } from '../../helpers/aws-mock';
 import { createTestContext, OTHER_STACK_ID, TEST_STACK_ID, testConfig } from '../../helpers/context';
-import { EXISTING, filter, groupArn, mockLogs, notFound, ourTags, putFilter, R, RECORD_KEY, reuse, STREAM_ARN, TRAIL_GROUP } from './log-group-helpers';
+import { A, EXISTING, filter, groupArn, mockLogs, notFound, ourTags, putFilter, R, RECORD_KEY, reuse, STREAM_ARN, TRAIL_GROUP } from './log-group-helpers';
 
 const { logs, kinesis } = mockLogs();
 const { ctx } = createTestContext();
@@ -115,7 +115,7 @@ describe('trail log group ensure (reused trail: ExistingTrailLogGroup)', () => {
     logs.on(DescribeSubscriptionFiltersCommand).rejects(notFound());
 
     await expect(trailLogGroupComponent.ensure(testConfig(reuse), ctx)).rejects.toThrow(
-      `ExistingTrailLogGroup ${EXISTING} does not exist in ${R}: give the log group of an existing trail in this region, or leave it empty to create a trail`,
+      `ExistingTrailLogGroup ${EXISTING} does not exist in account ${A}, region ${R}: give the log group of an existing trail in this region, or leave it empty to create a trail`,
     );
     expect(sentCommands(logs)).toEqual(['ListTagsForResourceCommand', 'DescribeSubscriptionFiltersCommand']);
     expect(sentCommands(kinesis)).toEqual([]);
@@ -125,7 +125,9 @@ describe('trail log group ensure (reused trail: ExistingTrailLogGroup)', () => {
     logs.on(ListTagsForResourceCommand).rejects(notFound());
     logs.on(PutSubscriptionFilterCommand).rejects(notFound());
 
-    await expect(trailLogGroupComponent.ensure(testConfig(reuse), ctx)).rejects.toThrow(`ExistingTrailLogGroup ${EXISTING} does not exist in ${R}`);
+    await expect(trailLogGroupComponent.ensure(testConfig(reuse), ctx)).rejects.toThrow(
+      `ExistingTrailLogGroup ${EXISTING} does not exist in account ${A}, region ${R}`,
+    );
   });
 
   it('names the reused group when its subscription filters are all taken', async () => {

@@ -44,11 +44,11 @@ export function diffDetector({ id, detector }: DetectorFound, want: DetectorWant
   // Recorded as another stack's (which may since be deleted, the detector retained): never changed by us.
   if (relation.kind === 'foreign') changes.push(changeOf('adopt', resource, `used as it is, settings unchanged: recorded as ${relation.stack}'s`));
   if (relation.kind === 'unclaimed') changes.push(changeOf('adopt', resource, 'adopted existing detector (never deleted by this stack)'));
-  if (relation.kind === 'sibling') {
-    const back = relation.previousName === me;
-    const description = back ? 'taken back from the pipeline name it was handed to' : 'taken over from the previous pipeline name of this stack';
-    changes.push(updateOf(resource, 'pipeline', relation.name, me, description, 'hand-over'));
-  }
+  // A rename hands the detector over to the new name, or back to the old one when the new one is removed.
+  if (relation.kind === 'sibling')
+    changes.push(
+      updateOf(resource, 'pipeline', relation.name, me, `taken ${relation.previousName === me ? 'back' : 'over'} from ${relation.name}`, 'hand-over'),
+    );
   const { Status: status, FindingPublishingFrequency: frequency } = detector;
   const enabled = status === 'ENABLED';
   // A disabled detector is enabled again only when ours; one we did not create is not changed at all while disabled.

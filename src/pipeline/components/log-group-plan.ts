@@ -17,8 +17,6 @@ export interface GroupFound {
   retentionInDays?: number;
   /** Our filter on the subscribed group. */
   filter?: SubscriptionFilter;
-  /** Reused group only: it does not exist. */
-  missing?: boolean;
   /** Reused group only: the filter of this stack's previous pipeline name, whose slot ours takes. */
   predecessor?: string;
   /** Reused group only: the group our stream records (null: none); undefined when not read (ensure records it anyway). */
@@ -80,7 +78,7 @@ function diffReusedGroup(found: GroupFound, want: GroupWanted, resource: string)
   if (found.filter && !want.wanted) return [...changes, changeOf('delete', resource, 'not wanted by the config')];
   if (want.wanted && found.recorded !== want.group) changes.push(changeOf('adopt', resource, 'reused: only our filter goes on it', 'record'));
   // No filter of ours yet (inspect reports the group absent); a rename's predecessor gives its slot to ours.
-  if (found.missing || !found.filter)
+  if (!found.filter)
     return [...changes, changeOf('create', resource, `subscribe ${want.group}${found.predecessor ? ` in place of ${found.predecessor}` : ''}`, 'subscribe')];
   return [...changes, ...diffSubscription(resource, found.filter, want.subscription)];
 }

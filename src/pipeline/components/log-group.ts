@@ -108,14 +108,10 @@ async function readLogGroup(spec: LogGroupSpec, config: PipelineConfig, ctx: Pip
   }
   const tags = group === own ? undefined : await groupTags(own, ctx);
   const slot = await orUndefinedWhenNotFound(() => subscriptionSlot(group, ctx), NOT_FOUND);
+  // Named before anything is written; inspect reports the group absent.
+  if (!slot && purpose === 'ensure') throw new Error(reusedGroupMissing(group, ctx));
   const recorded = process.env.SIEM_LAMBDA_BUNDLE || purpose === 'ensure' ? undefined : ((await recordedReusedGroup(ctx)) ?? null);
-  return {
-    group,
-    read: true,
-    ...(tags ? { tags } : {}),
-    ...(slot ? { filter: slot.ours, predecessor: slot.predecessor } : { missing: true }),
-    ...(recorded !== undefined ? { recorded } : {}),
-  };
+  return { group, read: true, tags, filter: slot?.ours, predecessor: slot?.predecessor, recorded };
 }
 
 /** Our group, its tags and (when ours) its retention and our filter. Read-only. */
@@ -126,7 +122,7 @@ async function readOwnGroup(group: string, ctx: PipelineContext): Promise<GroupF
   return { group, read: true, tags, retentionInDays: found!.retentionInDays, filter: await describeSubscription(ctx, group) };
 }
 
-/** Performs the changes; a reused group that does not exist is named by its parameter before anything is written. */
+/** Performs the changes; a reused group that went away since read is named by its parameter. */
 async function applyLogGroup(
   spec: LogGroupSpec,
   changes: Change<GroupAction>[],
@@ -138,8 +134,6 @@ async function applyLogGroup(
   if (warning) ctx.log.warn(warning, { component: spec.id });
   const actions = new Set(changes.map((c) => c.action));
   const { group } = found;
-  const missing = (cause?: unknown) => new Error(reusedGroupMissing(group, ctx), { cause });
-  if (found.missing) throw missing();
   try {
     if (actions.has('remove-own')) await removeOwnGroup(spec.groupName(ctx), ctx);
     // A rename: the old pipeline name's filter gives its slot to ours (a group holds two filters at most).
@@ -151,7 +145,7 @@ async function applyLogGroup(
     if (actions.has('create') || actions.has('subscribe')) await putSubscription(ctx, group, pattern);
   } catch (err) {
     // The reused group went away since read.
-    throw isAwsError(err, NOT_FOUND) && group !== spec.groupName(ctx) ? missing(err) : err;
+    throw isAwsError(err, NOT_FOUND) && group !== spec.groupName(ctx) ? new Error(reusedGroupMissing(group, ctx), { cause: err }) : err;
   }
   return {};
 }

@@ -86,8 +86,8 @@ describe('log group diff (pure): a reused trail group', () => {
     ['our own group left from before the switch: removed', onOrg({ tags: ours }), reused, [['delete', 'remove-own']], 'drifted'],
     ['a group with our name that is not ours: left alone', onOrg({ tags: {} }), reused, [], 'present'],
     [
-      'the reused group is missing: subscribe (apply names it)',
-      { group: ORG, read: true, missing: true },
+      'the reused group is missing (inspect; ensure names it): subscribe',
+      { group: ORG, read: true },
       reused,
       [
         ['adopt', 'record'],

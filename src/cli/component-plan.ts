@@ -20,8 +20,8 @@ export type PlanRequestType = 'Create' | 'Update';
 
 /**
  * The component's planned change: from its own `plan` when it has one, otherwise derived from `inspect`
- * (absent and enabled -> create; drifted -> change with the differences; present and not wanted -> remove;
- * for a Create, present but not made by this stack -> adopt, and a reused trail log group is adopted). Reads only.
+ * (absent and enabled -> create; drifted -> change with the differences; present and not wanted -> remove).
+ * Reads only.
  */
 export async function componentPlan(
   component: Component,
@@ -36,19 +36,14 @@ export async function componentPlan(
     return fromChanges(
       c.id,
       (await c.plan(config, ctx)).filter((change) => enabled || change.kind !== 'create'),
+      request,
     );
   }
-  return fromStatus(c.id, c.enabled(config, ctx), await c.inspect(config, ctx), config, request);
+  return fromStatus(c.id, c.enabled(config, ctx), await c.inspect(config, ctx), config);
 }
 
 /** Derives the plan of one component from what inspect found. */
-export function fromStatus(
-  id: string,
-  enabled: boolean,
-  status: ComponentStatus,
-  config: Pick<PipelineConfig, 'guardDuty' | 'cloudTrail'>,
-  request: PlanRequestType = 'Update',
-): PlannedChange {
+export function fromStatus(id: string, enabled: boolean, status: ComponentStatus, config: Pick<PipelineConfig, 'guardDuty'>): PlannedChange {
   const d = status.details ?? {};
   const list = (v: unknown) => (Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : describe(x))) : []);
   const result = classify(id, enabled, status, config).result;
@@ -58,13 +53,8 @@ export function fromStatus(
   const withVpcs = vpcs.length > 0 ? { vpcs } : {};
   if (status.state === 'absent') {
     if (id === 'flow-logs' && vpcs.length === 0) return { component: id, action: 'none', fields: [] };
-    // A reused trail group is someone else's: the pipeline only subscribes it.
-    if (id === 'trail-log-group' && config.cloudTrail.existingLogGroup !== undefined)
-      return { component: id, action: 'adopt', fields: [`subscribe ${config.cloudTrail.existingLogGroup}`] };
     return { component: id, action: 'create', fields: [], ...withVpcs };
   }
-  // Inspect cannot tell "adopted by this stack" from "someone else's": for an Update it is already adopted.
-  if (request === 'Create' && d.createdByThisStack === false) return { component: id, action: 'adopt', fields: list(d.differences) };
   // event-sources reports its wanted rules as drift of the component: when none of them exists, it is a create.
   const rules = d.rules && typeof d.rules === 'object' ? Object.values(d.rules as Record<string, unknown>) : [];
   if (status.state === 'drifted' && rules.length > 0 && rules.every((r) => r === 'absent'))
@@ -76,18 +66,23 @@ export function fromStatus(
   return { component: id, action: 'none', fields: [] };
 }
 
-/** Normalises the contract's Change list (whatever its exact shape) to one PlannedChange. */
-function fromChanges(id: string, changes: readonly Change[]): PlannedChange {
+/**
+ * Normalises the contract's Change list (whatever its exact shape) to one PlannedChange. An adopt shows as the
+ * action alone (its writes, if any, are the other changes); one that writes nothing (using a detector as found)
+ * is news to a Create only: an Update's stack adopted it already.
+ */
+function fromChanges(id: string, changes: readonly Change[], request: PlanRequestType): PlannedChange {
   const actions = new Set<PlanAction>();
   const fields: string[] = [];
   for (const change of changes) {
-    if (change.kind === 'none') continue;
+    if (change.kind === 'none' || (change.kind === 'adopt' && change.action === undefined && request === 'Update')) continue;
     actions.add(PLAN_ACTION[change.kind]);
+    if (change.kind === 'adopt') continue;
     // An update with no fields (a stopped trail to start) is shown by its description.
     if (change.kind === 'update' && change.fields.length > 0) fields.push(...change.fields.map((f) => `${f.field}: ${text(f.from)} -> ${text(f.to)}`));
     else fields.push(change.description);
   }
-  const action = (['remove', 'create', 'adopt', 'change'] as const).find((a) => actions.has(a)) ?? 'none';
+  const action = (['adopt', 'remove', 'create', 'change'] as const).find((a) => actions.has(a)) ?? 'none';
   return { component: id, action, fields };
 }
 

@@ -116,6 +116,11 @@ export function notInLambda(): never {
   throw new Error('inspect, plan and record matching are left out of the Lambda bundles: run them from the CLI');
 }
 
+/** A change with no fields: a create, delete, adopt or conflict (or an update the plan shows by its description). */
+export function changeOf<A>(kind: 'create' | 'delete' | 'adopt' | 'conflict', resource: string, description: string, action?: A): Change<A> {
+  return { kind, resource, description, action };
+}
+
 /** A change of one field, from -> to. */
 export function updateOf<A>(resource: string, field: string, from: unknown, to: unknown, description: string, action?: A): Change<A> {
   return { kind: 'update', resource, description, fields: [{ field, from, to }], action };
@@ -123,13 +128,13 @@ export function updateOf<A>(resource: string, field: string, from: unknown, to: 
 
 /**
  * Inspect's view of a diff: a conflict or a pending create is absent; anything else to change is drift,
- * listed in `differences`.
+ * listed in `differences`, but an adopt (what someone else made, used as found) is not.
  */
 export function statusOf(changes: readonly Change[], details?: Record<string, unknown>): ComponentStatus {
   const conflict = changes.find((c) => c.kind === 'conflict');
   if (conflict) return { state: 'absent', details: { conflict: conflict.description } };
   if (changes.some((c) => c.kind === 'create')) return { state: 'absent' };
-  const differences = changes.filter((c) => c.kind !== 'none').map((c) => c.difference ?? c.description);
+  const differences = changes.filter((c) => c.kind !== 'none' && c.kind !== 'adopt').map((c) => c.difference ?? c.description);
   if (differences.length === 0) return details ? { state: 'present', details } : { state: 'present' };
   return { state: 'drifted', details: { ...details, differences } };
 }

@@ -4,7 +4,7 @@ import type { PipelineConfig } from '../config/pipeline-config';
 import { PipelineStepError } from '../support/errors';
 import { describeStreamSummary } from '../components/stream/kinesis-stream';
 import { describeGroup } from '../components/logs/log-group';
-import { MAX_RECORDED_GROUP, subscriptionSlot } from '../components/cloudtrail/reused-trail-group';
+import { MAX_RECORDED_GROUP, reusedGroupMissing, subscriptionSlot } from '../components/cloudtrail/reused-trail-group';
 import { cloudTrailInThisRegion, createsTrail } from '../components/source-needs';
 import type { PipelineContext } from '../components/context';
 import { settleAll } from '../support/settle';
@@ -59,11 +59,7 @@ async function checkReusedGroup(group: string, trails: readonly Trail[], ctx: Pi
       `ExistingTrailLogGroup ${group} is longer than ${MAX_RECORDED_GROUP} characters, which the pipeline cannot record on its stream; give a trail log group with a shorter name`,
     );
   }
-  if (!(await describeGroup(group, ctx))) {
-    throw new PreflightError(
-      `ExistingTrailLogGroup ${group} does not exist ${where}: give the log group of an existing trail in this region, or leave it empty to create a trail`,
-    );
-  }
+  if (!(await describeGroup(group, ctx))) throw new PreflightError(reusedGroupMissing(group, ctx));
   const arn = ctx.names.logGroupArn(group);
   const trail = trails.find((t) => t.CloudWatchLogsLogGroupArn?.replace(/:\*$/, '') === arn);
   if (!trail) {

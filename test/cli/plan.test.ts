@@ -1,4 +1,5 @@
 import { CreateDetectorCommand } from '@aws-sdk/client-guardduty';
+import { ORG_GROUP, seededAccount } from '../lifecycle/adopted-helpers';
 import { makeHarness, STACK_ID } from '../lifecycle/harness';
 import { deployPipeline, EXTERNAL_ID, PARAM_FLAGS, type Deployed } from '../unit/cli/helpers';
 import { GAPS, onAccount, putStack, runOn } from './stack';
@@ -40,6 +41,16 @@ describe('plan', () => {
     expect(h.fake.writes()).toEqual([]);
   });
 
+  it('for a new stack reusing a trail log group: the group is adopted and only subscribed', async () => {
+    const h = await seededAccount();
+    const d = onAccount(h);
+    h.fake.resetCalls();
+    const { out } = await runOn(d, ['plan', '--stack-id', STACK_ID, ...PARAM_FLAGS, '--param', `ExistingTrailLogGroup=${ORG_GROUP}`]);
+    expect(out).toMatch(new RegExp(`^trail-log-group +adopt +subscribe ${ORG_GROUP}$`, 'm'));
+    expect(out).not.toMatch(/^trail +create/m);
+    expect(h.fake.writes()).toEqual([]);
+  });
+
   describe('for an Update (--stack)', () => {
     let d: Deployed;
     beforeEach(async () => {
@@ -66,9 +77,9 @@ describe('plan', () => {
       expect(report.request).toBe('Update');
       expect(report.changes.filter((c) => c.action !== 'none')).toEqual([
         { component: 'trail', action: 'change', fields: ['not logging'] },
-        { component: 'flow-log-group', action: 'change', fields: ['subscription filter missing'] },
+        { component: 'flow-log-group', action: 'change', fields: ['subscription filter: missing -> siem-demo-to-kinesis'] },
         { component: 'flow-logs', action: 'change', fields: [], vpcs: [expect.stringMatching(/^vpc-/)] },
-        { component: 'guardduty-detector', action: 'change', fields: ['detector is DISABLED'] },
+        { component: 'guardduty-detector', action: 'change', fields: ['Status: DISABLED -> ENABLED'] },
         {
           component: 'guardduty-rule',
           action: 'change',
@@ -124,32 +135,51 @@ describe('componentPlan', () => {
     await expect(componentPlan(c, config, {} as never)).resolves.toEqual({ component: 'x', ...expected });
   });
 
-  it.each([
-    ['enabled, absent', 'create', 'stream', true, { state: 'absent' }, 'Update'],
-    ['enabled, drifted', 'change', 'stream', true, { state: 'drifted', details: { differences: ['retention 30 days, want 1'] } }, 'Update'],
-    ['not wanted, present', 'remove', 'guardduty-rule', false, { state: 'present' }, 'Update'],
+  it.each<[string, Change[], 'Create' | 'Update', { action: string; fields: string[] }]>([
+    ['an adopt that writes nothing, for a Create: adopt', [{ kind: 'adopt', resource: 'r', description: 'adopt' }], 'Create', { action: 'adopt', fields: [] }],
     [
-      'present, not made by this stack, for a Create',
-      'adopt',
-      'guardduty-detector',
-      true,
-      { state: 'present', details: { createdByThisStack: false } },
-      'Create',
-    ],
-    [
-      'present, not made by this stack, for an Update (already adopted)',
-      'none',
-      'guardduty-detector',
-      true,
-      { state: 'present', details: { createdByThisStack: false } },
+      'an adopt that writes nothing, for an Update (adopted at the Create): none',
+      [{ kind: 'adopt', resource: 'r', description: 'adopt' }],
       'Update',
+      { action: 'none', fields: [] },
     ],
-    ['a reused trail group, absent (not yet subscribed)', 'adopt', 'trail-log-group', true, { state: 'absent' }, 'Create'],
-    ['enabled, present', 'none', 'stream', true, { state: 'present' }, 'Update'],
-    ['not wanted, absent', 'none', 'stream', false, { state: 'absent' }, 'Update'],
-    ['flow logs with no VPC to cover', 'none', 'flow-logs', true, { state: 'absent', details: { missing: [] } }, 'Create'],
-  ] as const)('derived from inspect: %s -> %s', (_what, action, id, enabled, status, request) => {
-    const reuse = parseConfig({ PipelineName: 'demo', ExistingTrailLogGroup: 'org-trail' });
-    expect(fromStatus(id, enabled, status, id === 'trail-log-group' ? reuse : config, request).action).toBe(action);
+    [
+      'an adopt with its setting, for an Update: the setting is a change',
+      [
+        { kind: 'adopt', resource: 'r', description: 'adopt' },
+        {
+          kind: 'update',
+          resource: 'r',
+          description: 'd',
+          fields: [{ field: 'FindingPublishingFrequency', from: 'SIX_HOURS', to: 'ONE_HOUR' }],
+          action: 'frequency',
+        },
+      ],
+      'Update',
+      { action: 'change', fields: ['FindingPublishingFrequency: SIX_HOURS -> ONE_HOUR'] },
+    ],
+    [
+      'an adopt that writes (a reused group recorded) with our filter to create: adopt, shown by what it creates',
+      [
+        { kind: 'adopt', resource: 'r', description: 'reused', action: 'record' },
+        { kind: 'create', resource: 'r', description: 'subscribe org/trail', action: 'subscribe' },
+      ],
+      'Update',
+      { action: 'adopt', fields: ['subscribe org/trail'] },
+    ],
+  ])("from the component's own plan: %s", async (_what, changes, request, expected) => {
+    const c = component({ plan: async () => changes });
+    await expect(componentPlan(c, config, {} as never, request)).resolves.toEqual({ component: 'x', ...expected });
+  });
+
+  it.each([
+    ['enabled, absent', 'create', 'stream', true, { state: 'absent' }],
+    ['enabled, drifted', 'change', 'stream', true, { state: 'drifted', details: { differences: ['retention 30 days, want 1'] } }],
+    ['not wanted, present', 'remove', 'guardduty-rule', false, { state: 'present' }],
+    ['enabled, present', 'none', 'stream', true, { state: 'present' }],
+    ['not wanted, absent', 'none', 'stream', false, { state: 'absent' }],
+    ['flow logs with no VPC to cover', 'none', 'flow-logs', true, { state: 'absent', details: { missing: [] } }],
+  ] as const)('derived from inspect: %s -> %s', (_what, action, id, enabled, status) => {
+    expect(fromStatus(id, enabled, status, config).action).toBe(action);
   });
 });

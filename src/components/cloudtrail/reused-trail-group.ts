@@ -26,6 +26,11 @@ export const decodeGroup = (value: string): string => value.replace(/=/g, '#');
 /** Kinesis tag values hold at most 255 characters (the developer guide; the API reference says 256: the stricter holds). */
 export const MAX_RECORDED_GROUP = 255;
 
+/** Why a reused group cannot be subscribed: it does not exist (preflight, and ensure when it went away since). */
+export function reusedGroupMissing(group: string, ctx: Pick<PipelineContext, 'account' | 'region'>): string {
+  return `ExistingTrailLogGroup ${group} does not exist in account ${ctx.account}, region ${ctx.region}: give the log group of an existing trail in this region, or leave it empty to create a trail`;
+}
+
 /** Records on our stream that `group` carries our filter. */
 export async function recordReusedGroup(group: string, ctx: PipelineContext): Promise<void> {
   await ctx.clients.kinesis.send(new AddTagsToStreamCommand({ StreamName: ctx.names.streamName, Tags: { [TAG_REUSED_GROUP]: encodeGroup(group) } }));
@@ -51,7 +56,8 @@ export async function unsubscribeReusedGroups(configured: string | undefined, ct
 
 /** What a reused group's filters leave us: our filter already there, or the filter of this stack's previous pipeline name. */
 export interface SubscriptionSlot {
-  ours: boolean;
+  /** Our filter on the group, as CloudWatch Logs holds it; undefined when there is none. */
+  ours?: SubscriptionFilter;
   /** Filter of another pipeline name of this stack whose stream records this group (a rename's predecessor). */
   predecessor?: string;
   /** Filters on the group now. */
@@ -67,10 +73,10 @@ export async function subscriptionSlot(group: string, ctx: PipelineContext): Pro
     filters.push(...(out.subscriptionFilters ?? []));
     nextToken = out.nextToken;
   } while (nextToken);
-  const ours = filters.some((f) => f.filterName === ctx.names.subscriptionFilter);
+  const ours = filters.find((f) => f.filterName === ctx.names.subscriptionFilter);
   let predecessor: string | undefined;
   for (const f of filters) if (!ours && !predecessor && (await isPredecessorFilter(f, group, ctx))) predecessor = f.filterName;
-  return { ours, count: filters.length, ...(predecessor ? { predecessor } : {}) };
+  return { ...(ours ? { ours } : {}), count: filters.length, ...(predecessor ? { predecessor } : {}) };
 }
 
 /** A filter `siem-<n>-to-kinesis` into stream `siem-<n>` of this account and region, the stream tagged by this stack for this group. */

@@ -2,7 +2,7 @@ import { CreateDetectorCommand, DeleteDetectorCommand, UpdateDetectorCommand, ty
 import { TAG_NAME } from '../../config/names';
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../support/errors';
-import { notInLambda, type Component, type ComponentOutputs, type ComponentStatus } from '../component';
+import { defineComponent, type Change, type Component, type ComponentOutputs } from '../component';
 import type { PipelineContext } from '../context';
 import { BAD_REQUEST, findDetector, getDetector, isAlreadyExists, isGone, tagDetector, untagDetector } from './detector-api';
 import {
@@ -15,6 +15,7 @@ import {
   TAG_PREVIOUS_NAME,
   TAG_PROVISIONAL,
 } from './detector-ownership';
+import { diffDetector, type DetectorAction, type DetectorFound, type DetectorWanted } from './detector-plan';
 
 /**
  * The region's GuardDuty detector: adopted when one exists (only its finding publishing frequency is
@@ -24,25 +25,61 @@ import {
  * this stack created it and GuardDutyOnDelete is Delete, or when the request that created it never
  * succeeded (it has no findings history worth keeping).
  */
-export const guardDutyDetectorComponent: Component = {
-  id: 'guardduty-detector',
-  dependsOn: [],
-  enabled: (config) => config.guardDuty.enabled,
-  ensure: ensureDetector,
-  remove: removeDetector,
-  inspect: process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : inspectDetector,
-  commit: commitDetector,
-};
+export const guardDutyDetectorComponent: Component = defineComponent(
+  { id: 'guardduty-detector', dependsOn: [], enabled: (config) => config.guardDuty.enabled, remove: removeDetector, commit: commitDetector },
+  {
+    read: (_config, ctx) => readDetector(ctx),
+    desired: desiredDetector,
+    diff: diffDetector,
+    apply: applyDetector,
+    details: process.env.SIEM_LAMBDA_BUNDLE
+      ? undefined
+      : ({ id, detector }, ctx) => {
+          const relation = detectorRelation(detector?.Tags ?? {}, ctx);
+          return {
+            detectorId: id,
+            status: detector?.Status,
+            findingPublishingFrequency: detector?.FindingPublishingFrequency,
+            createdByThisStack: relation.kind === 'ours' && relation.created,
+          };
+        },
+  },
+);
 
-async function ensureDetector(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs> {
-  const existing = await findDetector(ctx);
-  if (existing) return useExisting(existing, config, ctx);
-  if (!config.guardDuty.createDetector) {
-    ctx.log.warn('no GuardDuty detector in this region and CreateGuardDutyDetector is false: no GuardDuty findings will flow', {
-      region: ctx.region,
-    });
-    return { GuardDutyDetectorId: '' };
+function desiredDetector(config: PipelineConfig, ctx: PipelineContext): DetectorWanted {
+  const { enabled, createDetector, findingFrequency, onDelete } = config.guardDuty;
+  return { stackId: ctx.stackId, tags: ctx.tags, wanted: enabled, create: createDetector, frequency: findingFrequency, deleted: onDelete === 'Delete' };
+}
+
+/** The region's detector and its settings and tags (ListDetectors, GetDetector). */
+async function readDetector(ctx: PipelineContext): Promise<DetectorFound> {
+  const id = await findDetector(ctx);
+  return id ? { id, detector: await getDetector(id, ctx) } : {};
+}
+
+/**
+ * Performs the changes in the diff's order, each said in the log in the diff's words: a warning for what ensure
+ * leaves as it is (a setting of a detector it did not create, another stack's detector).
+ */
+async function applyDetector(changes: Change<DetectorAction>[], config: PipelineConfig, ctx: PipelineContext, found: DetectorFound): Promise<ComponentOutputs> {
+  const { id, detector } = found;
+  if (!id || !detector) return changes[0]?.action ? createDetector(config, ctx) : noDetector(ctx);
+  const relation = detectorRelation(detector.Tags ?? {}, ctx);
+  const created = (relation.kind === 'ours' || relation.kind === 'sibling') && relation.created;
+  for (const { action, kind, description, resource } of changes) {
+    ctx.log[action || kind === 'adopt' ? 'info' : 'warn'](description, { resource });
+    // A rename: the new pipeline takes the detector over (or back); the old name's Delete then leaves it in place.
+    if (action === 'hand-over' && relation.kind === 'sibling')
+      await handOver(id, created, relation.previousName === ctx.tags[TAG_NAME] ? undefined : relation.name, ctx);
+    // Ours: someone disabled it; enabling it again is converging (an adopted one is never enabled by us).
+    if (action === 'enable') await ctx.clients.guardduty.send(new UpdateDetectorCommand({ DetectorId: id, Enable: true }));
+    if (action === 'frequency') await setFrequency(id, detector, created, config, ctx);
   }
+  return { GuardDutyDetectorId: id };
+}
+
+/** Creates an enabled detector, provisional until the request succeeds; one a racing delivery made is used instead. */
+async function createDetector(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs> {
   const { findingFrequency } = config.guardDuty;
   try {
     const out = await ctx.clients.guardduty.send(
@@ -54,59 +91,22 @@ async function ensureDetector(config: PipelineConfig, ctx: PipelineContext): Pro
   } catch (err) {
     // One detector per region: a duplicate delivery (or someone else) made one since we listed.
     if (!isAlreadyExists(err)) throw err;
-    const raced = await findDetector(ctx);
-    if (!raced) throw err;
-    ctx.log.info('already exists', { resource: `GuardDuty detector ${raced}` });
-    return useExisting(raced, config, ctx);
+    const raced = await readDetector(ctx);
+    if (!raced.id) throw err;
+    ctx.log.info('already exists', { resource: `GuardDuty detector ${raced.id}` });
+    return applyDetector(diffDetector(raced, desiredDetector(config, ctx)), config, ctx, raced);
   }
 }
 
-/** Uses the region's detector according to who recorded themselves on it. */
-async function useExisting(detectorId: string, config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs> {
-  const resource = `GuardDuty detector ${detectorId}`;
-  const detector = await getDetector(detectorId, ctx);
-  const tags = detector.Tags ?? {};
-  const relation = detectorRelation(tags, ctx);
-  const me = ctx.tags[TAG_NAME]!;
-  let created = false;
-  switch (relation.kind) {
-    case 'foreign':
-      // Recorded as another stack's (which may since be deleted, the detector retained): never changed by us.
-      ctx.log.warn('used as it is, settings unchanged: recorded as created or adopted by another stack', { resource, stack: relation.stack });
-      return { GuardDutyDetectorId: detectorId };
-    case 'sibling':
-      // A rename: the new pipeline takes the detector over; the old name's Delete then leaves it in place.
-      await handOver(detectorId, relation.created, relation.name, relation.previousName === me ? undefined : relation.name, ctx);
-      created = relation.created;
-      break;
-    case 'ours':
-      created = relation.created;
-      break;
-    case 'unclaimed':
-      break;
-  }
-  if (detector.Status !== 'ENABLED') {
-    if (!created) {
-      ctx.log.warn('GuardDuty detector is disabled: no findings will flow until it is enabled; left as it is', { resource, status: detector.Status });
-      return { GuardDutyDetectorId: detectorId };
-    }
-    // Ours: someone disabled it; enabling it again is converging (an adopted one is never enabled by us).
-    await ctx.clients.guardduty.send(new UpdateDetectorCommand({ DetectorId: detectorId, Enable: true }));
-    ctx.log.info('enabled again: this pipeline created it', { resource, status: detector.Status });
-  }
-  await setFrequency(detectorId, detector, created, config, ctx);
-  ctx.log.info(created ? 'exists' : 'adopted existing detector (never deleted by this stack)', { resource });
-  return { GuardDutyDetectorId: detectorId };
+function noDetector(ctx: PipelineContext): ComponentOutputs {
+  ctx.log.warn('no GuardDuty detector in this region and CreateGuardDutyDetector is false: no GuardDuty findings will flow', { region: ctx.region });
+  return { GuardDutyDetectorId: '' };
 }
 
 /** Moves the detector to this pipeline name, recording `previous` (or clearing it when taken back). */
-async function handOver(detectorId: string, created: boolean, from: string, previous: string | undefined, ctx: PipelineContext): Promise<void> {
+async function handOver(detectorId: string, created: boolean, previous: string | undefined, ctx: PipelineContext): Promise<void> {
   await tagDetector(detectorId, { [nameTagKey(created)]: ctx.tags[TAG_NAME]!, ...(previous ? { [TAG_PREVIOUS_NAME]: previous } : {}) }, ctx);
   if (!previous) await untagDetector(detectorId, [TAG_PREVIOUS_NAME], ctx);
-  ctx.log.info(previous ? 'taken over from the previous pipeline name of this stack' : 'taken back from the pipeline name it was handed to', {
-    resource: `GuardDuty detector ${detectorId}`,
-    from,
-  });
 }
 
 /**
@@ -212,27 +212,8 @@ async function restoreAdopted(detectorId: string, detector: GetDetectorCommandOu
 
 /** The request succeeded: a detector it created is no longer provisional. */
 async function commitDetector(_config: PipelineConfig, ctx: PipelineContext): Promise<void> {
-  const detectorId = await findDetector(ctx);
-  if (!detectorId) return;
-  const relation = detectorRelation((await getDetector(detectorId, ctx)).Tags ?? {}, ctx);
-  if (relation.kind === 'ours' && relation.provisional) await untagDetector(detectorId, [TAG_PROVISIONAL], ctx);
-}
-
-async function inspectDetector(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentStatus> {
-  const detectorId = await findDetector(ctx);
-  if (!detectorId) return { state: 'absent' };
-  const detector = await getDetector(detectorId, ctx);
-  const relation = detectorRelation(detector.Tags ?? {}, ctx);
-  const details = {
-    detectorId,
-    status: detector.Status,
-    findingPublishingFrequency: detector.FindingPublishingFrequency,
-    createdByThisStack: relation.kind === 'ours' && relation.created,
-  };
-  const differences: string[] = [];
-  if (detector.Status !== 'ENABLED') differences.push(`detector is ${detector.Status ?? 'unknown'}`);
-  if (detector.FindingPublishingFrequency !== config.guardDuty.findingFrequency) {
-    differences.push(`finding publishing frequency is ${detector.FindingPublishingFrequency ?? 'unknown'}, wanted ${config.guardDuty.findingFrequency}`);
-  }
-  return differences.length > 0 ? { state: 'drifted', details: { ...details, differences } } : { state: 'present', details };
+  const { id, detector } = await readDetector(ctx);
+  if (!id) return;
+  const relation = detectorRelation(detector?.Tags ?? {}, ctx);
+  if (relation.kind === 'ours' && relation.provisional) await untagDetector(id, [TAG_PROVISIONAL], ctx);
 }

@@ -8,13 +8,16 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../support/errors';
-import { notInLambda, type Component, type ComponentId, type ComponentOutputs, type ComponentStatus } from '../component';
+import { defineComponent, notInLambda, type Change, type Component, type ComponentId, type ComponentOutputs, type ReadPurpose } from '../component';
 import type { PipelineContext } from '../context';
-import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedAfterAlreadyExists, ownedOrLeftAlone } from '../ownership';
+import { deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedAfterAlreadyExists, ownedOrLeftAlone, ownershipConflict } from '../ownership';
 import { flowLogFilterPattern, type FlowLogPattern } from '../flow-logs/flow-log-pattern';
+import { diffLogGroup, type GroupAction, type GroupFound, type GroupWanted } from './log-group-plan';
 import { cloudTrailInThisRegion } from '../source-needs';
-import { recordReusedGroup, subscriptionSlot, unsubscribeReusedGroups } from '../cloudtrail/reused-trail-group';
-import { deleteSubscription, describeSubscription, desiredSubscription, putSubscription, subscriptionDifferences } from './subscription';
+import { recordedReusedGroup, recordReusedGroup, reusedGroupMissing, subscriptionSlot, unsubscribeReusedGroups } from '../cloudtrail/reused-trail-group';
+import { deleteSubscription, describeSubscription, desiredSubscription, putSubscription } from './subscription';
+
+const NOT_FOUND = 'ResourceNotFoundException';
 
 /** What makes one subscribed log group of the pipeline. */
 export interface LogGroupSpec {
@@ -25,8 +28,6 @@ export interface LogGroupSpec {
   groupName(ctx: PipelineContext): string;
   /** A group someone else owns that we only subscribe instead of creating ours; undefined to create ours. */
   existingGroup?(config: PipelineConfig): string | undefined;
-  /** The parameter that names the existing group, for error messages. */
-  existingGroupParameter?: string;
   filterPattern(config: PipelineConfig): FlowLogPattern;
   /** See Component.sharedAcrossRename: a reused group's filter slot passes from the old pipeline name to the new. */
   sharedAcrossRename?: boolean;
@@ -38,17 +39,24 @@ export interface LogGroupSpec {
  * is changed, and remove takes only our filter off it.
  */
 export function logGroupComponent(spec: LogGroupSpec): Component {
-  return {
-    id: spec.id,
-    dependsOn: spec.dependsOn,
-    ...(spec.sharedAcrossRename ? { sharedAcrossRename: true } : {}),
-    enabled: (config, ctx) => spec.enabled(config, ctx),
-    // Another group to subscribe (reused trail <-> our own): our filter must come off the old one first.
-    ...(spec.existingGroup ? { replacedWhen: (before, after) => spec.existingGroup!(before) !== spec.existingGroup!(after) } : {}),
-    ensure: (config, ctx) => ensureLogGroup(spec, config, ctx),
-    remove: (config, ctx) => removeLogGroup(spec, config, ctx),
-    inspect: process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : (config, ctx) => inspectLogGroup(spec, config, ctx),
-  };
+  return defineComponent(
+    {
+      id: spec.id,
+      dependsOn: spec.dependsOn,
+      ...(spec.sharedAcrossRename ? { sharedAcrossRename: true } : {}),
+      enabled: (config, ctx) => spec.enabled(config, ctx),
+      // Another group to subscribe (reused trail <-> our own): our filter must come off the old one first.
+      ...(spec.existingGroup ? { replacedWhen: (before, after) => spec.existingGroup!(before) !== spec.existingGroup!(after) } : {}),
+      remove: (config, ctx) => removeLogGroup(spec, config, ctx),
+    },
+    {
+      read: (config, ctx, purpose) => readLogGroup(spec, config, ctx, purpose),
+      desired: (config, ctx) => desiredLogGroup(spec, config, ctx),
+      diff: diffLogGroup,
+      apply: (changes, config, ctx, found) => applyLogGroup(spec, changes, config, ctx, found),
+      details: process.env.SIEM_LAMBDA_BUNDLE ? undefined : ({ group }) => ({ logGroup: group }),
+    },
+  );
 }
 
 /** The CloudTrail log group: ours for the trail we create, or the group of an existing trail (ExistingTrailLogGroup). */
@@ -58,7 +66,6 @@ export const trailLogGroupComponent = logGroupComponent({
   enabled: (config, ctx) => cloudTrailInThisRegion(config, ctx.region),
   groupName: (ctx) => ctx.names.cloudTrailLogGroup,
   existingGroup: (config) => config.cloudTrail.existingLogGroup,
-  existingGroupParameter: 'ExistingTrailLogGroup',
   filterPattern: () => ({ pattern: '' }),
   sharedAcrossRename: true,
 });
@@ -72,35 +79,74 @@ export const flowLogGroupComponent = logGroupComponent({
   filterPattern: (config) => flowLogFilterPattern(config.flowLogs.logFormat, config.flowLogs.dropNoData),
 });
 
-async function ensureLogGroup(spec: LogGroupSpec, config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs> {
+function desiredLogGroup(spec: LogGroupSpec, config: PipelineConfig, ctx: PipelineContext): GroupWanted {
+  const ownGroup = spec.groupName(ctx);
+  const existing = spec.existingGroup?.(config);
+  return {
+    group: existing ?? ownGroup,
+    ownGroup,
+    reused: existing !== undefined,
+    stackId: ctx.stackId,
+    wanted: spec.enabled(config, ctx),
+    retentionInDays: config.logRetentionDays,
+    subscription: desiredSubscription(ctx, spec.filterPattern(config).pattern),
+  };
+}
+
+/**
+ * Our own group: nothing for ensure (it creates, sets retention and subscribes anyway); the group, its tags
+ * and our filter for inspect. A reused group: its filters (ours, a rename predecessor's) and our own group's
+ * tags (left from before the switch) for both, and for inspect the group our stream records.
+ */
+async function readLogGroup(spec: LogGroupSpec, config: PipelineConfig, ctx: PipelineContext, purpose: ReadPurpose): Promise<GroupFound> {
+  const own = spec.groupName(ctx);
+  const group = spec.existingGroup?.(config);
+  if (group === undefined) {
+    if (purpose === 'ensure') return { group: own, read: false };
+    // The Lambda bundles only ensure (SIEM_LAMBDA_BUNDLE, see notInLambda): the rest is left out of them.
+    return (process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : readOwnGroup)(own, ctx);
+  }
+  const tags = group === own ? undefined : await groupTags(own, ctx);
+  const slot = await orUndefinedWhenNotFound(() => subscriptionSlot(group, ctx), NOT_FOUND);
+  // Named before anything is written; inspect reports the group absent.
+  if (!slot && purpose === 'ensure') throw new Error(reusedGroupMissing(group, ctx));
+  const recorded = process.env.SIEM_LAMBDA_BUNDLE || purpose === 'ensure' ? undefined : ((await recordedReusedGroup(ctx)) ?? null);
+  return { group, read: true, tags, filter: slot?.ours, predecessor: slot?.predecessor, recorded };
+}
+
+/** Our group, its tags and (when ours) its retention and our filter. Read-only. */
+async function readOwnGroup(group: string, ctx: PipelineContext): Promise<GroupFound> {
+  const found = await describeGroup(group, ctx);
+  const tags = found && (await groupTags(group, ctx));
+  if (!tags || ownershipConflict('', tags, ctx)) return { group, read: true, ...(tags ? { tags } : {}) };
+  return { group, read: true, tags, retentionInDays: found!.retentionInDays, filter: await describeSubscription(ctx, group) };
+}
+
+/** Performs the changes; a reused group that went away since read is named by its parameter. */
+async function applyLogGroup(
+  spec: LogGroupSpec,
+  changes: Change<GroupAction>[],
+  config: PipelineConfig,
+  ctx: PipelineContext,
+  found: GroupFound,
+): Promise<ComponentOutputs> {
   const { pattern, warning } = spec.filterPattern(config);
   if (warning) ctx.log.warn(warning, { component: spec.id });
-  const existing = spec.existingGroup?.(config);
-  if (existing !== undefined) {
-    // Switched from our own group to an existing one: ours (and its trail, removed before) is no longer wanted.
-    if (existing !== spec.groupName(ctx)) await removeOwnGroup(spec, ctx);
-    try {
-      const slot = await subscriptionSlot(existing, ctx);
-      if (slot.predecessor) {
-        // A rename: the old pipeline name's filter gives its slot to ours (a group holds two filters at most).
-        await deleteSubscription(ctx, existing, slot.predecessor);
-        ctx.log.info('took the place of the previous pipeline name of this stack on the reused group', { logGroup: existing, filter: slot.predecessor });
-      }
-      await recordReusedGroup(existing, ctx);
-      await putSubscription(ctx, existing, pattern);
-    } catch (err) {
-      if (!isAwsError(err, 'ResourceNotFoundException')) throw err;
-      throw new Error(
-        `${spec.existingGroupParameter ?? 'the existing log group'} ${existing} does not exist in ${ctx.region}: give the log group of an existing trail in this region, or leave it empty to create a trail`,
-        { cause: err },
-      );
-    }
-    return {};
+  const actions = new Set(changes.map((c) => c.action));
+  const { group } = found;
+  try {
+    if (actions.has('remove-own')) await removeOwnGroup(spec.groupName(ctx), ctx);
+    // A rename: the old pipeline name's filter gives its slot to ours (a group holds two filters at most).
+    if (actions.has('subscribe') && found.predecessor) await deleteSubscription(ctx, group, found.predecessor);
+    if (actions.has('record')) await recordReusedGroup(group, ctx);
+    if (actions.has('create')) await createOwnGroup(group, ctx);
+    if (actions.has('create') || actions.has('retention'))
+      await ctx.clients.logs.send(new PutRetentionPolicyCommand({ logGroupName: group, retentionInDays: config.logRetentionDays }));
+    if (actions.has('create') || actions.has('subscribe')) await putSubscription(ctx, group, pattern);
+  } catch (err) {
+    // The reused group went away since read.
+    throw isAwsError(err, NOT_FOUND) && group !== spec.groupName(ctx) ? new Error(reusedGroupMissing(group, ctx), { cause: err }) : err;
   }
-  const logGroupName = spec.groupName(ctx);
-  await createOwnGroup(logGroupName, ctx);
-  await ctx.clients.logs.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays: config.logRetentionDays }));
-  await putSubscription(ctx, logGroupName, pattern);
   return {};
 }
 
@@ -121,52 +167,20 @@ async function removeLogGroup(spec: LogGroupSpec, config: PipelineConfig, ctx: P
   // Also the group our stream records: the config may no longer name it (properties that do not parse).
   if (spec.existingGroup) await unsubscribeReusedGroups(existing, ctx);
   if (existing !== undefined && existing === spec.groupName(ctx)) return;
-  await removeOwnGroup(spec, ctx);
+  const logGroupName = spec.groupName(ctx);
+  if (ownedOrLeftAlone(`log group ${logGroupName}`, await groupTags(logGroupName, ctx), ctx)) await removeOwnGroup(logGroupName, ctx);
 }
 
-/** Filter, then group, of our own group only; a group without this stack's tag is left alone. */
-async function removeOwnGroup(spec: LogGroupSpec, ctx: PipelineContext): Promise<void> {
-  const logGroupName = spec.groupName(ctx);
-  const what = `log group ${logGroupName}`;
-  const tags = await groupTags(logGroupName, ctx);
-  if (!ownedOrLeftAlone(what, tags, ctx)) return;
+/** Filter, then group, of our own group (its tags said ours). */
+async function removeOwnGroup(logGroupName: string, ctx: PipelineContext): Promise<void> {
   await deleteSubscription(ctx, logGroupName);
-  await deleteIgnoringNotFound(ctx, what, () => ctx.clients.logs.send(new DeleteLogGroupCommand({ logGroupName })), ['ResourceNotFoundException']);
-}
-
-async function inspectLogGroup(spec: LogGroupSpec, config: PipelineConfig, ctx: PipelineContext): Promise<ComponentStatus> {
-  const desired = desiredSubscription(ctx, spec.filterPattern(config).pattern);
-  const existing = spec.existingGroup?.(config);
-  if (existing !== undefined) {
-    const filter = await describeSubscription(ctx, existing);
-    if (!filter) return { state: 'absent', details: { logGroup: existing } };
-    const differences = subscriptionDifferences(filter, desired);
-    if (!spec.enabled(config, ctx)) differences.unshift('not wanted by the config');
-    return differences.length > 0 ? { state: 'drifted', details: { logGroup: existing, differences } } : { state: 'present', details: { logGroup: existing } };
-  }
-  const logGroupName = spec.groupName(ctx);
-  const group = await describeGroup(logGroupName, ctx);
-  if (!group) return { state: 'absent' };
-  const tags = await groupTags(logGroupName, ctx);
-  if (tags === undefined) return { state: 'absent' };
-  try {
-    assertOwned(`log group ${logGroupName}`, tags, ctx);
-  } catch (err) {
-    return { state: 'absent', details: { conflict: (err as Error).message } };
-  }
-  const differences: string[] = [];
-  if (!spec.enabled(config, ctx)) differences.push('not wanted by the config');
-  if (group.retentionInDays !== config.logRetentionDays)
-    differences.push(`retention ${group.retentionInDays ?? 'never expires'} days, want ${config.logRetentionDays}`);
-  differences.push(...subscriptionDifferences(await describeSubscription(ctx, logGroupName), desired));
-  const details = { logGroup: logGroupName };
-  return differences.length > 0 ? { state: 'drifted', details: { ...details, differences } } : { state: 'present', details };
+  await deleteIgnoringNotFound(ctx, `log group ${logGroupName}`, () => ctx.clients.logs.send(new DeleteLogGroupCommand({ logGroupName })), [NOT_FOUND]);
 }
 
 /** The group's tags, or undefined when it does not exist. */
 async function groupTags(logGroupName: string, ctx: PipelineContext): Promise<Record<string, string> | undefined> {
   const list = () => ctx.clients.logs.send(new ListTagsForResourceCommand({ resourceArn: ctx.names.logGroupArn(logGroupName) }));
-  const out = await orUndefinedWhenNotFound(list, 'ResourceNotFoundException');
+  const out = await orUndefinedWhenNotFound(list, NOT_FOUND);
   return out && (out.tags ?? {});
 }
 

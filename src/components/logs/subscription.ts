@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { withRetries } from '../../aws/retry';
 import { isAwsError } from '../../support/errors';
+import { updateOf, type Change } from '../component';
 import type { PipelineContext } from '../context';
 import { deleteIgnoringNotFound, orUndefinedWhenNotFound } from '../ownership';
 
@@ -87,12 +88,17 @@ export async function describeSubscription(ctx: PipelineContext, logGroupName: s
   return (await orUndefinedWhenNotFound(describe, 'ResourceNotFoundException'))?.subscriptionFilters?.find((f) => f.filterName === filterName);
 }
 
-/** How a filter differs from what we want, in words; empty when it matches. */
-export function subscriptionDifferences(actual: SubscriptionFilter | undefined, desired: DesiredSubscription): string[] {
-  if (!actual) return ['subscription filter missing'];
-  const differences: string[] = [];
-  if (actual.destinationArn !== desired.destinationArn) differences.push('subscription filter destination changed');
-  if (actual.roleArn !== desired.roleArn) differences.push('subscription filter role changed');
-  if ((actual.filterPattern ?? '') !== desired.filterPattern) differences.push('subscription filter pattern changed');
-  return differences;
+/** The settings of our filter that the diff compares, and how inspect words a difference. */
+const COMPARED = [
+  ['destinationArn', 'destination'],
+  ['roleArn', 'role'],
+  ['filterPattern', 'pattern'],
+] as const;
+
+/** Pure: one update (action `subscribe`) per setting of our filter that is not as wanted; one when the filter is missing. */
+export function diffSubscription(resource: string, actual: SubscriptionFilter | undefined, want: DesiredSubscription): Change<'subscribe'>[] {
+  if (!actual) return [updateOf(resource, 'subscription filter', 'missing', want.filterName, 'subscription filter missing', 'subscribe')];
+  return COMPARED.filter(([field]) => (actual[field] ?? '') !== want[field]).map(([field, word]) =>
+    updateOf(resource, field, actual[field], want[field], `subscription filter ${word} changed`, 'subscribe' as const),
+  );
 }

@@ -3,7 +3,7 @@ import type { FakeAccount } from '../fake/account';
 import { activeStream, serviceRole } from '../fake/fixtures';
 import { ACCOUNT, REGION, scanLogsForSecrets } from './harness';
 import { ALL_ON, dataRecords, ID, N } from './sources-helpers';
-import { OUR_FILTER, REJECTED, world, on, GroupView, group, onceRoleHasPropagated, TRAIL_EVENT } from './sources-world';
+import { OUR_FILTER, REJECTED, world, on, type GroupView, group, onceRoleHasPropagated, TRAIL_EVENT } from './sources-world';
 
 describe('sources: reusing an existing trail', () => {
   const ORG_GROUP = 'org/cloudtrail';

@@ -25,7 +25,6 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { checkedTags } from './tag-rules';
 import { deepCopy, matchesOwner, notModelled, type FakeService, type Handlers, type Out, type OwnedResource, type OwnerMatch } from './service';
-
 import { KinesisStreamSettings } from './kinesis-settings';
 import { MAX_TAGS, ON_DEMAND_INITIAL_SHARDS, required, type Mode, type StoredRecord, type StreamState } from './kinesis-state';
 

@@ -1,7 +1,7 @@
 import { type AccessKeyMetadata, type CreateAccessKeyCommandOutput } from '@aws-sdk/client-iam';
 import { iamEncode, policySize } from './iam-policy';
 import { ALNUM, UPPER_ALNUM, type Out } from './service';
-import { CAP, IamEntities, IAM_LIMITS, type AccessKeyState, type Kind } from './iam-entities';
+import { CAP, IamEntities, IAM_LIMITS, type AccessKeyState, type Kind } from './iam-state';
 
 /** IAM commands on what hangs off a user or role: tags, permissions boundary, inline and attached policies, access keys. */
 export abstract class IamEntitySettings extends IamEntities {

@@ -3,9 +3,9 @@ import { CALLERS, contextOf, type CallerId, type SourceFacts } from './caller-co
 import { policyAllows, trustAllows } from './iam-policy';
 import { matchesOwner, notModelled, toTagList, type FakeService, type Out, type OwnedResource, type OwnerMatch } from './service';
 import { IamEntitySettings } from './iam-settings';
-import type { EntityState, Input, Kind, RoleUse } from './iam-entities';
+import type { EntityState, Input, Kind, RoleUse } from './iam-state';
 
-export { IAM_LIMITS, type IamFakeOptions, type RoleUse } from './iam-entities';
+export { IAM_LIMITS, type IamFakeOptions, type RoleUse } from './iam-state';
 
 /**
  * IAM users and roles with inline and attached policies, tags, permissions boundaries and access keys,

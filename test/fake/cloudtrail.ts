@@ -1,95 +1,16 @@
-import {
-  CloudTrailServiceException,
-  InsufficientS3BucketPolicyException,
-  InvalidCloudWatchLogsLogGroupArnException,
-  InvalidCloudWatchLogsRoleArnException,
-  InvalidHomeRegionException,
-  InvalidTrailNameException,
-  MaximumNumberOfTrailsExceededException,
-  S3BucketDoesNotExistException,
-  TrailAlreadyExistsException,
-  TrailNotFoundException,
-  type EventSelector,
-  type Tag,
-  type Trail,
-} from '@aws-sdk/client-cloudtrail';
-import { ErrorFactory } from './errors';
+import { type EventSelector, type Tag } from '@aws-sdk/client-cloudtrail';
 import { checkedTags } from './tag-rules';
-import type { IamFake } from './iam';
-import { CALLERS, contextOf } from './caller-context';
-import { resourcePolicyAllows } from './iam-policy';
-import type { LogsFake } from './logs';
-import type { S3Fake } from './s3';
-import { fromTagList, matchesOwner, notModelled, toTagList, type FakeEnv, type FakeService, type OwnedResource, type OwnerMatch } from './service';
+import { fromTagList, matchesOwner, notModelled, toTagList, type FakeService, type OwnedResource, type OwnerMatch } from './service';
+import { CloudTrailTrails, TRAILS_PER_REGION, type Input, type SeedTrail, type TrailState } from './cloudtrail-state';
 
-interface TrailState {
-  name: string;
-  arn: string;
-  homeRegion: string;
-  bucket: string;
-  prefix?: string;
-  multiRegion: boolean;
-  globalEvents: boolean;
-  validation: boolean;
-  logGroupArn?: string;
-  roleArn?: string;
-  kmsKeyId?: string;
-  logging: boolean;
-  tags: Record<string, string>;
-  selectors: EventSelector[];
-}
-
-/** What a trail created elsewhere looks like here (a multi-region trail of another home region, say). */
-export interface SeedTrail {
-  name: string;
-  homeRegion?: string;
-  bucket?: string;
-  multiRegion?: boolean;
-  logGroupArn?: string;
-  tags?: Record<string, string>;
-}
-
-/** Trails per region, multi-region trails of other home regions included. */
-export const TRAILS_PER_REGION = 5;
-
-type Input = Record<string, unknown>;
+export { TRAILS_PER_REGION, type SeedTrail } from './cloudtrail-state';
 
 /**
  * CloudTrail: trails with home regions (multi-region trails of another home region show up as shadow
  * trails and refuse changes), the limit of 5 per region, and the checks CreateTrail/UpdateTrail make of
  * the bucket policy, the log group and the role it would deliver with.
  */
-export class CloudTrailFake implements FakeService {
-  readonly key = 'cloudtrail' as const;
-  readonly errors = new ErrorFactory({
-    base: CloudTrailServiceException,
-    modeled: {
-      InsufficientS3BucketPolicyException: [InsufficientS3BucketPolicyException, 400],
-      InvalidCloudWatchLogsLogGroupArnException: [InvalidCloudWatchLogsLogGroupArnException, 400],
-      InvalidCloudWatchLogsRoleArnException: [InvalidCloudWatchLogsRoleArnException, 400],
-      InvalidHomeRegionException: [InvalidHomeRegionException, 400],
-      InvalidTrailNameException: [InvalidTrailNameException, 400],
-      MaximumNumberOfTrailsExceededException: [MaximumNumberOfTrailsExceededException, 400],
-      S3BucketDoesNotExistException: [S3BucketDoesNotExistException, 400],
-      TrailAlreadyExistsException: [TrailAlreadyExistsException, 400],
-      TrailNotFoundException: [TrailNotFoundException, 400],
-    },
-    protocol: 'json',
-    throttling: 'ThrottlingException',
-    accessDenied: 'AccessDeniedException',
-    actionPrefix: 'cloudtrail',
-  });
-  /** Trails by ARN; other regions of the same account share this map (see FakeAccount.inRegion). */
-  readonly trails: Map<string, TrailState>;
-
-  constructor(
-    private readonly env: FakeEnv,
-    private readonly links: { s3: S3Fake; logs: LogsFake; iam: IamFake },
-    shared?: CloudTrailFake,
-  ) {
-    this.trails = shared?.trails ?? new Map<string, TrailState>();
-  }
-
+export class CloudTrailFake extends CloudTrailTrails implements FakeService {
   private readonly handlers: Record<string, (i: Input) => unknown> = {
     CreateTrail: (i) => this.view(this.createTrail(i), false),
     UpdateTrail: (i) => this.view(this.updateTrail(i), false),
@@ -275,77 +196,5 @@ export class CloudTrailFake implements FakeService {
     const t = this.trail(id);
     for (const tag of tags ?? []) if (tag.Key) delete t.tags[tag.Key];
     return {};
-  }
-
-  // ---- checks ----
-
-  /** What CloudTrail verifies before it accepts a trail: the bucket, its policy, the log group and the role. */
-  private checkDelivery(t: TrailState): void {
-    if (!this.links.s3.hasBucket(t.bucket)) throw this.errors.make('S3BucketDoesNotExistException', `S3 bucket does not exist: ${t.bucket}`);
-    const facts = { sourceArn: t.arn, sourceAccount: this.env.account };
-    const context = contextOf('cloudtrail->s3', facts);
-    const principal = CALLERS['cloudtrail->s3'].principal;
-    const policy = this.links.s3.policyOf(t.bucket) ?? '';
-    const objects = `arn:${this.env.partition}:s3:::${t.bucket}/${t.prefix ? `${t.prefix}/` : ''}AWSLogs/${this.env.account}/CloudTrail/log.json.gz`;
-    const bucketArn = `arn:${this.env.partition}:s3:::${t.bucket}`;
-    if (
-      !resourcePolicyAllows(policy, principal, 's3:GetBucketAcl', bucketArn, context) ||
-      !resourcePolicyAllows(policy, principal, 's3:PutObject', objects, context)
-    ) {
-      throw this.errors.make('InsufficientS3BucketPolicyException', `Incorrect S3 bucket policy is detected for bucket: ${t.bucket}`);
-    }
-    if (!t.logGroupArn && !t.roleArn) return;
-    if (!t.logGroupArn || !t.roleArn) {
-      throw this.errors.make('InvalidCloudWatchLogsLogGroupArnException', 'You must specify a log group and a role ARN together.');
-    }
-    const m = new RegExp(`^arn:aws[a-z-]*:logs:${this.env.region}:${this.env.account}:log-group:(.+):\\*$`).exec(t.logGroupArn);
-    if (!m || !this.links.logs.hasGroup(m[1]!)) {
-      throw this.errors.make('InvalidCloudWatchLogsLogGroupArnException', `CloudWatch Logs log group ARN is invalid: ${t.logGroupArn}`);
-    }
-    const stream = `${t.logGroupArn.slice(0, -2)}:log-stream:${this.env.account}_CloudTrail_${this.env.region}`;
-    const use = this.links.iam.useRole(t.roleArn, 'cloudtrail->logs', facts, ['logs:CreateLogStream', 'logs:PutLogEvents'], stream);
-    if (!use.ok) throw this.errors.make('InvalidCloudWatchLogsRoleArnException', 'Access denied. Verify in IAM that the role has adequate permissions.');
-  }
-
-  private visible(): TrailState[] {
-    return [...this.trails.values()].filter((t) => t.homeRegion === this.env.region || t.multiRegion).sort((a, b) => a.name.localeCompare(b.name));
-  }
-
-  private trail(id: unknown): TrailState {
-    const key = String(id ?? '');
-    const t = this.visible().find((x) => x.name === key || x.arn === key);
-    if (!t) {
-      throw this.errors.make(
-        'TrailNotFoundException',
-        `Unknown trail: ${key.startsWith('arn:') ? key : `arn:${this.env.partition}:cloudtrail:${this.env.region}:${this.env.account}:trail/${key}`} for the user: ${this.env.account}`,
-      );
-    }
-    return t;
-  }
-
-  /** A trail this region may change: multi-region trails are managed from their home region only. */
-  private managed(id: unknown): TrailState {
-    const t = this.trail(id);
-    if (t.homeRegion !== this.env.region) {
-      throw this.errors.make('InvalidHomeRegionException', `This operation must be called from the trail's home region ${t.homeRegion}.`);
-    }
-    return t;
-  }
-
-  private view(t: TrailState, full = true): Trail {
-    return {
-      Name: t.name,
-      S3BucketName: t.bucket,
-      ...(t.prefix ? { S3KeyPrefix: t.prefix } : {}),
-      IncludeGlobalServiceEvents: t.globalEvents,
-      IsMultiRegionTrail: t.multiRegion,
-      ...(full ? { HomeRegion: t.homeRegion, HasCustomEventSelectors: false, HasInsightSelectors: false } : {}),
-      TrailARN: t.arn,
-      LogFileValidationEnabled: t.validation,
-      ...(t.logGroupArn ? { CloudWatchLogsLogGroupArn: t.logGroupArn } : {}),
-      ...(t.roleArn ? { CloudWatchLogsRoleArn: t.roleArn } : {}),
-      ...(t.kmsKeyId ? { KmsKeyId: t.kmsKeyId } : {}),
-      IsOrganizationTrail: false,
-    };
   }
 }

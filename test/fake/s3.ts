@@ -1,87 +1,22 @@
-import { createHash } from 'node:crypto';
 import {
-  AccessDenied,
-  BucketAlreadyExists,
-  BucketAlreadyOwnedByYou,
-  NoSuchBucket,
-  NoSuchKey,
   NotFound,
-  S3ServiceException,
   type BucketLifecycleConfiguration,
-  type DeleteObjectsCommandOutput,
-  type ListObjectVersionsCommandOutput,
-  type ListObjectsV2CommandOutput,
   type PublicAccessBlockConfiguration,
   type ServerSideEncryptionConfiguration,
   type Tag,
 } from '@aws-sdk/client-s3';
-import { ErrorFactory } from './errors';
 import { checkedTags } from './tag-rules';
-import { fromTagList, matchesOwner, notModelled, toTagList, type FakeEnv, type FakeService, type Out, type OwnedResource, type OwnerMatch } from './service';
+import { fromTagList, matchesOwner, notModelled, toTagList, type FakeService, type OwnedResource, type OwnerMatch } from './service';
+import { S3Objects } from './s3-objects';
+import { type Input } from './s3-state';
 
-interface VersionState {
-  versionId: string;
-  body: Buffer;
-  etag: string;
-  modified: Date;
-  deleteMarker: boolean;
-}
-
-interface BucketState {
-  name: string;
-  region: string;
-  created: Date;
-  tags?: Record<string, string>;
-  policy?: string;
-  publicAccessBlock: PublicAccessBlockConfiguration;
-  encryption: ServerSideEncryptionConfiguration;
-  ownership: string;
-  lifecycle?: BucketLifecycleConfiguration;
-  versioning?: 'Enabled' | 'Suspended';
-  /** Key -> versions, oldest first. */
-  objects: Map<string, VersionState[]>;
-}
-
-export interface S3FakeOptions {
-  /** Largest page ListObjectVersions / ListObjectsV2 return, whatever MaxKeys asks (AWS: 1000). */
-  pageSize: number;
-}
-
-type Input = Record<string, unknown>;
+export type { S3FakeOptions } from './s3-state';
 
 /**
  * S3: buckets with tags, policy, public access block, encryption, ownership controls, lifecycle and
  * versioning; objects with versions and delete markers; paginated listings; BucketNotEmpty on delete.
  */
-export class S3Fake implements FakeService {
-  readonly key = 's3' as const;
-  readonly errors = new ErrorFactory({
-    base: S3ServiceException,
-    modeled: {
-      AccessDenied: [AccessDenied, 403],
-      BucketAlreadyExists: [BucketAlreadyExists, 409],
-      BucketAlreadyOwnedByYou: [BucketAlreadyOwnedByYou, 409],
-      NoSuchBucket: [NoSuchBucket, 404],
-      NoSuchKey: [NoSuchKey, 404],
-    },
-    protocol: 'restXml',
-    throttling: 'SlowDown',
-    accessDenied: 'AccessDenied',
-    actionPrefix: 's3',
-  });
-  /**
-   * Bucket names taken by other accounts: CreateBucket answers BucketAlreadyExists; any other call on them is
-   * AccessDenied (403), as with ExpectedBucketOwner naming our account or without a grant from their owner.
-   */
-  readonly foreignBuckets = new Set<string>();
-  private readonly buckets = new Map<string, BucketState>();
-  private version = 0;
-
-  constructor(
-    private readonly env: FakeEnv,
-    private readonly opts: S3FakeOptions,
-  ) {}
-
+export class S3Fake extends S3Objects implements FakeService {
   private readonly handlers: Record<string, (i: Input) => unknown> = {
     CreateBucket: (i) => this.createBucket(i),
     HeadBucket: (i) => this.headBucket(i),
@@ -244,153 +179,5 @@ export class S3Fake implements FakeService {
     }
     b.lifecycle = config;
     return {};
-  }
-
-  // ---- objects ----
-
-  private putObject(i: Input): unknown {
-    const b = this.bucket(i);
-    const body = i.Body;
-    if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array)) {
-      throw new Error('fake account: PutObject takes a string or bytes body');
-    }
-    const v = this.write(b, String(i.Key), Buffer.from(body ?? ''));
-    return { ETag: v.etag, ...(b.versioning === 'Enabled' ? { VersionId: v.versionId } : {}) };
-  }
-
-  private write(b: BucketState, key: string, body: Buffer): VersionState {
-    const v: VersionState = {
-      versionId: b.versioning === 'Enabled' ? this.newVersionId() : 'null',
-      body,
-      etag: `"${createHash('md5').update(body).digest('hex')}"`,
-      modified: new Date(this.env.now()),
-      deleteMarker: false,
-    };
-    const versions = (b.objects.get(key) ?? []).filter((x) => v.versionId !== 'null' || x.versionId !== 'null');
-    b.objects.set(key, [...versions, v]);
-    return v;
-  }
-
-  private deleteObject(b: BucketState, key: string, versionId: string | undefined): { DeleteMarker?: boolean; VersionId?: string } {
-    const versions = b.objects.get(key) ?? [];
-    if (versionId !== undefined) {
-      const gone = versions.find((v) => v.versionId === versionId);
-      const left = versions.filter((v) => v !== gone);
-      if (left.length > 0) b.objects.set(key, left);
-      else b.objects.delete(key);
-      return { VersionId: versionId, ...(gone?.deleteMarker ? { DeleteMarker: true } : {}) };
-    }
-    if (b.versioning === 'Enabled') {
-      const marker: VersionState = { versionId: this.newVersionId(), body: Buffer.alloc(0), etag: '', modified: new Date(this.env.now()), deleteMarker: true };
-      b.objects.set(key, [...versions, marker]);
-      return { DeleteMarker: true, VersionId: marker.versionId };
-    }
-    const left = versions.filter((v) => v.versionId !== 'null');
-    if (left.length > 0) b.objects.set(key, left);
-    else b.objects.delete(key);
-    return {};
-  }
-
-  private deleteObjects(i: Input): Out<DeleteObjectsCommandOutput> {
-    const b = this.bucket(i);
-    const objects = (i.Delete as { Objects?: { Key?: string; VersionId?: string }[]; Quiet?: boolean } | undefined)?.Objects ?? [];
-    if (objects.length > 1000)
-      throw this.errors.make('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
-    const Deleted = objects.map((o) => {
-      const r = this.deleteObject(b, o.Key ?? '', o.VersionId);
-      return {
-        Key: o.Key,
-        ...(o.VersionId ? { VersionId: o.VersionId } : {}),
-        ...(r.DeleteMarker ? { DeleteMarker: true, ...(o.VersionId ? {} : { DeleteMarkerVersionId: r.VersionId }) } : {}),
-      };
-    });
-    const quiet = (i.Delete as { Quiet?: boolean } | undefined)?.Quiet;
-    return quiet ? {} : { Deleted };
-  }
-
-  private listObjects(i: Input): Out<ListObjectsV2CommandOutput> {
-    const b = this.bucket(i);
-    const prefix = String(i.Prefix ?? '');
-    const keys = [...b.objects]
-      .filter(([k, vs]) => k.startsWith(prefix) && !vs[vs.length - 1]!.deleteMarker)
-      .map(([k, vs]) => ({ k, v: vs[vs.length - 1]! }))
-      .sort((x, y) => (x.k < y.k ? -1 : 1));
-    const start = i.ContinuationToken ? Number(Buffer.from(String(i.ContinuationToken), 'base64').toString()) : 0;
-    const size = Math.min(Number(i.MaxKeys ?? 1000), this.opts.pageSize);
-    const page = keys.slice(start, start + size);
-    const truncated = start + size < keys.length;
-    return {
-      Name: b.name,
-      Prefix: prefix,
-      KeyCount: page.length,
-      MaxKeys: Number(i.MaxKeys ?? 1000),
-      IsTruncated: truncated,
-      Contents: page.map(({ k, v }) => ({ Key: k, LastModified: v.modified, ETag: v.etag, Size: v.body.length, StorageClass: 'STANDARD' })),
-      ...(truncated ? { NextContinuationToken: Buffer.from(String(start + size)).toString('base64') } : {}),
-    };
-  }
-
-  private listVersions(i: Input): Out<ListObjectVersionsCommandOutput> {
-    const b = this.bucket(i);
-    const prefix = String(i.Prefix ?? '');
-    // Keys ascending; within a key, newest first: the order S3 lists versions in.
-    const entries = [...b.objects]
-      .filter(([k]) => k.startsWith(prefix))
-      .sort(([x], [y]) => (x < y ? -1 : 1))
-      .flatMap(([k, vs]) => [...vs].reverse().map((v, ix) => ({ k, v, latest: ix === 0 })));
-    let start = 0;
-    if (i.KeyMarker !== undefined) {
-      const at = entries.findIndex((e) => e.k === i.KeyMarker && (i.VersionIdMarker === undefined || e.v.versionId === i.VersionIdMarker));
-      start = i.VersionIdMarker === undefined ? entries.findIndex((e) => e.k > String(i.KeyMarker)) : at + 1;
-      if (start < 0) start = entries.length;
-    }
-    const size = Math.min(Number(i.MaxKeys ?? 1000), this.opts.pageSize);
-    const page = entries.slice(start, start + size);
-    const truncated = start + size < entries.length;
-    const last = page[page.length - 1];
-    return {
-      Name: b.name,
-      Prefix: prefix,
-      MaxKeys: Number(i.MaxKeys ?? 1000),
-      IsTruncated: truncated,
-      Versions: page
-        .filter((e) => !e.v.deleteMarker)
-        .map((e) => ({
-          Key: e.k,
-          VersionId: e.v.versionId,
-          IsLatest: e.latest,
-          LastModified: e.v.modified,
-          ETag: e.v.etag,
-          Size: e.v.body.length,
-          StorageClass: 'STANDARD',
-        })),
-      DeleteMarkers: page.filter((e) => e.v.deleteMarker).map((e) => ({ Key: e.k, VersionId: e.v.versionId, IsLatest: e.latest, LastModified: e.v.modified })),
-      ...(truncated && last ? { NextKeyMarker: last.k, NextVersionIdMarker: last.v.versionId } : {}),
-    };
-  }
-
-  // ---- helpers ----
-
-  private bucket(i: Input): BucketState {
-    if (this.foreignBuckets.has(String(i.Bucket))) throw this.errors.make('AccessDenied', 'Access Denied', 403);
-    const b = this.buckets.get(String(i.Bucket));
-    if (!b) throw this.errors.make('NoSuchBucket', 'The specified bucket does not exist');
-    return b;
-  }
-
-  private set(i: Input, change: (b: BucketState) => unknown): Record<string, never> {
-    change(this.bucket(i));
-    return {};
-  }
-
-  private present<T>(i: Input, read: (b: BucketState) => T | undefined, code: string, message: string): T {
-    const v = read(this.bucket(i));
-    if (v === undefined) throw this.errors.make(code, message, 404);
-    return v;
-  }
-
-  private newVersionId(): string {
-    this.version++;
-    return `${this.env.random(24, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._')}${String(this.version).padStart(8, '0')}`;
   }
 }

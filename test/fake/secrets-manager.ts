@@ -1,11 +1,4 @@
 import {
-  InvalidParameterException,
-  InvalidRequestException,
-  LimitExceededException,
-  MalformedPolicyDocumentException,
-  ResourceExistsException,
-  ResourceNotFoundException,
-  SecretsManagerServiceException,
   type CreateSecretCommandInput,
   type CreateSecretCommandOutput,
   type DeleteSecretCommandInput,
@@ -27,7 +20,6 @@ import {
   type UpdateSecretCommandInput,
   type UpdateSecretCommandOutput,
 } from '@aws-sdk/client-secrets-manager';
-import { ErrorFactory } from './errors';
 import { checkedTags } from './tag-rules';
 import {
   ALNUM,
@@ -35,64 +27,19 @@ import {
   matchesOwner,
   notModelled,
   toTagList,
-  type FakeEnv,
   type FakeService,
   type Handlers,
   type Out,
   type OwnedResource,
   type OwnerMatch,
 } from './service';
-
-interface VersionState {
-  id: string;
-  value: string;
-  stages: string[];
-  created: Date;
-}
-
-interface SecretState {
-  name: string;
-  arn: string;
-  description?: string;
-  kmsKeyId?: string;
-  /** The resource policy as put (JSON text). */
-  policy?: string;
-  tags: Record<string, string>;
-  versions: VersionState[];
-  created: Date;
-  changed: Date;
-  /** Set while the secret is scheduled for deletion (recovery window). */
-  deletionDate?: Date;
-}
-
-const NAME = /^[\w/+=.@-]{1,512}$/;
-const MARKED_FOR_DELETION = "You can't perform this operation on the secret because it was marked for deletion.";
+import { MARKED_FOR_DELETION, NAME, SecretsStore, type SecretState } from './secrets-manager-state';
 
 /**
  * Secrets Manager: secrets with versions and staging labels (AWSCURRENT / AWSPREVIOUS), tags, scheduled
  * deletion with a recovery window, forced deletion and restore; ARNs carry the random 6-character suffix.
  */
-export class SecretsManagerFake implements FakeService {
-  readonly key = 'secrets' as const;
-  readonly errors = new ErrorFactory({
-    base: SecretsManagerServiceException,
-    modeled: {
-      InvalidParameterException: [InvalidParameterException, 400],
-      InvalidRequestException: [InvalidRequestException, 400],
-      LimitExceededException: [LimitExceededException, 400],
-      MalformedPolicyDocumentException: [MalformedPolicyDocumentException, 400],
-      ResourceExistsException: [ResourceExistsException, 400],
-      ResourceNotFoundException: [ResourceNotFoundException, 400],
-    },
-    protocol: 'json',
-    throttling: 'ThrottlingException',
-    accessDenied: 'AccessDeniedException',
-    actionPrefix: 'secretsmanager',
-  });
-  private readonly secrets = new Map<string, SecretState>();
-
-  constructor(private readonly env: FakeEnv) {}
-
+export class SecretsManagerFake extends SecretsStore implements FakeService {
   private readonly handlers = {
     CreateSecret: (i: CreateSecretCommandInput): Out<CreateSecretCommandOutput> => this.create(i),
     DescribeSecret: (i: DescribeSecretCommandInput): Out<DescribeSecretCommandOutput> => this.describe(i),
@@ -283,43 +230,5 @@ export class SecretsManagerFake implements FakeService {
     const s = this.find(i.SecretId);
     delete s.deletionDate;
     return { ARN: s.arn, Name: s.name };
-  }
-
-  // ---- helpers ----
-
-  private addVersion(s: SecretState, value: string, token: string | undefined, stages: string[]): VersionState {
-    // A label lives on one version at a time; moving AWSCURRENT turns the old current into AWSPREVIOUS.
-    const movesCurrent = stages.includes('AWSCURRENT');
-    for (const v of s.versions) {
-      const wasCurrent = v.stages.includes('AWSCURRENT');
-      v.stages = v.stages.filter((x) => !stages.includes(x) && !(movesCurrent && x === 'AWSPREVIOUS'));
-      if (movesCurrent && wasCurrent) v.stages.push('AWSPREVIOUS');
-    }
-    const version: VersionState = { id: token ?? this.env.uuid(), value, stages: [...stages], created: new Date(this.env.now()) };
-    s.versions.push(version);
-    s.changed = version.created;
-    return version;
-  }
-
-  private lookup(id: string): SecretState | undefined {
-    const byName = this.secrets.get(id);
-    if (byName) return byName;
-    for (const s of this.secrets.values()) {
-      // A full ARN, or a partial ARN without the random suffix.
-      if (s.arn === id || s.arn.slice(0, -7) === id) return s;
-    }
-    return undefined;
-  }
-
-  private find(id: string | undefined): SecretState {
-    const s = id === undefined ? undefined : this.lookup(id);
-    if (!s) throw this.errors.make('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
-    return s;
-  }
-
-  private live(id: string | undefined): SecretState {
-    const s = this.find(id);
-    if (s.deletionDate) throw this.errors.make('InvalidRequestException', MARKED_FOR_DELETION);
-    return s;
   }
 }

@@ -1,212 +1,29 @@
-import { gzipSync } from 'node:zlib';
 import {
   CreateBucketCommand,
-  GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
-  GetBucketOwnershipControlsCommand,
-  GetBucketPolicyCommand,
   GetBucketTaggingCommand,
-  GetBucketVersioningCommand,
-  GetPublicAccessBlockCommand,
   HeadBucketCommand,
-  ListBucketsCommand,
-  ListObjectVersionsCommand,
-  ListObjectsCommand,
-  ListObjectsV2Command,
-  PutBucketEncryptionCommand,
-  PutBucketLifecycleConfigurationCommand,
-  PutBucketOwnershipControlsCommand,
-  PutBucketPolicyCommand,
   PutBucketTaggingCommand,
-  PutBucketVersioningCommand,
-  PutObjectCommand,
-  PutPublicAccessBlockCommand,
-  type S3Client,
 } from '@aws-sdk/client-s3';
-import { createClients } from '../../src/aws/clients';
 import { TAG_NAME, TAG_STACK } from '../../src/config/names';
 import { OwnershipConflictError } from '../../src/support/errors';
 import { PUBLIC_ACCESS_BLOCK, trailBucketComponent, trailBucketLifecycle } from '../../src/components/cloudtrail/trail-bucket';
-import type { PipelineContext } from '../../src/components/context';
-import { policyJson, trailBucketPolicy } from '../../src/components/policies';
-import { createTestContext, instantClock, OTHER_STACK_ID, TEST_ACCOUNT, TEST_STACK_ID, testConfig } from '../unit/helpers/context';
-import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startS3rver, type S3rverEmulator } from './helpers/emulators';
-import { s3Gaps, type AnsweredBy, type S3Bridge, type S3GapsOptions } from './helpers/s3-gaps';
-import { http1Handler } from '../fake/sdk';
+import { OTHER_STACK_ID, TEST_ACCOUNT, testConfig } from '../unit/helpers/context';
+import {
+  emulator,
+  direct,
+  s3rverContext,
+  trace,
+  bucketNames,
+  allKeys,
+  trailKeys,
+  putObjects,
+  ourTags,
+  expectedPolicy,
+  useS3rver,
+} from './helpers/s3rver-world';
 
-let emulator: S3rverEmulator;
-/** A client without the bridge: what s3rver itself holds and answers. */
-let direct: S3Client;
-const bridges: S3Bridge[] = [];
-const opened: S3Client[] = [];
-
-beforeAll(async () => {
-  emulator = await startS3rver();
-  direct = createClients({
-    region: EMULATOR_REGION,
-    endpoint: emulator.endpoint,
-    requestHandler: http1Handler(),
-    credentials: EMULATOR_CREDENTIALS,
-    maxAttempts: 1,
-  }).s3;
-});
-
-afterAll(async () => {
-  for (const client of [direct, ...opened]) client?.destroy();
-  for (const bridge of bridges) bridge.close();
-  await emulator?.stop();
-});
-
-/** A PipelineContext whose S3 client talks to s3rver (path-style, HTTP/1.1) through the gap bridge. */
-function s3rverContext(pipelineName: string, gaps: Partial<S3GapsOptions> = {}) {
-  const bridge = s3Gaps({ endpoint: emulator.endpoint, credentials: EMULATOR_CREDENTIALS, ...gaps });
-  bridges.push(bridge);
-  const clock = instantClock();
-  const test = createTestContext({
-    pipelineName,
-    region: EMULATOR_REGION,
-    clock,
-    clientOptions: {
-      endpoint: emulator.endpoint,
-      requestHandler: http1Handler(),
-      credentials: EMULATOR_CREDENTIALS,
-      maxAttempts: 1,
-      decorate: bridge.decorate,
-    },
-  });
-  opened.push(test.ctx.clients.s3);
-  return { ...test, clock, bridge, bucket: test.ctx.names.trailBucket };
-}
-
-/** Command, who answered and the error, of each call from `from` on. */
-const trace = (bridge: S3Bridge, from = 0): [string, AnsweredBy, string?][] =>
-  bridge.calls.slice(from).map((c) => (c.error ? [c.command, c.by, c.error] : [c.command, c.by]));
-
-async function bucketNames(): Promise<string[]> {
-  return ((await direct.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name!);
-}
-
-/** Every key, through ListObjects V1: s3rver cannot page ListObjectsV2 (see the pinned behaviour above). */
-async function allKeys(Bucket: string): Promise<string[]> {
-  const keys: string[] = [];
-  for (let more = true; more;) {
-    const page = await direct.send(new ListObjectsCommand({ Bucket, ...(keys.length > 0 ? { Marker: keys[keys.length - 1] } : {}) }));
-    keys.push(...(page.Contents ?? []).map((c) => c.Key!));
-    more = page.IsTruncated === true;
-  }
-  return keys;
-}
-
-/**
- * CloudTrail's log file names, `count` of them plus a digest file, sorted as S3 lists them. Without CloudTrail's
- * `AWSLogs/<account>/CloudTrail/...` folders: s3rver mis-sorts and races on folders (see s3-gaps.ts).
- */
-function trailKeys(count: number): string[] {
-  const file = (i: number) => `${TEST_ACCOUNT}_CloudTrail_${EMULATOR_REGION}_20260102T${String(i).padStart(4, '0')}Z_x.json.gz`;
-  return [`${TEST_ACCOUNT}_CloudTrail-Digest_${EMULATOR_REGION}_20260102T0000Z.json.gz`, ...Array.from({ length: count }, (_, i) => file(i))];
-}
-
-/** Writes gzip JSON objects as CloudTrail delivers them, a few requests at a time. */
-async function putObjects(Bucket: string, keys: string[]): Promise<void> {
-  const Body = gzipSync(JSON.stringify({ Records: [{ eventSource: 'ec2.amazonaws.com', eventName: 'CreateVpc' }] }));
-  for (let i = 0; i < keys.length; i += 25) {
-    await Promise.all(keys.slice(i, i + 25).map((Key) => direct.send(new PutObjectCommand({ Bucket, Key, Body, ContentEncoding: 'gzip' }))));
-  }
-}
-
-/** The tags of test pipeline `name`, in the order S3 is given them. */
-const ourTags = (name: string) => [
-  { Key: TAG_NAME, Value: name },
-  { Key: TAG_STACK, Value: TEST_STACK_ID },
-];
-
-const expectedPolicy = (ctx: PipelineContext) =>
-  policyJson(
-    trailBucketPolicy({
-      partition: 'aws',
-      account: TEST_ACCOUNT,
-      bucket: ctx.names.trailBucket,
-      trailArn: `arn:aws:cloudtrail:${EMULATOR_REGION}:${TEST_ACCOUNT}:trail/${ctx.names.trailName}`,
-    }),
-  );
-
-describe('s3rver 3.7.1 itself, without the bridge (the premise of test/protocol/helpers/s3-gaps.ts)', () => {
-  const Bucket = 'pinned-s3rver-gaps';
-  beforeAll(async () => {
-    await direct.send(new CreateBucketCommand({ Bucket }));
-  });
-
-  it.each([
-    ['PutBucketTagging', 'NotImplemented', () => new PutBucketTaggingCommand({ Bucket, Tagging: { TagSet: [{ Key: 'k', Value: 'v' }] } })],
-    ['GetBucketTagging', 'NotImplemented', () => new GetBucketTaggingCommand({ Bucket })],
-    ['PutPublicAccessBlock', 'NotImplemented', () => new PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration: PUBLIC_ACCESS_BLOCK })],
-    ['GetPublicAccessBlock', 'NotImplemented', () => new GetPublicAccessBlockCommand({ Bucket })],
-    [
-      'PutBucketEncryption',
-      'NotImplemented',
-      () =>
-        new PutBucketEncryptionCommand({
-          Bucket,
-          ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-        }),
-    ],
-    ['GetBucketEncryption', 'NotImplemented', () => new GetBucketEncryptionCommand({ Bucket })],
-    ['PutBucketPolicy', 'NotImplemented', () => new PutBucketPolicyCommand({ Bucket, Policy: '{}' })],
-    ['GetBucketPolicy', 'MethodNotAllowed', () => new GetBucketPolicyCommand({ Bucket })],
-    [
-      'PutBucketLifecycleConfiguration',
-      'NotImplemented',
-      () => new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: trailBucketLifecycle(7) } }),
-    ],
-    ['GetBucketLifecycleConfiguration', 'NotImplemented', () => new GetBucketLifecycleConfigurationCommand({ Bucket })],
-    ['ListObjectVersions', 'MethodNotAllowed', () => new ListObjectVersionsCommand({ Bucket })],
-    // `?ownershipControls` and `?versioning` are not in s3rver's sub-resource table: a PUT is taken for CreateBucket.
-    [
-      'PutBucketOwnershipControls',
-      'BucketAlreadyExists',
-      () => new PutBucketOwnershipControlsCommand({ Bucket, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }),
-    ],
-    ['PutBucketVersioning', 'BucketAlreadyExists', () => new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } })],
-    ['CreateBucket of a bucket we own (S3: BucketAlreadyOwnedByYou)', 'BucketAlreadyExists', () => new CreateBucketCommand({ Bucket })],
-  ])('%s on an existing bucket fails with %s', async (_name, error, command) => {
-    await expect(direct.send(command() as never)).rejects.toThrow(expect.objectContaining({ name: error }));
-  });
-
-  it.each([
-    ['GetBucketTagging', () => new GetBucketTaggingCommand({ Bucket: 'pinned-absent' })],
-    [
-      'PutBucketLifecycleConfiguration',
-      () => new PutBucketLifecycleConfigurationCommand({ Bucket: 'pinned-absent', LifecycleConfiguration: { Rules: trailBucketLifecycle(7) } }),
-    ],
-    ['GetBucketPolicy', () => new GetBucketPolicyCommand({ Bucket: 'pinned-absent' })],
-    ['ListObjectVersions', () => new ListObjectVersionsCommand({ Bucket: 'pinned-absent' })],
-  ])('%s on a missing bucket is NoSuchBucket: the bucket check comes before the gap', async (_name, command) => {
-    await expect(direct.send(command() as never)).rejects.toThrow(expect.objectContaining({ name: 'NoSuchBucket' }));
-  });
-
-  it('reads of ownership controls and versioning are answered as a ListObjects, so they say nothing', async () => {
-    const ownership = await direct.send(new GetBucketOwnershipControlsCommand({ Bucket }));
-    const versioning = await direct.send(new GetBucketVersioningCommand({ Bucket }));
-
-    expect(ownership.OwnershipControls?.Rules).toBeUndefined();
-    expect(versioning.Status).toBeUndefined();
-  });
-
-  it('a ListObjectsV2 that must page answers 500: its continuation token uses DES, which OpenSSL 3 refuses', async () => {
-    await putObjects(Bucket, ['a.json.gz', 'b.json.gz']);
-
-    await expect(direct.send(new ListObjectsV2Command({ Bucket, MaxKeys: 1 }))).rejects.toThrow(expect.objectContaining({ name: 'InternalError' }));
-    expect((await direct.send(new ListObjectsCommand({ Bucket, MaxKeys: 1 }))).Contents?.map((c) => c.Key)).toEqual(['a.json.gz']);
-  });
-
-  it('PutBucketOwnershipControls on a missing bucket creates it, which is why the bridge never sends it', async () => {
-    await direct.send(
-      new PutBucketOwnershipControlsCommand({ Bucket: 'pinned-misrouted', OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }),
-    );
-
-    expect(await bucketNames()).toContain('pinned-misrouted');
-  });
-});
+useS3rver();
 
 describe('trail-bucket component (ensure / remove / inspect) against s3rver', () => {
   it('ensure creates the bucket, tags it and applies every setting; the calls s3rver lacks are answered by the bridge', async () => {

@@ -113,7 +113,7 @@ const awsError = (name: string, httpStatusCode: number, message: string) =>
 /**
  * An SDK middleware for the S3 client that records every call and fills the gaps of s3rver 3.7.1, which
  * implements buckets, objects, DeleteObjects, CORS and website configuration but none of the bucket settings the
- * trail bucket relies on (found by sending each command to it; test/protocol/trail-bucket.test.ts pins this):
+ * trail bucket relies on (found by sending each command to it; test/protocol/s3rver-gaps.test.ts pins this):
  * - tagging, public access block, encryption, lifecycle and PutBucketPolicy answer 501 NotImplemented,
  *   GetBucketPolicy 405 MethodNotAllowed, each after checking that the bucket exists. These go over the wire
  *   first, so NoSuchBucket stays s3rver's answer, and only then are stored and returned here, per bucket;

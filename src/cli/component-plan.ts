@@ -11,7 +11,7 @@ export interface PlannedChange {
   component: string;
   action: PlanAction;
   fields: string[];
-  /** Flow logs: the VPCs that would get one. */
+  /** The targets that would be created (`Change.targets`): for flow logs, the VPCs that would get one. */
   vpcs?: string[];
 }
 
@@ -76,19 +76,28 @@ export function fromStatus(
   return { component: id, action: 'none', fields: [] };
 }
 
-/** Normalises the contract's Change list (whatever its exact shape) to one PlannedChange. */
-function fromChanges(id: string, changes: readonly Change[]): PlannedChange {
+/**
+ * Normalises the contract's Change list (whatever its exact shape) to one PlannedChange. Changes with `targets`
+ * name them: a create's are listed apart (`vpcs`), any other's after its text. When some targets stay as they
+ * are (a `none` change names them), creating or deleting others changes the component, not all of it.
+ */
+export function fromChanges(id: string, changes: readonly Change[]): PlannedChange {
   const actions = new Set<PlanAction>();
   const fields: string[] = [];
+  const vpcs: string[] = [];
+  const partly = changes.some((c) => c.kind === 'none' && c.targets?.length);
   for (const change of changes) {
     if (change.kind === 'none') continue;
-    actions.add(PLAN_ACTION[change.kind]);
+    actions.add(partly && (change.kind === 'create' || change.kind === 'delete') ? 'change' : PLAN_ACTION[change.kind]);
+    const on = change.targets ? ` on ${change.targets.join(', ')}` : '';
+    if (change.kind === 'create' && change.targets) vpcs.push(...change.targets);
     // An update with no fields (a stopped trail to start) is shown by its description.
-    if (change.kind === 'update' && change.fields.length > 0) fields.push(...change.fields.map((f) => `${f.field}: ${text(f.from)} -> ${text(f.to)}`));
-    else fields.push(change.description);
+    else if (change.kind === 'update' && change.fields.length > 0)
+      fields.push(...change.fields.map((f) => `${f.field}: ${text(f.from)} -> ${text(f.to)}${on}`));
+    else fields.push(change.description + on);
   }
   const action = (['remove', 'create', 'adopt', 'change'] as const).find((a) => actions.has(a)) ?? 'none';
-  return { component: id, action, fields };
+  return { component: id, action, fields, ...(vpcs.length > 0 ? { vpcs } : {}) };
 }
 
 /** How each kind of the contract's Change reads in a plan (a conflict is a change the Create/Update would refuse). */

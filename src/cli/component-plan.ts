@@ -54,14 +54,11 @@ export function fromStatus(
   const result = classify(id, enabled, status, config).result;
   if (result === 'unexpected') return { component: id, action: 'remove', fields: [] };
   if (!enabled) return { component: id, action: 'none', fields: [] };
-  const vpcs = list(d.missing);
-  const withVpcs = vpcs.length > 0 ? { vpcs } : {};
   if (status.state === 'absent') {
-    if (id === 'flow-logs' && vpcs.length === 0) return { component: id, action: 'none', fields: [] };
     // A reused trail group is someone else's: the pipeline only subscribes it.
     if (id === 'trail-log-group' && config.cloudTrail.existingLogGroup !== undefined)
       return { component: id, action: 'adopt', fields: [`subscribe ${config.cloudTrail.existingLogGroup}`] };
-    return { component: id, action: 'create', fields: [], ...withVpcs };
+    return { component: id, action: 'create', fields: [] };
   }
   // Inspect cannot tell "adopted by this stack" from "someone else's": for an Update it is already adopted.
   if (request === 'Create' && d.createdByThisStack === false) return { component: id, action: 'adopt', fields: list(d.differences) };
@@ -69,10 +66,7 @@ export function fromStatus(
   const rules = d.rules && typeof d.rules === 'object' ? Object.values(d.rules as Record<string, unknown>) : [];
   if (status.state === 'drifted' && rules.length > 0 && rules.every((r) => r === 'absent'))
     return { component: id, action: 'create', fields: Object.keys(d.rules as object) };
-  if (status.state === 'drifted') {
-    const fields = [...list(d.differences), ...list(d.drifted).map((x) => `recreate ${x}`), ...list(d.orphaned).map((x) => `delete ${x}`)];
-    return { component: id, action: 'change', fields, ...withVpcs };
-  }
+  if (status.state === 'drifted') return { component: id, action: 'change', fields: list(d.differences) };
   return { component: id, action: 'none', fields: [] };
 }
 
@@ -117,7 +111,6 @@ function describe(x: unknown): string {
   if (x && typeof x === 'object') {
     const o = x as Record<string, unknown>;
     if ('setting' in o) return `${String(o.setting)}: ${String(o.current)} -> ${String(o.desired)}`;
-    if ('vpcId' in o) return String(o.vpcId);
   }
   return JSON.stringify(x);
 }

@@ -107,6 +107,7 @@ describe('componentPlan', () => {
   it.each<[string, boolean, Change[], { action: string; fields: string[] }]>([
     ['not enabled, absent: the create is dropped', false, [{ kind: 'create', resource: 'r', description: 'create' }], { action: 'none', fields: [] }],
     ['enabled, absent: create', true, [{ kind: 'create', resource: 'r', description: 'create' }], { action: 'create', fields: ['create'] }],
+    ['enabled, nothing to change (flow logs with no VPC to cover): none', true, [], { action: 'none', fields: [] }],
     [
       'not enabled, ours: remove',
       false,
@@ -147,7 +148,6 @@ describe('componentPlan', () => {
     ['a reused trail group, absent (not yet subscribed)', 'adopt', 'trail-log-group', true, { state: 'absent' }, 'Create'],
     ['enabled, present', 'none', 'stream', true, { state: 'present' }, 'Update'],
     ['not wanted, absent', 'none', 'stream', false, { state: 'absent' }, 'Update'],
-    ['flow logs with no VPC to cover', 'none', 'flow-logs', true, { state: 'absent', details: { missing: [] } }, 'Create'],
   ] as const)('derived from inspect: %s -> %s', (_what, action, id, enabled, status, request) => {
     const reuse = parseConfig({ PipelineName: 'demo', ExistingTrailLogGroup: 'org-trail' });
     expect(fromStatus(id, enabled, status, id === 'trail-log-group' ? reuse : config, request).action).toBe(action);

@@ -64,7 +64,7 @@ export interface FlowLogsWanted {
   settings: DesiredFlowLog;
 }
 
-/** Why our flow logs are deleted (on an excluded, shared or vanished VPC, a second one on a VPC, flow logs turned off), in the order the deletes run. */
+/** Why flow logs of ours are deleted while flow logs are on (on an excluded, shared or vanished VPC; a second one on a VPC), in order. */
 const DELETED_FOR = ['excluded', 'shared', 'gone', 'duplicate'] as const;
 
 /**
@@ -95,7 +95,11 @@ const RESOURCE = 'VPC flow logs';
 export function diffFlowLogs(found: FlowLogsFound, wanted: FlowLogsWanted): Change<FlowLogStep>[] {
   if (!found.read) return [{ kind: 'update', resource: RESOURCE, description: 'enroll every VPC', fields: [], action: { why: 'sweep' } }];
   // Turned off, the component is removed, never ensured (nor swept): only inspect and plan diff it then.
-  if (!process.env.SIEM_LAMBDA_BUNDLE && !wanted.enabled) return unwanted(found.flowLogs.filter((fl) => fl.owned));
+  if (!process.env.SIEM_LAMBDA_BUNDLE && !wanted.enabled)
+    return deletes(
+      found.flowLogs.filter((fl) => fl.owned),
+      'unwanted',
+    );
   const byVpc = new Map<string, FlowLogInfo[]>();
   for (const fl of [...found.flowLogs].sort((a, b) => a.flowLogId.localeCompare(b.flowLogId))) byVpc.set(fl.vpcId, [...(byVpc.get(fl.vpcId) ?? []), fl]);
   const matches = (fl: FlowLogInfo) => flowLogDifferences(fl, wanted.settings).length === 0;
@@ -122,12 +126,12 @@ export function diffFlowLogs(found: FlowLogsFound, wanted: FlowLogsWanted): Chan
   }
   for (const logs of byVpc.values()) drop('gone', logs);
   if (create.length > 0) changes.unshift({ kind: 'create', resource: RESOURCE, description: 'create', targets: create, action: { why: 'new' } });
-  for (const why of DELETED_FOR) changes.push(...unwanted(deleted[why] ?? [], why));
+  for (const why of DELETED_FOR) changes.push(...deletes(deleted[why] ?? [], why));
   return process.env.SIEM_LAMBDA_BUNDLE ? changes : [...changes, ...unchanged(found, changes)];
 }
 
-/** One delete of our flow logs `logs` (none when empty), naming their VPCs. */
-function unwanted(logs: readonly FlowLogInfo[], why: FlowLogStep['why'] = 'unwanted'): Change<FlowLogStep>[] {
+/** One delete of the flow logs of ours `logs`, for one reason, naming their VPCs; none when there are none. */
+function deletes(logs: readonly FlowLogInfo[], why: FlowLogStep['why']): Change<FlowLogStep>[] {
   const flowLogIds = logs.map((fl) => fl.flowLogId);
   const targets = [...new Set(logs.map((fl) => fl.vpcId))];
   return logs.length > 0

@@ -72,17 +72,17 @@ export function fromStatus(
 
 /**
  * Normalises the contract's Change list (whatever its exact shape) to one PlannedChange. Changes with `targets`
- * name them: a create's are listed apart (`vpcs`), any other's after its text. When some targets stay as they
- * are (a `none` change names them), creating or deleting others changes the component, not all of it.
+ * name them: a create's are listed apart (`vpcs`), any other's after its text. When some targets of a resource
+ * stay as they are (a `none` change of it names them), creating or deleting others of it changes the component.
  */
 export function fromChanges(id: string, changes: readonly Change[]): PlannedChange {
   const actions = new Set<PlanAction>();
   const fields: string[] = [];
   const vpcs: string[] = [];
-  const partly = changes.some((c) => c.kind === 'none' && c.targets?.length);
+  const kept = new Set(changes.filter((c) => c.kind === 'none' && c.targets?.length).map((c) => c.resource));
   for (const change of changes) {
     if (change.kind === 'none') continue;
-    actions.add(partly && (change.kind === 'create' || change.kind === 'delete') ? 'change' : PLAN_ACTION[change.kind]);
+    actions.add(kept.has(change.resource) && (change.kind === 'create' || change.kind === 'delete') ? 'change' : PLAN_ACTION[change.kind]);
     const on = change.targets ? ` on ${change.targets.join(', ')}` : '';
     if (change.kind === 'create' && change.targets) vpcs.push(...change.targets);
     // An update with no fields (a stopped trail to start) is shown by its description.

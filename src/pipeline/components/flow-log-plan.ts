@@ -145,17 +145,24 @@ function unchanged({ vpcs, flowLogs }: FlowLogsFound & { read: true }, changes: 
   const changed = new Set(changes.flatMap((c) => c.action?.flowLogIds ?? []));
   const theirs = flowLogs.filter((fl) => !fl.owned);
   const skipped = (skip: VpcSkipReason) => vpcs.filter((v) => v.skip === skip).map((v) => v.vpcId);
-  const none: [string, string[], FlowLogStep][] = [
+  // Left alone is not ours: another resource than ours, so a plan that creates ours beside them still creates the component.
+  const none: [string, string, string[], FlowLogStep][] = [
     [
+      RESOURCE,
       'covered',
       vpcs.filter((v) => !v.skip && !pending.has(v.vpcId)).map((v) => v.vpcId),
       { why: 'covered', flowLogIds: flowLogs.filter((fl) => fl.owned && !changed.has(fl.flowLogId)).map((fl) => fl.flowLogId) },
     ],
-    ['left alone: excluded by tag', skipped('excluded'), { why: 'excluded' }],
-    ['left alone: shared from another account', skipped('shared'), { why: 'shared' }],
-    ['left alone: not made by this stack', [...new Set(theirs.map((fl) => fl.vpcId))], { why: 'theirs', flowLogIds: theirs.map((fl) => fl.flowLogId) }],
+    ['VPCs excluded by tag', 'left alone', skipped('excluded'), { why: 'excluded' }],
+    ['VPCs shared from another account', 'left alone', skipped('shared'), { why: 'shared' }],
+    [
+      'flow logs in our log group not made by this stack',
+      'left alone',
+      [...new Set(theirs.map((fl) => fl.vpcId))],
+      { why: 'theirs', flowLogIds: theirs.map((fl) => fl.flowLogId) },
+    ],
   ];
   return none
-    .filter(([, targets]) => targets.length > 0)
-    .map(([description, targets, action]) => ({ kind: 'none', resource: RESOURCE, description, targets, action }));
+    .filter(([, , targets]) => targets.length > 0)
+    .map(([resource, description, targets, action]) => ({ kind: 'none', resource, description, targets, action }));
 }

@@ -36,6 +36,14 @@ describe('fromChanges: changes that name their targets (the VPCs of flow logs)',
       [{ kind: 'delete', resource: R, description: 'delete fl-1, fl-2 (unwanted)', targets: ['vpc-1', 'vpc-2'] }],
       { action: 'remove', fields: ['delete fl-1, fl-2 (unwanted) on vpc-1, vpc-2'] },
     ],
+    [
+      'a create beside targets of another resource left alone (excluded VPCs): still a create',
+      [
+        { kind: 'create', resource: R, description: 'create', targets: ['vpc-1'] },
+        { kind: 'none', resource: 'VPCs excluded by tag', description: 'left alone', targets: ['vpc-2'] },
+      ],
+      { action: 'create', fields: [], vpcs: ['vpc-1'] },
+    ],
     ['only targets that stay: none', [{ kind: 'none', resource: R, description: 'covered', targets: ['vpc-1'] }], { action: 'none', fields: [] }],
     [
       'changes without targets keep their reading (a create beside an update is a create)',

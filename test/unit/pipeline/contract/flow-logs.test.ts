@@ -140,6 +140,17 @@ describe('flow-logs diff (pure): every eligible VPC gets exactly one flow log of
     expect(diff([vpc('vpc-a')], existing, want(), false).map(line)).toEqual(expected);
   });
 
+  it('what stays: VPCs covered under the flow logs themselves; excluded, shared and theirs as other resources, left alone', () => {
+    const vpcs = [vpc('vpc-a'), vpc('vpc-b', 'excluded'), vpc('vpc-c', 'shared'), vpc('vpc-d')];
+    expect(diff(vpcs, [ours('fl-1', 'vpc-a'), foreign('fl-x', 'vpc-d', { trafficType: 'REJECT' })]).map((c) => [c.kind, c.resource, c.description])).toEqual([
+      ['create', 'VPC flow logs', 'create'],
+      ['none', 'VPC flow logs', 'covered'],
+      ['none', 'VPCs excluded by tag', 'left alone'],
+      ['none', 'VPCs shared from another account', 'left alone'],
+      ['none', 'flow logs in our log group not made by this stack', 'left alone'],
+    ]);
+  });
+
   it('unread (ensure records the settings first, then reads in its sweep): one sweep', () => {
     expect(diffFlowLogs({ read: false }, { enabled: true, settings: want() }).map((c) => [c.kind, c.action?.why])).toEqual([['update', 'sweep']]);
   });

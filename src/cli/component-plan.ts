@@ -77,21 +77,29 @@ export function fromStatus(
  */
 export function fromChanges(id: string, changes: readonly Change[]): PlannedChange {
   const actions = new Set<PlanAction>();
-  const fields: string[] = [];
+  // In order; the same text of several changes with targets (one setting of many VPCs) once, with all their targets.
+  const fields: { text: string; targets?: string[] }[] = [];
   const vpcs: string[] = [];
   const kept = new Set(changes.filter((c) => c.kind === 'none' && c.targets?.length).map((c) => c.resource));
   for (const change of changes) {
     if (change.kind === 'none') continue;
     actions.add(kept.has(change.resource) && (change.kind === 'create' || change.kind === 'delete') ? 'change' : PLAN_ACTION[change.kind]);
-    const on = change.targets ? ` on ${change.targets.join(', ')}` : '';
-    if (change.kind === 'create' && change.targets) vpcs.push(...change.targets);
+    if (change.kind === 'create' && change.targets) {
+      vpcs.push(...change.targets);
+      continue;
+    }
     // An update with no fields (a stopped trail to start) is shown by its description.
-    else if (change.kind === 'update' && change.fields.length > 0)
-      fields.push(...change.fields.map((f) => `${f.field}: ${text(f.from)} -> ${text(f.to)}${on}`));
-    else fields.push(change.description + on);
+    const texts =
+      change.kind === 'update' && change.fields.length > 0 ? change.fields.map((f) => `${f.field}: ${text(f.from)} -> ${text(f.to)}`) : [change.description];
+    for (const t of texts) {
+      const same = change.targets && fields.find((f) => f.targets && f.text === t);
+      if (same) same.targets!.push(...change.targets!);
+      else fields.push({ text: t, ...(change.targets ? { targets: [...change.targets] } : {}) });
+    }
   }
   const action = (['remove', 'create', 'adopt', 'change'] as const).find((a) => actions.has(a)) ?? 'none';
-  return { component: id, action, fields, ...(vpcs.length > 0 ? { vpcs } : {}) };
+  const listed = fields.map((f) => (f.targets ? `${f.text} on ${f.targets.join(', ')}` : f.text));
+  return { component: id, action, fields: listed, ...(vpcs.length > 0 ? { vpcs } : {}) };
 }
 
 /** How each kind of the contract's Change reads in a plan (a conflict is a change the Create/Update would refuse). */

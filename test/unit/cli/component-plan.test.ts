@@ -24,6 +24,27 @@ describe('fromChanges: changes that name their targets (the VPCs of flow logs)',
       { action: 'change', fields: ['trafficType: ALL -> REJECT on vpc-1'] },
     ],
     [
+      'the same field change of several targets: listed once, with all of them',
+      [
+        { kind: 'update', resource: R, description: 're-create fl-1', fields: [{ field: 'trafficType', from: 'ALL', to: 'REJECT' }], targets: ['vpc-1'] },
+        { kind: 'update', resource: R, description: 're-create fl-2', fields: [{ field: 'trafficType', from: 'ALL', to: 'REJECT' }], targets: ['vpc-2'] },
+        {
+          kind: 'update',
+          resource: R,
+          description: 're-create fl-3',
+          fields: [
+            { field: 'trafficType', from: 'ACCEPT', to: 'REJECT' },
+            { field: 'maxAggregationInterval', from: 60, to: 600 },
+          ],
+          targets: ['vpc-3'],
+        },
+      ],
+      {
+        action: 'change',
+        fields: ['trafficType: ALL -> REJECT on vpc-1, vpc-2', 'trafficType: ACCEPT -> REJECT on vpc-3', 'maxAggregationInterval: 60 -> 600 on vpc-3'],
+      },
+    ],
+    [
       'a delete beside targets that stay: a change, named by its description and targets',
       [
         { kind: 'delete', resource: R, description: 'delete fl-9 (gone)', targets: ['vpc-gone'] },

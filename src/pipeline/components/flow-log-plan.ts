@@ -64,15 +64,12 @@ export interface FlowLogsWanted {
   settings: DesiredFlowLog;
 }
 
-/** Why flow logs of ours are deleted while flow logs are on (on an excluded, shared or vanished VPC; a second one on a VPC), in order. */
-const DELETED_FOR = ['excluded', 'shared', 'gone', 'duplicate'] as const;
-
 /**
  * Why a change names its VPCs (`targets`), and the flow logs it is about: deleted first (an update re-creates,
  * a delete removes), kept (`covered`) or left alone (`theirs`).
  */
 export interface FlowLogStep {
-  why: 'sweep' | 'new' | 'settings' | 'covered' | 'theirs' | 'unwanted' | (typeof DELETED_FOR)[number];
+  why: 'sweep' | 'new' | 'settings' | 'covered' | 'theirs' | 'unwanted' | 'gone' | 'duplicate' | VpcSkipReason;
   flowLogIds?: string[];
 }
 
@@ -85,8 +82,8 @@ const RESOURCE = 'VPC flow logs';
  * - An eligible VPC with no matching flow log in our log group gets one (one `create` for all of them).
  * - Our flow log with other settings is re-created (`update`: delete, then create; a flow log cannot be modified);
  *   when a VPC has several of ours, the first matching one (by id) is kept and the others are deleted.
- * - Our flow logs on excluded, shared or vanished VPCs are deleted (one `delete` per reason); all of them when the
- *   config turns flow logs off.
+ * - Our flow logs on excluded, shared or vanished VPCs are deleted (a `delete` per VPC, saying why); all of them
+ *   when the config turns flow logs off.
  * - Flow logs not tagged as ours are never deleted or re-created; one in our log group with the desired
  *   settings counts as coverage, since AWS refuses a second one with the same settings and destination.
  * - `none`, for inspect and plan (the Lambda bundles leave it out): the VPCs covered, excluded or shared, and
@@ -105,8 +102,13 @@ export function diffFlowLogs(found: FlowLogsFound, wanted: FlowLogsWanted): Chan
   const matches = (fl: FlowLogInfo) => flowLogDifferences(fl, wanted.settings).length === 0;
   const create: string[] = [];
   const changes: Change<FlowLogStep>[] = [];
-  const deleted: Partial<Record<FlowLogStep['why'], FlowLogInfo[]>> = {};
-  const drop = (why: FlowLogStep['why'], logs: readonly FlowLogInfo[]) => (deleted[why] ??= []).push(...logs.filter((fl) => fl.owned));
+  const drop = (why: FlowLogStep['why'], logs: readonly FlowLogInfo[]) =>
+    changes.push(
+      ...deletes(
+        logs.filter((fl) => fl.owned),
+        why,
+      ),
+    );
   for (const { vpcId, skip } of found.vpcs) {
     const logs = byVpc.get(vpcId) ?? [];
     byVpc.delete(vpcId);
@@ -126,7 +128,6 @@ export function diffFlowLogs(found: FlowLogsFound, wanted: FlowLogsWanted): Chan
   }
   for (const logs of byVpc.values()) drop('gone', logs);
   if (create.length > 0) changes.unshift({ kind: 'create', resource: RESOURCE, description: 'create', targets: create, action: { why: 'new' } });
-  for (const why of DELETED_FOR) changes.push(...deletes(deleted[why] ?? [], why));
   return process.env.SIEM_LAMBDA_BUNDLE ? changes : [...changes, ...unchanged(found, changes)];
 }
 

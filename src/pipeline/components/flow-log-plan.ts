@@ -47,12 +47,12 @@ export const normalizeFormat = (format: string | undefined): string => (format?.
 
 /** The settings of one flow log that differ from the desired ones (a flow log cannot be modified, only re-created). */
 export function flowLogDifferences(current: FlowLogInfo, desired: DesiredFlowLog): FieldChange[] {
-  const settings: [string, unknown, unknown][] = [
-    ['trafficType', current.trafficType, desired.trafficType],
-    ['maxAggregationInterval', current.maxAggregationInterval ?? DEFAULT_AGGREGATION_INTERVAL, desired.maxAggregationInterval],
-    ['logFormat', normalizeFormat(current.logFormat), normalizeFormat(desired.logFormat)],
-  ];
-  return settings.filter(([, from, to]) => from !== to).map(([field, from, to]) => ({ field, from, to }));
+  const diffs: FieldChange[] = [];
+  const differ = (field: string, from: unknown, to: unknown) => from !== to && diffs.push({ field, from, to });
+  differ('trafficType', current.trafficType, desired.trafficType);
+  differ('maxAggregationInterval', current.maxAggregationInterval ?? DEFAULT_AGGREGATION_INTERVAL, desired.maxAggregationInterval);
+  differ('logFormat', normalizeFormat(current.logFormat), normalizeFormat(desired.logFormat));
+  return diffs;
 }
 
 /** What read found: the region's VPCs and the flow logs in our log group; ensure reads them itself (see flow-logs.ts). */
@@ -102,31 +102,38 @@ export function diffFlowLogs(found: FlowLogsFound, wanted: FlowLogsWanted): Chan
   const matches = (fl: FlowLogInfo) => flowLogDifferences(fl, wanted.settings).length === 0;
   const create: string[] = [];
   const changes: Change<FlowLogStep>[] = [];
-  const drop = (why: FlowLogStep['why'], logs: readonly FlowLogInfo[]) =>
-    changes.push(
-      ...deletes(
-        logs.filter((fl) => fl.owned),
-        why,
-      ),
-    );
+  const drop = (why: FlowLogStep['why'], logs: readonly FlowLogInfo[]) => changes.push(...deletes(logs, why));
   for (const { vpcId, skip } of found.vpcs) {
     const logs = byVpc.get(vpcId) ?? [];
     byVpc.delete(vpcId);
     const ours = logs.filter((fl) => fl.owned);
-    const keep = ours.find(matches) ?? ours[0];
+    const match = ours.find(matches);
+    const keep = match ?? ours[0];
     if (skip) drop(skip, ours);
     else if (keep) {
-      const { flowLogId } = keep;
-      const fields = flowLogDifferences(keep, wanted.settings);
-      const action: FlowLogStep = { why: 'settings', flowLogIds: [flowLogId] };
-      if (fields.length > 0) changes.push({ kind: 'update', resource: RESOURCE, description: `re-create ${flowLogId}`, fields, targets: [vpcId], action });
+      if (!match) {
+        const { flowLogId } = keep;
+        const fields = flowLogDifferences(keep, wanted.settings);
+        changes.push({
+          kind: 'update',
+          resource: RESOURCE,
+          description: `re-create ${flowLogId}`,
+          fields,
+          targets: [vpcId],
+          action: { why: 'settings', flowLogIds: [flowLogId] },
+        });
+      }
       drop(
         'duplicate',
         ours.filter((fl) => fl !== keep),
       );
     } else if (!logs.some(matches)) create.push(vpcId);
   }
-  for (const logs of byVpc.values()) drop('gone', logs);
+  for (const logs of byVpc.values())
+    drop(
+      'gone',
+      logs.filter((fl) => fl.owned),
+    );
   if (create.length > 0) changes.unshift({ kind: 'create', resource: RESOURCE, description: 'create', targets: create, action: { why: 'new' } });
   return process.env.SIEM_LAMBDA_BUNDLE ? changes : [...changes, ...unchanged(found, changes)];
 }

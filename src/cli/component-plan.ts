@@ -11,7 +11,7 @@ export interface PlannedChange {
   component: string;
   action: PlanAction;
   fields: string[];
-  /** Flow logs: the VPCs that would get one. */
+  /** The targets that would be created (`Change.targets`): for flow logs, the VPCs that would get one. */
   vpcs?: string[];
 }
 
@@ -49,41 +49,50 @@ export function fromStatus(id: string, enabled: boolean, status: ComponentStatus
   const result = classify(id, enabled, status, config).result;
   if (result === 'unexpected') return { component: id, action: 'remove', fields: [] };
   if (!enabled) return { component: id, action: 'none', fields: [] };
-  const vpcs = list(d.missing);
-  const withVpcs = vpcs.length > 0 ? { vpcs } : {};
   if (status.state === 'absent') {
-    if (id === 'flow-logs' && vpcs.length === 0) return { component: id, action: 'none', fields: [] };
-    return { component: id, action: 'create', fields: [], ...withVpcs };
+    return { component: id, action: 'create', fields: [] };
   }
   // event-sources reports its wanted rules as drift of the component: when none of them exists, it is a create.
   const rules = d.rules && typeof d.rules === 'object' ? Object.values(d.rules as Record<string, unknown>) : [];
   if (status.state === 'drifted' && rules.length > 0 && rules.every((r) => r === 'absent'))
     return { component: id, action: 'create', fields: Object.keys(d.rules as object) };
-  if (status.state === 'drifted') {
-    const fields = [...list(d.differences), ...list(d.drifted).map((x) => `recreate ${x}`), ...list(d.orphaned).map((x) => `delete ${x}`)];
-    return { component: id, action: 'change', fields, ...withVpcs };
-  }
+  if (status.state === 'drifted') return { component: id, action: 'change', fields: list(d.differences) };
   return { component: id, action: 'none', fields: [] };
 }
 
 /**
- * Normalises the contract's Change list (whatever its exact shape) to one PlannedChange. An adopt shows as the
- * action alone (its writes, if any, are the other changes); one that writes nothing (using a detector as found)
- * is news to a Create only: an Update's stack adopted it already.
+ * Normalises the contract's Change list (whatever its exact shape) to one PlannedChange. Changes with `targets`
+ * name them: a create's are listed apart (`vpcs`), any other's after its text. When some targets of a resource
+ * stay as they are (a `none` change of it names them), creating or deleting others of it changes the component.
+ * An adopt shows as the action alone (its writes, if any, are the other changes); one that writes nothing (using
+ * a detector as found) is news to a Create only: an Update's stack adopted it already.
  */
-function fromChanges(id: string, changes: readonly Change[], request: PlanRequestType): PlannedChange {
+export function fromChanges(id: string, changes: readonly Change[], request: PlanRequestType = 'Update'): PlannedChange {
   const actions = new Set<PlanAction>();
-  const fields: string[] = [];
+  // In order; the same text of several changes with targets (one setting of many VPCs) once, with all their targets.
+  const fields: { text: string; targets?: string[] }[] = [];
+  const vpcs: string[] = [];
+  const kept = new Set(changes.filter((c) => c.kind === 'none' && c.targets?.length).map((c) => c.resource));
   for (const change of changes) {
     if (change.kind === 'none' || (change.kind === 'adopt' && change.action === undefined && request === 'Update')) continue;
-    actions.add(PLAN_ACTION[change.kind]);
+    actions.add(kept.has(change.resource) && (change.kind === 'create' || change.kind === 'delete') ? 'change' : PLAN_ACTION[change.kind]);
     if (change.kind === 'adopt') continue;
+    if (change.kind === 'create' && change.targets) {
+      vpcs.push(...change.targets);
+      continue;
+    }
     // An update with no fields (a stopped trail to start) is shown by its description.
-    if (change.kind === 'update' && change.fields.length > 0) fields.push(...change.fields.map((f) => `${f.field}: ${text(f.from)} -> ${text(f.to)}`));
-    else fields.push(change.description);
+    const texts =
+      change.kind === 'update' && change.fields.length > 0 ? change.fields.map((f) => `${f.field}: ${text(f.from)} -> ${text(f.to)}`) : [change.description];
+    for (const t of texts) {
+      const same = change.targets && fields.find((f) => f.targets && f.text === t);
+      if (same) same.targets!.push(...change.targets!);
+      else fields.push({ text: t, ...(change.targets ? { targets: [...change.targets] } : {}) });
+    }
   }
   const action = (['adopt', 'remove', 'create', 'change'] as const).find((a) => actions.has(a)) ?? 'none';
-  return { component: id, action, fields };
+  const listed = fields.map((f) => (f.targets ? `${f.text} on ${f.targets.join(', ')}` : f.text));
+  return { component: id, action, fields: listed, ...(vpcs.length > 0 ? { vpcs } : {}) };
 }
 
 /** How each kind of the contract's Change reads in a plan (a conflict is a change the Create/Update would refuse). */
@@ -103,7 +112,6 @@ function describe(x: unknown): string {
   if (x && typeof x === 'object') {
     const o = x as Record<string, unknown>;
     if ('setting' in o) return `${String(o.setting)}: ${String(o.current)} -> ${String(o.desired)}`;
-    if ('vpcId' in o) return String(o.vpcId);
   }
   return JSON.stringify(x);
 }

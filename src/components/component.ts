@@ -24,8 +24,9 @@ export interface FieldChange {
 /**
  * One typed change a diff found. `conflict`: a resource with our name that is not ours (ensure refuses
  * it, inspect reports it absent). `difference` is what inspect reports for it (default: `description`).
+ * `targets`: the items of a component of many (the VPCs of flow logs) this change is about.
  */
-export type Change<Action = unknown> = { resource: string; description: string; action?: Action; difference?: unknown } & (
+export type Change<Action = unknown> = { resource: string; description: string; action?: Action; difference?: unknown; targets?: string[] } & (
   { kind: 'create' | 'delete' | 'adopt' | 'none' | 'conflict' } | { kind: 'update'; fields: FieldChange[] }
 );
 
@@ -49,6 +50,8 @@ export interface ComponentContract<Current, Desired, Action> {
   apply(changes: Change<Action>[], config: PipelineConfig, ctx: PipelineContext, current: Current): Promise<ComponentOutputs>;
   /** What inspect reports beside the state (an ARN, say), from what read found. */
   details?(current: Current, ctx: PipelineContext): Record<string, unknown>;
+  /** Inspect's status, where `statusOf` does not fit (flow logs report per VPC); by default `statusOf`. */
+  status?(changes: Change<Action>[]): ComponentStatus;
 }
 
 /**
@@ -101,7 +104,7 @@ export function defineComponent<C, D, A>(rest: Rest, contract: ComponentContract
       ? notInLambda
       : async (config, ctx) => {
           const { current, changes } = await plan(config, ctx);
-          return statusOf(changes, contract.details?.(current, ctx));
+          return contract.status ? contract.status(changes) : statusOf(changes, contract.details?.(current, ctx));
         },
   };
 }

@@ -8,7 +8,7 @@ import { sharedComponentNeeded } from './enabling';
 import { eventSourcesModule } from './event-sources';
 import { flowLogsModule } from './flow-logs';
 import { guardDutyModule } from './guardduty';
-import type { RecordScope, SourceModule } from './types';
+import type { RecordScope, RecordStream, SourceModule } from './types';
 import type { StreamRecord } from './records';
 
 /**
@@ -49,7 +49,12 @@ export function auditChecksOf(modules: readonly SourceModule[] = SOURCES): Recor
   return Object.fromEntries(modules.map((m) => [m.id, m.auditChecks]));
 }
 
-/** The module a decoded stream record came from, if any (the CLI's verify). */
+/** Every stream of records of the modules, in registry order: the rows the CLI's verify counts. */
+export function recordStreamsOf(scope: RecordScope, modules: readonly SourceModule[] = SOURCES): RecordStream[] {
+  return modules.flatMap((m) => m.streams(scope));
+}
+
+/** The module a decoded stream record came from, if any. */
 export function sourceOfRecord(record: StreamRecord, scope: RecordScope, modules: readonly SourceModule[] = SOURCES): SourceModule | undefined {
-  return modules.find((m) => m.matches(record, scope));
+  return modules.find((m) => m.streams(scope).some((s) => s.matches(record)));
 }

@@ -83,10 +83,19 @@ export interface ModuleParameters {
   logGroups?(config: PipelineConfig, names: PipelineNames): { own: readonly string[]; reused: readonly string[] };
 }
 
-/** What a record of the stream is checked against: the pipeline's config and names. */
+/** What a record of the stream is checked against: the pipeline's config and names, and the region of the stream. */
 export interface RecordScope {
   config: PipelineConfig;
   names: PipelineNames;
+  region: string;
+}
+
+/** One stream of records a source writes (a row of the CLI's verify): its name, whether the stack sends it here, its records. */
+export interface RecordStream {
+  name: string;
+  /** The stack delivers these records to the stream in this region. */
+  expected: boolean;
+  matches(record: StreamRecord): boolean;
 }
 
 /**
@@ -100,6 +109,9 @@ export interface SourceModule extends ModuleParameters {
   readonly components: readonly Component[];
   /** The components `audit` checks for this source (usually all of its own). */
   readonly auditChecks: readonly ComponentId[];
-  /** True when a decoded stream record came from this source (used by the CLI's verify). */
-  matches(record: StreamRecord, scope: RecordScope): boolean;
+  /**
+   * The streams of records this source writes, and how to recognise each one's (the CLI's verify counts them):
+   * one per source, the extra EventBridge sources one each; none for a module that writes no records.
+   */
+  streams(scope: RecordScope): RecordStream[];
 }

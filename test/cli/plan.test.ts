@@ -118,6 +118,7 @@ describe('componentPlan', () => {
   it.each<[string, boolean, Change[], { action: string; fields: string[] }]>([
     ['not enabled, absent: the create is dropped', false, [{ kind: 'create', resource: 'r', description: 'create' }], { action: 'none', fields: [] }],
     ['enabled, absent: create', true, [{ kind: 'create', resource: 'r', description: 'create' }], { action: 'create', fields: ['create'] }],
+    ['enabled, nothing to change (flow logs with no VPC to cover): none', true, [], { action: 'none', fields: [] }],
     [
       'not enabled, ours: remove',
       false,
@@ -178,7 +179,6 @@ describe('componentPlan', () => {
     ['not wanted, present', 'remove', 'guardduty-rule', false, { state: 'present' }],
     ['enabled, present', 'none', 'stream', true, { state: 'present' }],
     ['not wanted, absent', 'none', 'stream', false, { state: 'absent' }],
-    ['flow logs with no VPC to cover', 'none', 'flow-logs', true, { state: 'absent', details: { missing: [] } }],
   ] as const)('derived from inspect: %s -> %s', (_what, action, id, enabled, status) => {
     expect(fromStatus(id, enabled, status, config).action).toBe(action);
   });

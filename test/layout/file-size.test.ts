@@ -7,9 +7,6 @@ const MAX_LINES = 300;
 const ROOT = join(__dirname, '..', '..');
 const SCANNED = ['src', 'test', 'scripts'];
 
-// split on branch flow-logs
-const KNOWN_EXCEPTIONS = new Set(['test/unit/pipeline/components/flow-logs.test.ts']);
-
 /** Lines in a text, counted as `wc -l` does plus a last line without a newline. */
 function lineCount(text: string): number {
   const newlines = text.split('\n').length - 1;
@@ -41,14 +38,9 @@ function oversized(root: string, dirs: readonly string[], max: number): string[]
 }
 
 describe('file size (issue 8: no file over 300 lines)', () => {
-  it('no .ts or .mjs file under src/, test/ or scripts/ is over 300 lines, apart from the known exceptions', () => {
-    const over = oversized(ROOT, SCANNED, MAX_LINES).filter((f) => !KNOWN_EXCEPTIONS.has(f.slice(0, f.indexOf(':'))));
+  it('no .ts or .mjs file under src/, test/ or scripts/ is over 300 lines', () => {
+    const over = oversized(ROOT, SCANNED, MAX_LINES);
     expect(over).toEqual([]);
-  });
-
-  it('lists as known exceptions only files that are still over the limit (remove the others from the list)', () => {
-    const over = new Set(oversized(ROOT, SCANNED, MAX_LINES).map((f) => f.slice(0, f.indexOf(':'))));
-    expect([...KNOWN_EXCEPTIONS].filter((f) => !over.has(f))).toEqual([]);
   });
 
   describe('the check itself', () => {

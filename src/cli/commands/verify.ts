@@ -5,7 +5,8 @@ import type { Session } from '../session';
 import type { PipelineTarget } from '../target';
 import { decodeRecord } from '../verify/decode';
 import { DEFAULT_READ_LIMITS, readStream, type ReadLimits } from '../verify/read-stream';
-import { streamSources, tally, type SourceTally } from '../verify/tally';
+import { recordStreamsOf } from '../../sources/registry';
+import { tally, type SourceTally } from '../verify/tally';
 
 /** What `verify` read from the stream and found per source. */
 export interface VerifyReport {
@@ -38,7 +39,7 @@ export async function verifyStream(
   session.progress.done(`read ${read.records.length} record(s) from ${read.shards} shard(s) of ${p.ctx.names.streamName}`);
   const counted = tally(
     read.records.map((r) => decodeRecord(r.Data ?? new Uint8Array())),
-    streamSources(p.config, p.ctx.names, p.ctx.region, p.trailHome),
+    recordStreamsOf({ config: p.config, names: p.ctx.names, region: p.ctx.region }),
     req.sample,
   );
   return {

@@ -1,10 +1,10 @@
 import { decodeRecord as decodeStreamRecord, type StreamRecord } from '../../sources/records';
 
-/** One stream record, decoded: a CloudWatch Logs delivery, an EventBridge event, or unreadable. */
+/** One stream record, decoded: a CloudWatch Logs delivery, an EventBridge event (each with the registry's `record`), or unreadable. */
 export type DecodedRecord =
-  | { kind: 'logs'; logGroup: string; events: { timestamp: number; message: string }[] }
+  | { kind: 'logs'; logGroup: string; events: { timestamp: number; message: string }[]; record: StreamRecord }
   | { kind: 'control' }
-  | { kind: 'event'; source: string; detailType: string; time: number; event: Record<string, unknown> }
+  | { kind: 'event'; source: string; detailType: string; time: number; event: Record<string, unknown>; record: StreamRecord }
   | { kind: 'unreadable'; why: string };
 
 /**
@@ -25,8 +25,8 @@ export function decodeRecord(data: Uint8Array): DecodedRecord {
       timestamp: Number(e.timestamp ?? 0),
       message: typeof e.message === 'string' ? e.message : JSON.stringify(e.message ?? ''),
     }));
-    return { kind: 'logs', logGroup: record.logGroup, events };
+    return { kind: 'logs', logGroup: record.logGroup, events, record };
   }
   const time = record.time === undefined ? NaN : Date.parse(record.time);
-  return { kind: 'event', source: record.source, detailType: record.detailType, time: Number.isNaN(time) ? 0 : time, event: record.raw };
+  return { kind: 'event', source: record.source, detailType: record.detailType, time: Number.isNaN(time) ? 0 : time, event: record.raw, record };
 }

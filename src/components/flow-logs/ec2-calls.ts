@@ -51,13 +51,26 @@ interface ItemFailure {
 /** Every VPC of the region (DescribeVpcs, all pages), marked when it must be skipped. */
 export async function listVpcs(ctx: PipelineContext): Promise<VpcInfo[]> {
   const vpcs: VpcInfo[] = [];
+  await eachPage(
+    (paging) => ctx.clients.ec2.send(new DescribeVpcsCommand(paging)),
+    (out) => {
+      for (const vpc of out.Vpcs ?? []) if (vpc.VpcId) vpcs.push(vpcInfo(vpc, ctx));
+    },
+  );
+  return vpcs;
+}
+
+/** Calls a NextToken-paged EC2 Describe call in the largest pages until the last one, handing each page to `each`. */
+async function eachPage<O extends { NextToken?: string | undefined }>(
+  send: (paging: { MaxResults: number; NextToken?: string }) => Promise<O>,
+  each: (out: O) => void,
+): Promise<void> {
   let NextToken: string | undefined;
   do {
-    const out = await ctx.clients.ec2.send(new DescribeVpcsCommand({ MaxResults: PAGE_SIZE, ...(NextToken ? { NextToken } : {}) }));
-    for (const vpc of out.Vpcs ?? []) if (vpc.VpcId) vpcs.push(vpcInfo(vpc, ctx));
+    const out = await send({ MaxResults: PAGE_SIZE, ...(NextToken ? { NextToken } : {}) });
+    each(out);
     NextToken = out.NextToken;
   } while (NextToken);
-  return vpcs;
 }
 
 /** One VPC by id (one DescribeVpcs call); undefined when it does not exist (any more). */
@@ -79,20 +92,12 @@ function vpcInfo(vpc: Vpc, ctx: PipelineContext): VpcInfo {
 export async function listFlowLogs(ctx: PipelineContext): Promise<FlowLogInfo[]> {
   const group = ctx.names.flowLogGroup;
   const found: FlowLogInfo[] = [];
-  let NextToken: string | undefined;
-  do {
-    const out = await ctx.clients.ec2.send(
-      new DescribeFlowLogsCommand({
-        Filter: [{ Name: 'log-group-name', Values: [group] }],
-        MaxResults: PAGE_SIZE,
-        ...(NextToken ? { NextToken } : {}),
-      }),
-    );
-    for (const fl of out.FlowLogs ?? []) {
-      if (fl.FlowLogId && fl.ResourceId && fl.LogGroupName === group) found.push(flowLogInfo(fl, ctx));
-    }
-    NextToken = out.NextToken;
-  } while (NextToken);
+  await eachPage(
+    (paging) => ctx.clients.ec2.send(new DescribeFlowLogsCommand({ Filter: [{ Name: 'log-group-name', Values: [group] }], ...paging })),
+    (out) => {
+      for (const fl of out.FlowLogs ?? []) if (fl.FlowLogId && fl.ResourceId && fl.LogGroupName === group) found.push(flowLogInfo(fl, ctx));
+    },
+  );
   return found;
 }
 
@@ -101,8 +106,8 @@ function flowLogInfo(fl: FlowLog, ctx: PipelineContext): FlowLogInfo {
     flowLogId: fl.FlowLogId!,
     vpcId: fl.ResourceId!,
     trafficType: fl.TrafficType ?? '',
-    ...(fl.MaxAggregationInterval !== undefined ? { maxAggregationInterval: fl.MaxAggregationInterval } : {}),
-    ...(fl.LogFormat !== undefined ? { logFormat: fl.LogFormat } : {}),
+    maxAggregationInterval: fl.MaxAggregationInterval,
+    logFormat: fl.LogFormat,
     owned: ownedByThisStack(tagMap(fl.Tags), ctx),
   };
 }
@@ -115,20 +120,11 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 }
 
 /**
- * Idempotency token of one CreateFlowLogs call: a hash of the VPC ids, the settings and the time window,
- * so a duplicate delivery of the same request does not create twice. At most 64 ASCII characters.
+ * Idempotency token of one CreateFlowLogs call: a hash of the whole request (its VPC ids sorted) and the time
+ * window, so a duplicate delivery of the same request does not create twice. At most 64 ASCII characters.
  */
 export function flowLogClientToken(request: Omit<CreateFlowLogsRequest, 'ClientToken'>, nowMs: number): string {
-  const { ResourceIds = [], TrafficType, MaxAggregationInterval, LogFormat, LogGroupName, DeliverLogsPermissionArn } = request;
-  const material = JSON.stringify({
-    ids: [...ResourceIds].sort(),
-    TrafficType,
-    MaxAggregationInterval,
-    LogFormat: LogFormat ?? null,
-    LogGroupName,
-    DeliverLogsPermissionArn,
-    window: Math.floor(nowMs / CLIENT_TOKEN_WINDOW_MS),
-  });
+  const material = JSON.stringify({ ...request, ResourceIds: [...(request.ResourceIds ?? [])].sort(), window: Math.floor(nowMs / CLIENT_TOKEN_WINDOW_MS) });
   return createHash('sha256').update(material).digest('hex');
 }
 

@@ -1,4 +1,5 @@
 import type { FlowLogTrafficType, PipelineConfig } from '../../config/pipeline-config';
+import type { Change, FieldChange } from '../component';
 
 /** The format AWS uses when CreateFlowLogs gets no LogFormat: the 14 version-2 fields. */
 export const DEFAULT_FLOW_LOG_FORMAT =
@@ -36,23 +37,6 @@ export interface DesiredFlowLog {
   logFormat?: string;
 }
 
-/** What one sweep changes. Deletes run first, then creates (new VPCs and re-created flow logs). */
-export interface FlowLogPlan {
-  /** VPCs that get a new flow log. */
-  create: string[];
-  /** Our flow logs whose settings differ: deleted, then created again for the same VPC. */
-  recreate: { flowLogId: string; vpcId: string }[];
-  /** Our flow logs on excluded, shared or vanished VPCs, and duplicates. */
-  delete: string[];
-}
-
-/** One flow log setting that differs from the config. */
-export interface FlowLogDifference {
-  setting: 'trafficType' | 'maxAggregationInterval' | 'logFormat';
-  current: string | number;
-  desired: string | number;
-}
-
 export function desiredFlowLog(config: PipelineConfig): DesiredFlowLog {
   const { trafficType, maxAggregationInterval, logFormat } = config.flowLogs;
   return { trafficType, maxAggregationInterval, ...(logFormat ? { logFormat } : {}) };
@@ -62,62 +46,131 @@ export function desiredFlowLog(config: PipelineConfig): DesiredFlowLog {
 export const normalizeFormat = (format: string | undefined): string => (format?.trim() ? format.trim().replace(/\s+/g, ' ') : DEFAULT_FLOW_LOG_FORMAT);
 
 /** The settings of one flow log that differ from the desired ones (a flow log cannot be modified, only re-created). */
-export function flowLogDifferences(current: FlowLogInfo, desired: DesiredFlowLog): FlowLogDifference[] {
-  const diffs: FlowLogDifference[] = [];
-  if (current.trafficType !== desired.trafficType) {
-    diffs.push({ setting: 'trafficType', current: current.trafficType, desired: desired.trafficType });
-  }
-  const interval = current.maxAggregationInterval ?? DEFAULT_AGGREGATION_INTERVAL;
-  if (interval !== desired.maxAggregationInterval) {
-    diffs.push({ setting: 'maxAggregationInterval', current: interval, desired: desired.maxAggregationInterval });
-  }
-  const format = normalizeFormat(current.logFormat);
-  const wanted = normalizeFormat(desired.logFormat);
-  if (format !== wanted) diffs.push({ setting: 'logFormat', current: format, desired: wanted });
+export function flowLogDifferences(current: FlowLogInfo, desired: DesiredFlowLog): FieldChange[] {
+  const diffs: FieldChange[] = [];
+  const differ = (field: string, from: unknown, to: unknown) => from !== to && diffs.push({ field, from, to });
+  differ('trafficType', current.trafficType, desired.trafficType);
+  differ('maxAggregationInterval', current.maxAggregationInterval ?? DEFAULT_AGGREGATION_INTERVAL, desired.maxAggregationInterval);
+  differ('logFormat', normalizeFormat(current.logFormat), normalizeFormat(desired.logFormat));
   return diffs;
 }
 
-/**
- * Pure planning: the changes that give every eligible VPC exactly one flow log of ours with the desired
- * settings, and no other VPC any.
- *
- * - An eligible VPC with no matching flow log in our log group gets one (`create`).
- * - Our flow log with other settings is re-created; when a VPC has several of ours, the first matching one
- *   (by id) is kept and the others are deleted.
- * - Our flow logs on skipped or vanished VPCs are deleted.
- * - Flow logs not tagged as ours are never deleted or re-created; one in our log group with the desired
- *   settings counts as coverage, since AWS refuses a second one with the same settings and destination.
- */
-export function planFlowLogs(vpcs: readonly VpcInfo[], existing: readonly FlowLogInfo[], desired: DesiredFlowLog): FlowLogPlan {
-  const plan: FlowLogPlan = { create: [], recreate: [], delete: [] };
-  const byVpc = new Map<string, FlowLogInfo[]>();
-  for (const fl of [...existing].sort((a, b) => a.flowLogId.localeCompare(b.flowLogId))) {
-    byVpc.set(fl.vpcId, [...(byVpc.get(fl.vpcId) ?? []), fl]);
-  }
-  const eligible = new Set(vpcs.filter((v) => !v.skip).map((v) => v.vpcId));
+/** What read found: the region's VPCs and the flow logs in our log group; ensure reads them itself (see flow-logs.ts). */
+export type FlowLogsFound = { read: false } | { read: true; vpcs: VpcInfo[]; flowLogs: FlowLogInfo[] };
 
-  for (const vpc of vpcs) {
-    if (vpc.skip) continue;
-    const logs = byVpc.get(vpc.vpcId) ?? [];
-    const ours = logs.filter((fl) => fl.owned);
-    const matches = (fl: FlowLogInfo) => flowLogDifferences(fl, desired).length === 0;
-    const keep = ours.find(matches);
-    if (keep) {
-      plan.delete.push(...ours.filter((fl) => fl !== keep).map((fl) => fl.flowLogId));
-    } else if (ours.length > 0) {
-      plan.recreate.push({ flowLogId: ours[0]!.flowLogId, vpcId: vpc.vpcId });
-      plan.delete.push(...ours.slice(1).map((fl) => fl.flowLogId));
-    } else if (!logs.some(matches)) {
-      plan.create.push(vpc.vpcId);
-    }
-  }
-  for (const [vpcId, logs] of byVpc) {
-    if (!eligible.has(vpcId)) plan.delete.push(...logs.filter((fl) => fl.owned).map((fl) => fl.flowLogId));
-  }
-  return plan;
+/** The flow logs the config asks for: whether any, and their settings. */
+export interface FlowLogsWanted {
+  enabled: boolean;
+  settings: DesiredFlowLog;
 }
 
-/** True when the plan changes nothing. */
-export function isEmptyPlan(plan: FlowLogPlan): boolean {
-  return plan.create.length === 0 && plan.recreate.length === 0 && plan.delete.length === 0;
+/**
+ * Why a change names its VPCs (`targets`), and the flow logs it is about: deleted first (an update re-creates,
+ * a delete removes), kept (`covered`) or left alone (`theirs`).
+ */
+export interface FlowLogStep {
+  why: 'sweep' | 'new' | 'settings' | 'covered' | 'theirs' | 'unwanted' | 'gone' | 'duplicate' | VpcSkipReason;
+  flowLogIds?: string[];
+}
+
+const RESOURCE = 'VPC flow logs';
+
+/**
+ * Pure: the changes that give every eligible VPC exactly one flow log of ours with the desired settings, and no
+ * other VPC any; each names its VPCs (`targets`). Unread (ensure reads in apply): one sweep.
+ *
+ * - An eligible VPC with no matching flow log in our log group gets one (one `create` for all of them).
+ * - Our flow log with other settings is re-created (`update`: delete, then create; a flow log cannot be modified);
+ *   when a VPC has several of ours, the first matching one (by id) is kept and the others are deleted.
+ * - Our flow logs on excluded, shared or vanished VPCs are deleted (a `delete` per VPC, saying why); all of them
+ *   when the config turns flow logs off.
+ * - Flow logs not tagged as ours are never deleted or re-created; one in our log group with the desired
+ *   settings counts as coverage, since AWS refuses a second one with the same settings and destination.
+ * - `none`, for inspect and plan (the Lambda bundles leave it out): the VPCs covered, excluded or shared, and
+ *   the flow logs of others left alone.
+ */
+export function diffFlowLogs(found: FlowLogsFound, wanted: FlowLogsWanted): Change<FlowLogStep>[] {
+  if (!found.read) return [{ kind: 'update', resource: RESOURCE, description: 'enroll every VPC', fields: [], action: { why: 'sweep' } }];
+  // Turned off, the component is removed, never ensured (nor swept): only inspect and plan diff it then.
+  if (!process.env.SIEM_LAMBDA_BUNDLE && !wanted.enabled)
+    return deletes(
+      found.flowLogs.filter((fl) => fl.owned),
+      'unwanted',
+    );
+  const byVpc = new Map<string, FlowLogInfo[]>();
+  for (const fl of [...found.flowLogs].sort((a, b) => a.flowLogId.localeCompare(b.flowLogId))) byVpc.set(fl.vpcId, [...(byVpc.get(fl.vpcId) ?? []), fl]);
+  const matches = (fl: FlowLogInfo) => flowLogDifferences(fl, wanted.settings).length === 0;
+  const create: string[] = [];
+  const changes: Change<FlowLogStep>[] = [];
+  const drop = (why: FlowLogStep['why'], logs: readonly FlowLogInfo[]) => changes.push(...deletes(logs, why));
+  for (const { vpcId, skip } of found.vpcs) {
+    const logs = byVpc.get(vpcId) ?? [];
+    byVpc.delete(vpcId);
+    const ours = logs.filter((fl) => fl.owned);
+    const match = ours.find(matches);
+    const keep = match ?? ours[0];
+    if (skip) drop(skip, ours);
+    else if (keep) {
+      if (!match) {
+        const { flowLogId } = keep;
+        const fields = flowLogDifferences(keep, wanted.settings);
+        changes.push({
+          kind: 'update',
+          resource: RESOURCE,
+          description: `re-create ${flowLogId}`,
+          fields,
+          targets: [vpcId],
+          action: { why: 'settings', flowLogIds: [flowLogId] },
+        });
+      }
+      drop(
+        'duplicate',
+        ours.filter((fl) => fl !== keep),
+      );
+    } else if (!logs.some(matches)) create.push(vpcId);
+  }
+  for (const logs of byVpc.values())
+    drop(
+      'gone',
+      logs.filter((fl) => fl.owned),
+    );
+  if (create.length > 0) changes.unshift({ kind: 'create', resource: RESOURCE, description: 'create', targets: create, action: { why: 'new' } });
+  return process.env.SIEM_LAMBDA_BUNDLE ? changes : [...changes, ...unchanged(found, changes)];
+}
+
+/** One delete of the flow logs of ours `logs`, for one reason, naming their VPCs; none when there are none. */
+function deletes(logs: readonly FlowLogInfo[], why: FlowLogStep['why']): Change<FlowLogStep>[] {
+  const flowLogIds = logs.map((fl) => fl.flowLogId);
+  const targets = [...new Set(logs.map((fl) => fl.vpcId))];
+  return logs.length > 0
+    ? [{ kind: 'delete', resource: RESOURCE, description: `delete ${flowLogIds.join(', ')} (${why})`, targets, action: { why, flowLogIds } }]
+    : [];
+}
+
+/** The `none` changes, for inspect and plan: the VPCs covered, excluded or shared, and the flow logs of others left alone. */
+function unchanged({ vpcs, flowLogs }: FlowLogsFound & { read: true }, changes: readonly Change<FlowLogStep>[]): Change<FlowLogStep>[] {
+  const pending = new Set(changes.flatMap((c) => (c.kind === 'delete' ? [] : (c.targets ?? []))));
+  const changed = new Set(changes.flatMap((c) => c.action?.flowLogIds ?? []));
+  const theirs = flowLogs.filter((fl) => !fl.owned);
+  const skipped = (skip: VpcSkipReason) => vpcs.filter((v) => v.skip === skip).map((v) => v.vpcId);
+  // Left alone is not ours: another resource than ours, so a plan that creates ours beside them still creates the component.
+  const none: [string, string, string[], FlowLogStep][] = [
+    [
+      RESOURCE,
+      'covered',
+      vpcs.filter((v) => !v.skip && !pending.has(v.vpcId)).map((v) => v.vpcId),
+      { why: 'covered', flowLogIds: flowLogs.filter((fl) => fl.owned && !changed.has(fl.flowLogId)).map((fl) => fl.flowLogId) },
+    ],
+    ['VPCs excluded by tag', 'left alone', skipped('excluded'), { why: 'excluded' }],
+    ['VPCs shared from another account', 'left alone', skipped('shared'), { why: 'shared' }],
+    [
+      'flow logs in our log group not made by this stack',
+      'left alone',
+      [...new Set(theirs.map((fl) => fl.vpcId))],
+      { why: 'theirs', flowLogIds: theirs.map((fl) => fl.flowLogId) },
+    ],
+  ];
+  return none
+    .filter(([, , targets]) => targets.length > 0)
+    .map(([resource, description, targets, action]) => ({ kind: 'none', resource, description, targets, action }));
 }

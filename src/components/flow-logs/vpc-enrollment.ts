@@ -1,6 +1,7 @@
 import { TAG_STACK } from '../../config/names';
 import type { PipelineConfig } from '../../config/pipeline-config';
-import { desiredFlowLog, planFlowLogs, type FlowLogInfo, type FlowLogPlan, type VpcInfo } from './flow-log-plan';
+import type { Change } from '../component';
+import { desiredFlowLog, diffFlowLogs, type DesiredFlowLog, type FlowLogsFound, type FlowLogStep, type VpcInfo } from './flow-log-plan';
 import type { PipelineContext } from '../context';
 import { createFlowLogs, deleteFlowLogs, describeVpc, EXCLUDE_TAG, listFlowLogs, listVpcs } from './ec2-calls';
 
@@ -23,52 +24,67 @@ export interface EnrollmentSummary {
 /** The summary of a run that changed nothing. */
 export const NOTHING_DONE: Readonly<EnrollmentSummary> = { vpcs: 0, created: 0, recreated: 0, deleted: 0, skipped: 0 };
 
-/** The region's VPCs, the flow logs in our log group, and what would change. */
-export interface EnrollmentState {
-  vpcs: VpcInfo[];
-  flowLogs: FlowLogInfo[];
-  plan: FlowLogPlan;
-}
-
 /** A count and the first LOGGED_IDS ids: how a sweep logs a category of thousands of VPCs in one line. */
 export function sample(ids: readonly string[]): { count: number; ids: string[] } {
   return { count: ids.length, ids: ids.slice(0, LOGGED_IDS) };
 }
 
-/** Reads the region's VPCs and our flow logs and plans the sweep; writes nothing. */
-export async function observeEnrollment(config: PipelineConfig, ctx: PipelineContext): Promise<EnrollmentState> {
+/** The flow-logs component's read: the region's VPCs and the flow logs in our log group, both paged; writes nothing. */
+export async function readFlowLogs(ctx: PipelineContext): Promise<FlowLogsFound & { read: true }> {
   const [vpcs, flowLogs] = await Promise.all([listVpcs(ctx), listFlowLogs(ctx)]);
-  return { vpcs, flowLogs, plan: planFlowLogs(vpcs, flowLogs, desiredFlowLog(config)) };
+  return { read: true, vpcs, flowLogs };
 }
 
 /**
- * One enrollment sweep: every eligible VPC of the region gets exactly one flow log of ours with the
- * configured settings. Shared by the flow-logs component and the enroller Lambda's scheduled run, so both
- * converge alike. Logs aggregate: one line per category with its count and first ids, whatever the VPC count.
+ * One enrollment sweep: every eligible VPC of the region gets exactly one flow log of ours with the configured
+ * settings. The flow-logs component's read and diff, then `applyEnrollment`: shared by the component and the
+ * enroller Lambda's scheduled run, so both converge alike.
  */
 export async function enrollVpcs(config: PipelineConfig, ctx: PipelineContext): Promise<EnrollmentSummary> {
-  const { vpcs, flowLogs, plan } = await observeEnrollment(config, ctx);
+  const found = await readFlowLogs(ctx);
+  const settings = desiredFlowLog(config);
+  return applyEnrollment(diffFlowLogs(found, { enabled: true, settings }), found.vpcs, settings, ctx);
+}
+
+/**
+ * Applies a sweep's changes: deletes first (a flow log cannot be modified: the old one goes, then the VPC gets a new
+ * one), then creates. Logs aggregate: one line per category with its count and first ids, whatever the VPC count.
+ */
+export async function applyEnrollment(
+  changes: readonly Change<FlowLogStep>[],
+  vpcs: readonly VpcInfo[],
+  settings: DesiredFlowLog,
+  ctx: PipelineContext,
+): Promise<EnrollmentSummary> {
+  const ids = (c: Change<FlowLogStep>) => c.action?.flowLogIds ?? [];
+  const create = changes.filter((c) => c.kind === 'create').flatMap((c) => c.targets ?? []);
+  const recreate = changes.filter((c) => c.kind === 'update');
+  const deletes = changes.filter((c) => c.kind === 'delete');
+  const remove = deletes.flatMap(ids);
   const summary: EnrollmentSummary = {
     vpcs: vpcs.length,
-    created: plan.create.length,
-    recreated: plan.recreate.length,
-    deleted: plan.delete.length,
+    created: create.length,
+    recreated: recreate.length,
+    deleted: remove.length,
     skipped: vpcs.filter((v) => v.skip).length,
   };
   ctx.log.info('flow log plan', {
     ...summary,
     logGroup: ctx.names.flowLogGroup,
-    create: sample(plan.create),
-    recreate: sample(plan.recreate.map((r) => r.vpcId)),
-    delete: sample(plan.delete),
+    create: sample(create),
+    recreate: sample(recreate.flatMap((c) => c.targets ?? [])),
+    delete: sample(remove),
     shared: sample(vpcs.filter((v) => v.skip === 'shared').map((v) => v.vpcId)),
   });
-  logExclusions(vpcs, flowLogs, plan, ctx);
+  // An `ec2:CreateTags` of the exclusion tag turns a VPC's flow log off: every exclusion is logged, in one warning.
+  const excluded = vpcs.filter((v) => v.skip === 'excluded').map((v) => v.vpcId);
+  const removing = deletes.filter((c) => c.action?.why === 'excluded').flatMap(ids);
+  if (excluded.length > 0)
+    ctx.log.warn('VPCs excluded from flow logs by tag', { tag: `${EXCLUDE_TAG}=true`, excluded: sample(excluded), removing: sample(removing) });
 
-  // A flow log cannot be modified: the old one goes first, then the VPC gets a new one.
-  const deleted = await deleteFlowLogs([...plan.recreate.map((r) => r.flowLogId), ...plan.delete], ctx);
+  const deleted = await deleteFlowLogs([...recreate.flatMap(ids), ...remove], ctx);
   if (deleted.length > 0) ctx.log.info('deleted', { resource: 'flow logs', flowLogs: sample(deleted) });
-  const outcome = await createFlowLogs([...plan.create, ...plan.recreate.map((r) => r.vpcId)], desiredFlowLog(config), ctx);
+  const outcome = await createFlowLogs([...create, ...recreate.flatMap((c) => c.targets ?? [])], settings, ctx);
   logCreated(outcome, ctx);
   return summary;
 }
@@ -100,9 +116,9 @@ export async function enrollVpc(config: PipelineConfig, ctx: PipelineContext, vp
 
 /**
  * Deletes every flow log of ours (this stack's tag) that delivers to our log group; flow logs of anyone
- * else, in our group or not, are left alone. Returns how many were deleted.
+ * else, in our group or not, are left alone: the flow-logs component's remove.
  */
-export async function removeFlowLogs(ctx: PipelineContext): Promise<number> {
+export async function removeFlowLogs(_config: PipelineConfig, ctx: PipelineContext): Promise<void> {
   const flowLogs = await listFlowLogs(ctx);
   const theirs = flowLogs.filter((f) => !f.owned);
   if (theirs.length > 0) {
@@ -117,20 +133,6 @@ export async function removeFlowLogs(ctx: PipelineContext): Promise<number> {
     ctx,
   );
   if (deleted.length > 0) ctx.log.info('deleted', { resource: 'flow logs', flowLogs: sample(deleted) });
-  return deleted.length;
-}
-
-/**
- * One warning for all VPCs excluded by tag: an `ec2:CreateTags` of the exclusion tag turns a VPC's flow log off,
- * so every exclusion is logged, with the flow logs of ours it removes.
- */
-function logExclusions(vpcs: readonly VpcInfo[], flowLogs: readonly FlowLogInfo[], plan: FlowLogPlan, ctx: PipelineContext): void {
-  const excluded = vpcs.filter((v) => v.skip === 'excluded').map((v) => v.vpcId);
-  if (excluded.length === 0) return;
-  const excludedSet = new Set(excluded);
-  const deleting = new Set(plan.delete);
-  const removing = flowLogs.filter((f) => excludedSet.has(f.vpcId) && deleting.has(f.flowLogId)).map((f) => f.flowLogId);
-  ctx.log.warn('VPCs excluded from flow logs by tag', { tag: `${EXCLUDE_TAG}=true`, excluded: sample(excluded), removing: sample(removing) });
 }
 
 function logCreated(outcome: Awaited<ReturnType<typeof createFlowLogs>>, ctx: PipelineContext): void {

@@ -5,6 +5,7 @@ import { trailBucketComponent } from '../../components/cloudtrail/trail-bucket';
 import { isDataFrom } from '../records';
 import type { SourceModule } from '../types';
 import { cloudTrailParameters } from './parameters';
+import { cloudTrailInThisRegion } from '../../components/cloudtrail/scope';
 
 /**
  * CloudTrail management events: a multi-region trail of our own (bucket, log group, trail role) or an existing
@@ -15,7 +16,14 @@ export const cloudTrailModule: SourceModule = {
   title: 'CloudTrail management events',
   components: [trailLogGroupComponent, trailBucketComponent, trailComponent],
   auditChecks: [trailLogGroupComponent.id, trailBucketComponent.id, trailComponent.id],
-  matches: process.env.SIEM_LAMBDA_BUNDLE
+  // Delivered where the trail's log group (ours, or a reused one) is subscribed: the trail's home region.
+  streams: process.env.SIEM_LAMBDA_BUNDLE
     ? notInLambda
-    : (record, { config, names }) => isDataFrom(record, config.cloudTrail.existingLogGroup ?? names.cloudTrailLogGroup),
+    : ({ config, names, region }) => [
+        {
+          name: 'CloudTrail',
+          expected: cloudTrailInThisRegion(config, region),
+          matches: (record) => isDataFrom(record, config.cloudTrail.existingLogGroup ?? names.cloudTrailLogGroup),
+        },
+      ],
 };

@@ -12,7 +12,7 @@ export const coreModule: SourceModule = {
   components: [streamComponent, siemUserComponent, siemRoleComponent],
   auditChecks: [streamComponent.id, siemUserComponent.id, siemRoleComponent.id],
   // The core writes no records of its own.
-  matches: () => false,
+  streams: () => [],
 };
 
 /** The stack's own settings (log retention, function logs): no components, no records. */
@@ -21,5 +21,5 @@ export const operationsModule: SourceModule = {
   title: 'Operations',
   components: [],
   auditChecks: [],
-  matches: () => false,
+  streams: () => [],
 };

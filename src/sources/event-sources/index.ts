@@ -9,5 +9,9 @@ export const eventSourcesModule: SourceModule = {
   title: 'Other EventBridge sources',
   components: [eventSourcesComponent],
   auditChecks: [eventSourcesComponent.id],
-  matches: process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : (record, { config }) => record.kind === 'event' && config.eventSources.includes(record.source),
+  // One stream per source: each has its own rule, and verify counts each apart.
+  streams: process.env.SIEM_LAMBDA_BUNDLE
+    ? notInLambda
+    : ({ config }) =>
+        config.eventSources.map((source) => ({ name: source, expected: true, matches: (record) => record.kind === 'event' && record.source === source })),
 };

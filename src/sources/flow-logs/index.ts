@@ -11,5 +11,7 @@ export const flowLogsModule: SourceModule = {
   title: 'VPC flow logs',
   components: [flowLogGroupComponent, flowLogsComponent],
   auditChecks: [flowLogGroupComponent.id, flowLogsComponent.id],
-  matches: process.env.SIEM_LAMBDA_BUNDLE ? notInLambda : (record, { names }) => isDataFrom(record, names.flowLogGroup),
+  streams: process.env.SIEM_LAMBDA_BUNDLE
+    ? notInLambda
+    : ({ config, names }) => [{ name: 'VPC flow logs', expected: config.flowLogs.enabled, matches: (record) => isDataFrom(record, names.flowLogGroup) }],
 };

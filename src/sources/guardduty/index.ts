@@ -13,7 +13,13 @@ export const guardDutyModule: SourceModule = {
   title: 'GuardDuty findings',
   components: [guardDutyDetectorComponent, guardDutyRuleComponent],
   auditChecks: [guardDutyDetectorComponent.id, guardDutyRuleComponent.id],
-  matches: process.env.SIEM_LAMBDA_BUNDLE
+  streams: process.env.SIEM_LAMBDA_BUNDLE
     ? notInLambda
-    : (record) => record.kind === 'event' && record.source === GUARDDUTY_FINDING.source && record.detailType === GUARDDUTY_FINDING.detailType,
+    : ({ config }) => [
+        {
+          name: 'GuardDuty',
+          expected: config.guardDuty.enabled,
+          matches: (record) => record.kind === 'event' && record.source === GUARDDUTY_FINDING.source && record.detailType === GUARDDUTY_FINDING.detailType,
+        },
+      ],
 };

@@ -9,6 +9,8 @@ const engine = new PipelineEngine(defaultComponents());
 describe('planAll: what ensure would change, with no write call', () => {
   it('plans something for every enabled component of an empty account (the stream: a create)', async () => {
     const h = makeHarness();
+    // Flow logs have something to create only where there are VPCs (with none, their plan is rightly empty).
+    h.fake.ec2.seedVpcs(2);
     const { config, ctx } = readOnlyContext(h, ALL_ON);
     h.fake.resetCalls();
 

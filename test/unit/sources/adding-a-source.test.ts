@@ -7,7 +7,9 @@ import { PipelineEngine } from '../../../src/engine/engine';
 import { planPipeline } from '../../../src/engine/plan';
 import { parseWithModules } from '../../../src/sources/parse';
 import { decodeRecord } from '../../../src/sources/records';
-import { componentsOf, sourceOfRecord, SOURCES } from '../../../src/sources/registry';
+import { componentsOf, recordStreamsOf, sourceOfRecord, SOURCES } from '../../../src/sources/registry';
+import { decodeRecord as decodeVerifyRecord } from '../../../src/cli/verify/decode';
+import { tally } from '../../../src/cli/verify/tally';
 import type { SourceModule } from '../../../src/sources/types';
 import { ConfigError } from '../../../src/support/errors';
 import type { PipelineConfig } from '../../../src/config/pipeline-config';
@@ -61,7 +63,7 @@ describe('adding a source: one module in a copy of the registry', () => {
     expect(plan.remove).toEqual([]);
   });
 
-  it('a Create by the engine makes its rule; its events reach the stream and are recognised as its records; audit checks it', async () => {
+  it('a Create by the engine makes its rule; its events reach the stream and are recognised as its records, which verify counts; audit checks it', async () => {
     // Roles usable at once (no propagation delay), so the published event is delivered right after the Create.
     const harness = makeHarness({ fake: { rolePropagation: {} } });
     const config = parseWithModules(registry, PROPS);
@@ -71,7 +73,14 @@ describe('adding a source: one module in a copy of the registry', () => {
 
     expect(harness.fake.events.publish({ source: RESOLVER, 'detail-type': 'DNS Firewall Block', detail: {} })).toBe(1);
     const [record] = harness.fake.kinesis.records(ctx.names.streamName);
-    expect(sourceOfRecord(decodeRecord(record!.data), { config, names: ctx.names }, registry)?.id).toBe('resolver');
+    const scope = { config, names: ctx.names, region: ctx.region };
+    expect(sourceOfRecord(decodeRecord(record!.data), scope, registry)?.id).toBe('resolver');
+    // verify counts it under its own row, expected while the source is on; the registry without it counts it as other.
+    const counted = (modules: readonly SourceModule[]) => tally([decodeVerifyRecord(record!.data)], recordStreamsOf(scope, modules), 0);
+    expect(counted(registry).sources.find((s) => s.source === RESOLVER)).toMatchObject({ expected: true, records: 1, events: 1 });
+    expect(counted(registry).other).toBe(0);
+    expect(counted(SOURCES)).toMatchObject({ other: 1 });
+    expect(counted(SOURCES).sources.map((s) => s.source)).not.toContain(RESOLVER);
 
     const audit = async () => (await auditPipeline(config, ctx, engine)).components.find((c) => c.id === 'resolver-rule');
     expect(await audit()).toMatchObject({ expected: true, state: 'present', result: 'ok' });

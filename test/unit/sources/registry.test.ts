@@ -9,7 +9,7 @@ import { docsOf, MissingDocsError, PARAMETER_DOCS } from '../../../src/sources/d
 import { PARAMETER_MODULES, templateDefaults } from '../../../src/sources/parameters';
 import { parseWithModules } from '../../../src/sources/parse';
 import { decodeRecord, UnknownRecordError } from '../../../src/sources/records';
-import { SHARED_COMPONENTS, SOURCES, sourceOfRecord } from '../../../src/sources/registry';
+import { recordStreamsOf, SHARED_COMPONENTS, SOURCES, sourceOfRecord } from '../../../src/sources/registry';
 import { subscribableLogGroups } from '../../../src/components/source-needs';
 import { cwlDelivery } from '../../fake/stream-records';
 
@@ -132,7 +132,7 @@ describe('the registry (src/sources/registry.ts)', () => {
 });
 
 describe('recognising records of the stream', () => {
-  const scope = (props: Record<string, string> = {}) => ({ config: configOf({ ExtraEventSources: 'aws.securityhub', ...props }), names });
+  const scope = (props: Record<string, string> = {}) => ({ config: configOf({ ExtraEventSources: 'aws.securityhub', ...props }), names, region: REGION });
   const logs = (logGroup: string, messageType = 'DATA_MESSAGE') => cwlDelivery(logGroup, [{ timestamp: 1, message: 'm' }], messageType);
   const event = (source: string, detailType: string) => Buffer.from(JSON.stringify({ version: '0', id: 'e-1', source, 'detail-type': detailType, detail: {} }));
 
@@ -158,6 +158,43 @@ describe('recognising records of the stream', () => {
   ])('refuses a record that is %s', (_what, data, message) => {
     expect(() => decodeRecord(data)).toThrow(UnknownRecordError);
     expect(() => decodeRecord(data)).toThrow(message);
+  });
+
+  it.each<[string, Record<string, string>, string, [string, boolean][]]>([
+    [
+      'every source on, in the home region: one stream per source, each extra source apart',
+      { ExtraEventSources: 'aws.securityhub,aws.health' },
+      REGION,
+      [
+        ['CloudTrail', true],
+        ['VPC flow logs', true],
+        ['GuardDuty', true],
+        ['aws.securityhub', true],
+        ['aws.health', true],
+      ],
+    ],
+    [
+      'another region than the trail home: CloudTrail is not delivered here',
+      { TrailHomeRegion: 'us-east-1' },
+      REGION,
+      [
+        ['CloudTrail', false],
+        ['VPC flow logs', true],
+        ['GuardDuty', true],
+      ],
+    ],
+    [
+      'sources turned off: listed, not expected',
+      { EnableCloudTrail: 'false', EnableFlowLogs: 'false', EnableGuardDuty: 'false' },
+      REGION,
+      [
+        ['CloudTrail', false],
+        ['VPC flow logs', false],
+        ['GuardDuty', false],
+      ],
+    ],
+  ])('the streams the CLI verify counts: %s', (_what, props, region, streams) => {
+    expect(recordStreamsOf({ config: configOf(props), names, region }).map((s) => [s.name, s.expected])).toEqual(streams);
   });
 });
 

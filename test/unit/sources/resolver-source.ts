@@ -58,5 +58,5 @@ export const resolverModule: SourceModule = {
   title: 'Route 53 Resolver events',
   components: [resolverRule],
   auditChecks: [resolverRule.id],
-  matches: (record) => record.kind === 'event' && record.source === RESOLVER,
+  streams: ({ config }) => [{ name: RESOLVER, expected: resolverOn(config), matches: (record) => record.kind === 'event' && record.source === RESOLVER }],
 };

@@ -43,7 +43,7 @@ describe('changesOfStatus: the plan of a component not on the contract yet, from
 describe('defineComponent: ensure, inspect and plan from read, desired, diff and apply', () => {
   const { ctx } = createTestContext();
   const config = parseConfig({ PipelineName: 'test' });
-  function component(found: number | 'foreign') {
+  function component(found: number | 'foreign', status?: (changes: Change<string>[]) => ComponentStatus) {
     const applied: Change[][] = [];
     const reads: string[] = [];
     const c = defineComponent<number | 'foreign', number, string>(
@@ -60,6 +60,7 @@ describe('defineComponent: ensure, inspect and plan from read, desired, diff and
           applied.push(changes);
           return { N: String(changes.length) };
         },
+        ...(status ? { status } : {}),
       },
     );
     return { c, applied, reads };
@@ -83,6 +84,14 @@ describe('defineComponent: ensure, inspect and plan from read, desired, diff and
     await expect(c.plan!(config, ctx)).resolves.toEqual([updateOf(R, 'n', 1, 2, 'n 1 -> 2', 'set')]);
     await expect(c.inspect(config, ctx)).resolves.toEqual({ state: 'drifted', details: { differences: ['n 1 -> 2'] } });
     expect(reads).toEqual(['inspect', 'inspect']);
+    expect(applied).toEqual([]);
+  });
+
+  it("inspect reports the contract's own status from the changes where it has one (flow logs: per VPC)", async () => {
+    const status = jest.fn((changes: Change<string>[]) => ({ state: 'present' as const, details: { changes: changes.length } }));
+    const { c, applied } = component(1, status);
+    await expect(c.inspect(config, ctx)).resolves.toEqual({ state: 'present', details: { changes: 1 } });
+    expect(status).toHaveBeenCalledWith([updateOf(R, 'n', 1, 2, 'n 1 -> 2', 'set')]);
     expect(applied).toEqual([]);
   });
 });

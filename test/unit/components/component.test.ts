@@ -1,8 +1,8 @@
-import { parseConfig } from '../../../../src/sources/parse';
-import { OwnershipConflictError } from '../../../../src/support/errors';
-import { defineComponent, statusOf, updateOf, type Change, type ComponentStatus } from '../../../../src/components/component';
-import { changesOfStatus } from '../../../../src/engine/plan-all';
-import { createTestContext } from '../../helpers/context';
+import { parseConfig } from '../../../src/sources/parse';
+import { OwnershipConflictError } from '../../../src/support/errors';
+import { defineComponent, statusOf, updateOf, type Change, type ComponentStatus } from '../../../src/components/component';
+import { changesOfStatus } from '../../../src/engine/plan-all';
+import { createTestContext } from '../helpers/context';
 
 const R = 'thing t';
 const create: Change = { kind: 'create', resource: R, description: 'create' };

@@ -1,9 +1,9 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import type { RetryOptions } from '../../../src/aws/retry';
-import { ResponseRejectedError } from '../../../src/handlers/cfn/response';
-import { RequestFailedError, requestSummary, safeHandler, type RequestWork, type SafeHandlerOptions } from '../../../src/handlers/cfn/safe-handler';
-import { parseConfig } from '../../../src/sources/parse';
-import { createLogger } from '../../../src/support/log';
+import type { RetryOptions } from '../../../../src/aws/retry';
+import { ResponseRejectedError } from '../../../../src/handlers/cfn/response';
+import { RequestFailedError, requestSummary, safeHandler, type RequestWork, type SafeHandlerOptions } from '../../../../src/handlers/cfn/safe-handler';
+import { parseConfig } from '../../../../src/sources/parse';
+import { createLogger } from '../../../../src/support/log';
 import { createEvent, deleteEvent, RESPONSE_URL, STACK_ID, updateEvent } from './events';
 
 const ID = 'siem-pipeline/123456789012/eu-west-1/prod';

@@ -1,5 +1,5 @@
-import { ConfigError, PipelineStepError } from '../../../src/support/errors';
-import { ACCOUNT, createEvent, deleteEvent, REGION, STACK_ID, updateEvent } from '../cfn/events';
+import { ConfigError, PipelineStepError } from '../../../../src/support/errors';
+import { ACCOUNT, createEvent, deleteEvent, REGION, STACK_ID, updateEvent } from './events';
 import { idOf, REJECTED, setup, failureOf, PROPS } from './lifecycle-setup';
 
 describe('handleRequest', () => {

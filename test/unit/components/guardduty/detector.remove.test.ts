@@ -3,7 +3,7 @@ import { TAG_STACK } from '../../../../src/config/names';
 import { guardDutyDetectorComponent } from '../../../../src/components/guardduty/detector';
 import { awsError, sentCommands, sentRequests } from '../../helpers/aws-mock';
 import { createTestContext, OTHER_STACK_ID, testConfig } from '../../helpers/context';
-import { detector, DETECTOR, messages, mockGuardDuty, notOwned, ourTags } from './guardduty-helpers';
+import { detector, DETECTOR, messages, mockGuardDuty, notOwned, ourTags } from './detector-helpers';
 
 const guardduty = mockGuardDuty();
 

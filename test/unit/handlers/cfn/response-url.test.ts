@@ -1,4 +1,4 @@
-import { responseUrlProblem } from '../../../src/handlers/cfn/response-url';
+import { responseUrlProblem } from '../../../../src/handlers/cfn/response-url';
 import { RESPONSE_URL } from './events';
 
 describe('responseUrlProblem', () => {

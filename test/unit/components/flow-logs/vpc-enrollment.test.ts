@@ -9,9 +9,9 @@ import {
   flowLogClientToken,
   isRoleNotAssumable,
   sample,
-} from '../../../src/components/flow-logs/vpc-enrollment';
-import { settingsGate, settingsKey, SETTINGS_TAG } from '../../../src/components/flow-logs/settings-record';
-import { createTestContext } from '../helpers/context';
+} from '../../../../src/components/flow-logs/vpc-enrollment';
+import { settingsGate, settingsKey, SETTINGS_TAG } from '../../../../src/components/flow-logs/settings-record';
+import { createTestContext } from '../../helpers/context';
 
 const base = {
   ResourceIds: ['vpc-1', 'vpc-2'],

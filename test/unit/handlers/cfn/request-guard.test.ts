@@ -1,5 +1,5 @@
-import { REQUEST_STATUSES, RequestRefusedError, stackRequestGuard } from '../../../src/handlers/cfn/request-guard';
-import { FakeAccount } from '../../fake/account';
+import { REQUEST_STATUSES, RequestRefusedError, stackRequestGuard } from '../../../../src/handlers/cfn/request-guard';
+import { FakeAccount } from '../../../fake/account';
 import { createEvent, deleteEvent, STACK_ID, updateEvent } from './events';
 
 /** Every stack status DescribeStacks can answer (StackStatus enum of the CloudFormation API). */

@@ -11,7 +11,7 @@ import { TAG_NAME, TAG_STACK } from '../../../../src/config/names';
 import { guardDutyDetectorComponent } from '../../../../src/components/guardduty/detector';
 import { sentRequests } from '../../helpers/aws-mock';
 import { createTestContext, OTHER_STACK_ID, TEST_STACK_ID, testConfig } from '../../helpers/context';
-import { adoptedTags, ARN, detector, DETECTOR, mockGuardDuty, ourTags, PREVIOUS, PROVISIONAL } from './guardduty-helpers';
+import { adoptedTags, ARN, detector, DETECTOR, mockGuardDuty, ourTags, PREVIOUS, PROVISIONAL } from './detector-helpers';
 
 const guardduty = mockGuardDuty();
 

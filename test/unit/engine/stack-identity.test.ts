@@ -1,5 +1,5 @@
 import { physicalResourceId, pipelineNameFromId, rejectedPhysicalId, stackIdentity } from '../../../src/engine/stack-identity';
-import { ACCOUNT, REGION, STACK_ID } from './events';
+import { ACCOUNT, REGION, STACK_ID } from '../handlers/cfn/events';
 
 describe('stackIdentity', () => {
   it.each([

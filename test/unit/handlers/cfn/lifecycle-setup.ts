@@ -1,14 +1,14 @@
 // Shared by the lifecycle*.test.ts suites: handleRequest wired to fake components that record their calls.
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { RequestFailedError, type RequestResult } from '../../../src/handlers/cfn/safe-handler';
-import type { StackIdentity } from '../../../src/engine/stack-identity';
-import type { PipelineConfig } from '../../../src/config/pipeline-config';
-import { createLogger, type Logger } from '../../../src/support/log';
-import type { Component } from '../../../src/components/component';
-import type { PipelineContext } from '../../../src/components/context';
-import { PipelineEngine } from '../../../src/engine/engine';
-import { handleRequest, type LifecycleDeps } from '../../../src/handlers/cfn/lifecycle';
-import { ACCOUNT, REGION } from '../cfn/events';
+import { RequestFailedError, type RequestResult } from '../../../../src/handlers/cfn/safe-handler';
+import type { StackIdentity } from '../../../../src/engine/stack-identity';
+import type { PipelineConfig } from '../../../../src/config/pipeline-config';
+import { createLogger, type Logger } from '../../../../src/support/log';
+import type { Component } from '../../../../src/components/component';
+import type { PipelineContext } from '../../../../src/components/context';
+import { PipelineEngine } from '../../../../src/engine/engine';
+import { handleRequest, type LifecycleDeps } from '../../../../src/handlers/cfn/lifecycle';
+import { ACCOUNT, REGION } from './events';
 
 export const idOf = (name: string) => `siem-pipeline/${ACCOUNT}/${REGION}/${name}`;
 export const REJECTED = 'siem-pipeline/rejected/Pipeline';

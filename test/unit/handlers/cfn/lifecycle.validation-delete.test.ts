@@ -1,6 +1,6 @@
-import { RequestRefusedError } from '../../../src/handlers/cfn/request-guard';
-import { createPhysicalId } from '../../../src/handlers/cfn/lifecycle';
-import { ACCOUNT, createEvent, deleteEvent, REGION, updateEvent } from '../cfn/events';
+import { RequestRefusedError } from '../../../../src/handlers/cfn/request-guard';
+import { createPhysicalId } from '../../../../src/handlers/cfn/lifecycle';
+import { ACCOUNT, createEvent, deleteEvent, REGION, updateEvent } from './events';
 import { idOf, REJECTED, setup, failureOf, PROPS } from './lifecycle-setup';
 
 describe('handleRequest', () => {

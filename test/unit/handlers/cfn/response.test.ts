@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RetryOptions } from '../../../src/aws/retry';
-import type { Clock } from '../../../src/support/clock';
+import type { RetryOptions } from '../../../../src/aws/retry';
+import type { Clock } from '../../../../src/support/clock';
 import {
   buildResponseBody,
   httpPut,
@@ -10,7 +10,7 @@ import {
   ResponseRejectedError,
   submitResponse,
   type ResponseOutcome,
-} from '../../../src/handlers/cfn/response';
+} from '../../../../src/handlers/cfn/response';
 import { createEvent, STACK_ID } from './events';
 
 const event = createEvent({ PipelineName: 'prod' });

@@ -6,7 +6,7 @@ import {
   type FlowLogInfo,
 } from '../../../../src/components/flow-logs/flow-log-plan';
 import { testConfig } from '../../helpers/context';
-import { ours, want } from '../contract/flow-logs-fixtures';
+import { ours, want } from './flow-logs-fixtures';
 
 describe('flowLogDifferences', () => {
   it.each<[string, Partial<FlowLogInfo>, DesiredFlowLog, string[]]>([

@@ -12,7 +12,7 @@ import {
 import { guardDutyDetectorComponent } from '../../../../src/components/guardduty/detector';
 import { awsError, sentCommands, sentRequests } from '../../helpers/aws-mock';
 import { createTestContext, testConfig } from '../../helpers/context';
-import { adoptedTags, alreadyExists, ARN, detector, DETECTOR, messages, mockGuardDuty, notOwned, ourTags, PROVISIONAL } from './guardduty-helpers';
+import { adoptedTags, alreadyExists, ARN, detector, DETECTOR, messages, mockGuardDuty, notOwned, ourTags, PROVISIONAL } from './detector-helpers';
 
 const guardduty = mockGuardDuty();
 

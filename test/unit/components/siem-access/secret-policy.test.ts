@@ -1,4 +1,4 @@
-import { readerSecretPolicy, sameSecretPolicy } from '../../../src/components/siem-access/secret-policy';
+import { readerSecretPolicy, sameSecretPolicy } from '../../../../src/components/siem-access/secret-policy';
 
 const PROVISIONER = 'arn:aws:iam::123456789012:role/siem-ProvisionerRole-ABC';
 const READER = 'arn:aws:iam::210987654321:role/siem-connector';

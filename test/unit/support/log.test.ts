@@ -1,4 +1,4 @@
-import { createLogger, parseLogLevel, redact, REDACTED, type LogLevel } from '../../src/support/log';
+import { createLogger, parseLogLevel, redact, REDACTED, type LogLevel } from '../../../src/support/log';
 
 const NOW = new Date('2026-01-02T03:04:05.678Z');
 const SIGNED_URL =

@@ -1,7 +1,6 @@
 import type { PipelineConfig } from '../config/pipeline-config';
-import type { Change, Component, ComponentStatus } from '../components/component';
+import type { Change, Component } from '../components/component';
 import type { PipelineContext } from '../components/context';
-import { classify } from './audit';
 
 /** What a Create/Update would do to one component. */
 export type PlanAction = 'create' | 'change' | 'remove' | 'adopt' | 'none';
@@ -18,46 +17,17 @@ export interface PlannedChange {
 /** Create: the stack does not exist yet (what exists is someone else's); Update: it does. */
 export type PlanRequestType = 'Create' | 'Update';
 
-/**
- * The component's planned change: from its own `plan` when it has one, otherwise derived from `inspect`
- * (absent and enabled -> create; drifted -> change with the differences; present and not wanted -> remove).
- * Reads only.
- */
+/** The component's planned change, from its `plan` (read + diff): reads only. */
 export async function componentPlan(
   component: Component,
   config: PipelineConfig,
   ctx: PipelineContext,
   request: PlanRequestType = 'Update',
 ): Promise<PlannedChange> {
-  const c = component;
-  if (c.plan) {
-    const enabled = c.enabled(config, ctx);
-    // A component the config does not enable is not created: its absence is no change.
-    return fromChanges(
-      c.id,
-      (await c.plan(config, ctx)).filter((change) => enabled || change.kind !== 'create'),
-      request,
-    );
-  }
-  return fromStatus(c.id, c.enabled(config, ctx), await c.inspect(config, ctx), config);
-}
-
-/** Derives the plan of one component from what inspect found. */
-export function fromStatus(id: string, enabled: boolean, status: ComponentStatus, config: Pick<PipelineConfig, 'guardDuty'>): PlannedChange {
-  const d = status.details ?? {};
-  const list = (v: unknown) => (Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : describe(x))) : []);
-  const result = classify(id, enabled, status, config).result;
-  if (result === 'unexpected') return { component: id, action: 'remove', fields: [] };
-  if (!enabled) return { component: id, action: 'none', fields: [] };
-  if (status.state === 'absent') {
-    return { component: id, action: 'create', fields: [] };
-  }
-  // event-sources reports its wanted rules as drift of the component: when none of them exists, it is a create.
-  const rules = d.rules && typeof d.rules === 'object' ? Object.values(d.rules as Record<string, unknown>) : [];
-  if (status.state === 'drifted' && rules.length > 0 && rules.every((r) => r === 'absent'))
-    return { component: id, action: 'create', fields: Object.keys(d.rules as object) };
-  if (status.state === 'drifted') return { component: id, action: 'change', fields: list(d.differences) };
-  return { component: id, action: 'none', fields: [] };
+  const enabled = component.enabled(config, ctx);
+  // A component the config does not enable is not created: its absence is no change.
+  const changes = (await component.plan(config, ctx)).filter((change) => enabled || change.kind !== 'create');
+  return fromChanges(component.id, changes, request);
 }
 
 /**
@@ -106,12 +76,4 @@ const PLAN_ACTION: Record<Exclude<Change['kind'], 'none'>, PlanAction> = {
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-function describe(x: unknown): string {
-  if (x && typeof x === 'object') {
-    const o = x as Record<string, unknown>;
-    if ('setting' in o) return `${String(o.setting)}: ${String(o.current)} -> ${String(o.desired)}`;
-  }
-  return JSON.stringify(x);
 }

@@ -72,8 +72,8 @@ export interface Component {
   ensure(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentOutputs>;
   remove(config: PipelineConfig, ctx: PipelineContext): Promise<void>;
   inspect(config: PipelineConfig, ctx: PipelineContext): Promise<ComponentStatus>;
-  /** The changes ensure would make (read + diff): no write call. Absent on components not yet on the contract. */
-  plan?(config: PipelineConfig, ctx: PipelineContext): Promise<Change[]>;
+  /** The changes ensure would make (read + diff): no write call (`defineComponent` derives it). */
+  plan(config: PipelineConfig, ctx: PipelineContext): Promise<Change[]>;
   /** Runs after the whole request succeeded: clears marks that say "made by a request still in flight". */
   commit?(config: PipelineConfig, ctx: PipelineContext): Promise<void>;
   /**

@@ -1,6 +1,6 @@
 import type { PipelineConfig } from '../config/pipeline-config';
 import { PipelineStepError } from '../support/errors';
-import type { Change, ComponentId, ComponentStatus } from '../components/component';
+import type { Change, ComponentId } from '../components/component';
 import type { PipelineContext } from '../components/context';
 import type { PipelineEngine } from './engine';
 
@@ -27,7 +27,7 @@ export async function planAll(
   for (const c of engine.components) {
     try {
       if (enabled.has(c.id)) {
-        plans.push({ id: c.id, changes: c.plan ? await c.plan(config, ctx) : changesOfStatus(c.id, await c.inspect(config, ctx)) });
+        plans.push({ id: c.id, changes: await c.plan(config, ctx) });
       } else if (before.has(c.id)) {
         plans.push({ id: c.id, changes: [{ kind: 'delete', resource: c.id, description: 'remove: the new config does not enable it' }] });
       }
@@ -37,22 +37,4 @@ export async function planAll(
     }
   }
   return plans;
-}
-
-/**
- * The changes an inspect result stands for, for a component not yet on the contract: a conflict, a
- * create when absent, one update per difference when drifted.
- */
-export function changesOfStatus(id: ComponentId, status: ComponentStatus): Change[] {
-  const conflict = status.details?.conflict;
-  if (typeof conflict === 'string') return [{ kind: 'conflict', resource: id, description: conflict }];
-  if (status.state === 'absent') return [{ kind: 'create', resource: id, description: 'create' }];
-  const differences = status.state === 'drifted' && Array.isArray(status.details?.differences) ? status.details.differences : [];
-  return differences.map((d: unknown) => ({
-    kind: 'update',
-    resource: id,
-    description: typeof d === 'string' ? d : JSON.stringify(d),
-    fields: [],
-    difference: d,
-  }));
 }

@@ -3,7 +3,7 @@ import { ORG_GROUP, seededAccount } from '../lifecycle/adopted-helpers';
 import { makeHarness, STACK_ID } from '../lifecycle/harness';
 import { deployPipeline, EXTERNAL_ID, PARAM_FLAGS, type Deployed } from '../unit/cli/helpers';
 import { GAPS, onAccount, putStack, runOn } from './stack';
-import { componentPlan, fromStatus } from '../../src/cli/component-plan';
+import { componentPlan } from '../../src/cli/component-plan';
 import type { Change, Component } from '../../src/components/component';
 import { parseConfig } from '../../src/sources/parse';
 
@@ -171,15 +171,5 @@ describe('componentPlan', () => {
   ])("from the component's own plan: %s", async (_what, changes, request, expected) => {
     const c = component({ plan: async () => changes });
     await expect(componentPlan(c, config, {} as never, request)).resolves.toEqual({ component: 'x', ...expected });
-  });
-
-  it.each([
-    ['enabled, absent', 'create', 'stream', true, { state: 'absent' }],
-    ['enabled, drifted', 'change', 'stream', true, { state: 'drifted', details: { differences: ['retention 30 days, want 1'] } }],
-    ['not wanted, present', 'remove', 'guardduty-rule', false, { state: 'present' }],
-    ['enabled, present', 'none', 'stream', true, { state: 'present' }],
-    ['not wanted, absent', 'none', 'stream', false, { state: 'absent' }],
-  ] as const)('derived from inspect: %s -> %s', (_what, action, id, enabled, status) => {
-    expect(fromStatus(id, enabled, status, config).action).toBe(action);
   });
 });

@@ -1,7 +1,6 @@
 import { parseConfig } from '../../../src/sources/parse';
 import { OwnershipConflictError } from '../../../src/support/errors';
 import { defineComponent, statusOf, updateOf, type Change, type ComponentStatus } from '../../../src/components/component';
-import { changesOfStatus } from '../../../src/engine/plan-all';
 import { createTestContext } from '../helpers/context';
 
 const R = 'thing t';
@@ -26,17 +25,6 @@ describe('statusOf: inspect from a diff', () => {
     ],
   ])('%s', (_name, changes, status) => {
     expect(statusOf(changes, { arn: 'a' })).toEqual(status);
-  });
-});
-
-describe('changesOfStatus: the plan of a component not on the contract yet, from its inspect', () => {
-  it.each<[string, ComponentStatus, string[]]>([
-    ['present: nothing', { state: 'present' }, []],
-    ['absent: create', { state: 'absent' }, ['create']],
-    ['absent with a conflict: conflict', { state: 'absent', details: { conflict: 'not ours' } }, ['conflict']],
-    ['drifted: one update per difference', { state: 'drifted', details: { differences: ['a', { setting: 'b' }] } }, ['update', 'update']],
-  ])('%s', (_name, status, kinds) => {
-    expect(changesOfStatus('c', status).map((c) => c.kind)).toEqual(kinds);
   });
 });
 

@@ -57,6 +57,10 @@ export class Fakes {
         await step('inspect');
         return opts.status ?? { state: 'present' };
       },
+      plan: async () => {
+        await step('plan');
+        return [];
+      },
     };
   }
 

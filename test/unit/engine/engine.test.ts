@@ -174,6 +174,7 @@ describe('PipelineEngine', () => {
           seen.push(`remove ${c.cloudTrail.existingLogGroup ?? 'own'} ${x === previousCtx ? 'old ctx' : 'new ctx'}`);
         },
         inspect: async () => ({ state: 'present' }),
+        plan: async () => [],
       };
       const f = new Fakes();
       const engine = new PipelineEngine([group, f.component('gone')]);

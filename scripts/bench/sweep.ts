@@ -6,7 +6,7 @@ import { stackIdentity } from '../../src/engine/stack-identity';
 import { parseConfig } from '../../src/sources/parse';
 import { buildContext } from '../../src/engine/context-from-env';
 import { createLogger } from '../../src/support/log';
-import { flowLogsComponent } from '../../src/components/flow-logs/flow-logs';
+import { flowLogsComponent } from '../../src/sources/flow-logs/flow-logs';
 import { createVpcEvent, enrollerFor, SCHEDULE_EVENT } from '../../test/lifecycle/enroller';
 import { BOUNDARY_ARN, makeHarness, props, STACK_ID, type Harness } from '../../test/lifecycle/harness';
 

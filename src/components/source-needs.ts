@@ -9,7 +9,7 @@ import type { PipelineContext } from './context';
  * component (roles, groups, bucket, trail) switches on and off together.
  */
 
-export { cloudTrailInThisRegion, createsTrail } from './cloudtrail/scope';
+export { cloudTrailInThisRegion, createsTrail } from '../sources/cloudtrail/scope';
 
 /** Some CloudWatch Logs group of this region is subscribed to the stream: a module needs the logs role. */
 export function logsToStreamEnabled(config: PipelineConfig, region: string): boolean {

@@ -5,9 +5,9 @@ import { type PipelineConfig } from '../config/pipeline-config';
 import { ENROLLER_PROPERTIES, parseConfig } from '../sources/parse';
 import { ConfigError, describeError } from '../support/errors';
 import { createLogger, parseLogLevel, type Logger } from '../support/log';
-import { desiredFlowLog } from '../components/flow-logs/flow-log-plan';
-import { settingsGate } from '../components/flow-logs/settings-record';
-import { enrollVpc, enrollVpcs, NOTHING_DONE, type EnrollmentSummary } from '../components/flow-logs/vpc-enrollment';
+import { desiredFlowLog } from '../sources/flow-logs/flow-log-plan';
+import { settingsGate } from '../sources/flow-logs/settings-record';
+import { enrollVpc, enrollVpcs, NOTHING_DONE, type EnrollmentSummary } from '../sources/flow-logs/vpc-enrollment';
 
 /** The environment variable the template sets to the stack's ARN: flow logs are tagged with it. */
 export const STACK_ID_ENV = 'STACK_ID';

@@ -68,7 +68,7 @@ describe('src/ layers', () => {
   });
 
   it.each([
-    ['components/stream/kinesis-stream.ts', "import { x } from '../../engine/engine';", 'components may not import engine'],
+    ['components/logs/log-group.ts', "import { x } from '../../engine/engine';", 'components may not import engine'],
     ['config/names.ts', "import type { X } from '../sources/types';", 'config may not import sources'],
     ['cli/main.ts', "import { handler } from '../handlers/custom-resource';", 'cli may not import handlers'],
     ['support/log.ts', "export { y } from '../aws/clients';", 'support may not import aws'],

@@ -1,8 +1,8 @@
 import { TagResourceCommand } from '@aws-sdk/client-secrets-manager';
 import { componentPlan, type PlannedChange } from '../../src/cli/component-plan';
 import { defaultComponents } from '../../src/sources/registry';
-import { LEGACY_SECRET_TAG_KEY_ID } from '../../src/components/siem-access/reader-secret';
-import { siemUserComponent } from '../../src/components/siem-access/siem-user';
+import { LEGACY_SECRET_TAG_KEY_ID } from '../../src/sources/core/siem-access/reader-secret';
+import { siemUserComponent } from '../../src/sources/core/siem-access/siem-user';
 import { PipelineEngine } from '../../src/engine/engine';
 import { planAll } from '../../src/engine/plan-all';
 import { ACCOUNT, makeHarness, PROVISIONER_ROLE_ARN, props, readOnlyContext, REGION, scanLogsForSecrets } from './harness';

@@ -1,5 +1,5 @@
 import { GetBucketEncryptionCommand } from '@aws-sdk/client-s3';
-import { SETTINGS_TAG } from '../../src/components/flow-logs/settings-record';
+import { SETTINGS_TAG } from '../../src/sources/flow-logs/settings-record';
 import { parsePolicyText } from '../../src/components/policies';
 import { DEFAULT_FLOW_LOG_FORMAT } from '../fake/ec2';
 import { ACCOUNT, BOUNDARY_ARN, REGION, scanLogsForSecrets, STACK_ID, type Harness } from './harness';

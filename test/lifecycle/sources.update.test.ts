@@ -1,4 +1,4 @@
-import { SETTINGS_TAG } from '../../src/components/flow-logs/settings-record';
+import { SETTINGS_TAG } from '../../src/sources/flow-logs/settings-record';
 import { DEFAULT_FLOW_LOG_FORMAT } from '../fake/ec2';
 import { scanLogsForSecrets } from './harness';
 import { ALL_ON, ID, inventory, literal, N, VPC_COUNT, without } from './sources-helpers';

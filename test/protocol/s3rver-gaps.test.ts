@@ -18,7 +18,7 @@ import {
   PutBucketVersioningCommand,
   PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
-import { PUBLIC_ACCESS_BLOCK, trailBucketLifecycle } from '../../src/components/cloudtrail/trail-bucket';
+import { PUBLIC_ACCESS_BLOCK, trailBucketLifecycle } from '../../src/sources/cloudtrail/trail-bucket';
 import { direct, bucketNames, putObjects, useS3rver } from './helpers/s3rver-world';
 
 useS3rver();

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { TAG_NAME, TAG_STACK } from '../../src/config/names';
 import { OwnershipConflictError } from '../../src/support/errors';
-import { PUBLIC_ACCESS_BLOCK, trailBucketComponent, trailBucketLifecycle } from '../../src/components/cloudtrail/trail-bucket';
+import { PUBLIC_ACCESS_BLOCK, trailBucketComponent, trailBucketLifecycle } from '../../src/sources/cloudtrail/trail-bucket';
 import { OTHER_STACK_ID, TEST_ACCOUNT, testConfig } from '../unit/helpers/context';
 import {
   emulator,

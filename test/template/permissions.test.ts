@@ -1,4 +1,4 @@
-import { readerSecretPolicy } from '../../src/components/siem-access/secret-policy';
+import { readerSecretPolicy } from '../../src/sources/core/siem-access/secret-policy';
 import {
   crossAccountTrustPolicy,
   eventsToKinesisTrustPolicy,

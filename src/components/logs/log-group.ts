@@ -11,10 +11,16 @@ import { isAwsError } from '../../support/errors';
 import { defineComponent, notInLambda, type Change, type Component, type ComponentId, type ComponentOutputs, type ReadPurpose } from '../component';
 import type { PipelineContext } from '../context';
 import { deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedAfterAlreadyExists, ownedOrLeftAlone, ownershipConflict } from '../ownership';
-import { flowLogFilterPattern, type FlowLogPattern } from '../flow-logs/flow-log-pattern';
+import { flowLogFilterPattern, type FlowLogPattern } from '../../sources/flow-logs/flow-log-pattern';
 import { diffLogGroup, type GroupAction, type GroupFound, type GroupWanted } from './log-group-plan';
 import { cloudTrailInThisRegion } from '../source-needs';
-import { recordedReusedGroup, recordReusedGroup, reusedGroupMissing, subscriptionSlot, unsubscribeReusedGroups } from '../cloudtrail/reused-trail-group';
+import {
+  recordedReusedGroup,
+  recordReusedGroup,
+  reusedGroupMissing,
+  subscriptionSlot,
+  unsubscribeReusedGroups,
+} from '../../sources/cloudtrail/reused-trail-group';
 import { deleteSubscription, describeSubscription, desiredSubscription, putSubscription } from './subscription';
 
 const NOT_FOUND = 'ResourceNotFoundException';

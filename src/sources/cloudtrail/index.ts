@@ -1,11 +1,11 @@
 import { notInLambda } from '../../components/component';
 import { trailLogGroupComponent } from '../../components/logs/log-group';
-import { trailComponent } from '../../components/cloudtrail/trail';
-import { trailBucketComponent } from '../../components/cloudtrail/trail-bucket';
+import { trailComponent } from './trail';
+import { trailBucketComponent } from './trail-bucket';
 import { isDataFrom } from '../records';
 import type { SourceModule } from '../types';
 import { cloudTrailParameters } from './parameters';
-import { cloudTrailInThisRegion } from '../../components/cloudtrail/scope';
+import { cloudTrailInThisRegion } from './scope';
 
 /**
  * CloudTrail management events: a multi-region trail of our own (bucket, log group, trail role) or an existing

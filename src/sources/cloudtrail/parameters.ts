@@ -1,7 +1,7 @@
 import type { PipelineConfig } from '../../config/pipeline-config';
 import type { ParameterReader } from '../parameter-reader';
 import type { ModuleParameters, ParameterSpec } from '../types';
-import { cloudTrailInThisRegion, createsTrail } from '../../components/cloudtrail/scope';
+import { cloudTrailInThisRegion, createsTrail } from './scope';
 
 const PIPELINE: ParameterSpec['targets'] = ['pipeline'];
 

@@ -1,6 +1,6 @@
-import { streamComponent } from '../../components/stream/kinesis-stream';
-import { siemRoleComponent } from '../../components/siem-access/siem-role';
-import { siemUserComponent } from '../../components/siem-access/siem-user';
+import { streamComponent } from './stream/kinesis-stream';
+import { siemRoleComponent } from './siem-access/siem-role';
+import { siemUserComponent } from './siem-access/siem-user';
 import type { SourceModule } from '../types';
 import { operationsParameters } from './operations';
 import { coreParameters } from './parameters';

@@ -1,5 +1,5 @@
 import { notInLambda } from '../../components/component';
-import { eventSourcesComponent } from '../../components/events/event-sources';
+import { eventSourcesComponent } from './event-sources';
 import type { SourceModule } from '../types';
 import { eventSourceParameters } from './parameters';
 

@@ -1,5 +1,5 @@
 import { notInLambda } from '../../components/component';
-import { flowLogsComponent } from '../../components/flow-logs/flow-logs';
+import { flowLogsComponent } from './flow-logs';
 import { flowLogGroupComponent } from '../../components/logs/log-group';
 import { isDataFrom } from '../records';
 import type { SourceModule } from '../types';

@@ -1,6 +1,6 @@
 import { notInLambda } from '../../components/component';
-import { guardDutyDetectorComponent } from '../../components/guardduty/detector';
-import { guardDutyRuleComponent } from '../../components/guardduty/guardduty-rule';
+import { guardDutyDetectorComponent } from './detector';
+import { guardDutyRuleComponent } from './guardduty-rule';
 import type { SourceModule } from '../types';
 import { guardDutyParameters } from './parameters';
 

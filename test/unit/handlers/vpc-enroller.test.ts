@@ -7,7 +7,7 @@ import { TAG_NAME, TAG_STACK } from '../../../src/config/names';
 import { ConfigError } from '../../../src/support/errors';
 import { createVpcEnrollerHandler, type EnrollerEvent } from '../../../src/handlers/vpc-enroller';
 import { createLogger } from '../../../src/support/log';
-import { settingsKey, SETTINGS_TAG } from '../../../src/components/flow-logs/settings-record';
+import { settingsKey, SETTINGS_TAG } from '../../../src/sources/flow-logs/settings-record';
 import { sentCommands, sentRequests } from '../helpers/aws-mock';
 import { instantClock, TEST_ACCOUNT, TEST_BOUNDARY_ARN, TEST_CREDENTIALS, TEST_REGION, TEST_STACK_ID } from '../helpers/context';
 import { instantRetries } from '../../fake/sdk';

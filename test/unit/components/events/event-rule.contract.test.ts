@@ -1,6 +1,6 @@
 import { TAG_NAME, TAG_STACK } from '../../../../src/config/names';
 import { diffStreamRule, PARTITION_KEY_PATH, STREAM_TARGET_ID, type RuleFound, type RuleWanted } from '../../../../src/components/events/event-rule';
-import { diffSourceRules, type SourceRulesFound } from '../../../../src/components/events/event-sources';
+import { diffSourceRules, type SourceRulesFound } from '../../../../src/sources/event-sources/event-sources';
 
 const STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/siem/1';
 const target = {

@@ -1,0 +1,26 @@
+import { TAG_STACK } from '../../../config/names';
+
+/**
+ * Kinesis tag keys and values may hold only Unicode letters, digits, white space and `_ . / = + - @`
+ * (https://docs.aws.amazon.com/streams/latest/dev/tagging.html#tagging-restrictions): no `:`. Our tag keys
+ * (`siem-pipeline:name`) and the stack id (an ARN) have colons, so the stream carries them with `/` instead.
+ */
+export function kinesisTagText(text: string): string {
+  return text.replace(/:/g, '/');
+}
+
+/** The pipeline's ownership tags spelt the way Kinesis accepts them. */
+export function streamOwnerTags(tags: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags).map(([k, v]) => [kinesisTagText(k), kinesisTagText(v)]));
+}
+
+/**
+ * The stream's tags read back under our usual keys, for the ownership checks: the stack tag holds this stack's id
+ * when it matches this stack in its Kinesis spelling, and the stored text otherwise (named in the conflict). A stream
+ * tagged by an earlier version with the colon spelling (should Kinesis have taken it) is still recognised.
+ */
+export function streamOwnershipTags(tags: Record<string, string>, stackId: string): Record<string, string> {
+  const stored = tags[kinesisTagText(TAG_STACK)];
+  if (stored === undefined) return tags[TAG_STACK] === undefined ? {} : { [TAG_STACK]: tags[TAG_STACK] };
+  return { [TAG_STACK]: stored === kinesisTagText(stackId) ? stackId : stored };
+}

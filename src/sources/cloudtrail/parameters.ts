@@ -3,6 +3,20 @@ import type { ParameterReader } from '../parameter-reader';
 import type { ModuleParameters, ParameterSpec } from '../types';
 import { cloudTrailInThisRegion, createsTrail } from './scope';
 
+declare module '../../config/pipeline-config' {
+  /** This module's slice of the config (see PipelineConfig). */
+  interface PipelineConfig {
+    cloudTrail: {
+      enabled: boolean;
+      /** Reuse an existing trail: subscribe this log group and create no trail or bucket. */
+      existingLogGroup?: string;
+      /** The one region that owns the multi-region trail; other regions skip it. */
+      homeRegion?: string;
+      bucketExpirationDays: number;
+    };
+  }
+}
+
 const PIPELINE: ParameterSpec['targets'] = ['pipeline'];
 
 const EnableCloudTrail: ParameterSpec = {

@@ -2,6 +2,14 @@ import type { PipelineConfig } from '../../config/pipeline-config';
 import type { ParameterReader } from '../parameter-reader';
 import type { ModuleParameters, ParameterSpec } from '../types';
 
+declare module '../../config/pipeline-config' {
+  /** This module's slice of the config (see PipelineConfig). */
+  interface PipelineConfig {
+    /** Extra EventBridge sources (aws.securityhub, ...) routed to the stream. */
+    eventSources: string[];
+  }
+}
+
 const EVENT_SOURCE_PATTERN = /^aws\.[a-z0-9-]+(\.[a-z0-9-]+)*$/;
 const MAX_SOURCES = 20;
 

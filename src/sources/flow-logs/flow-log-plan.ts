@@ -1,4 +1,5 @@
-import type { FlowLogTrafficType, PipelineConfig } from '../../config/pipeline-config';
+import type { PipelineConfig } from '../../config/pipeline-config';
+import type { FlowLogTrafficType } from './parameters';
 import type { Change, FieldChange } from '../../components/component';
 
 /** The format AWS uses when CreateFlowLogs gets no LogFormat: the 14 version-2 fields. */

@@ -1,6 +1,22 @@
-import type { FlowLogTrafficType, PipelineConfig } from '../../config/pipeline-config';
+import type { PipelineConfig } from '../../config/pipeline-config';
 import type { ParameterReader } from '../parameter-reader';
 import type { ModuleParameters, ParameterSpec } from '../types';
+
+export type FlowLogTrafficType = 'ALL' | 'ACCEPT' | 'REJECT';
+
+declare module '../../config/pipeline-config' {
+  /** This module's slice of the config (see PipelineConfig). */
+  interface PipelineConfig {
+    flowLogs: {
+      enabled: boolean;
+      trafficType: FlowLogTrafficType;
+      maxAggregationInterval: 60 | 600;
+      /** Custom log format; undefined means the AWS default (v2) format. */
+      logFormat?: string;
+      dropNoData: boolean;
+    };
+  }
+}
 
 /** The enroller creates flow logs too, so it reads the same settings (its environment, checked by the parity test). */
 const BOTH: ParameterSpec['targets'] = ['pipeline', 'enroller'];

@@ -1,6 +1,20 @@
-import type { FindingFrequency, PipelineConfig } from '../../config/pipeline-config';
+import type { PipelineConfig } from '../../config/pipeline-config';
 import type { ParameterReader } from '../parameter-reader';
 import type { ModuleParameters, ParameterSpec } from '../types';
+
+export type FindingFrequency = 'FIFTEEN_MINUTES' | 'ONE_HOUR' | 'SIX_HOURS';
+
+declare module '../../config/pipeline-config' {
+  /** This module's slice of the config (see PipelineConfig). */
+  interface PipelineConfig {
+    guardDuty: {
+      enabled: boolean;
+      createDetector: boolean;
+      findingFrequency: FindingFrequency;
+      onDelete: 'Retain' | 'Delete';
+    };
+  }
+}
 
 const PIPELINE: ParameterSpec['targets'] = ['pipeline'];
 

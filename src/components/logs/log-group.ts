@@ -11,9 +11,7 @@ import { isAwsError } from '../../support/errors';
 import { defineComponent, notInLambda, type Change, type Component, type ComponentId, type ComponentOutputs, type ReadPurpose } from '../component';
 import type { PipelineContext } from '../context';
 import { deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedAfterAlreadyExists, ownedOrLeftAlone, ownershipConflict } from '../ownership';
-import { flowLogFilterPattern, type FlowLogPattern } from '../../sources/flow-logs/flow-log-pattern';
 import { diffLogGroup, type GroupAction, type GroupFound, type GroupWanted } from './log-group-plan';
-import { cloudTrailInThisRegion } from '../source-needs';
 import {
   recordedReusedGroup,
   recordReusedGroup,
@@ -25,6 +23,12 @@ import { deleteSubscription, describeSubscription, desiredSubscription, putSubsc
 
 const NOT_FOUND = 'ResourceNotFoundException';
 
+/** A subscription filter's pattern ('' forwards every event), with a warning for the log when it cannot filter as asked. */
+export interface FilterPattern {
+  pattern: string;
+  warning?: string;
+}
+
 /** What makes one subscribed log group of the pipeline. */
 export interface LogGroupSpec {
   id: ComponentId;
@@ -34,7 +38,7 @@ export interface LogGroupSpec {
   groupName(ctx: PipelineContext): string;
   /** A group someone else owns that we only subscribe instead of creating ours; undefined to create ours. */
   existingGroup?(config: PipelineConfig): string | undefined;
-  filterPattern(config: PipelineConfig): FlowLogPattern;
+  filterPattern(config: PipelineConfig): FilterPattern;
   /** See Component.sharedAcrossRename: a reused group's filter slot passes from the old pipeline name to the new. */
   sharedAcrossRename?: boolean;
 }
@@ -64,26 +68,6 @@ export function logGroupComponent(spec: LogGroupSpec): Component {
     },
   );
 }
-
-/** The CloudTrail log group: ours for the trail we create, or the group of an existing trail (ExistingTrailLogGroup). */
-export const trailLogGroupComponent = logGroupComponent({
-  id: 'trail-log-group',
-  dependsOn: ['stream', 'logs-role'],
-  enabled: (config, ctx) => cloudTrailInThisRegion(config, ctx.region),
-  groupName: (ctx) => ctx.names.cloudTrailLogGroup,
-  existingGroup: (config) => config.cloudTrail.existingLogGroup,
-  filterPattern: () => ({ pattern: '' }),
-  sharedAcrossRename: true,
-});
-
-/** The VPC Flow Logs group; its filter drops NODATA/SKIPDATA records unless FlowLogDropNoData is off. */
-export const flowLogGroupComponent = logGroupComponent({
-  id: 'flow-log-group',
-  dependsOn: ['stream', 'logs-role'],
-  enabled: (config) => config.flowLogs.enabled,
-  groupName: (ctx) => ctx.names.flowLogGroup,
-  filterPattern: (config) => flowLogFilterPattern(config.flowLogs.logFormat, config.flowLogs.dropNoData),
-});
 
 function desiredLogGroup(spec: LogGroupSpec, config: PipelineConfig, ctx: PipelineContext): GroupWanted {
   const ownGroup = spec.groupName(ctx);

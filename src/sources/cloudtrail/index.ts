@@ -1,5 +1,5 @@
 import { notInLambda } from '../../components/component';
-import { trailLogGroupComponent } from '../../components/logs/log-group';
+import { trailLogGroupComponent } from './trail-log-group';
 import { trailComponent } from './trail';
 import { trailBucketComponent } from './trail-bucket';
 import { isDataFrom } from '../records';

@@ -1,3 +1,5 @@
+import type { FilterPattern } from '../../components/logs/log-group';
+
 /**
  * The subscription filter pattern of the flow-log group: keep only records whose log-status is OK.
  *
@@ -23,12 +25,8 @@ export const DEFAULT_FLOW_LOG_FIELDS = [
   'log-status',
 ] as const;
 
-export interface FlowLogPattern {
-  /** The filter pattern; '' forwards every record. */
-  pattern: string;
-  /** Set when records cannot be filtered as asked: the caller logs it. */
-  warning?: string;
-}
+/** The flow-log group's filter pattern (set when records cannot be filtered as asked: the log group logs it). */
+export type FlowLogPattern = FilterPattern;
 
 /**
  * A space-delimited pattern naming every field of the format in order (`[version, account_id, ...,

@@ -1,6 +1,6 @@
 import { notInLambda } from '../../components/component';
 import { flowLogsComponent } from './flow-logs';
-import { flowLogGroupComponent } from '../../components/logs/log-group';
+import { flowLogGroupComponent } from './flow-log-group';
 import { isDataFrom } from '../records';
 import type { SourceModule } from '../types';
 import { flowLogParameters } from './parameters';

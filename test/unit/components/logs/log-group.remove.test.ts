@@ -6,7 +6,8 @@ import {
   ListTagsForResourceCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { ListTagsForStreamCommand, RemoveTagsFromStreamCommand } from '@aws-sdk/client-kinesis';
-import { flowLogGroupComponent, trailLogGroupComponent } from '../../../../src/components/logs/log-group';
+import { flowLogGroupComponent } from '../../../../src/sources/flow-logs/flow-log-group';
+import { trailLogGroupComponent } from '../../../../src/sources/cloudtrail/trail-log-group';
 import { sentCommands, sentRequests } from '../../helpers/aws-mock';
 import { createTestContext, testConfig } from '../../helpers/context';
 import {

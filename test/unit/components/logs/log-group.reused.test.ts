@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { ListTagsForStreamCommand } from '@aws-sdk/client-kinesis';
 import { TAG_STACK } from '../../../../src/config/names';
-import { trailLogGroupComponent } from '../../../../src/components/logs/log-group';
+import { trailLogGroupComponent } from '../../../../src/sources/cloudtrail/trail-log-group';
 import { awsError, sentCommands, sentRequests } from '../../helpers/aws-mock';
 import { createTestContext, OTHER_STACK_ID, TEST_STACK_ID, testConfig } from '../../helpers/context';
 import { A, EXISTING, filter, groupArn, mockLogs, notFound, ourTags, putFilter, R, RECORD_KEY, reuse, STREAM_ARN, TRAIL_GROUP } from './log-group-helpers';

@@ -8,7 +8,8 @@ import {
   ResourceAlreadyExistsException,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { OwnershipConflictError } from '../../../../src/support/errors';
-import { flowLogGroupComponent, trailLogGroupComponent } from '../../../../src/components/logs/log-group';
+import { flowLogGroupComponent } from '../../../../src/sources/flow-logs/flow-log-group';
+import { trailLogGroupComponent } from '../../../../src/sources/cloudtrail/trail-log-group';
 import { awsError, sentCommands, sentRequests } from '../../helpers/aws-mock';
 import { createTestContext, instantClock, testConfig } from '../../helpers/context';
 import { FLOW_GROUP, FLOW_PATTERN, groupArn, mockLogs, ourTags, putFilter, R, reuse, testMessageFailed, theirTags, TRAIL_GROUP } from './log-group-helpers';

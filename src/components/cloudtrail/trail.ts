@@ -150,6 +150,14 @@ async function applyTrail(changes: Change<TrailAction>[], _config: PipelineConfi
   return {};
 }
 
+/** CloudTrail: "You can create up to five trails per AWS Region"; a multi-region trail counts in every region. Not adjustable. */
+export const TRAILS_PER_REGION = 5;
+
+/** Why no trail can be created in `region`: it has TRAILS_PER_REGION (preflight, and CreateTrail's refusal). */
+export function trailQuotaReached(region: string): string {
+  return `${region} already has the most trails CloudTrail allows (${TRAILS_PER_REGION} per region): set ExistingTrailLogGroup to the log group of an existing multi-region trail to reuse it instead (a second trail also costs $2 per 100,000 events)`;
+}
+
 /** CreateTrail, or on TrailAlreadyExists (when ours) UpdateTrail, each retried until the role and bucket policy have propagated. */
 async function putTrail(ctx: PipelineContext): Promise<void> {
   const { cloudtrail } = ctx.clients;
@@ -167,10 +175,7 @@ async function putTrail(ctx: PipelineContext): Promise<void> {
     ctx.log.info('created', { resource: what });
   } catch (err) {
     if (isAwsError(err, 'MaximumNumberOfTrailsExceededException')) {
-      throw new Error(
-        `${ctx.region} already has the most trails CloudTrail allows (5 per region): set ExistingTrailLogGroup to the log group of an existing multi-region trail to reuse it instead (a second trail also costs $2 per 100,000 events)`,
-        { cause: err },
-      );
+      throw new Error(trailQuotaReached(ctx.region), { cause: err });
     }
     if (!isAwsError(err, 'TrailAlreadyExistsException')) throw err;
     await ownedAfterAlreadyExists(what, () => trailTags(ctx), ctx, err);

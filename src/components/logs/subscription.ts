@@ -61,14 +61,16 @@ export async function putSubscription(ctx: PipelineContext, logGroupName: string
     });
   } catch (err) {
     if (isAwsError(err, 'LimitExceededException')) {
-      throw new Error(
-        `log group ${logGroupName} already has as many subscription filters as CloudWatch Logs allows per group (a quota that cannot be raised): remove a filter of another consumer from it, or (for ExistingTrailLogGroup) leave ExistingTrailLogGroup empty so the pipeline creates its own trail and group, then retry`,
-        { cause: err },
-      );
+      throw new Error(subscriptionQuotaReached(`log group ${logGroupName}`), { cause: err });
     }
     throw err;
   }
   ctx.log.info('subscription filter in place', { logGroup: logGroupName, filter: desired.filterName });
+}
+
+/** Why our filter cannot go on a log group (`group` names it): the group has all the filters CloudWatch Logs allows (preflight, and PutSubscriptionFilter's refusal). */
+export function subscriptionQuotaReached(group: string): string {
+  return `${group} already has as many subscription filters as CloudWatch Logs allows per group (a quota that cannot be raised): remove a filter of another consumer from it, or (for ExistingTrailLogGroup) leave ExistingTrailLogGroup empty so the pipeline creates its own trail and group, then retry`;
 }
 
 /** Deletes our filter (or the named one) from the group; a missing filter or group is done. */

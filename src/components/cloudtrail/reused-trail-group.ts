@@ -2,6 +2,7 @@ import { DescribeSubscriptionFiltersCommand, type SubscriptionFilter } from '@aw
 import { AddTagsToStreamCommand, RemoveTagsFromStreamCommand } from '@aws-sdk/client-kinesis';
 import { ownedByThisStack } from '../ownership';
 import { isAwsError } from '../../support/errors';
+import { allPages, type Paging } from '../../aws/pages';
 import type { PipelineContext } from '../context';
 import { deleteSubscription } from '../logs/subscription';
 import { streamTags } from '../stream/kinesis-stream';
@@ -66,13 +67,8 @@ export interface SubscriptionSlot {
 
 /** Reads the group's filters (read-only). Throws ResourceNotFoundException when the group is missing. */
 export async function subscriptionSlot(group: string, ctx: PipelineContext): Promise<SubscriptionSlot> {
-  const filters: SubscriptionFilter[] = [];
-  let nextToken: string | undefined;
-  do {
-    const out = await ctx.clients.logs.send(new DescribeSubscriptionFiltersCommand({ logGroupName: group, ...(nextToken ? { nextToken } : {}) }));
-    filters.push(...(out.subscriptionFilters ?? []));
-    nextToken = out.nextToken;
-  } while (nextToken);
+  const describe = (paging: Paging) => ctx.clients.logs.send(new DescribeSubscriptionFiltersCommand({ logGroupName: group, ...paging }));
+  const filters = await allPages('nextToken', describe, (out) => out.subscriptionFilters);
   const ours = filters.find((f) => f.filterName === ctx.names.subscriptionFilter);
   let predecessor: string | undefined;
   for (const f of filters) if (!ours && !predecessor && (await isPredecessorFilter(f, group, ctx))) predecessor = f.filterName;

@@ -1,7 +1,7 @@
 import { DescribeSubscriptionFiltersCommand, type SubscriptionFilter } from '@aws-sdk/client-cloudwatch-logs';
 import { AddTagsToStreamCommand, RemoveTagsFromStreamCommand } from '@aws-sdk/client-kinesis';
 import { ownedByThisStack } from '../ownership';
-import { isAwsError } from '../../support/errors';
+import { isAwsError, NOT_FOUND } from '../../support/errors';
 import { allPages, type Paging } from '../../aws/pages';
 import type { PipelineContext } from '../context';
 import { deleteSubscription } from '../logs/subscription';
@@ -51,7 +51,7 @@ export async function unsubscribeReusedGroups(configured: string | undefined, ct
   try {
     await ctx.clients.kinesis.send(new RemoveTagsFromStreamCommand({ StreamName: ctx.names.streamName, TagKeys: [TAG_REUSED_GROUP] }));
   } catch (err) {
-    if (!isAwsError(err, 'ResourceNotFoundException')) throw err;
+    if (!isAwsError(err, NOT_FOUND)) throw err;
   }
 }
 

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { withRetries } from '../../aws/retry';
 import type { PipelineConfig } from '../../config/pipeline-config';
-import { isAwsError } from '../../support/errors';
+import { isAwsError, NOT_FOUND } from '../../support/errors';
 import { defineComponent, notInLambda, updateOf, type Change, type Component, type ComponentOutputs, type ReadPurpose } from '../component';
 import type { PipelineContext } from '../context';
 import { deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedAfterAlreadyExists, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
@@ -200,6 +200,6 @@ async function getTrail(ctx: PipelineContext): Promise<Trail | undefined> {
 async function trailTags(ctx: PipelineContext): Promise<Record<string, string> | undefined> {
   const arn = trailArn(ctx);
   const list = () => ctx.clients.cloudtrail.send(new ListTagsCommand({ ResourceIdList: [arn] }));
-  const out = await orUndefinedWhenNotFound(list, 'TrailNotFoundException', 'ResourceNotFoundException');
+  const out = await orUndefinedWhenNotFound(list, 'TrailNotFoundException', NOT_FOUND);
   return out && tagMap(out.ResourceTagList?.find((r) => r.ResourceId === arn)?.TagsList ?? out.ResourceTagList?.[0]?.TagsList);
 }

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { TAG_NAME } from '../../config/names';
 import { allPages, type Paging } from '../../aws/pages';
-import { isAwsError, OwnershipConflictError } from '../../support/errors';
+import { isAwsError, NOT_FOUND, OwnershipConflictError } from '../../support/errors';
 import { defineComponent, notInLambda, statusOf, updateOf, type Change, type Component, type ComponentStatus, type ReadPurpose } from '../component';
 import type { PipelineContext } from '../context';
 import { orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
@@ -30,8 +30,6 @@ export interface StreamRuleSpec {
   pattern: Record<string, unknown>;
   description: string;
 }
-
-const NOT_FOUND = 'ResourceNotFoundException';
 
 /**
  * Ours means this stack's tag and this pipeline's name tag: rule names of two pipelines can share a

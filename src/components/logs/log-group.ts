@@ -7,7 +7,7 @@ import {
   type LogGroup,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { PipelineConfig } from '../../config/pipeline-config';
-import { isAwsError } from '../../support/errors';
+import { isAwsError, NOT_FOUND } from '../../support/errors';
 import { defineComponent, notInLambda, type Change, type Component, type ComponentId, type ComponentOutputs, type ReadPurpose } from '../component';
 import type { PipelineContext } from '../context';
 import { deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedAfterAlreadyExists, ownedOrLeftAlone, ownershipConflict } from '../ownership';
@@ -16,8 +16,6 @@ import { diffLogGroup, type GroupAction, type GroupFound, type GroupWanted } fro
 import { cloudTrailInThisRegion } from '../source-needs';
 import { recordedReusedGroup, recordReusedGroup, reusedGroupMissing, subscriptionSlot, unsubscribeReusedGroups } from '../cloudtrail/reused-trail-group';
 import { deleteSubscription, describeSubscription, desiredSubscription, putSubscription } from './subscription';
-
-const NOT_FOUND = 'ResourceNotFoundException';
 
 /** What makes one subscribed log group of the pipeline. */
 export interface LogGroupSpec {

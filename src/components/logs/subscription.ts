@@ -5,7 +5,7 @@ import {
   type SubscriptionFilter,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { withRetries } from '../../aws/retry';
-import { isAwsError } from '../../support/errors';
+import { isAwsError, NOT_FOUND } from '../../support/errors';
 import { updateOf, type Change } from '../component';
 import type { PipelineContext } from '../context';
 import { deleteIgnoringNotFound, orUndefinedWhenNotFound } from '../ownership';
@@ -79,7 +79,7 @@ export async function deleteSubscription(ctx: PipelineContext, logGroupName: str
     ctx,
     `subscription filter ${filterName} of log group ${logGroupName}`,
     () => ctx.clients.logs.send(new DeleteSubscriptionFilterCommand({ logGroupName, filterName })),
-    ['ResourceNotFoundException'],
+    [NOT_FOUND],
   );
 }
 
@@ -87,7 +87,7 @@ export async function deleteSubscription(ctx: PipelineContext, logGroupName: str
 export async function describeSubscription(ctx: PipelineContext, logGroupName: string): Promise<SubscriptionFilter | undefined> {
   const filterName = ctx.names.subscriptionFilter;
   const describe = () => ctx.clients.logs.send(new DescribeSubscriptionFiltersCommand({ logGroupName, filterNamePrefix: filterName }));
-  return (await orUndefinedWhenNotFound(describe, 'ResourceNotFoundException'))?.subscriptionFilters?.find((f) => f.filterName === filterName);
+  return (await orUndefinedWhenNotFound(describe, NOT_FOUND))?.subscriptionFilters?.find((f) => f.filterName === filterName);
 }
 
 /** The settings of our filter that the diff compares, and how inspect words a difference. */

@@ -12,7 +12,7 @@ import {
   UpdateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
 import type { PipelineConfig } from '../../config/pipeline-config';
-import { isAwsError } from '../../support/errors';
+import { isAwsError, NOT_FOUND } from '../../support/errors';
 import type { PipelineContext } from '../context';
 import { deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedAfterAlreadyExists, ownedByThisStack, ownedOrLeftAlone, tagList, tagMap } from '../ownership';
 import { readerSecretPolicy, type SecretPolicyDocument } from './secret-policy';
@@ -82,10 +82,7 @@ export function wantedSecretPolicy(config: PipelineConfig, ctx: PipelineContext)
 
 /** The secret as DescribeSecret shows it; undefined when there is none. */
 export async function describeSecret(ctx: PipelineContext): Promise<SecretState | undefined> {
-  const out = await orUndefinedWhenNotFound(
-    () => ctx.clients.secrets.send(new DescribeSecretCommand({ SecretId: ctx.names.siemSecret })),
-    'ResourceNotFoundException',
-  );
+  const out = await orUndefinedWhenNotFound(() => ctx.clients.secrets.send(new DescribeSecretCommand({ SecretId: ctx.names.siemSecret })), NOT_FOUND);
   if (!out) return undefined;
   return {
     arn: out.ARN ?? ctx.names.siemSecret,
@@ -184,6 +181,6 @@ export async function removeSecret(ctx: PipelineContext): Promise<void> {
   if (!ownedOrLeftAlone(what, secret?.tags, ctx) || !secret) return;
   // Without recovery: a secret left pending deletion would block re-creating the same name for up to 30 days.
   await deleteIgnoringNotFound(ctx, what, () => ctx.clients.secrets.send(new DeleteSecretCommand({ SecretId: secret.arn, ForceDeleteWithoutRecovery: true })), [
-    'ResourceNotFoundException',
+    NOT_FOUND,
   ]);
 }

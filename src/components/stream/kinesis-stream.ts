@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { checkExceptions, createWaiter, WaiterState, type WaiterResult } from '@smithy/core/client';
 import type { PipelineConfig } from '../../config/pipeline-config';
-import { isAwsError, OwnershipConflictError } from '../../support/errors';
+import { isAwsError, NOT_FOUND, OwnershipConflictError } from '../../support/errors';
 import { defineComponent, type Change, type Component, type ComponentOutputs } from '../component';
 import type { PipelineContext } from '../context';
 import { deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagMap } from '../ownership';
@@ -132,13 +132,13 @@ async function removeStream(_config: PipelineConfig, ctx: PipelineContext): Prom
   if (!ownedOrLeftAlone(what, tags && streamOwnershipTags(tags, ctx.stackId), ctx)) return;
   // EnforceConsumerDeletion: registered enhanced fan-out consumers would otherwise block the delete.
   const del = () => ctx.clients.kinesis.send(new DeleteStreamCommand({ StreamName, EnforceConsumerDeletion: true }));
-  if (await deleteIgnoringNotFound(ctx, what, del, ['ResourceNotFoundException'])) await waitForDeletion(ctx);
+  if (await deleteIgnoringNotFound(ctx, what, del, [NOT_FOUND])) await waitForDeletion(ctx);
 }
 
 /** The stream's summary, or undefined when it does not exist. */
 export async function describeStreamSummary(ctx: PipelineContext): Promise<StreamDescriptionSummary | undefined> {
   const describe = () => ctx.clients.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: ctx.names.streamName }));
-  return (await orUndefinedWhenNotFound(describe, 'ResourceNotFoundException'))?.StreamDescriptionSummary;
+  return (await orUndefinedWhenNotFound(describe, NOT_FOUND))?.StreamDescriptionSummary;
 }
 
 async function createStream(config: PipelineConfig, ctx: PipelineContext): Promise<void> {
@@ -174,7 +174,7 @@ export async function streamTags(ctx: PipelineContext, streamName = ctx.names.st
       ExclusiveStartTagKey = out.Tags[out.Tags.length - 1]!.Key;
     }
   } catch (err) {
-    if (isAwsError(err, 'ResourceNotFoundException')) return undefined;
+    if (isAwsError(err, NOT_FOUND)) return undefined;
     throw err;
   }
   return tagMap(tags);
@@ -225,7 +225,7 @@ async function waitForStream(ctx: PipelineContext, want: 'ACTIVE' | 'GONE'): Pro
       const status = (await client.send(new DescribeStreamCommand(input))).StreamDescription?.StreamStatus;
       return { state: want === 'ACTIVE' && status === 'ACTIVE' ? WaiterState.SUCCESS : WaiterState.RETRY, reason: status };
     } catch (err) {
-      if (!isAwsError(err, 'ResourceNotFoundException')) throw err;
+      if (!isAwsError(err, NOT_FOUND)) throw err;
       return { state: want === 'GONE' ? WaiterState.SUCCESS : WaiterState.RETRY, reason: err };
     }
   };

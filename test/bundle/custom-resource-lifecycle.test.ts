@@ -63,6 +63,8 @@ describe('inspect-only code', () => {
       'createdByThisStack',
       'event pattern changed',
       'access key rotation pending',
+      // The read-only context (audit): only the CLI builds one.
+      'read-only context',
     ]) {
       expect(text.includes(difference)).toBe(present);
     }

@@ -57,6 +57,9 @@ export interface RoleWanted {
   boundary?: string;
 }
 
+/** IAM's not-found error (a role, user or policy). */
+export const NO_SUCH_ENTITY = 'NoSuchEntity';
+
 /** Why a role or user of ours is deleted and made again (logged, and the change's description). */
 export const RECREATE = 're-creating: its permissions boundary is not the one the template sets now';
 
@@ -221,13 +224,13 @@ export async function deleteIamEntity(
   deletePolicy: () => Promise<unknown>,
   deleteEntity: () => Promise<unknown>,
 ): Promise<void> {
-  await deleteIgnoringNotFound(ctx, `${what} policy`, deletePolicy, ['NoSuchEntity']);
-  await deleteIgnoringNotFound(ctx, what, deleteEntity, ['NoSuchEntity']);
+  await deleteIgnoringNotFound(ctx, `${what} policy`, deletePolicy, [NO_SUCH_ENTITY]);
+  await deleteIgnoringNotFound(ctx, what, deleteEntity, [NO_SUCH_ENTITY]);
 }
 
 /** Runs a call on a role or user; `fresh` (IAM has only just created it) retries NoSuchEntity until IAM shows it. */
 export function afterIamPropagation(ctx: Pick<PipelineContext, 'propagationRetry' | 'clock'>, fresh: boolean): <T>(fn: () => Promise<T>) => Promise<T> {
-  return (fn) => (fresh ? withRetries(fn, (err) => isAwsError(err, 'NoSuchEntity'), { ...ctx.propagationRetry, clock: ctx.clock }) : fn());
+  return (fn) => (fresh ? withRetries(fn, (err) => isAwsError(err, NO_SUCH_ENTITY), { ...ctx.propagationRetry, clock: ctx.clock }) : fn());
 }
 
 /** The permissions boundary `read` gives, or undefined where the context knows none (read-only: reading it throws). */
@@ -260,10 +263,10 @@ async function removeRole(spec: ServiceRoleSpec, ctx: PipelineContext): Promise<
 }
 
 async function getRole(RoleName: string, ctx: PipelineContext): Promise<Role | undefined> {
-  return (await orUndefinedWhenNotFound(() => ctx.clients.iam.send(new GetRoleCommand({ RoleName })), 'NoSuchEntity'))?.Role;
+  return (await orUndefinedWhenNotFound(() => ctx.clients.iam.send(new GetRoleCommand({ RoleName })), NO_SUCH_ENTITY))?.Role;
 }
 
 async function getRolePolicy(RoleName: string, ctx: PipelineContext): Promise<string | undefined> {
   const get = () => ctx.clients.iam.send(new GetRolePolicyCommand({ RoleName, PolicyName: ctx.names.policyName }));
-  return (await orUndefinedWhenNotFound(get, 'NoSuchEntity'))?.PolicyDocument;
+  return (await orUndefinedWhenNotFound(get, NO_SUCH_ENTITY))?.PolicyDocument;
 }

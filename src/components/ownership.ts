@@ -58,7 +58,7 @@ export function ownedOrLeftAlone(
   pipeline?: string,
 ): boolean {
   if (tags === undefined) {
-    ctx.log.info('already gone', { resource: what });
+    alreadyGone(ctx, what);
     return false;
   }
   const reason = ownershipConflict(what, tags, ctx, pipeline);
@@ -106,7 +106,12 @@ export async function deleteIgnoringNotFound(
     return true;
   } catch (err) {
     if (!isAwsError(err, ...notFound)) throw err;
-    ctx.log.info('already gone', { resource: what });
+    alreadyGone(ctx, what);
     return false;
   }
+}
+
+/** Says in the log that `what` is already gone: for a remove, not found is done. */
+export function alreadyGone(ctx: Pick<PipelineContext, 'log'>, what: string): void {
+  ctx.log.info('already gone', { resource: what });
 }

@@ -14,7 +14,7 @@ import { allPages, type Paging } from '../../aws/pages';
 import { isAwsError, NOT_FOUND, OwnershipConflictError } from '../../support/errors';
 import { defineComponent, notInLambda, statusOf, updateOf, type Change, type Component, type ComponentStatus, type ReadPurpose } from '../component';
 import type { PipelineContext } from '../context';
-import { orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
+import { alreadyGone, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
 import { canonicalJson } from '../policies';
 
 /** The one target id we put on our rules. */
@@ -203,7 +203,7 @@ export async function removeStreamRule(name: string, ctx: PipelineContext): Prom
     ctx.log.info('deleted', { resource: what });
   } catch (err) {
     if (!isAwsError(err, NOT_FOUND)) throw err;
-    ctx.log.info('already gone', { resource: what });
+    alreadyGone(ctx, what);
   }
 }
 

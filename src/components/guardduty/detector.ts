@@ -16,6 +16,7 @@ import {
   TAG_PROVISIONAL,
 } from './detector-ownership';
 import { diffDetector, type DetectorAction, type DetectorFound, type DetectorWanted } from './detector-plan';
+import { alreadyGone } from '../ownership';
 
 /**
  * The region's GuardDuty detector: adopted when one exists (only its finding publishing frequency is
@@ -144,7 +145,7 @@ async function setFrequency(
 async function removeDetector(config: PipelineConfig, ctx: PipelineContext): Promise<void> {
   const detectorId = await findDetector(ctx);
   if (!detectorId) {
-    ctx.log.info('already gone', { resource: 'GuardDuty detector' });
+    alreadyGone(ctx, 'GuardDuty detector');
     return;
   }
   const resource = `GuardDuty detector ${detectorId}`;
@@ -153,7 +154,7 @@ async function removeDetector(config: PipelineConfig, ctx: PipelineContext): Pro
     detector = await getDetector(detectorId, ctx);
   } catch (err) {
     if (isAwsError(err, BAD_REQUEST) && (await isGone(detectorId, ctx))) {
-      ctx.log.info('already gone', { resource });
+      alreadyGone(ctx, resource);
       return;
     }
     throw err;
@@ -189,7 +190,7 @@ async function removeDetector(config: PipelineConfig, ctx: PipelineContext): Pro
     ctx.log.info('deleted', { resource });
   } catch (err) {
     if (!(isAwsError(err, BAD_REQUEST) && (await isGone(detectorId, ctx)))) throw err;
-    ctx.log.info('already gone', { resource });
+    alreadyGone(ctx, resource);
   }
 }
 

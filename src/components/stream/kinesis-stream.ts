@@ -18,7 +18,7 @@ import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError, NOT_FOUND, OwnershipConflictError } from '../../support/errors';
 import { defineComponent, type Change, type Component, type ComponentOutputs } from '../component';
 import type { PipelineContext } from '../context';
-import { deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagMap } from '../ownership';
+import { alreadyGone, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagMap } from '../ownership';
 import { streamOwnerTags, streamOwnershipTags } from './stream-tags';
 import { diffStream, type DesiredStream, type StreamAction, type StreamState } from './stream-plan';
 
@@ -122,7 +122,7 @@ async function removeStream(_config: PipelineConfig, ctx: PipelineContext): Prom
   const what = `Kinesis stream ${StreamName}`;
   const summary = await describeStreamSummary(ctx);
   if (!summary || summary.StreamStatus === 'DELETING') {
-    ctx.log.info('already gone', { resource: what });
+    alreadyGone(ctx, what);
     if (summary) await waitForDeletion(ctx);
     return;
   }

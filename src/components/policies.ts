@@ -30,6 +30,9 @@ export interface PolicyDocument {
   Statement: PolicyStatement[];
 }
 
+/** CloudTrail's service principal (its delivery role's trust, the staging bucket's policy). */
+const CLOUDTRAIL = 'cloudtrail.amazonaws.com';
+
 /** Stream-level read actions: the shard iterator API (GetRecords) and the listing a KCL consumer does. */
 export const STREAM_READ_ACTIONS = [
   'kinesis:DescribeStream',
@@ -183,7 +186,7 @@ export function flowLogsTrustPolicy(scope: SourceScope): PolicyDocument {
  * A condition would make every CreateTrail/UpdateTrail fail; trailDeliveryPolicy scopes what the role may write instead.
  */
 export function trailTrustPolicy(): PolicyDocument {
-  return serviceTrustPolicy('cloudtrail.amazonaws.com');
+  return serviceTrustPolicy(CLOUDTRAIL);
 }
 
 /** What a delivery into the stream may do: put records into this one stream. */
@@ -231,7 +234,7 @@ export function trailBucketPolicy(scope: TrailBucketScope): PolicyDocument {
     {
       Sid: 'CloudTrailAclCheck',
       Effect: 'Allow',
-      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Principal: { Service: CLOUDTRAIL },
       Action: ['s3:GetBucketAcl'],
       Resource: [bucketArn],
       Condition: fromOurTrail,
@@ -239,7 +242,7 @@ export function trailBucketPolicy(scope: TrailBucketScope): PolicyDocument {
     {
       Sid: 'CloudTrailWrite',
       Effect: 'Allow',
-      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Principal: { Service: CLOUDTRAIL },
       Action: ['s3:PutObject'],
       Resource: [`${bucketArn}/AWSLogs/${scope.account}/*`],
       Condition: fromOurTrail,

@@ -8,7 +8,7 @@ import {
   type PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
 import type { PipelineConfig } from '../../config/pipeline-config';
-import { updateOf, type Change, type ReadPurpose } from '../component';
+import { NOT_WANTED, updateOf, type Change, type ReadPurpose } from '../component';
 import type { PipelineContext } from '../context';
 import { orUndefinedWhenNotFound, ownershipConflict } from '../ownership';
 import { samePolicy, trailBucketPolicy, type PolicyDocument } from '../policies';
@@ -121,7 +121,7 @@ export function diffBucket(found: BucketFound, want: BucketWanted): Change<Bucke
   if (conflict) return [{ kind: 'conflict', resource, description: conflict }];
   const changes: Change<BucketSetting>[] = [];
   if (!found.tags) changes.push({ kind: 'create', resource, description: 'create' });
-  if (!want.wanted) changes.push({ kind: 'delete', resource, description: 'not wanted by the config' });
+  if (!want.wanted) changes.push({ kind: 'delete', resource, description: NOT_WANTED });
   const update = (action: BucketSetting, from: unknown, to: unknown, difference: string) =>
     changes.push(updateOf(resource, action, from, to, difference, action));
   // Tagged again after a create: emulators, and partitions without create-time tags, drop the CreateBucket tags.

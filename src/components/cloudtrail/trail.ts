@@ -11,7 +11,7 @@ import {
 import { withRetries } from '../../aws/retry';
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError, NOT_FOUND } from '../../support/errors';
-import { defineComponent, notInLambda, updateOf, type Change, type Component, type ComponentOutputs, type ReadPurpose } from '../component';
+import { defineComponent, NOT_WANTED, notInLambda, updateOf, type Change, type Component, type ComponentOutputs, type ReadPurpose } from '../component';
 import type { PipelineContext } from '../context';
 import { deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedAfterAlreadyExists, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
 import { createsTrail, trailArn } from '../source-needs';
@@ -130,7 +130,7 @@ function diffFoundTrail(
   const conflict = ownershipConflict(resource, tags, want);
   if (conflict) return [{ kind: 'conflict', resource, description: conflict }];
   const changes: Change<TrailAction>[] = [];
-  if (!want.wanted) changes.push({ kind: 'delete', resource, description: 'not wanted by the config' });
+  if (!want.wanted) changes.push({ kind: 'delete', resource, description: NOT_WANTED });
   for (const [description, field, wanted] of COMPARED) {
     const to = wanted(want.settings);
     if (trail[field] !== to) changes.push(updateOf(resource, field, trail[field], to, description, 'put' as const));
@@ -149,6 +149,8 @@ async function applyTrail(changes: Change<TrailAction>[], _config: PipelineConfi
   }
   return {};
 }
+
+const TRAIL_NOT_FOUND = 'TrailNotFoundException';
 
 /** CloudTrail: "You can create up to five trails per AWS Region"; a multi-region trail counts in every region. Not adjustable. */
 export const TRAILS_PER_REGION = 5;
@@ -188,18 +190,17 @@ async function removeTrail(_config: PipelineConfig, ctx: PipelineContext): Promi
   const what = `CloudTrail trail ${Name}`;
   const tags = (await getTrail(ctx)) ? await trailTags(ctx) : undefined;
   if (!ownedOrLeftAlone(what, tags, ctx)) return;
-  await deleteIgnoringNotFound(ctx, what, () => ctx.clients.cloudtrail.send(new DeleteTrailCommand({ Name })), ['TrailNotFoundException']);
+  await deleteIgnoringNotFound(ctx, what, () => ctx.clients.cloudtrail.send(new DeleteTrailCommand({ Name })), [TRAIL_NOT_FOUND]);
 }
 
 async function getTrail(ctx: PipelineContext): Promise<Trail | undefined> {
-  return (await orUndefinedWhenNotFound(() => ctx.clients.cloudtrail.send(new GetTrailCommand({ Name: ctx.names.trailName })), 'TrailNotFoundException'))
-    ?.Trail;
+  return (await orUndefinedWhenNotFound(() => ctx.clients.cloudtrail.send(new GetTrailCommand({ Name: ctx.names.trailName })), TRAIL_NOT_FOUND))?.Trail;
 }
 
 /** The trail's tags, or undefined when it does not exist. */
 async function trailTags(ctx: PipelineContext): Promise<Record<string, string> | undefined> {
   const arn = trailArn(ctx);
   const list = () => ctx.clients.cloudtrail.send(new ListTagsCommand({ ResourceIdList: [arn] }));
-  const out = await orUndefinedWhenNotFound(list, 'TrailNotFoundException', NOT_FOUND);
+  const out = await orUndefinedWhenNotFound(list, TRAIL_NOT_FOUND, NOT_FOUND);
   return out && tagMap(out.ResourceTagList?.find((r) => r.ResourceId === arn)?.TagsList ?? out.ResourceTagList?.[0]?.TagsList);
 }

@@ -11,7 +11,17 @@ import {
 import { withRetries } from '../../aws/retry';
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../support/errors';
-import { defineComponent, notInLambda, updateOf, type Change, type Component, type ComponentId, type ComponentOutputs, type ReadPurpose } from '../component';
+import {
+  defineComponent,
+  NOT_WANTED,
+  notInLambda,
+  updateOf,
+  type Change,
+  type Component,
+  type ComponentId,
+  type ComponentOutputs,
+  type ReadPurpose,
+} from '../component';
 import type { PipelineContext } from '../context';
 import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
 import { policyJson, samePolicy, type PolicyDocument } from '../policies';
@@ -90,7 +100,7 @@ function desiredRole(spec: ServiceRoleSpec, config: PipelineConfig, ctx: Pipelin
   return {
     name: spec.roleName(ctx),
     stackId: ctx.stackId,
-    ...(wanted ? { trust: spec.trust(config, ctx) } : { unwanted: spec.unwantedReason?.(config) ?? 'not wanted by the config' }),
+    ...(wanted ? { trust: spec.trust(config, ctx) } : { unwanted: spec.unwantedReason?.(config) ?? NOT_WANTED }),
     policy: spec.policy(config, ctx),
     policyLabel: spec.policyLabel ?? 'inline policy',
     ...(boundary ? { boundary } : {}),

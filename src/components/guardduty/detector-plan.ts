@@ -1,6 +1,6 @@
 import type { FindingPublishingFrequency, GetDetectorCommandOutput } from '@aws-sdk/client-guardduty';
 import { TAG_NAME } from '../../config/names';
-import { changeOf, notInLambda, updateOf, type Change } from '../component';
+import { changeOf, NOT_WANTED, notInLambda, updateOf, type Change } from '../component';
 import { detectorRelation, type DetectorRelation } from './detector-ownership';
 
 /** What read found: the region's detector (at most one), or nothing. */
@@ -73,7 +73,7 @@ export function diffDetector({ id, detector }: DetectorFound, want: DetectorWant
 /** A detector the config does not want goes only when this pipeline created it and GuardDutyOnDelete (or a failed Create) says so. */
 function unwantedDetector(relation: DetectorRelation, want: DetectorWanted, resource: string): Change<DetectorAction>[] {
   const deleted = relation.kind === 'ours' && relation.created && (want.deleted || relation.provisional);
-  return deleted ? [changeOf('delete', resource, 'not wanted by the config')] : [];
+  return deleted ? [changeOf('delete', resource, NOT_WANTED)] : [];
 }
 
 /** A setting that differs: an update ensure makes (`action`), or one it leaves as found (no fields: the plan shows the description). */

@@ -47,3 +47,8 @@ export async function untagDetector(detectorId: string, keys: readonly string[],
   if (keys.length === 0) return;
   await ctx.clients.guardduty.send(new UntagResourceCommand({ ResourceArn: detectorArn(detectorId, ctx), TagKeys: [...keys] }));
 }
+
+/** How the logs and the plan name a detector. */
+export function detectorLabel(id: string): string {
+  return `GuardDuty detector ${id}`;
+}

@@ -2,6 +2,7 @@ import type { FindingPublishingFrequency, GetDetectorCommandOutput } from '@aws-
 import { TAG_NAME } from '../../config/names';
 import { changeOf, NOT_WANTED, notInLambda, updateOf, type Change } from '../component';
 import { detectorRelation, type DetectorRelation } from './detector-ownership';
+import { detectorLabel } from './detector-api';
 
 /** What read found: the region's detector (at most one), or nothing. */
 export interface DetectorFound {
@@ -34,7 +35,7 @@ export type DetectorAction = 'create' | 'hand-over' | 'enable' | 'frequency';
  */
 export function diffDetector({ id, detector }: DetectorFound, want: DetectorWanted): Change<DetectorAction>[] {
   if (!id || !detector) return [changeOf('create', 'GuardDuty detector', 'create', want.create ? ('create' as const) : undefined)];
-  const resource = `GuardDuty detector ${id}`;
+  const resource = detectorLabel(id);
   const relation = detectorRelation(detector.Tags ?? {}, want);
   const created = (relation.kind === 'ours' || relation.kind === 'sibling') && relation.created;
   // Ensure never runs for a detector the config does not want (remove does): what is left is inspect's and the plan's.

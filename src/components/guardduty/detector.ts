@@ -4,7 +4,7 @@ import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../support/errors';
 import { defineComponent, type Change, type Component, type ComponentOutputs } from '../component';
 import type { PipelineContext } from '../context';
-import { BAD_REQUEST, findDetector, getDetector, isAlreadyExists, isGone, tagDetector, untagDetector } from './detector-api';
+import { BAD_REQUEST, detectorLabel, findDetector, getDetector, isAlreadyExists, isGone, tagDetector, untagDetector } from './detector-api';
 import {
   ADOPTION_TAG_KEYS,
   detectorRelation,
@@ -87,14 +87,14 @@ async function createDetector(config: PipelineConfig, ctx: PipelineContext): Pro
       new CreateDetectorCommand({ Enable: true, FindingPublishingFrequency: findingFrequency, Tags: { ...ctx.tags, [TAG_PROVISIONAL]: 'true' } }),
     );
     if (!out.DetectorId) throw new Error('CreateDetector returned no DetectorId');
-    ctx.log.info('created', { resource: `GuardDuty detector ${out.DetectorId}`, findingPublishingFrequency: findingFrequency });
+    ctx.log.info('created', { resource: detectorLabel(out.DetectorId), findingPublishingFrequency: findingFrequency });
     return { GuardDutyDetectorId: out.DetectorId };
   } catch (err) {
     // One detector per region: a duplicate delivery (or someone else) made one since we listed.
     if (!isAlreadyExists(err)) throw err;
     const raced = await readDetector(ctx);
     if (!raced.id) throw err;
-    ctx.log.info('already exists', { resource: `GuardDuty detector ${raced.id}` });
+    ctx.log.info('already exists', { resource: detectorLabel(raced.id) });
     return applyDetector(diffDetector(raced, desiredDetector(config, ctx)), config, ctx, raced);
   }
 }
@@ -121,7 +121,7 @@ async function setFrequency(
   config: PipelineConfig,
   ctx: PipelineContext,
 ): Promise<void> {
-  const resource = `GuardDuty detector ${detectorId}`;
+  const resource = detectorLabel(detectorId);
   const wanted = config.guardDuty.findingFrequency;
   const current = detector.FindingPublishingFrequency;
   if (current === wanted) return;
@@ -148,7 +148,7 @@ async function removeDetector(config: PipelineConfig, ctx: PipelineContext): Pro
     alreadyGone(ctx, 'GuardDuty detector');
     return;
   }
-  const resource = `GuardDuty detector ${detectorId}`;
+  const resource = detectorLabel(detectorId);
   let detector: GetDetectorCommandOutput;
   try {
     detector = await getDetector(detectorId, ctx);
@@ -196,7 +196,7 @@ async function removeDetector(config: PipelineConfig, ctx: PipelineContext): Pro
 
 /** Puts an adopted detector back as it was: the original frequency, and none of our tags. */
 async function restoreAdopted(detectorId: string, detector: GetDetectorCommandOutput, ctx: PipelineContext): Promise<void> {
-  const resource = `GuardDuty detector ${detectorId}`;
+  const resource = detectorLabel(detectorId);
   const tags = detector.Tags ?? {};
   const original = tags[TAG_ORIGINAL_FREQUENCY];
   if (original && original !== detector.FindingPublishingFrequency) {

@@ -79,7 +79,7 @@ export async function ownedAfterAlreadyExists(
   const tags = await readTags();
   if (tags === undefined) throw new Error(`${what} disappeared while it was being created`, { cause });
   assertOwned(what, tags, ctx);
-  ctx.log.info('already exists', { resource: what });
+  logResource(ctx, 'already exists', what);
   return tags;
 }
 
@@ -102,7 +102,7 @@ export async function deleteIgnoringNotFound(
 ): Promise<boolean> {
   try {
     await call();
-    ctx.log.info('deleted', { resource: what });
+    logResource(ctx, 'deleted', what);
     return true;
   } catch (err) {
     if (!isAwsError(err, ...notFound)) throw err;
@@ -111,7 +111,12 @@ export async function deleteIgnoringNotFound(
   }
 }
 
+/** Says in the log what happened to `what`. */
+export function logResource(ctx: Pick<PipelineContext, 'log'>, happened: 'created' | 'deleted' | 'already exists' | 'already gone', what: string): void {
+  ctx.log.info(happened, { resource: what });
+}
+
 /** Says in the log that `what` is already gone: for a remove, not found is done. */
 export function alreadyGone(ctx: Pick<PipelineContext, 'log'>, what: string): void {
-  ctx.log.info('already gone', { resource: what });
+  logResource(ctx, 'already gone', what);
 }

@@ -18,7 +18,7 @@ import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError, OwnershipConflictError } from '../../support/errors';
 import { defineComponent, type Change, type Component, type ComponentOutputs } from '../component';
 import type { PipelineContext } from '../context';
-import { ownedAfterAlreadyExists, ownedOrLeftAlone, tagList } from '../ownership';
+import { logResource, ownedAfterAlreadyExists, ownedOrLeftAlone, tagList } from '../ownership';
 import { policyJson } from '../policies';
 import { createsTrail } from '../source-needs';
 import { bucketTags, ForeignBucketError } from './trail-bucket-owner';
@@ -97,7 +97,7 @@ async function createBucket(ctx: PipelineContext): Promise<{ tags: Record<string
         },
       }),
     );
-    ctx.log.info('created', { resource: what });
+    logResource(ctx, 'created', what);
     return { tags: { ...ctx.tags }, fresh: true };
   } catch (err) {
     if (isAwsError(err, 'BucketAlreadyExists')) {

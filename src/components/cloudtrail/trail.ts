@@ -13,7 +13,16 @@ import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError, NOT_FOUND } from '../../support/errors';
 import { defineComponent, NOT_WANTED, notInLambda, updateOf, type Change, type Component, type ComponentOutputs, type ReadPurpose } from '../component';
 import type { PipelineContext } from '../context';
-import { deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedAfterAlreadyExists, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
+import {
+  deleteIgnoringNotFound,
+  logResource,
+  orUndefinedWhenNotFound,
+  ownedAfterAlreadyExists,
+  ownedOrLeftAlone,
+  ownershipConflict,
+  tagList,
+  tagMap,
+} from '../ownership';
 import { createsTrail, trailArn } from '../source-needs';
 
 /**
@@ -174,7 +183,7 @@ async function putTrail(ctx: PipelineContext): Promise<void> {
     });
   try {
     await retry(() => cloudtrail.send(new CreateTrailCommand({ ...settings, TagsList: tagList(ctx.tags) })));
-    ctx.log.info('created', { resource: what });
+    logResource(ctx, 'created', what);
   } catch (err) {
     if (isAwsError(err, 'MaximumNumberOfTrailsExceededException')) {
       throw new Error(trailQuotaReached(ctx.region), { cause: err });

@@ -23,7 +23,7 @@ import {
   type ReadPurpose,
 } from '../component';
 import type { PipelineContext } from '../context';
-import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
+import { assertOwned, deleteIgnoringNotFound, logResource, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
 import { policyJson, samePolicy, type PolicyDocument } from '../policies';
 
 /** What makes one IAM role of the pipeline: its name, when it is wanted, whom it trusts and what it may do. */
@@ -216,13 +216,13 @@ export async function createIamEntity<T>(
   try {
     const made = await create();
     if (!made) throw new Error(`IAM returned no ${what}`);
-    ctx.log.info('created', { resource: what });
+    logResource(ctx, 'created', what);
     return { made, created: true };
   } catch (err) {
     if (!isAwsError(err, 'EntityAlreadyExists')) throw err;
     const again = await get();
     if (!again) throw err;
-    ctx.log.info('already exists', { resource: what });
+    logResource(ctx, 'already exists', what);
     return { made: again, created: false };
   }
 }

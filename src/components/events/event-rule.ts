@@ -14,7 +14,7 @@ import { allPages, type Paging } from '../../aws/pages';
 import { isAwsError, NOT_FOUND, OwnershipConflictError } from '../../support/errors';
 import { defineComponent, notInLambda, statusOf, updateOf, type Change, type Component, type ComponentStatus, type ReadPurpose } from '../component';
 import type { PipelineContext } from '../context';
-import { alreadyGone, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
+import { alreadyGone, logResource, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
 import { canonicalJson } from '../policies';
 
 /** The one target id we put on our rules. */
@@ -200,7 +200,7 @@ export async function removeStreamRule(name: string, ctx: PipelineContext): Prom
       }
     }
     await events.send(new DeleteRuleCommand({ Name: name }));
-    ctx.log.info('deleted', { resource: what });
+    logResource(ctx, 'deleted', what);
   } catch (err) {
     if (!isAwsError(err, NOT_FOUND)) throw err;
     alreadyGone(ctx, what);

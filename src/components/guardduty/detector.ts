@@ -16,7 +16,7 @@ import {
   TAG_PROVISIONAL,
 } from './detector-ownership';
 import { diffDetector, type DetectorAction, type DetectorFound, type DetectorWanted } from './detector-plan';
-import { alreadyGone } from '../ownership';
+import { alreadyGone, logResource } from '../ownership';
 
 /**
  * The region's GuardDuty detector: adopted when one exists (only its finding publishing frequency is
@@ -94,7 +94,7 @@ async function createDetector(config: PipelineConfig, ctx: PipelineContext): Pro
     if (!isAlreadyExists(err)) throw err;
     const raced = await readDetector(ctx);
     if (!raced.id) throw err;
-    ctx.log.info('already exists', { resource: detectorLabel(raced.id) });
+    logResource(ctx, 'already exists', detectorLabel(raced.id));
     return applyDetector(diffDetector(raced, desiredDetector(config, ctx)), config, ctx, raced);
   }
 }
@@ -187,7 +187,7 @@ async function removeDetector(config: PipelineConfig, ctx: PipelineContext): Pro
   if (relation.provisional) ctx.log.info('deleting: created by a request that did not succeed, so it has no history to keep', { resource });
   try {
     await ctx.clients.guardduty.send(new DeleteDetectorCommand({ DetectorId: detectorId }));
-    ctx.log.info('deleted', { resource });
+    logResource(ctx, 'deleted', resource);
   } catch (err) {
     if (!(isAwsError(err, BAD_REQUEST) && (await isGone(detectorId, ctx)))) throw err;
     alreadyGone(ctx, resource);

@@ -10,7 +10,7 @@ import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError, NOT_FOUND } from '../../support/errors';
 import { defineComponent, notInLambda, type Change, type Component, type ComponentId, type ComponentOutputs, type ReadPurpose } from '../component';
 import type { PipelineContext } from '../context';
-import { deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedAfterAlreadyExists, ownedOrLeftAlone, ownershipConflict } from '../ownership';
+import { deleteIgnoringNotFound, logResource, orUndefinedWhenNotFound, ownedAfterAlreadyExists, ownedOrLeftAlone, ownershipConflict } from '../ownership';
 import { flowLogFilterPattern, type FlowLogPattern } from '../flow-logs/flow-log-pattern';
 import { diffLogGroup, type GroupAction, type GroupFound, type GroupWanted } from './log-group-plan';
 import { cloudTrailInThisRegion } from '../source-needs';
@@ -153,7 +153,7 @@ async function createOwnGroup(logGroupName: string, ctx: PipelineContext): Promi
   const what = `log group ${logGroupName}`;
   try {
     await ctx.clients.logs.send(new CreateLogGroupCommand({ logGroupName, tags: ctx.tags }));
-    ctx.log.info('created', { resource: what });
+    logResource(ctx, 'created', what);
   } catch (err) {
     if (!isAwsError(err, 'ResourceAlreadyExistsException')) throw err;
     await ownedAfterAlreadyExists(what, () => groupTags(logGroupName, ctx), ctx, err);

@@ -18,7 +18,7 @@ import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError, NOT_FOUND, OwnershipConflictError } from '../../support/errors';
 import { defineComponent, type Change, type Component, type ComponentOutputs } from '../component';
 import type { PipelineContext } from '../context';
-import { alreadyGone, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagMap } from '../ownership';
+import { alreadyGone, deleteIgnoringNotFound, logResource, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagMap } from '../ownership';
 import { streamOwnerTags, streamOwnershipTags } from './stream-tags';
 import { diffStream, type DesiredStream, type StreamAction, type StreamState } from './stream-plan';
 
@@ -156,7 +156,7 @@ async function createStream(config: PipelineConfig, ctx: PipelineContext): Promi
   } catch (err) {
     // A duplicate delivery of the same request got there first; ownership is checked once it is ACTIVE.
     if (!isAwsError(err, 'ResourceInUseException')) throw err;
-    ctx.log.info('already exists', { resource: `Kinesis stream ${ctx.names.streamName}` });
+    logResource(ctx, 'already exists', `Kinesis stream ${ctx.names.streamName}`);
   }
 }
 

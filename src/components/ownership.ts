@@ -62,7 +62,7 @@ export function ownedOrLeftAlone(
     return false;
   }
   const reason = ownershipConflict(what, tags, ctx, pipeline);
-  if (reason !== undefined) ctx.log.warn('left in place: not ours', { resource: what, reason });
+  if (reason !== undefined) leftInPlace(ctx, what, reason);
   return reason === undefined;
 }
 
@@ -119,4 +119,9 @@ export function logResource(ctx: Pick<PipelineContext, 'log'>, happened: 'create
 /** Says in the log that `what` is already gone: for a remove, not found is done. */
 export function alreadyGone(ctx: Pick<PipelineContext, 'log'>, what: string): void {
   logResource(ctx, 'already gone', what);
+}
+
+/** Says in the log that a remove leaves `what` where it is: it is not ours (`reason` says why). */
+export function leftInPlace(ctx: Pick<PipelineContext, 'log'>, what: string, reason: string): void {
+  ctx.log.warn('left in place: not ours', { resource: what, reason });
 }

@@ -119,6 +119,9 @@ export function notInLambda(): never {
   throw new Error('inspect, plan and record matching are left out of the Lambda bundles: run them from the CLI');
 }
 
+/** Why a delete is planned for what the config does not ask for (plan and inspect say it). */
+export const NOT_WANTED = 'not wanted by the config';
+
 /** A change with no fields: a create, delete, adopt or conflict (or an update the plan shows by its description). */
 export function changeOf<A>(kind: 'create' | 'delete' | 'adopt' | 'conflict', resource: string, description: string, action?: A): Change<A> {
   return { kind, resource, description, action };

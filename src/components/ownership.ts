@@ -58,11 +58,11 @@ export function ownedOrLeftAlone(
   pipeline?: string,
 ): boolean {
   if (tags === undefined) {
-    ctx.log.info('already gone', { resource: what });
+    alreadyGone(ctx, what);
     return false;
   }
   const reason = ownershipConflict(what, tags, ctx, pipeline);
-  if (reason !== undefined) ctx.log.warn('left in place: not ours', { resource: what, reason });
+  if (reason !== undefined) leftInPlace(ctx, what, reason);
   return reason === undefined;
 }
 
@@ -79,7 +79,7 @@ export async function ownedAfterAlreadyExists(
   const tags = await readTags();
   if (tags === undefined) throw new Error(`${what} disappeared while it was being created`, { cause });
   assertOwned(what, tags, ctx);
-  ctx.log.info('already exists', { resource: what });
+  logResource(ctx, 'already exists', what);
   return tags;
 }
 
@@ -102,11 +102,26 @@ export async function deleteIgnoringNotFound(
 ): Promise<boolean> {
   try {
     await call();
-    ctx.log.info('deleted', { resource: what });
+    logResource(ctx, 'deleted', what);
     return true;
   } catch (err) {
     if (!isAwsError(err, ...notFound)) throw err;
-    ctx.log.info('already gone', { resource: what });
+    alreadyGone(ctx, what);
     return false;
   }
+}
+
+/** Says in the log what happened to `what`. */
+export function logResource(ctx: Pick<PipelineContext, 'log'>, happened: 'created' | 'deleted' | 'already exists' | 'already gone', what: string): void {
+  ctx.log.info(happened, { resource: what });
+}
+
+/** Says in the log that `what` is already gone: for a remove, not found is done. */
+export function alreadyGone(ctx: Pick<PipelineContext, 'log'>, what: string): void {
+  logResource(ctx, 'already gone', what);
+}
+
+/** Says in the log that a remove leaves `what` where it is: it is not ours (`reason` says why). */
+export function leftInPlace(ctx: Pick<PipelineContext, 'log'>, what: string, reason: string): void {
+  ctx.log.warn('left in place: not ours', { resource: what, reason });
 }

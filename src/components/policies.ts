@@ -30,6 +30,9 @@ export interface PolicyDocument {
   Statement: PolicyStatement[];
 }
 
+/** CloudTrail's service principal (its delivery role's trust, the staging bucket's policy). */
+const CLOUDTRAIL = 'cloudtrail.amazonaws.com';
+
 /** Stream-level read actions: the shard iterator API (GetRecords) and the listing a KCL consumer does. */
 export const STREAM_READ_ACTIONS = [
   'kinesis:DescribeStream',
@@ -48,13 +51,20 @@ export const CONSUMER_READ_ACTIONS = ['kinesis:DescribeStreamConsumer', 'kinesis
  * No RegisterStreamConsumer: enhanced fan-out consumers are registered by the stream owner, not the reader.
  */
 export function streamReaderPolicy(streamArn: string): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      { Sid: 'ReadStream', Effect: 'Allow', Action: [...STREAM_READ_ACTIONS], Resource: [streamArn] },
-      { Sid: 'ReadThroughConsumers', Effect: 'Allow', Action: [...CONSUMER_READ_ACTIONS], Resource: [`${streamArn}/consumer/*`] },
-    ],
-  };
+  return policyOf(
+    allow('ReadStream', [...STREAM_READ_ACTIONS], streamArn),
+    allow('ReadThroughConsumers', [...CONSUMER_READ_ACTIONS], `${streamArn}/consumer/*`),
+  );
+}
+
+/** A policy document of these statements, in the policy language version IAM documents. */
+function policyOf(...Statement: PolicyStatement[]): PolicyDocument {
+  return { Version: '2012-10-17', Statement };
+}
+
+/** An Allow statement of an identity policy: its Sid, actions and resources. */
+function allow(Sid: string, Action: string[], ...Resource: string[]): PolicyStatement {
+  return { Sid, Effect: 'Allow', Action, Resource };
 }
 
 export interface CrossAccountTrust {
@@ -67,17 +77,12 @@ export interface CrossAccountTrust {
 
 /** Trust policy of the SIEM reader role: the given account may assume it, only with the ExternalId. */
 export function crossAccountTrustPolicy(trust: CrossAccountTrust): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { AWS: `arn:${trust.partition}:iam::${trust.trustedAccountId}:root` },
-        Action: ['sts:AssumeRole'],
-        Condition: { StringEquals: { 'sts:ExternalId': trust.externalId } },
-      },
-    ],
-  };
+  return policyOf({
+    Effect: 'Allow',
+    Principal: { AWS: `arn:${trust.partition}:iam::${trust.trustedAccountId}:root` },
+    Action: ['sts:AssumeRole'],
+    Condition: { StringEquals: { 'sts:ExternalId': trust.externalId } },
+  });
 }
 
 /** The JSON text IAM takes for a policy document. */
@@ -135,10 +140,12 @@ function normalize(value: unknown): unknown {
  * exactly the condition keys that service documents sending; no condition where it documents none.
  */
 export function serviceTrustPolicy(service: string, condition?: PolicyCondition): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: ['sts:AssumeRole'], ...(condition ? { Condition: condition } : {}) }],
-  };
+  return policyOf({ Effect: 'Allow', Principal: { Service: service }, Action: ['sts:AssumeRole'], ...(condition ? { Condition: condition } : {}) });
+}
+
+/** The confused-deputy condition of a delivery role's trust: this account, and sources matching `sourceArn`. */
+function onBehalfOf(scope: SourceScope, sourceArn: string | string[]): PolicyCondition {
+  return { StringEquals: { 'aws:SourceAccount': scope.account }, ArnLike: { 'aws:SourceArn': sourceArn } };
 }
 
 /** Where a delivery role is used: the account, region and partition its source runs in. */
@@ -153,26 +160,23 @@ export interface SourceScope {
  * the `:*` suffix; the source may be named with or without it), never any other group of the account.
  */
 export function logsToKinesisTrustPolicy(scope: SourceScope, logGroupArns: readonly string[]): PolicyDocument {
-  return serviceTrustPolicy('logs.amazonaws.com', {
-    StringEquals: { 'aws:SourceAccount': scope.account },
-    ArnLike: { 'aws:SourceArn': logGroupArns.flatMap((arn) => [arn, `${arn}:*`]) },
-  });
+  return serviceTrustPolicy(
+    'logs.amazonaws.com',
+    onBehalfOf(
+      scope,
+      logGroupArns.flatMap((arn) => [arn, `${arn}:*`]),
+    ),
+  );
 }
 
 /** EventBridge -> Kinesis: only the pipeline's own rules (`<rulePrefix>*`) on this region's buses. */
 export function eventsToKinesisTrustPolicy(scope: SourceScope, rulePrefix: string): PolicyDocument {
-  return serviceTrustPolicy('events.amazonaws.com', {
-    StringEquals: { 'aws:SourceAccount': scope.account },
-    ArnLike: { 'aws:SourceArn': `arn:${scope.partition}:events:${scope.region}:${scope.account}:rule/${rulePrefix}*` },
-  });
+  return serviceTrustPolicy('events.amazonaws.com', onBehalfOf(scope, `arn:${scope.partition}:events:${scope.region}:${scope.account}:rule/${rulePrefix}*`));
 }
 
 /** VPC Flow Logs -> CloudWatch Logs: only flow logs of this account in this region. */
 export function flowLogsTrustPolicy(scope: SourceScope): PolicyDocument {
-  return serviceTrustPolicy('vpc-flow-logs.amazonaws.com', {
-    StringEquals: { 'aws:SourceAccount': scope.account },
-    ArnLike: { 'aws:SourceArn': `arn:${scope.partition}:ec2:${scope.region}:${scope.account}:vpc-flow-log/*` },
-  });
+  return serviceTrustPolicy('vpc-flow-logs.amazonaws.com', onBehalfOf(scope, `arn:${scope.partition}:ec2:${scope.region}:${scope.account}:vpc-flow-log/*`));
 }
 
 /**
@@ -182,30 +186,17 @@ export function flowLogsTrustPolicy(scope: SourceScope): PolicyDocument {
  * A condition would make every CreateTrail/UpdateTrail fail; trailDeliveryPolicy scopes what the role may write instead.
  */
 export function trailTrustPolicy(): PolicyDocument {
-  return serviceTrustPolicy('cloudtrail.amazonaws.com');
+  return serviceTrustPolicy(CLOUDTRAIL);
 }
 
 /** What a delivery into the stream may do: put records into this one stream. */
 export function streamWriterPolicy(streamArn: string): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [{ Sid: 'PutIntoStream', Effect: 'Allow', Action: ['kinesis:PutRecord', 'kinesis:PutRecords'], Resource: [streamArn] }],
-  };
+  return policyOf(allow('PutIntoStream', ['kinesis:PutRecord', 'kinesis:PutRecords'], streamArn));
 }
 
 /** What VPC Flow Logs may do: write the streams of the flow-log group (it never creates the group itself). */
 export function flowLogsDeliveryPolicy(logGroupArn: string): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'WriteFlowLogGroup',
-        Effect: 'Allow',
-        Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        Resource: [`${logGroupArn}:*`],
-      },
-    ],
-  };
+  return policyOf(allow('WriteFlowLogGroup', ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], `${logGroupArn}:*`));
 }
 
 /**
@@ -213,17 +204,7 @@ export function flowLogsDeliveryPolicy(logGroupArn: string): PolicyDocument {
  * stream per region, each named `<account>_CloudTrail_<region>`.
  */
 export function trailDeliveryPolicy(logGroupArn: string, account: string): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'WriteTrailLogStreams',
-        Effect: 'Allow',
-        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        Resource: [`${logGroupArn}:log-stream:${account}_CloudTrail_*`],
-      },
-    ],
-  };
+  return policyOf(allow('WriteTrailLogStreams', ['logs:CreateLogStream', 'logs:PutLogEvents'], `${logGroupArn}:log-stream:${account}_CloudTrail_*`));
 }
 
 export interface TrailBucketScope {
@@ -241,33 +222,30 @@ export interface TrailBucketScope {
 export function trailBucketPolicy(scope: TrailBucketScope): PolicyDocument {
   const bucketArn = `arn:${scope.partition}:s3:::${scope.bucket}`;
   const fromOurTrail: PolicyCondition = { StringEquals: { 'aws:SourceArn': scope.trailArn } };
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'DenyInsecureTransport',
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Action: ['s3:*'],
-        Resource: [bucketArn, `${bucketArn}/*`],
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      },
-      {
-        Sid: 'CloudTrailAclCheck',
-        Effect: 'Allow',
-        Principal: { Service: 'cloudtrail.amazonaws.com' },
-        Action: ['s3:GetBucketAcl'],
-        Resource: [bucketArn],
-        Condition: fromOurTrail,
-      },
-      {
-        Sid: 'CloudTrailWrite',
-        Effect: 'Allow',
-        Principal: { Service: 'cloudtrail.amazonaws.com' },
-        Action: ['s3:PutObject'],
-        Resource: [`${bucketArn}/AWSLogs/${scope.account}/*`],
-        Condition: fromOurTrail,
-      },
-    ],
-  };
+  return policyOf(
+    {
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: ['s3:*'],
+      Resource: [bucketArn, `${bucketArn}/*`],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
+    {
+      Sid: 'CloudTrailAclCheck',
+      Effect: 'Allow',
+      Principal: { Service: CLOUDTRAIL },
+      Action: ['s3:GetBucketAcl'],
+      Resource: [bucketArn],
+      Condition: fromOurTrail,
+    },
+    {
+      Sid: 'CloudTrailWrite',
+      Effect: 'Allow',
+      Principal: { Service: CLOUDTRAIL },
+      Action: ['s3:PutObject'],
+      Resource: [`${bucketArn}/AWSLogs/${scope.account}/*`],
+      Condition: fromOurTrail,
+    },
+  );
 }

@@ -24,7 +24,7 @@ export class PropertyReader {
     const v = this.raw(name);
     if (v === undefined) return fallback;
     if ((allowed as readonly string[]).includes(v)) return v as T;
-    this.problems.push(`${name} '${v}' is not allowed; allowed values: ${allowed.join(', ')}`);
+    this.problems.push(notAllowed(name, `'${v}'`, allowed.join(', ')));
     return fallback;
   }
 
@@ -34,7 +34,7 @@ export class PropertyReader {
     if (v === undefined) return fallback;
     const n = /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : NaN;
     if (Number.isSafeInteger(n) && n >= min && n <= max) return n;
-    this.problems.push(`${name} '${v}' is not allowed; allowed values: a whole number from ${min} to ${max}`);
+    this.problems.push(notAllowed(name, `'${v}'`, `a whole number from ${min} to ${max}`));
     return fallback;
   }
 
@@ -44,7 +44,7 @@ export class PropertyReader {
     if (v === undefined) return fallback;
     const n = Number(v.trim());
     if (/^\d+$/.test(v.trim()) && allowed.includes(n)) return n;
-    this.problems.push(`${name} '${v}' is not allowed; allowed values: ${allowed.join(', ')}`);
+    this.problems.push(notAllowed(name, `'${v}'`, allowed.join(', ')));
     return fallback;
   }
 
@@ -54,7 +54,7 @@ export class PropertyReader {
     if (v === undefined) return fallback;
     const lower = v.toLowerCase();
     if (lower === 'true' || lower === 'false') return lower === 'true';
-    this.problems.push(`${name} '${v}' is not allowed; allowed values: true, false`);
+    this.problems.push(notAllowed(name, `'${v}'`, 'true, false'));
     return fallback;
   }
 
@@ -63,8 +63,7 @@ export class PropertyReader {
     const v = this.raw(name);
     if (v === undefined) return fallback;
     if (pattern.test(v)) return v;
-    const shown = opts.secret ? '(value hidden)' : `'${v}'`;
-    this.problems.push(`${name} ${shown} is not allowed; allowed values: ${describe}`);
+    this.problems.push(notAllowed(name, opts.secret ? '(value hidden)' : `'${v}'`, describe));
     return fallback;
   }
 
@@ -94,4 +93,9 @@ export class PropertyReader {
   unknown(ignored: readonly string[]): string[] {
     return Object.keys(this.props).filter((k) => !this.seen.has(k) && !ignored.includes(k));
   }
+}
+
+/** The problem of a value (`shown`: quoted, or hidden when secret) outside what `name` allows (`allowed`, in words). */
+function notAllowed(name: string, shown: string, allowed: string): string {
+  return `${name} ${shown} is not allowed; allowed values: ${allowed}`;
 }

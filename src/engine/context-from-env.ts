@@ -78,8 +78,9 @@ export function buildContext(
     propagationRetry: opts.propagationRetry ?? DEFAULT_PROPAGATION_RETRY,
     waits: opts.waits ?? DEFAULT_WAITS,
   };
-  if (!boundary) {
-    // Read-only use (inspect): any code path that would create a role or user fails here, before its AWS call.
+  // Read-only use (inspect, the CLI's alone: the Lambda bundles, see notInLambda, leave this out): any code path that
+  // would create a role or user fails here, before its AWS call.
+  if (!process.env.SIEM_LAMBDA_BUNDLE && !boundary) {
     failOnRead(ctx, 'permissionsBoundaryArn', `read-only context: ${BOUNDARY_ENV} is not set, so nothing may create IAM roles or users`);
   }
   const readerBoundary = opts.env[READER_BOUNDARY_ENV];

@@ -4,8 +4,10 @@ import type { PipelineConfig } from '../config/pipeline-config';
 import { PipelineStepError } from '../support/errors';
 import { describeStreamSummary } from '../sources/core/stream/kinesis-stream';
 import { describeGroup } from '../components/logs/log-group';
+import { subscriptionQuotaReached } from '../components/logs/subscription';
 import { MAX_RECORDED_GROUP, reusedGroupMissing, subscriptionSlot } from '../sources/cloudtrail/reused-trail-group';
 import { cloudTrailInThisRegion, createsTrail } from '../components/source-needs';
+import { trailQuotaReached, TRAILS_PER_REGION } from '../sources/cloudtrail/trail';
 import type { PipelineContext } from '../components/context';
 import { settleAll } from '../support/settle';
 import { takeTrails } from './trail-home';
@@ -14,9 +16,6 @@ import { takeTrails } from './trail-home';
 export class PreflightError extends Error {
   override readonly name = 'PreflightError';
 }
-
-/** CloudTrail: "You can create up to five trails per AWS Region"; a multi-region trail counts in every region. Not adjustable. */
-export const TRAILS_PER_REGION = 5;
 
 /**
  * CloudWatch Logs: two subscription filters per log group, a quota that cannot be raised. CloudWatch Logs
@@ -69,18 +68,14 @@ async function checkReusedGroup(group: string, trails: readonly Trail[], ctx: Pi
   }
   const slot = await subscriptionSlot(group, ctx);
   if (!slot.ours && !slot.predecessor && slot.count >= FILTERS_PER_GROUP) {
-    throw new PreflightError(
-      `ExistingTrailLogGroup ${group} already has ${slot.count} subscription filters, the most CloudWatch Logs allows per group (a quota that cannot be raised): remove another consumer's filter from it, or leave ExistingTrailLogGroup empty so the pipeline creates its own trail`,
-    );
+    throw new PreflightError(subscriptionQuotaReached(`ExistingTrailLogGroup ${group}`));
   }
 }
 
 function checkTrailQuota(trails: readonly Trail[], ctx: PipelineContext): void {
   if (trails.some((t) => t.Name === ctx.names.trailName && t.HomeRegion === ctx.region)) return;
   if (trails.length >= TRAILS_PER_REGION) {
-    throw new PreflightError(
-      `${ctx.region} already has the most trails CloudTrail allows (${TRAILS_PER_REGION} per region): set ExistingTrailLogGroup to the log group of an existing multi-region trail to reuse it instead (a second trail also costs $2 per 100,000 events)`,
-    );
+    throw new PreflightError(trailQuotaReached(ctx.region));
   }
 }
 

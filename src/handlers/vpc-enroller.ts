@@ -12,6 +12,9 @@ import { enrollVpc, enrollVpcs, NOTHING_DONE, type EnrollmentSummary } from '../
 /** The environment variable the template sets to the stack's ARN: flow logs are tagged with it. */
 export const STACK_ID_ENV = 'STACK_ID';
 
+/** What STACK_ID_ENV must hold. */
+const STACK_ARN_RULE = 'the ARN of the CloudFormation stack (arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<id>)';
+
 export type VpcEnrollerOptions = ContextOptions & { log?: Logger };
 
 /** The events that start a run: the schedule (a sweep), or the CreateVpc API call recorded by CloudTrail (that VPC). */
@@ -82,16 +85,12 @@ export function parseEnvironment(env: Readonly<Record<string, string | undefined
   let identity: StackIdentity | undefined;
   const stackId = env[STACK_ID_ENV];
   if (!stackId) {
-    problems.push(
-      `${STACK_ID_ENV} is required; allowed values: the ARN of the CloudFormation stack (arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<id>)`,
-    );
+    problems.push(`${STACK_ID_ENV} is required; allowed values: ${STACK_ARN_RULE}`);
   } else {
     try {
       identity = stackIdentity({ StackId: stackId });
     } catch {
-      problems.push(
-        `${STACK_ID_ENV} '${stackId}' is not allowed; allowed values: the ARN of the CloudFormation stack (arn:<partition>:cloudformation:<region>:<account>:stack/<name>/<id>)`,
-      );
+      problems.push(`${STACK_ID_ENV} '${stackId}' is not allowed; allowed values: ${STACK_ARN_RULE}`);
     }
   }
   if (!env[BOUNDARY_ENV]) problems.push(`${BOUNDARY_ENV} is required; allowed values: the ARN of the pipeline's permissions boundary policy`);

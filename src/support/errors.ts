@@ -35,6 +35,9 @@ export function describeError(err: unknown): string {
   return String(err);
 }
 
+/** The not-found error name Kinesis, CloudWatch Logs, EventBridge, Secrets Manager and CloudTrail's ListTags share. */
+export const NOT_FOUND = 'ResourceNotFoundException';
+
 /**
  * True when `err` is an AWS error with one of the given names. SDK v3 query-protocol errors (IAM) carry
  * the class name in `name` (`NoSuchEntityException`) and the wire code in `Code` (`NoSuchEntity`): either matches.

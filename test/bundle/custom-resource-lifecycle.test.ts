@@ -55,13 +55,16 @@ describe('inspect-only code', () => {
     ['cli', true],
   ])('is in the %s bundle: %s', (bundle, present) => {
     const text = readFileSync(path.join(DIST, bundle, 'index.js'), 'utf8');
-    // Differences and details only inspect reports (the trail's, our log group's, the GuardDuty detector's, the event rule's, the SIEM user's).
+    // Differences and details only inspect reports (the trail's, the trail bucket's, our log group's, the GuardDuty detector's, the event rule's, the SIEM user's).
     for (const difference of [
       'global service events not included',
+      'public access not fully blocked',
       'never expires',
       'createdByThisStack',
       'event pattern changed',
       'access key rotation pending',
+      // The read-only context (audit): only the CLI builds one.
+      'read-only context',
     ]) {
       expect(text.includes(difference)).toBe(present);
     }

@@ -88,7 +88,7 @@ describe('defect 4: Create and Update validate every reference before the first 
     [
       'a group whose two filter slots are taken',
       'full/trail',
-      /ExistingTrailLogGroup full\/trail already has 2 subscription filters, the most CloudWatch Logs allows per group \(a quota that cannot be raised\)/,
+      /ExistingTrailLogGroup full\/trail already has as many subscription filters as CloudWatch Logs allows per group \(a quota that cannot be raised\)/,
     ],
   ])('an Update to %s fails naming ExistingTrailLogGroup with nothing changed (the trail, bucket, group and role stay)', async (_case, group, reason) => {
     const h = await seededAccount();

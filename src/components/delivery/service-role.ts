@@ -11,9 +11,19 @@ import {
 import { withRetries } from '../../aws/retry';
 import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../support/errors';
-import { defineComponent, notInLambda, updateOf, type Change, type Component, type ComponentId, type ComponentOutputs, type ReadPurpose } from '../component';
+import {
+  defineComponent,
+  NOT_WANTED,
+  notInLambda,
+  updateOf,
+  type Change,
+  type Component,
+  type ComponentId,
+  type ComponentOutputs,
+  type ReadPurpose,
+} from '../component';
 import type { PipelineContext } from '../context';
-import { assertOwned, deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
+import { assertOwned, deleteIgnoringNotFound, logResource, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
 import { policyJson, samePolicy, type PolicyDocument } from '../policies';
 
 /** What makes one IAM role of the pipeline: its name, when it is wanted, whom it trusts and what it may do. */
@@ -57,6 +67,9 @@ export interface RoleWanted {
   boundary?: string;
 }
 
+/** IAM's not-found error (a role, user or policy). */
+export const NO_SUCH_ENTITY = 'NoSuchEntity';
+
 /** Why a role or user of ours is deleted and made again (logged, and the change's description). */
 export const RECREATE = 're-creating: its permissions boundary is not the one the template sets now';
 
@@ -87,7 +100,7 @@ function desiredRole(spec: ServiceRoleSpec, config: PipelineConfig, ctx: Pipelin
   return {
     name: spec.roleName(ctx),
     stackId: ctx.stackId,
-    ...(wanted ? { trust: spec.trust(config, ctx) } : { unwanted: spec.unwantedReason?.(config) ?? 'not wanted by the config' }),
+    ...(wanted ? { trust: spec.trust(config, ctx) } : { unwanted: spec.unwantedReason?.(config) ?? NOT_WANTED }),
     policy: spec.policy(config, ctx),
     policyLabel: spec.policyLabel ?? 'inline policy',
     ...(boundary ? { boundary } : {}),
@@ -203,13 +216,13 @@ export async function createIamEntity<T>(
   try {
     const made = await create();
     if (!made) throw new Error(`IAM returned no ${what}`);
-    ctx.log.info('created', { resource: what });
+    logResource(ctx, 'created', what);
     return { made, created: true };
   } catch (err) {
     if (!isAwsError(err, 'EntityAlreadyExists')) throw err;
     const again = await get();
     if (!again) throw err;
-    ctx.log.info('already exists', { resource: what });
+    logResource(ctx, 'already exists', what);
     return { made: again, created: false };
   }
 }
@@ -221,13 +234,13 @@ export async function deleteIamEntity(
   deletePolicy: () => Promise<unknown>,
   deleteEntity: () => Promise<unknown>,
 ): Promise<void> {
-  await deleteIgnoringNotFound(ctx, `${what} policy`, deletePolicy, ['NoSuchEntity']);
-  await deleteIgnoringNotFound(ctx, what, deleteEntity, ['NoSuchEntity']);
+  await deleteIgnoringNotFound(ctx, `${what} policy`, deletePolicy, [NO_SUCH_ENTITY]);
+  await deleteIgnoringNotFound(ctx, what, deleteEntity, [NO_SUCH_ENTITY]);
 }
 
 /** Runs a call on a role or user; `fresh` (IAM has only just created it) retries NoSuchEntity until IAM shows it. */
 export function afterIamPropagation(ctx: Pick<PipelineContext, 'propagationRetry' | 'clock'>, fresh: boolean): <T>(fn: () => Promise<T>) => Promise<T> {
-  return (fn) => (fresh ? withRetries(fn, (err) => isAwsError(err, 'NoSuchEntity'), { ...ctx.propagationRetry, clock: ctx.clock }) : fn());
+  return (fn) => (fresh ? withRetries(fn, (err) => isAwsError(err, NO_SUCH_ENTITY), { ...ctx.propagationRetry, clock: ctx.clock }) : fn());
 }
 
 /** The permissions boundary `read` gives, or undefined where the context knows none (read-only: reading it throws). */
@@ -260,10 +273,10 @@ async function removeRole(spec: ServiceRoleSpec, ctx: PipelineContext): Promise<
 }
 
 async function getRole(RoleName: string, ctx: PipelineContext): Promise<Role | undefined> {
-  return (await orUndefinedWhenNotFound(() => ctx.clients.iam.send(new GetRoleCommand({ RoleName })), 'NoSuchEntity'))?.Role;
+  return (await orUndefinedWhenNotFound(() => ctx.clients.iam.send(new GetRoleCommand({ RoleName })), NO_SUCH_ENTITY))?.Role;
 }
 
 async function getRolePolicy(RoleName: string, ctx: PipelineContext): Promise<string | undefined> {
   const get = () => ctx.clients.iam.send(new GetRolePolicyCommand({ RoleName, PolicyName: ctx.names.policyName }));
-  return (await orUndefinedWhenNotFound(get, 'NoSuchEntity'))?.PolicyDocument;
+  return (await orUndefinedWhenNotFound(get, NO_SUCH_ENTITY))?.PolicyDocument;
 }

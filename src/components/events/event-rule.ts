@@ -10,10 +10,11 @@ import {
   type Target,
 } from '@aws-sdk/client-eventbridge';
 import { TAG_NAME } from '../../config/names';
-import { isAwsError, OwnershipConflictError } from '../../support/errors';
+import { allPages, type Paging } from '../../aws/pages';
+import { isAwsError, NOT_FOUND, OwnershipConflictError } from '../../support/errors';
 import { defineComponent, notInLambda, statusOf, updateOf, type Change, type Component, type ComponentStatus, type ReadPurpose } from '../component';
 import type { PipelineContext } from '../context';
-import { orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
+import { alreadyGone, logResource, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagList, tagMap } from '../ownership';
 import { canonicalJson } from '../policies';
 
 /** The one target id we put on our rules. */
@@ -29,8 +30,6 @@ export interface StreamRuleSpec {
   pattern: Record<string, unknown>;
   description: string;
 }
-
-const NOT_FOUND = 'ResourceNotFoundException';
 
 /**
  * Ours means this stack's tag and this pipeline's name tag: rule names of two pipelines can share a
@@ -201,10 +200,10 @@ export async function removeStreamRule(name: string, ctx: PipelineContext): Prom
       }
     }
     await events.send(new DeleteRuleCommand({ Name: name }));
-    ctx.log.info('deleted', { resource: what });
+    logResource(ctx, 'deleted', what);
   } catch (err) {
     if (!isAwsError(err, NOT_FOUND)) throw err;
-    ctx.log.info('already gone', { resource: what });
+    alreadyGone(ctx, what);
   }
 }
 
@@ -216,14 +215,8 @@ export async function inspectStreamRule(spec: StreamRuleSpec, ctx: PipelineConte
 
 /** Names of the rules on the default bus that start with `prefix`, every page. */
 export async function listRuleNames(prefix: string, ctx: PipelineContext): Promise<string[]> {
-  const names: string[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await ctx.clients.events.send(new ListRulesCommand({ NamePrefix: prefix, ...(NextToken ? { NextToken } : {}) }));
-    for (const rule of page.Rules ?? []) if (rule.Name) names.push(rule.Name);
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return names;
+  const send = (paging: Paging) => ctx.clients.events.send(new ListRulesCommand({ NamePrefix: prefix, ...paging }));
+  return allPages('NextToken', send, (page) => page.Rules?.flatMap((rule) => (rule.Name ? [rule.Name] : [])));
 }
 
 /**
@@ -246,14 +239,11 @@ async function ruleTags(name: string, ctx: PipelineContext): Promise<Record<stri
 }
 
 async function listTargets(name: string, ctx: PipelineContext): Promise<Target[]> {
-  const targets: Target[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await ctx.clients.events.send(new ListTargetsByRuleCommand({ Rule: name, ...(NextToken ? { NextToken } : {}) }));
-    targets.push(...(page.Targets ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return targets;
+  return allPages(
+    'NextToken',
+    (paging) => ctx.clients.events.send(new ListTargetsByRuleCommand({ Rule: name, ...paging })),
+    (page) => page.Targets,
+  );
 }
 
 /** EventBridge may hand the pattern back re-serialised: compare parsed values, key order ignored. */

@@ -1,5 +1,5 @@
 import type { SubscriptionFilter } from '@aws-sdk/client-cloudwatch-logs';
-import { changeOf, notInLambda, updateOf, type Change } from '../component';
+import { changeOf, NOT_WANTED, notInLambda, updateOf, type Change } from '../component';
 import { ownershipConflict } from '../ownership';
 import { diffSubscription, type DesiredSubscription } from './subscription';
 
@@ -59,7 +59,7 @@ export function diffLogGroup(found: GroupFound, want: GroupWanted): Change<Group
 function diffOwnGroup(found: GroupFound, want: GroupWanted, resource: string, tags: Record<string, string>): Change<GroupAction>[] {
   const conflict = ownershipConflict(resource, tags, want);
   if (conflict) return [changeOf('conflict', resource, conflict)];
-  if (!want.wanted) return [changeOf('delete', resource, 'not wanted by the config')];
+  if (!want.wanted) return [changeOf('delete', resource, NOT_WANTED)];
   const changes: Change<GroupAction>[] = [];
   const days = found.retentionInDays;
   if (days !== want.retentionInDays)
@@ -75,7 +75,7 @@ function diffReusedGroup(found: GroupFound, want: GroupWanted, resource: string)
   // Our own group, from before the switch to the reused one (the group of a trail we no longer make).
   if (found.tags && !ownershipConflict('', found.tags, want))
     changes.push(changeOf('delete', `log group ${want.ownGroup}`, `replaced by ${want.group}`, 'remove-own'));
-  if (found.filter && !want.wanted) return [...changes, changeOf('delete', resource, 'not wanted by the config')];
+  if (found.filter && !want.wanted) return [...changes, changeOf('delete', resource, NOT_WANTED)];
   if (want.wanted && found.recorded !== want.group) changes.push(changeOf('adopt', resource, 'reused: only our filter goes on it', 'record'));
   // No filter of ours yet (inspect reports the group absent); a rename's predecessor gives its slot to ours.
   if (!found.filter)

@@ -7,10 +7,10 @@ import {
   type LogGroup,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { PipelineConfig } from '../../config/pipeline-config';
-import { isAwsError } from '../../support/errors';
+import { isAwsError, NOT_FOUND } from '../../support/errors';
 import { defineComponent, notInLambda, type Change, type Component, type ComponentId, type ComponentOutputs, type ReadPurpose } from '../component';
 import type { PipelineContext } from '../context';
-import { deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedAfterAlreadyExists, ownedOrLeftAlone, ownershipConflict } from '../ownership';
+import { deleteIgnoringNotFound, logResource, orUndefinedWhenNotFound, ownedAfterAlreadyExists, ownedOrLeftAlone, ownershipConflict } from '../ownership';
 import { diffLogGroup, type GroupAction, type GroupFound, type GroupWanted } from './log-group-plan';
 import {
   recordedReusedGroup,
@@ -20,8 +20,6 @@ import {
   unsubscribeReusedGroups,
 } from '../../sources/cloudtrail/reused-trail-group';
 import { deleteSubscription, describeSubscription, desiredSubscription, putSubscription } from './subscription';
-
-const NOT_FOUND = 'ResourceNotFoundException';
 
 /** A subscription filter's pattern ('' forwards every event), with a warning for the log when it cannot filter as asked. */
 export interface FilterPattern {
@@ -145,7 +143,7 @@ async function createOwnGroup(logGroupName: string, ctx: PipelineContext): Promi
   const what = `log group ${logGroupName}`;
   try {
     await ctx.clients.logs.send(new CreateLogGroupCommand({ logGroupName, tags: ctx.tags }));
-    ctx.log.info('created', { resource: what });
+    logResource(ctx, 'created', what);
   } catch (err) {
     if (!isAwsError(err, 'ResourceAlreadyExistsException')) throw err;
     await ownedAfterAlreadyExists(what, () => groupTags(logGroupName, ctx), ctx, err);

@@ -5,7 +5,7 @@ import {
   type SubscriptionFilter,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { withRetries } from '../../aws/retry';
-import { isAwsError } from '../../support/errors';
+import { isAwsError, NOT_FOUND } from '../../support/errors';
 import { updateOf, type Change } from '../component';
 import type { PipelineContext } from '../context';
 import { deleteIgnoringNotFound, orUndefinedWhenNotFound } from '../ownership';
@@ -61,14 +61,16 @@ export async function putSubscription(ctx: PipelineContext, logGroupName: string
     });
   } catch (err) {
     if (isAwsError(err, 'LimitExceededException')) {
-      throw new Error(
-        `log group ${logGroupName} already has as many subscription filters as CloudWatch Logs allows per group (a quota that cannot be raised): remove a filter of another consumer from it, or (for ExistingTrailLogGroup) leave ExistingTrailLogGroup empty so the pipeline creates its own trail and group, then retry`,
-        { cause: err },
-      );
+      throw new Error(subscriptionQuotaReached(`log group ${logGroupName}`), { cause: err });
     }
     throw err;
   }
   ctx.log.info('subscription filter in place', { logGroup: logGroupName, filter: desired.filterName });
+}
+
+/** Why our filter cannot go on a log group (`group` names it): the group has all the filters CloudWatch Logs allows (preflight, and PutSubscriptionFilter's refusal). */
+export function subscriptionQuotaReached(group: string): string {
+  return `${group} already has as many subscription filters as CloudWatch Logs allows per group (a quota that cannot be raised): remove a filter of another consumer from it, or (for ExistingTrailLogGroup) leave ExistingTrailLogGroup empty so the pipeline creates its own trail and group, then retry`;
 }
 
 /** Deletes our filter (or the named one) from the group; a missing filter or group is done. */
@@ -77,7 +79,7 @@ export async function deleteSubscription(ctx: PipelineContext, logGroupName: str
     ctx,
     `subscription filter ${filterName} of log group ${logGroupName}`,
     () => ctx.clients.logs.send(new DeleteSubscriptionFilterCommand({ logGroupName, filterName })),
-    ['ResourceNotFoundException'],
+    [NOT_FOUND],
   );
 }
 
@@ -85,7 +87,7 @@ export async function deleteSubscription(ctx: PipelineContext, logGroupName: str
 export async function describeSubscription(ctx: PipelineContext, logGroupName: string): Promise<SubscriptionFilter | undefined> {
   const filterName = ctx.names.subscriptionFilter;
   const describe = () => ctx.clients.logs.send(new DescribeSubscriptionFiltersCommand({ logGroupName, filterNamePrefix: filterName }));
-  return (await orUndefinedWhenNotFound(describe, 'ResourceNotFoundException'))?.subscriptionFilters?.find((f) => f.filterName === filterName);
+  return (await orUndefinedWhenNotFound(describe, NOT_FOUND))?.subscriptionFilters?.find((f) => f.filterName === filterName);
 }
 
 /** The settings of our filter that the diff compares, and how inspect words a difference. */

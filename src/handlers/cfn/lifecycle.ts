@@ -71,11 +71,6 @@ async function onCreate(
   let plan: PipelinePlan;
   try {
     ctx = deps.contextFor(config, identity, log);
-  } catch (err) {
-    // Nothing was made yet: the rejected id lets the following Delete succeed without a context.
-    throw new RequestFailedError(rejectedPhysicalId(event), err);
-  }
-  try {
     // The trail-home lookup is the first of the read-only checks before the first write.
     config = withTrailHome(config, await deps.trailHome(config, ctx));
     plan = planPipeline(deps.engine.ids, { type: 'Create', enabled: deps.engine.enabledIds(config, ctx) });
@@ -84,14 +79,8 @@ async function onCreate(
     // Nothing was made yet: the rejected id lets the following Delete succeed without a context.
     throw new RequestFailedError(rejectedPhysicalId(event), err);
   }
-  try {
-    // A failed Create is followed by CloudFormation's Delete of this id, which removes what was made.
-    const made = await deps.engine.apply(plan, config, ctx);
-    await deps.engine.commitAll(config, ctx);
-    return { physicalResourceId: id, data: outputs(config, identity, made) };
-  } catch (err) {
-    throw new RequestFailedError(id, err);
-  }
+  // A failed Create is followed by CloudFormation's Delete of this id, which removes what was made.
+  return failingAs(id, () => converge(deps, identity, plan, config, ctx, id));
 }
 
 async function onUpdate(
@@ -105,30 +94,19 @@ async function onUpdate(
   await admit(event, deps, log);
   const newId = physicalResourceId(identity, parsed.name);
   const ctx = deps.contextFor(parsed, identity, log);
-  let trailHome: string | undefined;
-  try {
-    trailHome = await deps.trailHome(parsed, ctx);
-  } catch (err) {
-    throw new RequestFailedError(oldId, err);
-  }
+  const trailHome = await failingAs(oldId, () => deps.trailHome(parsed, ctx));
   const config = withTrailHome(parsed, trailHome);
   const enabled = deps.engine.enabledIds(config, ctx);
   const previous = previousState(event.OldResourceProperties, identity, deps, log);
   // The trail's home, once found, holds for the old settings of the same pipeline too: nothing of CloudTrail was made here.
   if (previous && newId === oldId) previous.config = withTrailHome(previous.config, trailHome);
-  try {
-    await deps.preflight(config, ctx);
-  } catch (err) {
-    throw new RequestFailedError(oldId, err);
-  }
+  await failingAs(oldId, () => deps.preflight(config, ctx));
 
   if (newId !== oldId) {
     // A new PipelineName renames everything: build the new pipeline; CloudFormation then deletes the old id.
     log.info('pipeline name changed: replacement', { oldPhysicalResourceId: oldId, physicalResourceId: newId });
     try {
-      const made = await deps.engine.apply(planPipeline(deps.engine.ids, { type: 'Create', enabled }), config, ctx);
-      await deps.engine.commitAll(config, ctx);
-      return { physicalResourceId: newId, data: outputs(config, identity, made) };
+      return await converge(deps, identity, planPipeline(deps.engine.ids, { type: 'Create', enabled }), config, ctx, newId);
     } catch (err) {
       // CloudFormation keeps the old resource and never deletes a replacement that failed: clean it up here,
       // then give the old pipeline back what the new one took over (a reused group's filter slot).
@@ -140,13 +118,7 @@ async function onUpdate(
   const oldEnabled = previous ? deps.engine.enabledIds(previous.config, previous.ctx) : new Set(deps.engine.ids);
   const replaced = previous ? deps.engine.replacedIds(previous.config, config) : new Set<string>();
   const plan = planPipeline(deps.engine.ids, { type: 'Update', oldEnabled, enabled, replaced });
-  try {
-    const made = await deps.engine.apply(plan, config, ctx, previous);
-    await deps.engine.commitAll(config, ctx);
-    return { physicalResourceId: oldId, data: outputs(config, identity, made) };
-  } catch (err) {
-    throw new RequestFailedError(oldId, err);
-  }
+  return failingAs(oldId, () => converge(deps, identity, plan, config, ctx, oldId, previous));
 }
 
 async function onDelete(event: CloudFormationCustomResourceDeleteEvent, identity: StackIdentity, deps: LifecycleDeps, log: Logger): Promise<RequestResult> {
@@ -159,12 +131,32 @@ async function onDelete(event: CloudFormationCustomResourceDeleteEvent, identity
   await admit(event, deps, log);
   const config = configForDelete(event.ResourceProperties, name, log);
   const ctx = deps.contextFor(config, identity, log);
+  await failingAs(id, () => deps.engine.apply(planPipeline(deps.engine.ids, { type: 'Delete' }), config, ctx));
+  return { physicalResourceId: id };
+}
+
+/** Runs one step of a request; its failure fails the request, which then reports `physicalId`. */
+async function failingAs<T>(physicalId: string, step: () => Promise<T>): Promise<T> {
   try {
-    await deps.engine.apply(planPipeline(deps.engine.ids, { type: 'Delete' }), config, ctx);
-    return { physicalResourceId: id };
+    return await step();
   } catch (err) {
-    throw new RequestFailedError(id, err);
+    throw new RequestFailedError(physicalId, err);
   }
+}
+
+/** Applies the plan and, once it succeeded, commits: the request's result, reporting `physicalId`. */
+async function converge(
+  deps: Required<LifecycleDeps>,
+  identity: StackIdentity,
+  plan: PipelinePlan,
+  config: PipelineConfig,
+  ctx: PipelineContext,
+  physicalId: string,
+  previous?: { config: PipelineConfig; ctx: PipelineContext },
+): Promise<RequestResult> {
+  const made = await deps.engine.apply(plan, config, ctx, previous);
+  await deps.engine.commitAll(config, ctx);
+  return { physicalResourceId: physicalId, data: outputs(config, identity, made) };
 }
 
 /** The id a refused request reports: never a pipeline's id for a Create, so no Delete follows that could remove one. */

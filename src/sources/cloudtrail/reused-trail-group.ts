@@ -1,7 +1,8 @@
 import { DescribeSubscriptionFiltersCommand, type SubscriptionFilter } from '@aws-sdk/client-cloudwatch-logs';
 import { AddTagsToStreamCommand, RemoveTagsFromStreamCommand } from '@aws-sdk/client-kinesis';
 import { ownedByThisStack } from '../../components/ownership';
-import { isAwsError } from '../../support/errors';
+import { isAwsError, NOT_FOUND } from '../../support/errors';
+import { allPages, type Paging } from '../../aws/pages';
 import type { PipelineContext } from '../../components/context';
 import { deleteSubscription } from '../../components/logs/subscription';
 import { streamTags } from '../core/stream/kinesis-stream';
@@ -50,7 +51,7 @@ export async function unsubscribeReusedGroups(configured: string | undefined, ct
   try {
     await ctx.clients.kinesis.send(new RemoveTagsFromStreamCommand({ StreamName: ctx.names.streamName, TagKeys: [TAG_REUSED_GROUP] }));
   } catch (err) {
-    if (!isAwsError(err, 'ResourceNotFoundException')) throw err;
+    if (!isAwsError(err, NOT_FOUND)) throw err;
   }
 }
 
@@ -66,13 +67,8 @@ export interface SubscriptionSlot {
 
 /** Reads the group's filters (read-only). Throws ResourceNotFoundException when the group is missing. */
 export async function subscriptionSlot(group: string, ctx: PipelineContext): Promise<SubscriptionSlot> {
-  const filters: SubscriptionFilter[] = [];
-  let nextToken: string | undefined;
-  do {
-    const out = await ctx.clients.logs.send(new DescribeSubscriptionFiltersCommand({ logGroupName: group, ...(nextToken ? { nextToken } : {}) }));
-    filters.push(...(out.subscriptionFilters ?? []));
-    nextToken = out.nextToken;
-  } while (nextToken);
+  const describe = (paging: Paging) => ctx.clients.logs.send(new DescribeSubscriptionFiltersCommand({ logGroupName: group, ...paging }));
+  const filters = await allPages('nextToken', describe, (out) => out.subscriptionFilters);
   const ours = filters.find((f) => f.filterName === ctx.names.subscriptionFilter);
   let predecessor: string | undefined;
   for (const f of filters) if (!ours && !predecessor && (await isPredecessorFilter(f, group, ctx))) predecessor = f.filterName;

@@ -18,7 +18,7 @@ import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError, OwnershipConflictError } from '../../support/errors';
 import { defineComponent, type Change, type Component, type ComponentOutputs } from '../../components/component';
 import type { PipelineContext } from '../../components/context';
-import { ownedAfterAlreadyExists, ownedOrLeftAlone, tagList } from '../../components/ownership';
+import { leftInPlace, logResource, ownedAfterAlreadyExists, ownedOrLeftAlone, tagList } from '../../components/ownership';
 import { policyJson } from '../../components/policies';
 import { createsTrail } from '../../components/source-needs';
 import { bucketTags, ForeignBucketError } from './trail-bucket-owner';
@@ -97,7 +97,7 @@ async function createBucket(ctx: PipelineContext): Promise<{ tags: Record<string
         },
       }),
     );
-    ctx.log.info('created', { resource: what });
+    logResource(ctx, 'created', what);
     return { tags: { ...ctx.tags }, fresh: true };
   } catch (err) {
     if (isAwsError(err, 'BucketAlreadyExists')) {
@@ -138,7 +138,7 @@ async function removeBucket(_config: PipelineConfig, ctx: PipelineContext): Prom
   } catch (err) {
     // A bucket of another account was never ours: Delete leaves it and succeeds.
     if (!(err instanceof ForeignBucketError)) throw err;
-    ctx.log.warn('left in place: not ours', { resource: what, reason: err.message });
+    leftInPlace(ctx, what, err.message);
     return;
   }
   if (!ownedOrLeftAlone(what, tags, ctx)) return;
@@ -157,7 +157,7 @@ async function removeBucket(_config: PipelineConfig, ctx: PipelineContext): Prom
     (err) => isAwsError(err, 'BucketNotEmpty'),
     { ...ctx.propagationRetry, clock: ctx.clock },
   );
-  ctx.log.info(deleted ? 'deleted' : 'already gone', { resource: what });
+  logResource(ctx, deleted ? 'deleted' : 'already gone', what);
 }
 
 /** Deletes every object version and delete marker, page by page, at most DELETE_BATCH keys per request. */

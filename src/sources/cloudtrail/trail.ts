@@ -10,11 +10,21 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { withRetries } from '../../aws/retry';
 import type { PipelineConfig } from '../../config/pipeline-config';
-import { isAwsError } from '../../support/errors';
-import { defineComponent, notInLambda, updateOf, type Change, type Component, type ComponentOutputs, type ReadPurpose } from '../../components/component';
+import { isAwsError, NOT_FOUND } from '../../support/errors';
+import {
+  defineComponent,
+  NOT_WANTED,
+  notInLambda,
+  updateOf,
+  type Change,
+  type Component,
+  type ComponentOutputs,
+  type ReadPurpose,
+} from '../../components/component';
 import type { PipelineContext } from '../../components/context';
 import {
   deleteIgnoringNotFound,
+  logResource,
   orUndefinedWhenNotFound,
   ownedAfterAlreadyExists,
   ownedOrLeftAlone,
@@ -138,7 +148,7 @@ function diffFoundTrail(
   const conflict = ownershipConflict(resource, tags, want);
   if (conflict) return [{ kind: 'conflict', resource, description: conflict }];
   const changes: Change<TrailAction>[] = [];
-  if (!want.wanted) changes.push({ kind: 'delete', resource, description: 'not wanted by the config' });
+  if (!want.wanted) changes.push({ kind: 'delete', resource, description: NOT_WANTED });
   for (const [description, field, wanted] of COMPARED) {
     const to = wanted(want.settings);
     if (trail[field] !== to) changes.push(updateOf(resource, field, trail[field], to, description, 'put' as const));
@@ -158,6 +168,16 @@ async function applyTrail(changes: Change<TrailAction>[], _config: PipelineConfi
   return {};
 }
 
+const TRAIL_NOT_FOUND = 'TrailNotFoundException';
+
+/** CloudTrail: "You can create up to five trails per AWS Region"; a multi-region trail counts in every region. Not adjustable. */
+export const TRAILS_PER_REGION = 5;
+
+/** Why no trail can be created in `region`: it has TRAILS_PER_REGION (preflight, and CreateTrail's refusal). */
+export function trailQuotaReached(region: string): string {
+  return `${region} already has the most trails CloudTrail allows (${TRAILS_PER_REGION} per region): set ExistingTrailLogGroup to the log group of an existing multi-region trail to reuse it instead (a second trail also costs $2 per 100,000 events)`;
+}
+
 /** CreateTrail, or on TrailAlreadyExists (when ours) UpdateTrail, each retried until the role and bucket policy have propagated. */
 async function putTrail(ctx: PipelineContext): Promise<void> {
   const { cloudtrail } = ctx.clients;
@@ -172,13 +192,10 @@ async function putTrail(ctx: PipelineContext): Promise<void> {
     });
   try {
     await retry(() => cloudtrail.send(new CreateTrailCommand({ ...settings, TagsList: tagList(ctx.tags) })));
-    ctx.log.info('created', { resource: what });
+    logResource(ctx, 'created', what);
   } catch (err) {
     if (isAwsError(err, 'MaximumNumberOfTrailsExceededException')) {
-      throw new Error(
-        `${ctx.region} already has the most trails CloudTrail allows (5 per region): set ExistingTrailLogGroup to the log group of an existing multi-region trail to reuse it instead (a second trail also costs $2 per 100,000 events)`,
-        { cause: err },
-      );
+      throw new Error(trailQuotaReached(ctx.region), { cause: err });
     }
     if (!isAwsError(err, 'TrailAlreadyExistsException')) throw err;
     await ownedAfterAlreadyExists(what, () => trailTags(ctx), ctx, err);
@@ -191,18 +208,17 @@ async function removeTrail(_config: PipelineConfig, ctx: PipelineContext): Promi
   const what = `CloudTrail trail ${Name}`;
   const tags = (await getTrail(ctx)) ? await trailTags(ctx) : undefined;
   if (!ownedOrLeftAlone(what, tags, ctx)) return;
-  await deleteIgnoringNotFound(ctx, what, () => ctx.clients.cloudtrail.send(new DeleteTrailCommand({ Name })), ['TrailNotFoundException']);
+  await deleteIgnoringNotFound(ctx, what, () => ctx.clients.cloudtrail.send(new DeleteTrailCommand({ Name })), [TRAIL_NOT_FOUND]);
 }
 
 async function getTrail(ctx: PipelineContext): Promise<Trail | undefined> {
-  return (await orUndefinedWhenNotFound(() => ctx.clients.cloudtrail.send(new GetTrailCommand({ Name: ctx.names.trailName })), 'TrailNotFoundException'))
-    ?.Trail;
+  return (await orUndefinedWhenNotFound(() => ctx.clients.cloudtrail.send(new GetTrailCommand({ Name: ctx.names.trailName })), TRAIL_NOT_FOUND))?.Trail;
 }
 
 /** The trail's tags, or undefined when it does not exist. */
 async function trailTags(ctx: PipelineContext): Promise<Record<string, string> | undefined> {
   const arn = trailArn(ctx);
   const list = () => ctx.clients.cloudtrail.send(new ListTagsCommand({ ResourceIdList: [arn] }));
-  const out = await orUndefinedWhenNotFound(list, 'TrailNotFoundException', 'ResourceNotFoundException');
+  const out = await orUndefinedWhenNotFound(list, TRAIL_NOT_FOUND, NOT_FOUND);
   return out && tagMap(out.ResourceTagList?.find((r) => r.ResourceId === arn)?.TagsList ?? out.ResourceTagList?.[0]?.TagsList);
 }

@@ -128,15 +128,23 @@ function parseCore(read: ParameterReader): Pick<PipelineConfig, 'name' | 'stream
   const trustedAccountId = read.string(SiemAccountId);
   const externalId = read.string(SiemExternalId);
   if (accessKind === 'CrossAccountRole') {
-    read.require(trustedAccountId !== '' || read.failed('SiemAccountId'), 'SiemAccountId is required when SiemAccess is CrossAccountRole');
-    read.require(externalId !== '' || read.failed('SiemExternalId'), 'SiemExternalId is required when SiemAccess is CrossAccountRole');
+    for (const [spec, value] of [
+      [SiemAccountId, trustedAccountId],
+      [SiemExternalId, externalId],
+    ] as const) {
+      read.require(value !== '' || read.failed(spec.name), `${spec.name} is required when SiemAccess is CrossAccountRole`);
+    }
   }
   const secretReaders = read.list(SecretReaderArns);
   read.require(secretReaders.length <= MAX_SECRET_READERS, `SecretReaderArns allows at most ${MAX_SECRET_READERS} principals`);
   const secretKmsKeyArn = read.string(SecretKmsKeyArn);
   if (accessKind !== 'IamUser') {
-    read.require(secretReaders.length === 0, 'SecretReaderArns applies only when SiemAccess is IamUser (CrossAccountRole keeps no secret)');
-    read.require(secretKmsKeyArn === '', 'SecretKmsKeyArn applies only when SiemAccess is IamUser (CrossAccountRole keeps no secret)');
+    for (const [spec, unset] of [
+      [SecretReaderArns, secretReaders.length === 0],
+      [SecretKmsKeyArn, secretKmsKeyArn === ''],
+    ] as const) {
+      read.require(unset, `${spec.name} applies only when SiemAccess is IamUser (CrossAccountRole keeps no secret)`);
+    }
   }
   const siemAccess: PipelineConfig['siemAccess'] =
     accessKind === 'IamUser'

@@ -9,6 +9,7 @@ import {
   type Vpc,
 } from '@aws-sdk/client-ec2';
 import { withRetries } from '../../aws/retry';
+import { allPages, type Paging } from '../../aws/pages';
 import { isAwsError } from '../../support/errors';
 import type { DesiredFlowLog, FlowLogInfo, VpcInfo } from './flow-log-plan';
 import type { PipelineContext } from '../../components/context';
@@ -50,27 +51,8 @@ interface ItemFailure {
 
 /** Every VPC of the region (DescribeVpcs, all pages), marked when it must be skipped. */
 export async function listVpcs(ctx: PipelineContext): Promise<VpcInfo[]> {
-  const vpcs: VpcInfo[] = [];
-  await eachPage(
-    (paging) => ctx.clients.ec2.send(new DescribeVpcsCommand(paging)),
-    (out) => {
-      for (const vpc of out.Vpcs ?? []) if (vpc.VpcId) vpcs.push(vpcInfo(vpc, ctx));
-    },
-  );
-  return vpcs;
-}
-
-/** Calls a NextToken-paged EC2 Describe call in the largest pages until the last one, handing each page to `each`. */
-async function eachPage<O extends { NextToken?: string | undefined }>(
-  send: (paging: { MaxResults: number; NextToken?: string }) => Promise<O>,
-  each: (out: O) => void,
-): Promise<void> {
-  let NextToken: string | undefined;
-  do {
-    const out = await send({ MaxResults: PAGE_SIZE, ...(NextToken ? { NextToken } : {}) });
-    each(out);
-    NextToken = out.NextToken;
-  } while (NextToken);
+  const describe = (paging: Paging) => ctx.clients.ec2.send(new DescribeVpcsCommand({ MaxResults: PAGE_SIZE, ...paging }));
+  return allPages('NextToken', describe, (out) => out.Vpcs?.flatMap((vpc) => (vpc.VpcId ? [vpcInfo(vpc, ctx)] : [])));
 }
 
 /** One VPC by id (one DescribeVpcs call); undefined when it does not exist (any more). */
@@ -91,14 +73,11 @@ function vpcInfo(vpc: Vpc, ctx: PipelineContext): VpcInfo {
 /** The flow logs that deliver to our log group (DescribeFlowLogs filtered by log-group-name, all pages). */
 export async function listFlowLogs(ctx: PipelineContext): Promise<FlowLogInfo[]> {
   const group = ctx.names.flowLogGroup;
-  const found: FlowLogInfo[] = [];
-  await eachPage(
-    (paging) => ctx.clients.ec2.send(new DescribeFlowLogsCommand({ Filter: [{ Name: 'log-group-name', Values: [group] }], ...paging })),
-    (out) => {
-      for (const fl of out.FlowLogs ?? []) if (fl.FlowLogId && fl.ResourceId && fl.LogGroupName === group) found.push(flowLogInfo(fl, ctx));
-    },
+  const describe = (paging: Paging) =>
+    ctx.clients.ec2.send(new DescribeFlowLogsCommand({ Filter: [{ Name: 'log-group-name', Values: [group] }], MaxResults: PAGE_SIZE, ...paging }));
+  return allPages('NextToken', describe, (out) =>
+    out.FlowLogs?.flatMap((fl) => (fl.FlowLogId && fl.ResourceId && fl.LogGroupName === group ? [flowLogInfo(fl, ctx)] : [])),
   );
-  return found;
 }
 
 function flowLogInfo(fl: FlowLog, ctx: PipelineContext): FlowLogInfo {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ListTagsForResourceCommand, TagResourceCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { isAwsError } from '../../support/errors';
+import { isAwsError, NOT_FOUND } from '../../support/errors';
 import { normalizeFormat, type DesiredFlowLog } from './flow-log-plan';
 import type { PipelineContext } from '../../components/context';
 
@@ -43,7 +43,7 @@ export async function settingsGate(desired: DesiredFlowLog, ctx: PipelineContext
   try {
     tags = (await ctx.clients.logs.send(new ListTagsForResourceCommand({ resourceArn }))).tags;
   } catch (err) {
-    if (isAwsError(err, 'ResourceNotFoundException')) return { state: 'no-group' };
+    if (isAwsError(err, NOT_FOUND)) return { state: 'no-group' };
     throw err;
   }
   const recorded = tags?.[SETTINGS_TAG];

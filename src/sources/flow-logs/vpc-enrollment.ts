@@ -4,6 +4,7 @@ import type { Change } from '../../components/component';
 import { desiredFlowLog, diffFlowLogs, type DesiredFlowLog, type FlowLogsFound, type FlowLogStep, type VpcInfo } from './flow-log-plan';
 import type { PipelineContext } from '../../components/context';
 import { createFlowLogs, deleteFlowLogs, describeVpc, EXCLUDE_TAG, listFlowLogs, listVpcs } from './ec2-calls';
+import { alreadyGone } from '../../components/ownership';
 
 export { chunk, CLIENT_TOKEN_WINDOW_MS, CREATE_BATCH, DELETE_BATCH, EXCLUDE_TAG, flowLogClientToken, isRoleNotAssumable } from './ec2-calls';
 
@@ -98,7 +99,7 @@ export async function applyEnrollment(
 export async function enrollVpc(config: PipelineConfig, ctx: PipelineContext, vpcId: string): Promise<EnrollmentSummary> {
   const vpc = await describeVpc(vpcId, ctx);
   if (!vpc) {
-    ctx.log.info('already gone', { resource: `VPC ${vpcId}` });
+    alreadyGone(ctx, `VPC ${vpcId}`);
     return { ...NOTHING_DONE };
   }
   if (vpc.skip === 'excluded') {

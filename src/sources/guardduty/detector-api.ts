@@ -1,5 +1,6 @@
 import { GetDetectorCommand, ListDetectorsCommand, TagResourceCommand, UntagResourceCommand, type GetDetectorCommandOutput } from '@aws-sdk/client-guardduty';
 import { isAwsError } from '../../support/errors';
+import { allPages } from '../../aws/pages';
 import type { PipelineContext } from '../../components/context';
 
 /** GuardDuty answers most failures, "not found" and "already exists" included, with this one error name. */
@@ -12,14 +13,11 @@ export async function findDetector(ctx: PipelineContext): Promise<string | undef
 
 /** Every detector id of the region, reading every page. */
 export async function listDetectorIds(ctx: PipelineContext): Promise<string[]> {
-  const ids: string[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await ctx.clients.guardduty.send(new ListDetectorsCommand(NextToken ? { NextToken } : {}));
-    ids.push(...(page.DetectorIds ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return ids;
+  return allPages(
+    'NextToken',
+    (paging) => ctx.clients.guardduty.send(new ListDetectorsCommand(paging)),
+    (page) => page.DetectorIds,
+  );
 }
 
 export function getDetector(detectorId: string, ctx: PipelineContext): Promise<GetDetectorCommandOutput> {
@@ -48,4 +46,9 @@ export async function tagDetector(detectorId: string, tags: Record<string, strin
 export async function untagDetector(detectorId: string, keys: readonly string[], ctx: PipelineContext): Promise<void> {
   if (keys.length === 0) return;
   await ctx.clients.guardduty.send(new UntagResourceCommand({ ResourceArn: detectorArn(detectorId, ctx), TagKeys: [...keys] }));
+}
+
+/** How the logs and the plan name a detector. */
+export function detectorLabel(id: string): string {
+  return `GuardDuty detector ${id}`;
 }

@@ -1,7 +1,8 @@
 import type { FindingPublishingFrequency, GetDetectorCommandOutput } from '@aws-sdk/client-guardduty';
 import { TAG_NAME } from '../../config/names';
-import { changeOf, notInLambda, updateOf, type Change } from '../../components/component';
+import { changeOf, NOT_WANTED, notInLambda, updateOf, type Change } from '../../components/component';
 import { detectorRelation, type DetectorRelation } from './detector-ownership';
+import { detectorLabel } from './detector-api';
 
 /** What read found: the region's detector (at most one), or nothing. */
 export interface DetectorFound {
@@ -34,7 +35,7 @@ export type DetectorAction = 'create' | 'hand-over' | 'enable' | 'frequency';
  */
 export function diffDetector({ id, detector }: DetectorFound, want: DetectorWanted): Change<DetectorAction>[] {
   if (!id || !detector) return [changeOf('create', 'GuardDuty detector', 'create', want.create ? ('create' as const) : undefined)];
-  const resource = `GuardDuty detector ${id}`;
+  const resource = detectorLabel(id);
   const relation = detectorRelation(detector.Tags ?? {}, want);
   const created = (relation.kind === 'ours' || relation.kind === 'sibling') && relation.created;
   // Ensure never runs for a detector the config does not want (remove does): what is left is inspect's and the plan's.
@@ -73,7 +74,7 @@ export function diffDetector({ id, detector }: DetectorFound, want: DetectorWant
 /** A detector the config does not want goes only when this pipeline created it and GuardDutyOnDelete (or a failed Create) says so. */
 function unwantedDetector(relation: DetectorRelation, want: DetectorWanted, resource: string): Change<DetectorAction>[] {
   const deleted = relation.kind === 'ours' && relation.created && (want.deleted || relation.provisional);
-  return deleted ? [changeOf('delete', resource, 'not wanted by the config')] : [];
+  return deleted ? [changeOf('delete', resource, NOT_WANTED)] : [];
 }
 
 /** A setting that differs: an update ensure makes (`action`), or one it leaves as found (no fields: the plan shows the description). */

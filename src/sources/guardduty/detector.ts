@@ -4,7 +4,7 @@ import type { PipelineConfig } from '../../config/pipeline-config';
 import { isAwsError } from '../../support/errors';
 import { defineComponent, type Change, type Component, type ComponentOutputs } from '../../components/component';
 import type { PipelineContext } from '../../components/context';
-import { BAD_REQUEST, findDetector, getDetector, isAlreadyExists, isGone, tagDetector, untagDetector } from './detector-api';
+import { BAD_REQUEST, detectorLabel, findDetector, getDetector, isAlreadyExists, isGone, tagDetector, untagDetector } from './detector-api';
 import {
   ADOPTION_TAG_KEYS,
   detectorRelation,
@@ -16,6 +16,7 @@ import {
   TAG_PROVISIONAL,
 } from './detector-ownership';
 import { diffDetector, type DetectorAction, type DetectorFound, type DetectorWanted } from './detector-plan';
+import { alreadyGone, logResource } from '../../components/ownership';
 
 /**
  * The region's GuardDuty detector: adopted when one exists (only its finding publishing frequency is
@@ -86,14 +87,14 @@ async function createDetector(config: PipelineConfig, ctx: PipelineContext): Pro
       new CreateDetectorCommand({ Enable: true, FindingPublishingFrequency: findingFrequency, Tags: { ...ctx.tags, [TAG_PROVISIONAL]: 'true' } }),
     );
     if (!out.DetectorId) throw new Error('CreateDetector returned no DetectorId');
-    ctx.log.info('created', { resource: `GuardDuty detector ${out.DetectorId}`, findingPublishingFrequency: findingFrequency });
+    ctx.log.info('created', { resource: detectorLabel(out.DetectorId), findingPublishingFrequency: findingFrequency });
     return { GuardDutyDetectorId: out.DetectorId };
   } catch (err) {
     // One detector per region: a duplicate delivery (or someone else) made one since we listed.
     if (!isAlreadyExists(err)) throw err;
     const raced = await readDetector(ctx);
     if (!raced.id) throw err;
-    ctx.log.info('already exists', { resource: `GuardDuty detector ${raced.id}` });
+    logResource(ctx, 'already exists', detectorLabel(raced.id));
     return applyDetector(diffDetector(raced, desiredDetector(config, ctx)), config, ctx, raced);
   }
 }
@@ -120,7 +121,7 @@ async function setFrequency(
   config: PipelineConfig,
   ctx: PipelineContext,
 ): Promise<void> {
-  const resource = `GuardDuty detector ${detectorId}`;
+  const resource = detectorLabel(detectorId);
   const wanted = config.guardDuty.findingFrequency;
   const current = detector.FindingPublishingFrequency;
   if (current === wanted) return;
@@ -144,16 +145,16 @@ async function setFrequency(
 async function removeDetector(config: PipelineConfig, ctx: PipelineContext): Promise<void> {
   const detectorId = await findDetector(ctx);
   if (!detectorId) {
-    ctx.log.info('already gone', { resource: 'GuardDuty detector' });
+    alreadyGone(ctx, 'GuardDuty detector');
     return;
   }
-  const resource = `GuardDuty detector ${detectorId}`;
+  const resource = detectorLabel(detectorId);
   let detector: GetDetectorCommandOutput;
   try {
     detector = await getDetector(detectorId, ctx);
   } catch (err) {
     if (isAwsError(err, BAD_REQUEST) && (await isGone(detectorId, ctx))) {
-      ctx.log.info('already gone', { resource });
+      alreadyGone(ctx, resource);
       return;
     }
     throw err;
@@ -186,16 +187,16 @@ async function removeDetector(config: PipelineConfig, ctx: PipelineContext): Pro
   if (relation.provisional) ctx.log.info('deleting: created by a request that did not succeed, so it has no history to keep', { resource });
   try {
     await ctx.clients.guardduty.send(new DeleteDetectorCommand({ DetectorId: detectorId }));
-    ctx.log.info('deleted', { resource });
+    logResource(ctx, 'deleted', resource);
   } catch (err) {
     if (!(isAwsError(err, BAD_REQUEST) && (await isGone(detectorId, ctx)))) throw err;
-    ctx.log.info('already gone', { resource });
+    alreadyGone(ctx, resource);
   }
 }
 
 /** Puts an adopted detector back as it was: the original frequency, and none of our tags. */
 async function restoreAdopted(detectorId: string, detector: GetDetectorCommandOutput, ctx: PipelineContext): Promise<void> {
-  const resource = `GuardDuty detector ${detectorId}`;
+  const resource = detectorLabel(detectorId);
   const tags = detector.Tags ?? {};
   const original = tags[TAG_ORIGINAL_FREQUENCY];
   if (original && original !== detector.FindingPublishingFrequency) {

@@ -92,7 +92,7 @@ describe('validateBeforeWrite', () => {
     [
       'both filter slots are taken by others',
       { filters: [filter('a', 'x'), filter('b', 'y')] },
-      `ExistingTrailLogGroup ${GROUP} already has 2 subscription filters, the most CloudWatch Logs allows per group (a quota that cannot be raised)`,
+      `ExistingTrailLogGroup ${GROUP} already has as many subscription filters as CloudWatch Logs allows per group (a quota that cannot be raised): remove a filter of another consumer from it, or (for ExistingTrailLogGroup) leave ExistingTrailLogGroup empty`,
     ],
   ])('refuses a reused group when %s, naming ExistingTrailLogGroup', async (_case, w, message) => {
     world(w);

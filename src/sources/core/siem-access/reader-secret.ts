@@ -12,7 +12,7 @@ import {
   UpdateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
 import type { PipelineConfig } from '../../../config/pipeline-config';
-import { isAwsError } from '../../../support/errors';
+import { isAwsError, NOT_FOUND } from '../../../support/errors';
 import type { PipelineContext } from '../../../components/context';
 import {
   deleteIgnoringNotFound,
@@ -88,12 +88,12 @@ export function wantedSecretPolicy(config: PipelineConfig, ctx: PipelineContext)
   return readerSecretPolicy({ provisionerRoleArn: ctx.provisionerRoleArn, readers });
 }
 
+/** How the logs name the reader's secret. */
+const secretLabel = (ctx: PipelineContext): string => `secret ${ctx.names.siemSecret}`;
+
 /** The secret as DescribeSecret shows it; undefined when there is none. */
 export async function describeSecret(ctx: PipelineContext): Promise<SecretState | undefined> {
-  const out = await orUndefinedWhenNotFound(
-    () => ctx.clients.secrets.send(new DescribeSecretCommand({ SecretId: ctx.names.siemSecret })),
-    'ResourceNotFoundException',
-  );
+  const out = await orUndefinedWhenNotFound(() => ctx.clients.secrets.send(new DescribeSecretCommand({ SecretId: ctx.names.siemSecret })), NOT_FOUND);
   if (!out) return undefined;
   return {
     arn: out.ARN ?? ctx.names.siemSecret,
@@ -105,7 +105,7 @@ export async function describeSecret(ctx: PipelineContext): Promise<SecretState 
 
 export async function restoreSecret(ctx: PipelineContext, secret: SecretState): Promise<SecretState> {
   await ctx.clients.secrets.send(new RestoreSecretCommand({ SecretId: secret.arn }));
-  ctx.log.info('restored: it was scheduled for deletion', { resource: `secret ${ctx.names.siemSecret}` });
+  ctx.log.info('restored: it was scheduled for deletion', { resource: secretLabel(ctx) });
   return { ...secret, deleted: false };
 }
 
@@ -143,14 +143,14 @@ export async function writeSecret(
       // A duplicate delivery created it first: take it over if it is ours.
       if (!isAwsError(err, 'ResourceExistsException')) throw err;
       let again: SecretState | undefined;
-      await ownedAfterAlreadyExists(`secret ${ctx.names.siemSecret}`, async () => (again = await describeSecret(ctx))?.tags, ctx, err);
+      await ownedAfterAlreadyExists(secretLabel(ctx), async () => (again = await describeSecret(ctx))?.tags, ctx, err);
       secret = again!.deleted ? await restoreSecret(ctx, again!) : again!;
     }
   }
   if (!sameKmsKey(secret.kmsKeyId, kmsKey)) {
     // Versions written from now on use the new key; the value below is the first of them.
     await ctx.clients.secrets.send(new UpdateSecretCommand({ SecretId: secret.arn, KmsKeyId: kmsKey ?? AWS_MANAGED_SECRET_KEY }));
-    ctx.log.info('KMS key of the secret changed', { resource: `secret ${ctx.names.siemSecret}`, kmsKey: kmsKey ?? AWS_MANAGED_SECRET_KEY });
+    ctx.log.info('KMS key of the secret changed', { resource: secretLabel(ctx), kmsKey: kmsKey ?? AWS_MANAGED_SECRET_KEY });
   }
   await ctx.clients.secrets.send(new PutSecretValueCommand({ SecretId: secret.arn, SecretString }));
   await tagKeyState(ctx, secret, stateTags);
@@ -169,13 +169,13 @@ async function tagKeyState(ctx: PipelineContext, secret: SecretState, Tags: { Ke
 export async function unpublishKeyId(ctx: PipelineContext, secret: SecretState, keyId: string): Promise<void> {
   if (secret.tags[LEGACY_SECRET_TAG_KEY_ID] === undefined) return;
   await tagKeyState(ctx, secret, [{ Key: SECRET_TAG_KEY_HASH, Value: keyHash(keyId) }]);
-  ctx.log.info('access key id tag replaced by its hash', { resource: `secret ${ctx.names.siemSecret}` });
+  ctx.log.info('access key id tag replaced by its hash', { resource: secretLabel(ctx) });
 }
 
 /** Puts the secret's resource policy (public policies are refused). */
 export async function putSecretPolicy(ctx: PipelineContext, secretArn: string, policy: SecretPolicyDocument): Promise<void> {
   await ctx.clients.secrets.send(new PutResourcePolicyCommand({ SecretId: secretArn, ResourcePolicy: JSON.stringify(policy), BlockPublicPolicy: true }));
-  ctx.log.info('resource policy set', { resource: `secret ${ctx.names.siemSecret}` });
+  ctx.log.info('resource policy set', { resource: secretLabel(ctx) });
 }
 
 /** The secret and, when it is ours and not scheduled for deletion, its resource policy (`null`: none). */
@@ -187,11 +187,11 @@ export async function readSecret(ctx: PipelineContext): Promise<{ secret?: Secre
 }
 
 export async function removeSecret(ctx: PipelineContext): Promise<void> {
-  const what = `secret ${ctx.names.siemSecret}`;
+  const what = secretLabel(ctx);
   const secret = await describeSecret(ctx);
   if (!ownedOrLeftAlone(what, secret?.tags, ctx) || !secret) return;
   // Without recovery: a secret left pending deletion would block re-creating the same name for up to 30 days.
   await deleteIgnoringNotFound(ctx, what, () => ctx.clients.secrets.send(new DeleteSecretCommand({ SecretId: secret.arn, ForceDeleteWithoutRecovery: true })), [
-    'ResourceNotFoundException',
+    NOT_FOUND,
   ]);
 }

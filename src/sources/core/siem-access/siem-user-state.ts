@@ -16,7 +16,7 @@ import {
   wantedSecretPolicy,
   type SecretState,
 } from './reader-secret';
-import { knownBoundary, RECREATE } from '../../../components/delivery/service-role';
+import { knownBoundary, NO_SUCH_ENTITY, RECREATE } from '../../../components/delivery/service-role';
 
 /**
  * What read found. `keys`: ids of the user's live access keys, to converge and never to report (none when
@@ -168,16 +168,16 @@ export function diffReader({ user, secret, keys, userPolicy, secretPolicy }: Rea
 }
 
 export async function getUser(ctx: PipelineContext): Promise<User | undefined> {
-  return (await orUndefinedWhenNotFound(() => ctx.clients.iam.send(new GetUserCommand({ UserName: ctx.names.siemUser })), 'NoSuchEntity'))?.User;
+  return (await orUndefinedWhenNotFound(() => ctx.clients.iam.send(new GetUserCommand({ UserName: ctx.names.siemUser })), NO_SUCH_ENTITY))?.User;
 }
 
 async function getUserPolicy(ctx: PipelineContext): Promise<string | undefined> {
   const get = () => ctx.clients.iam.send(new GetUserPolicyCommand({ UserName: ctx.names.siemUser, PolicyName: ctx.names.policyName }));
-  return (await orUndefinedWhenNotFound(get, 'NoSuchEntity'))?.PolicyDocument;
+  return (await orUndefinedWhenNotFound(get, NO_SUCH_ENTITY))?.PolicyDocument;
 }
 
 /** Ids of the user's access keys (at most two: no paging needed); none when the user is gone. */
 export async function listAccessKeys(ctx: PipelineContext): Promise<string[]> {
-  const out = await orUndefinedWhenNotFound(() => ctx.clients.iam.send(new ListAccessKeysCommand({ UserName: ctx.names.siemUser })), 'NoSuchEntity');
+  const out = await orUndefinedWhenNotFound(() => ctx.clients.iam.send(new ListAccessKeysCommand({ UserName: ctx.names.siemUser })), NO_SUCH_ENTITY);
   return (out?.AccessKeyMetadata ?? []).map((k) => k.AccessKeyId).filter((id): id is string => id !== undefined);
 }

@@ -10,7 +10,7 @@ import {
 import type { PipelineConfig } from '../../../config/pipeline-config';
 import { defineComponent, type Change, type Component, type ComponentOutputs } from '../../../components/component';
 import type { PipelineContext } from '../../../components/context';
-import { afterIamPropagation, createIamEntity, deleteIamEntity, RECREATE } from '../../../components/delivery/service-role';
+import { afterIamPropagation, createIamEntity, deleteIamEntity, NO_SUCH_ENTITY, RECREATE } from '../../../components/delivery/service-role';
 import { assertOwned, deleteIgnoringNotFound, ownedOrLeftAlone, tagList, tagMap } from '../../../components/ownership';
 import { policyJson } from '../../../components/policies';
 import { settleAll } from '../../../support/settle';
@@ -58,12 +58,12 @@ async function applyReader(changes: Change<ReaderAction>[], config: PipelineConf
   const fresh = actions.has('user') || actions.has('recreate');
   if (fresh) {
     if (user) {
-      ctx.log.warn(RECREATE, { resource: `IAM user ${ctx.names.siemUser}` });
+      ctx.log.warn(RECREATE, { resource: userLabel(ctx) });
       await deleteUser(ctx, keys);
     }
     const made = await createUser(ctx);
     user = made.made;
-    if (!made.created) assertOwned(`IAM user ${ctx.names.siemUser}`, tagMap(user.Tags), ctx);
+    if (!made.created) assertOwned(userLabel(ctx), tagMap(user.Tags), ctx);
     // A duplicate delivery made it first: its key may be in the secret already, so converge it like any existing user.
     keys = made.created ? [] : await listAccessKeys(ctx);
     rotate = !found.secret || rotationReasons(found.secret, keys, want).length > 0;
@@ -113,7 +113,7 @@ async function convergeKey(
   };
   const arn = await writeSecret(ctx, config, secret, value, rotationToken);
   if (recorded !== undefined) await deleteAccessKey(ctx, recorded);
-  ctx.log.info(secret ? 'access key rotated' : 'access key created', { resource: `IAM user ${ctx.names.siemUser}` });
+  ctx.log.info(secret ? 'access key rotated' : 'access key created', { resource: userLabel(ctx) });
   return arn;
 }
 
@@ -123,7 +123,7 @@ async function removeSiemUser(_config: PipelineConfig, ctx: PipelineContext): Pr
 
 async function removeUser(ctx: PipelineContext): Promise<void> {
   const user = await getUser(ctx);
-  if (!ownedOrLeftAlone(`IAM user ${ctx.names.siemUser}`, user && tagMap(user.Tags), ctx)) return;
+  if (!ownedOrLeftAlone(userLabel(ctx), user && tagMap(user.Tags), ctx)) return;
   await deleteUser(ctx, await listAccessKeys(ctx));
 }
 
@@ -134,7 +134,7 @@ async function deleteUser(ctx: PipelineContext, keys: readonly string[]): Promis
   for (const id of keys) await deleteAccessKey(ctx, id);
   await deleteIamEntity(
     ctx,
-    `IAM user ${UserName}`,
+    userLabel(ctx),
     () => iam.send(new DeleteUserPolicyCommand({ UserName, PolicyName: ctx.names.policyName })),
     () => iam.send(new DeleteUserCommand({ UserName })),
   );
@@ -149,15 +149,20 @@ async function createUser(ctx: PipelineContext): Promise<{ made: User; created: 
         new CreateUserCommand({ UserName, Path: ctx.names.iamPath, PermissionsBoundary: ctx.readerBoundaryArn, Tags: tagList(ctx.tags) }),
       )
     ).User;
-  return createIamEntity(`IAM user ${UserName}`, ctx, create, () => getUser(ctx));
+  return createIamEntity(userLabel(ctx), ctx, create, () => getUser(ctx));
 }
 
 async function deleteAccessKey(ctx: PipelineContext, AccessKeyId: string): Promise<void> {
   // The resource label never carries the key id: access key ids stay out of the logs.
   await deleteIgnoringNotFound(
     ctx,
-    `access key of IAM user ${ctx.names.siemUser}`,
+    `access key of ${userLabel(ctx)}`,
     () => ctx.clients.iam.send(new DeleteAccessKeyCommand({ UserName: ctx.names.siemUser, AccessKeyId })),
-    ['NoSuchEntity'],
+    [NO_SUCH_ENTITY],
   );
+}
+
+/** How the logs name the SIEM reader's IAM user. */
+function userLabel(ctx: PipelineContext): string {
+  return `IAM user ${ctx.names.siemUser}`;
 }

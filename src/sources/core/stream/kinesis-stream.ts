@@ -15,10 +15,18 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { checkExceptions, createWaiter, WaiterState, type WaiterResult } from '@smithy/core/client';
 import type { PipelineConfig } from '../../../config/pipeline-config';
-import { isAwsError, OwnershipConflictError } from '../../../support/errors';
+import { isAwsError, NOT_FOUND, OwnershipConflictError } from '../../../support/errors';
 import { defineComponent, type Change, type Component, type ComponentOutputs } from '../../../components/component';
 import type { PipelineContext } from '../../../components/context';
-import { deleteIgnoringNotFound, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict, tagMap } from '../../../components/ownership';
+import {
+  alreadyGone,
+  deleteIgnoringNotFound,
+  logResource,
+  orUndefinedWhenNotFound,
+  ownedOrLeftAlone,
+  ownershipConflict,
+  tagMap,
+} from '../../../components/ownership';
 import { streamOwnerTags, streamOwnershipTags } from './stream-tags';
 import { diffStream, type DesiredStream, type StreamAction, type StreamState } from './stream-plan';
 
@@ -122,7 +130,7 @@ async function removeStream(_config: PipelineConfig, ctx: PipelineContext): Prom
   const what = `Kinesis stream ${StreamName}`;
   const summary = await describeStreamSummary(ctx);
   if (!summary || summary.StreamStatus === 'DELETING') {
-    ctx.log.info('already gone', { resource: what });
+    alreadyGone(ctx, what);
     if (summary) await waitForDeletion(ctx);
     return;
   }
@@ -132,13 +140,13 @@ async function removeStream(_config: PipelineConfig, ctx: PipelineContext): Prom
   if (!ownedOrLeftAlone(what, tags && streamOwnershipTags(tags, ctx.stackId), ctx)) return;
   // EnforceConsumerDeletion: registered enhanced fan-out consumers would otherwise block the delete.
   const del = () => ctx.clients.kinesis.send(new DeleteStreamCommand({ StreamName, EnforceConsumerDeletion: true }));
-  if (await deleteIgnoringNotFound(ctx, what, del, ['ResourceNotFoundException'])) await waitForDeletion(ctx);
+  if (await deleteIgnoringNotFound(ctx, what, del, [NOT_FOUND])) await waitForDeletion(ctx);
 }
 
 /** The stream's summary, or undefined when it does not exist. */
 export async function describeStreamSummary(ctx: PipelineContext): Promise<StreamDescriptionSummary | undefined> {
   const describe = () => ctx.clients.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: ctx.names.streamName }));
-  return (await orUndefinedWhenNotFound(describe, 'ResourceNotFoundException'))?.StreamDescriptionSummary;
+  return (await orUndefinedWhenNotFound(describe, NOT_FOUND))?.StreamDescriptionSummary;
 }
 
 async function createStream(config: PipelineConfig, ctx: PipelineContext): Promise<void> {
@@ -156,7 +164,7 @@ async function createStream(config: PipelineConfig, ctx: PipelineContext): Promi
   } catch (err) {
     // A duplicate delivery of the same request got there first; ownership is checked once it is ACTIVE.
     if (!isAwsError(err, 'ResourceInUseException')) throw err;
-    ctx.log.info('already exists', { resource: `Kinesis stream ${ctx.names.streamName}` });
+    logResource(ctx, 'already exists', `Kinesis stream ${ctx.names.streamName}`);
   }
 }
 
@@ -174,7 +182,7 @@ export async function streamTags(ctx: PipelineContext, streamName = ctx.names.st
       ExclusiveStartTagKey = out.Tags[out.Tags.length - 1]!.Key;
     }
   } catch (err) {
-    if (isAwsError(err, 'ResourceNotFoundException')) return undefined;
+    if (isAwsError(err, NOT_FOUND)) return undefined;
     throw err;
   }
   return tagMap(tags);
@@ -225,7 +233,7 @@ async function waitForStream(ctx: PipelineContext, want: 'ACTIVE' | 'GONE'): Pro
       const status = (await client.send(new DescribeStreamCommand(input))).StreamDescription?.StreamStatus;
       return { state: want === 'ACTIVE' && status === 'ACTIVE' ? WaiterState.SUCCESS : WaiterState.RETRY, reason: status };
     } catch (err) {
-      if (!isAwsError(err, 'ResourceNotFoundException')) throw err;
+      if (!isAwsError(err, NOT_FOUND)) throw err;
       return { state: want === 'GONE' ? WaiterState.SUCCESS : WaiterState.RETRY, reason: err };
     }
   };

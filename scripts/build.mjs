@@ -44,7 +44,8 @@ for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
   // The SDK stays external and is loaded per service on first use (scripts/build/lazy-sdk.mjs): a first pass
   // finds what the bundle's files import from each package, for one stand-in per package.
   const scan = bundleSdk ? undefined : await build({ ...options, write: false });
-  const result = await build({ ...options, plugins: scan ? [lazySdkPlugin(root, sdkImports(root, scan.metafile))] : [] });
+  const scanText = scan?.outputFiles.map((f) => f.text).join('\n');
+  const result = await build({ ...options, plugins: scan ? [lazySdkPlugin(root, sdkImports(root, scan.metafile, undefined, scanText))] : [] });
   sizes[name] = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
   await writeFile(path.join(outdir, 'meta.json'), JSON.stringify(result.metafile));
 }

@@ -45,9 +45,11 @@ export function lazyModuleSource(pkg, names, exported) {
 
 /**
  * The SDK packages the files of a bundle import, each with the value names they import from it (sorted), from
- * the metafile of a build that left `@aws-sdk/*` external. Throws for an import that names nothing.
+ * the metafile of a build that left `@aws-sdk/*` external. Throws for an import that names nothing. Given that
+ * build's output (`bundleText`), a name the bundle no longer uses after tree shaking (an inspect-only command in a
+ * Lambda bundle) gets no getter.
  */
-export function sdkImports(root, metafile, filter = /^@aws-sdk\//) {
+export function sdkImports(root, metafile, filter = /^@aws-sdk\//, bundleText = undefined) {
   const byPackage = {};
   for (const [file, input] of Object.entries(metafile.inputs)) {
     if (file.includes('node_modules/')) continue;
@@ -56,10 +58,16 @@ export function sdkImports(root, metafile, filter = /^@aws-sdk\//) {
       const names = importedNames(readFileSync(path.join(root, file), 'utf8'), pkg);
       // Only `import { X } from '<pkg>'` can be made lazy by name: anything else would silently get no exports.
       if (names.length === 0) throw new Error(`lazy-sdk: ${file} imports ${pkg} without named imports; use import { X } from '${pkg}'`);
-      byPackage[pkg] = [...new Set([...(byPackage[pkg] ?? []), ...names])].sort();
+      const used = bundleText === undefined ? names : names.filter((n) => usedIn(bundleText, n));
+      byPackage[pkg] = [...new Set([...(byPackage[pkg] ?? []), ...used])].sort();
     }
   }
   return byPackage;
+}
+
+/** An external package's export is reached through a property of the same name (`pkg.Name`): it survives as a word. */
+export function usedIn(bundleText, name) {
+  return new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(bundleText);
 }
 
 /**

@@ -104,8 +104,6 @@ export interface RecordStream {
  * enabled component of some module needs it (`needs`, src/sources/enabling.ts).
  */
 export interface SourceModule extends ModuleParameters {
-  /** What the source is, for docs and CLI output. */
-  readonly title: string;
   readonly components: readonly Component[];
   /** The components `audit` checks for this source (usually all of its own). */
   readonly auditChecks: readonly ComponentId[];

@@ -13,7 +13,6 @@ import { cloudTrailInThisRegion } from './scope';
  */
 export const cloudTrailModule: SourceModule = {
   ...cloudTrailParameters,
-  title: 'CloudTrail management events',
   components: [trailLogGroupComponent, trailBucketComponent, trailComponent],
   auditChecks: [trailLogGroupComponent.id, trailBucketComponent.id, trailComponent.id],
   // Delivered where the trail's log group (ours, or a reused one) is subscribed: the trail's home region.

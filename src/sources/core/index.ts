@@ -8,7 +8,6 @@ import { coreParameters } from './parameters';
 /** The pipeline itself: the stream and the SIEM's reader (an IAM user with a kept key, or a role). */
 export const coreModule: SourceModule = {
   ...coreParameters,
-  title: 'Kinesis data stream and SIEM read access',
   components: [streamComponent, siemUserComponent, siemRoleComponent],
   auditChecks: [streamComponent.id, siemUserComponent.id, siemRoleComponent.id],
   // The core writes no records of its own.
@@ -18,7 +17,6 @@ export const coreModule: SourceModule = {
 /** The stack's own settings (log retention, function logs): no components, no records. */
 export const operationsModule: SourceModule = {
   ...operationsParameters,
-  title: 'Operations',
   components: [],
   auditChecks: [],
   streams: () => [],

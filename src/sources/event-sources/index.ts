@@ -6,7 +6,6 @@ import { eventSourceParameters } from './parameters';
 /** Extra EventBridge sources (aws.securityhub, aws.health, ...): one rule per source into the stream. */
 export const eventSourcesModule: SourceModule = {
   ...eventSourceParameters,
-  title: 'Other EventBridge sources',
   components: [eventSourcesComponent],
   auditChecks: [eventSourcesComponent.id],
   // One stream per source: each has its own rule, and verify counts each apart.

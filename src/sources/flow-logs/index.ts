@@ -8,7 +8,6 @@ import { flowLogParameters } from './parameters';
 /** VPC flow logs of every VPC of the region into one log group, subscribed to the stream (the enroller adds new VPCs). */
 export const flowLogsModule: SourceModule = {
   ...flowLogParameters,
-  title: 'VPC flow logs',
   components: [flowLogGroupComponent, flowLogsComponent],
   auditChecks: [flowLogGroupComponent.id, flowLogsComponent.id],
   streams: process.env.SIEM_LAMBDA_BUNDLE

@@ -10,7 +10,6 @@ export const GUARDDUTY_FINDING = { source: 'aws.guardduty', detailType: 'GuardDu
 /** GuardDuty findings through an EventBridge rule; the detector is created or adopted. */
 export const guardDutyModule: SourceModule = {
   ...guardDutyParameters,
-  title: 'GuardDuty findings',
   components: [guardDutyDetectorComponent, guardDutyRuleComponent],
   auditChecks: [guardDutyDetectorComponent.id, guardDutyRuleComponent.id],
   streams: process.env.SIEM_LAMBDA_BUNDLE

@@ -49,7 +49,6 @@ export const resolverParameters: ModuleParameters = {
 
 export const resolverModule: SourceModule = {
   ...resolverParameters,
-  title: 'Route 53 Resolver events',
   components: [resolverRule],
   auditChecks: [resolverRule.id],
   streams: ({ config }) => [{ name: RESOLVER, expected: resolverOn(config), matches: (record) => record.kind === 'event' && record.source === RESOLVER }],

@@ -13,9 +13,7 @@ export default tseslint.config(
       // A promise nobody awaits loses its error (and a CloudFormation response with it): always an error.
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
-      // Style, not defects: many redundant `!`/`as` and async functions without await implementing async
-      // interfaces. Left off so this branch merges; `eslint --fix` can clear the assertions repo-wide later.
-      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
+      // Style, not defects: async functions without await that implement async interfaces.
       '@typescript-eslint/require-await': 'off',
       // Injected dependencies are plain objects of functions that never use `this`.
       '@typescript-eslint/unbound-method': 'off',

@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const mod = createRequire(__filename)(bundle) as Record<string, Factory>;
   const t1 = performance.now();
   if (fn === 'custom-resource') {
-    const handler = mod.createCustomResourceHandler!({
+    const handler = mod.createCustomResourceHandler({
       ...common,
       env: {
         PERMISSIONS_BOUNDARY_ARN: BOUNDARY,
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     } as CloudFormationCustomResourceEvent;
     await handler(event, { getRemainingTimeInMillis: () => 15 * 60_000 });
   } else {
-    const handler = mod.createVpcEnrollerHandler!({ ...common, env: { ...enrollerProps, STACK_ID: HARNESS_STACK_ID, PERMISSIONS_BOUNDARY_ARN: BOUNDARY_ARN } });
+    const handler = mod.createVpcEnrollerHandler({ ...common, env: { ...enrollerProps, STACK_ID: HARNESS_STACK_ID, PERMISSIONS_BOUNDARY_ARN: BOUNDARY_ARN } });
     await handler({ id: 'cold', source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} });
   }
   const t2 = performance.now();

@@ -190,7 +190,7 @@ async function runOnce(seed: number, waits: WaitSettings, callMs: number): Promi
     const previous = new Map<string, { key: string; outcome: string }>();
     let retries = 0;
     for (const [i, c] of calls.entries()) {
-      const key = `${c.service}:${c.command} ${JSON.stringify(timed[i]!.call.input)}`;
+      const key = `${c.service}:${c.command} ${JSON.stringify(timed[i].call.input)}`;
       const before = previous.get(c.component);
       if (before && before.key === key && before.outcome !== 'ok') retries++;
       previous.set(c.component, { key, outcome: c.outcome });
@@ -233,7 +233,7 @@ function parseArgs(argv: readonly string[]): { runs: number; waits: WaitSettings
   if (w && (w.length !== 3 || w.some((n) => !(n > 0)))) throw new Error('--waits takes minDelay,maxDelay,maxWaitTime in seconds');
   const callMs = Number(value('--call-ms') ?? MODEL.callMs);
   if (!(callMs > 0)) throw new Error('--call-ms takes a positive number of milliseconds');
-  return { runs, waits: w ? { minDelay: w[0]!, maxDelay: w[1]!, maxWaitTime: w[2]! } : DEFAULT_WAITS, callMs };
+  return { runs, waits: w ? { minDelay: w[0], maxDelay: w[1], maxWaitTime: w[2] } : DEFAULT_WAITS, callMs };
 }
 
 async function main(): Promise<void> {

@@ -83,17 +83,17 @@ async function createVpcRun(vpcs: number): Promise<SweepRow> {
   const [vpcId] = h.fake.ec2.seedVpcs(1);
   const lines: string[] = [];
   const handler = enrollerFor(h, PROPS, lines);
-  const m = await measure(h, lines, () => handler(createVpcEvent(vpcId!)));
+  const m = await measure(h, lines, () => handler(createVpcEvent(vpcId)));
   return { scenario: 'CreateVpc event', vpcs: vpcs + 1, flowLogs: vpcs, toCreate: 1, ...m };
 }
 
 async function main(): Promise<void> {
   const at = process.argv.indexOf('--vpcs');
-  const counts = at >= 0 ? process.argv[at + 1]!.split(',').map(Number) : [10, 100, 1_000, 10_000];
+  const counts = at >= 0 ? process.argv[at + 1].split(',').map(Number) : [10, 100, 1_000, 10_000];
   const rows: SweepRow[] = [];
   for (const v of counts) rows.push(await halfCovered(v));
   for (const v of counts) rows.push(await allChanged(v));
-  rows.push(await createVpcRun(counts[counts.length - 1]!));
+  rows.push(await createVpcRun(counts[counts.length - 1]));
   process.stdout.write(`${JSON.stringify({ rows })}\n`);
 }
 

@@ -184,11 +184,12 @@ function integer(values: Values, flag: 'minutes' | 'sample', fallback: number, m
 
 function parseFlags(argv: readonly string[]): { values: Values; positionals: string[] } {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- parseArgs' inferred result type is not expressible as its type arguments
     return parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS }) as { values: Values; positionals: string[] };
   } catch (err) {
     // node:util's messages name the flag, never its value ("Unknown option '--x'", "Option '--region <value>' argument missing").
     const { code, message } = err as NodeJS.ErrnoException;
-    const text = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? `unknown flag ${/'[^']*'/.exec(message)?.[0] ?? ''}` : message.split(/\.?\n/)[0]!;
+    const text = code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? `unknown flag ${/'[^']*'/.exec(message)?.[0] ?? ''}` : message.split(/\.?\n/)[0];
     throw new UsageError(`${text}; allowed flags: ${flagList(Object.keys(OPTIONS) as Flag[])}`);
   }
 }

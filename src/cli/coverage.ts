@@ -143,7 +143,7 @@ export async function reusedTrailFeed(config: PipelineConfig, ctx: PipelineConte
     {
       component: 'trail-log-group',
       problem: `the trail delivering into ${group} (${names.join(', ')}) is not logging`,
-      fix: `aws cloudtrail start-logging --name ${feeding[0]!.TrailARN ?? names[0]!} (the trail is not the pipeline's)`,
+      fix: `aws cloudtrail start-logging --name ${feeding[0].TrailARN ?? names[0]} (the trail is not the pipeline's)`,
     },
   ];
 }

@@ -16,6 +16,7 @@ export class PropertyReader {
     if (typeof v === 'string') return v;
     // A map is no CloudFormation string: named in the problem as JSON, not as [object Object].
     if (typeof v === 'object' && !Array.isArray(v)) return JSON.stringify(v);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the union tells no-base-to-string that no object reaches String()
     return String(v as number | boolean | bigint | symbol | unknown[]);
   }
 

@@ -14,7 +14,7 @@ const STACK_ARN = /^arn:(aws[a-z-]*):cloudformation:([a-z0-9-]+):(\d{12}):stack\
 export function stackIdentity(event: Pick<CloudFormationCustomResourceEvent, 'StackId'>): StackIdentity {
   const m = STACK_ARN.exec(event.StackId);
   if (!m) throw new Error(`StackId is not a CloudFormation stack ARN: ${event.StackId}`);
-  return { partition: m[1]!, region: m[2]!, account: m[3]!, stackId: event.StackId };
+  return { partition: m[1], region: m[2], account: m[3], stackId: event.StackId };
 }
 
 const PREFIX = 'siem-pipeline';
@@ -39,5 +39,5 @@ export function rejectedPhysicalId(event: Pick<CloudFormationCustomResourceEvent
 export function pipelineNameFromId(physicalId: string, id: Pick<StackIdentity, 'account' | 'region'>): string | undefined {
   const parts = physicalId.split('/');
   if (parts.length !== 4 || parts[0] !== PREFIX || parts[1] !== id.account || parts[2] !== id.region) return undefined;
-  return PIPELINE_NAME_PATTERN.test(parts[3]!) ? parts[3] : undefined;
+  return PIPELINE_NAME_PATTERN.test(parts[3]) ? parts[3] : undefined;
 }

@@ -116,7 +116,7 @@ describe('bundled custom resource handler (dist/custom-resource/index.js)', () =
     const logged = await invokeBundle(loadBundle().handler, event);
 
     expect(received.slice(before)).toHaveLength(1);
-    const put = received[before]!;
+    const put = received[before];
     expect(put.method).toBe('PUT');
     expect(put.url).toBe(responsePath);
     expect(put.headers['content-type']).toBe('');

@@ -101,7 +101,7 @@ describe('audit --stack and repair --stack against the fake account', () => {
     putStack(eu.fake, 'CREATE_COMPLETE', STACK_ID.replace(':us-east-1:', ':eu-west-1:'));
     const [uncovered] = eu.fake.ec2.seedVpcs(1);
     const fakes: Record<string, FakeAccount> = { 'us-east-1': d.fake, 'eu-west-1': eu.fake, 'ap-south-1': d.fake.inRegion('ap-south-1') };
-    const options = (region: string) => ({ ...d.clientOptions, decorate: fakes[region]!.decorate });
+    const options = (region: string) => ({ ...d.clientOptions, decorate: fakes[region].decorate });
 
     const { code, out, err } = await runOn(d, ['audit', '--stack', 'siem', '--regions', 'us-east-1,eu-west-1,ap-south-1'], { regionalClientOptions: options });
 

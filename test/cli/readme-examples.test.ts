@@ -110,7 +110,7 @@ describe('README Operate examples', () => {
       const re = new RegExp(`(<!-- cli-example:${name} -->\\n\`\`\`console\\n)([\\s\\S]*?)(\`\`\`\\n<!-- /cli-example -->)`);
       expect(readme).toMatch(re);
       if (process.env.UPDATE_README) readme = readme.replace(re, (_m, open: string, _old: string, close: string) => `${open}${text}${close}`);
-      else expect(stable(re.exec(readme)![2]!)).toBe(stable(text));
+      else expect(stable(re.exec(readme)![2])).toBe(stable(text));
     }
     if (process.env.UPDATE_README) writeFileSync(README, readme);
   });

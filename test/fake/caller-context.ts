@@ -62,5 +62,5 @@ export interface SourceFacts {
 /** The request context `caller` sends: exactly its documented keys, filled from `facts`. */
 export function contextOf(caller: CallerId, facts: SourceFacts): RequestContext {
   const values: Record<ContextKey, string> = { 'aws:SourceArn': facts.sourceArn, 'aws:SourceAccount': facts.sourceAccount };
-  return Object.fromEntries(CALLERS[caller].keys.map((k) => [k, values[k]])) as RequestContext;
+  return Object.fromEntries(CALLERS[caller].keys.map((k) => [k, values[k]]));
 }

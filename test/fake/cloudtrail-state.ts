@@ -106,7 +106,7 @@ export abstract class CloudTrailTrails {
       throw this.errors.make('InvalidCloudWatchLogsLogGroupArnException', 'You must specify a log group and a role ARN together.');
     }
     const m = new RegExp(`^arn:aws[a-z-]*:logs:${this.env.region}:${this.env.account}:log-group:(.+):\\*$`).exec(t.logGroupArn);
-    if (!m || !this.links.logs.hasGroup(m[1]!)) {
+    if (!m || !this.links.logs.hasGroup(m[1])) {
       throw this.errors.make('InvalidCloudWatchLogsLogGroupArnException', `CloudWatch Logs log group ARN is invalid: ${t.logGroupArn}`);
     }
     const stream = `${t.logGroupArn.slice(0, -2)}:log-stream:${this.env.account}_CloudTrail_${this.env.region}`;

@@ -65,8 +65,8 @@ export abstract class Ec2FlowLogs extends Ec2State {
         format,
         interval,
         created: new Date(this.env.now()),
-        deliverStatus: deliveries[n]!.deliverStatus,
-        ...(deliveries[n]!.deliverError ? { deliverError: deliveries[n]!.deliverError } : {}),
+        deliverStatus: deliveries[n].deliverStatus,
+        ...(deliveries[n].deliverError ? { deliverError: deliveries[n].deliverError } : {}),
         tags: { ...tags },
       });
       FlowLogIds.push(id);
@@ -112,7 +112,7 @@ export abstract class Ec2FlowLogs extends Ec2State {
       'log-destination-type': f.destinationType,
       'traffic-type': f.trafficType,
     };
-    if (name in fields) return fields[name] === undefined ? [] : [fields[name]!];
+    if (name in fields) return fields[name] === undefined ? [] : [fields[name]];
     return this.tagField(f.tags, name);
   }
 

@@ -82,7 +82,7 @@ export abstract class Ec2State {
 
   protected tagField(tags: Record<string, string>, name: string): string[] | undefined {
     if (name === 'tag-key') return Object.keys(tags);
-    if (name.startsWith('tag:')) return name.slice(4) in tags ? [tags[name.slice(4)]!] : [];
+    if (name.startsWith('tag:')) return name.slice(4) in tags ? [tags[name.slice(4)]] : [];
     return undefined;
   }
 

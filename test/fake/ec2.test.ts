@@ -52,8 +52,8 @@ describe('fake EC2', () => {
     const role = await serviceRole(fake, 'fl', 'vpc-flow-logs.amazonaws.com', ['logs:CreateLogStream', 'logs:PutLogEvents'], '*', {
       StringEquals: { 'aws:SourceAccount': '123456789012' },
     });
-    const first = await flowLogs(ec2, [a!], role);
-    const second = await flowLogs(ec2, [a!, b!, 'vpc-0000000000000dead'], role);
+    const first = await flowLogs(ec2, [a], role);
+    const second = await flowLogs(ec2, [a, b, 'vpc-0000000000000dead'], role);
 
     expect(first).toMatchObject({ FlowLogIds: [expect.stringMatching(/^fl-[0-9a-f]{17}$/)], Unsuccessful: [] });
     expect(second.FlowLogIds).toHaveLength(1);
@@ -97,7 +97,7 @@ describe('fake EC2', () => {
       MaxAggregationInterval: 60,
       LogGroupName: GROUP,
     });
-    expect(page1.FlowLogs![0]!.LogFormat).toMatch(/^\$\{version\} \$\{account-id\} .* \$\{log-status\}$/);
+    expect(page1.FlowLogs![0].LogFormat).toMatch(/^\$\{version\} \$\{account-id\} .* \$\{log-status\}$/);
 
     const deleted = await ec2.send(new DeleteFlowLogsCommand({ FlowLogIds: [...created.FlowLogIds!, 'fl-00000000000000000'] }));
     expect(deleted.Unsuccessful).toEqual([{ ResourceId: 'fl-00000000000000000', Error: expect.objectContaining({ Code: 'InvalidFlowLogId.NotFound' }) }]);
@@ -127,7 +127,7 @@ describe('fake EC2', () => {
     const fake = new FakeAccount();
     const [a, b] = fake.ec2.seedVpcs(2, { team: 'x' });
     const { ec2 } = fake.clients();
-    expect((await ec2.send(new DescribeVpcsCommand({ VpcIds: [b!] }))).Vpcs).toEqual([
+    expect((await ec2.send(new DescribeVpcsCommand({ VpcIds: [b] }))).Vpcs).toEqual([
       expect.objectContaining({ VpcId: b, Tags: [{ Key: 'team', Value: 'x' }] }),
     ]);
     expect(a).not.toBe(b);

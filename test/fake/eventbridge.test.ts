@@ -69,7 +69,7 @@ describe('fake EventBridge', () => {
     expect(fake.events.publish({ source: 'aws.guardduty', 'detail-type': 'GuardDuty Finding', detail: { id: 'finding-1' } })).toBe(1);
     expect(fake.events.publish({ source: 'aws.securityhub', 'detail-type': 'Security Hub Findings - Imported', detail: {} })).toBe(0);
     const [record] = fake.kinesis.records('s1');
-    expect(record!.partitionKey).toBe('finding-1');
-    expect(JSON.parse(record!.data.toString())).toMatchObject({ source: 'aws.guardduty', account: '123456789012', detail: { id: 'finding-1' } });
+    expect(record.partitionKey).toBe('finding-1');
+    expect(JSON.parse(record.data.toString())).toMatchObject({ source: 'aws.guardduty', account: '123456789012', detail: { id: 'finding-1' } });
   });
 });

@@ -160,7 +160,7 @@ function arnMatch(pattern: string, arn: string): boolean {
   const a = arn.split(':');
   if (p.length < 6 || a.length < 6) return false;
   const head = (parts: string[]) => [...parts.slice(0, 5), parts.slice(5).join(':')];
-  return head(p).every((part, n) => globMatch(part, head(a)[n]!));
+  return head(p).every((part, n) => globMatch(part, head(a)[n]));
 }
 
 function statementsOf(text: string): Record<string, unknown>[] {

@@ -85,7 +85,7 @@ export abstract class KinesisStreams {
       if (m[1] !== this.env.region || m[2] !== this.env.account) {
         throw this.errors.make('ResourceNotFoundException', `Stream ${m[3]} under account ${m[2]} not found.`);
       }
-      return m[3]!;
+      return m[3];
     }
     throw this.errors.make('InvalidArgumentException', 'Either StreamName or StreamARN should be provided.');
   }

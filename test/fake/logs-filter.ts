@@ -68,7 +68,7 @@ function compileDelimited(p: string): FilterMatcher {
 function parseCondition(text: string): Condition {
   const m = /^([A-Za-z_][\w]*)\s*(!=|<=|>=|=|<|>)\s*(.+)$/.exec(text.trim());
   if (!m) throw new Error(`Invalid filter pattern condition: ${text}`);
-  return { field: m[1]!, op: m[2]!, value: m[3]!.trim().replace(/^"|"$/g, '') };
+  return { field: m[1], op: m[2], value: m[3].trim().replace(/^"|"$/g, '') };
 }
 
 function holds(c: Condition, v: string): boolean {

@@ -55,8 +55,8 @@ export abstract class S3Objects extends S3Buckets {
     const b = this.bucket(i);
     const prefix = String(i.Prefix ?? '');
     const keys = [...b.objects]
-      .filter(([k, vs]) => k.startsWith(prefix) && !vs[vs.length - 1]!.deleteMarker)
-      .map(([k, vs]) => ({ k, v: vs[vs.length - 1]! }))
+      .filter(([k, vs]) => k.startsWith(prefix) && !vs[vs.length - 1].deleteMarker)
+      .map(([k, vs]) => ({ k, v: vs[vs.length - 1] }))
       .sort((x, y) => (x.k < y.k ? -1 : 1));
     const start = i.ContinuationToken ? Number(Buffer.from(String(i.ContinuationToken), 'base64').toString()) : 0;
     const size = Math.min(Number(i.MaxKeys ?? 1000), this.opts.pageSize);

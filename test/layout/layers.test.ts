@@ -22,7 +22,7 @@ function sourceFiles(dir: string): string[] {
 
 /** The top folder of src/ a file lives in. */
 function topFolder(file: string): string {
-  return path.relative(SRC, file).split(path.sep)[0]!;
+  return path.relative(SRC, file).split(path.sep)[0];
 }
 
 function rank(folder: string): number {

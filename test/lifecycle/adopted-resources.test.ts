@@ -20,7 +20,7 @@ describe('adopted resources through Create, repeated deliveries, a failed Update
     return first;
   }
 
-  const detectorFrequency = () => (adoptedView(h.fake).detectors as { frequency: string }[])[0]!.frequency;
+  const detectorFrequency = () => (adoptedView(h.fake).detectors as { frequency: string }[])[0].frequency;
 
   beforeAll(async () => {
     h = await seededAccount();
@@ -31,13 +31,13 @@ describe('adopted resources through Create, repeated deliveries, a failed Update
     const res = await twice('Create', adoptProps('demo'));
     expect(res).toMatchObject({ PhysicalResourceId: idOf('demo'), Data: { GuardDutyDetectorId: h.detectorId } });
     expect(adoptedView(h.fake)).toEqual(liveView(before, 'demo'));
-    expect(deliveredSources(h, 'demo', h.vpcs[3]!)).toEqual(allSources('demo'));
+    expect(deliveredSources(h, 'demo', h.vpcs[3])).toEqual(allSources('demo'));
   });
 
   it('an Update (delivered twice) changes the frequency again; the original stays recorded', async () => {
     await twice('Update', adoptProps('demo', { GuardDutyFindingFrequency: 'ONE_HOUR' }), { id: idOf('demo'), props: adoptProps('demo') });
     expect(adoptedView(h.fake)).toEqual(liveView(before, 'demo', 'ONE_HOUR'));
-    expect(deliveredSources(h, 'demo', h.vpcs[3]!)).toEqual(allSources('demo'));
+    expect(deliveredSources(h, 'demo', h.vpcs[3])).toEqual(allSources('demo'));
   });
 
   it('a failed Update, then its rollback with swapped properties (delivered twice): whole after each', async () => {
@@ -49,11 +49,11 @@ describe('adopted resources through Create, repeated deliveries, a failed Update
     expect(failed).toMatchObject({ Status: 'FAILED', PhysicalResourceId: idOf('demo') });
     expect(adoptedView(h.fake)).toEqual(liveView(before, 'demo', detectorFrequency()));
     h.fake.clearFaults();
-    expect(deliveredSources(h, 'demo', h.vpcs[3]!)).toEqual(expect.arrayContaining(allSources('demo')));
+    expect(deliveredSources(h, 'demo', h.vpcs[3])).toEqual(expect.arrayContaining(allSources('demo')));
 
     await twice('Update', current, { id: idOf('demo'), props: next });
     expect(adoptedView(h.fake)).toEqual(liveView(before, 'demo', 'ONE_HOUR'));
-    expect(deliveredSources(h, 'demo', h.vpcs[3]!)).toEqual(allSources('demo'));
+    expect(deliveredSources(h, 'demo', h.vpcs[3])).toEqual(allSources('demo'));
   });
 
   it('a rename (delivered twice) and the cleanup Delete of the old id (delivered twice): the new pipeline has the detector and the filter slot', async () => {
@@ -66,7 +66,7 @@ describe('adopted resources through Create, repeated deliveries, a failed Update
 
     expect(h.fake.resourcesOwnedBy('demo')).toEqual([]);
     expect(adoptedView(h.fake)).toEqual(liveView(before, 'demo2', 'ONE_HOUR'));
-    expect(deliveredSources(h, 'demo2', h.vpcs[3]!)).toEqual(allSources('demo2'));
+    expect(deliveredSources(h, 'demo2', h.vpcs[3])).toEqual(allSources('demo2'));
   });
 
   it('Delete (delivered twice) leaves every adopted resource exactly as before Create', async () => {

@@ -81,9 +81,9 @@ describe('lifecycle: Create', () => {
     ]);
     const [user] = users(fake);
     expect(user).toMatchObject({ name: USER, arn: `arn:aws:iam::${ACCOUNT}:user/siem-pipeline/${USER}`, boundary: READER_BOUNDARY_ARN, tags: OWNER_TAGS });
-    expect(user!.accessKeys).toHaveLength(1);
+    expect(user.accessKeys).toHaveLength(1);
     expect(secretValue(fake)).toEqual({
-      accessKeyId: user!.accessKeys[0]!.id,
+      accessKeyId: user.accessKeys[0].id,
       secretAccessKey: fake.iam.issuedSecrets[0],
       streamName: STREAM,
       streamArn: STREAM_ARN,
@@ -95,7 +95,7 @@ describe('lifecycle: Create', () => {
     const { fake, simulateEvent } = makeHarness();
     const res = await simulateEvent('Create', props());
 
-    const policy = parsePolicyText(users(fake)[0]!.policies['siem-pipeline']!) as { Statement: { Action: string[]; Resource: string[] }[] };
+    const policy = parsePolicyText(users(fake)[0].policies['siem-pipeline']) as { Statement: { Action: string[]; Resource: string[] }[] };
     const actions = policy.Statement.flatMap((s) => s.Action);
     expect(actions.every((a) => a.startsWith('kinesis:') && !a.includes('*'))).toBe(true);
     expect(actions).not.toEqual(expect.arrayContaining(['kinesis:PutRecord']));
@@ -156,7 +156,7 @@ describe('lifecycle: Update', () => {
     expect(fake.resourcesOwnedBy('demo')).toEqual([OURS[0], { service: 'iam', type: 'role', id: ROLE }]);
     const [role] = roles(fake);
     expect(role).toMatchObject({ boundary: READER_BOUNDARY_ARN, tags: OWNER_TAGS });
-    expect(JSON.parse(role!.trust)).toEqual({
+    expect(JSON.parse(role.trust)).toEqual({
       Version: '2012-10-17',
       Statement: [
         {
@@ -179,7 +179,7 @@ describe('lifecycle: Update', () => {
     expect(res.Status).toBe('SUCCESS');
     const newKey = secretValue(fake).accessKeyId;
     expect(newKey).not.toBe(oldKey);
-    expect(users(fake)[0]!.accessKeys).toEqual([{ id: newKey, status: 'Active' }]);
+    expect(users(fake)[0].accessKeys).toEqual([{ id: newKey, status: 'Active' }]);
     expect(secretValue(fake).secretAccessKey).toBe(fake.iam.issuedSecrets[1]);
   });
 });

@@ -36,7 +36,7 @@ describe('flow-log settings: the provisioner is the one source of truth', () => 
 
     const stale = enroller(h, FLOW_PROPS);
     const writesBefore = h.fake.writes().length;
-    await expect(stale.handler(event(newVpc!))).resolves.toMatchObject({ created: 0, recreated: 0, deleted: 0 });
+    await expect(stale.handler(event(newVpc))).resolves.toMatchObject({ created: 0, recreated: 0, deleted: 0 });
 
     expect(h.fake.writes().slice(writesBefore)).toEqual([]);
     expect(flowLogs(h)).toEqual(afterUpdate);
@@ -54,7 +54,7 @@ describe('flow-log settings: the provisioner is the one source of truth', () => 
 
     const current = enroller(h, NEW_PROPS);
     const callsBefore = h.fake.calls.length;
-    await expect(current.handler(createVpcEvent(newVpc!))).resolves.toMatchObject({ vpcs: 1, created: 1 });
+    await expect(current.handler(createVpcEvent(newVpc))).resolves.toMatchObject({ vpcs: 1, created: 1 });
 
     expect(h.fake.calls.slice(callsBefore).map((c) => `${c.service}:${c.command}`)).toEqual([
       'logs:ListTagsForResource',

@@ -127,10 +127,10 @@ export function makeHarness(opts: HarnessOptions = {}): Harness {
 
   const simulateEvent: Harness['simulateEvent'] = async (type, props, old = {}) => {
     // CloudFormation sends each request type only while the stack is in one of these statuses (the guard checks).
-    fake.cloudformation.setStack(inRegion(STACK_ID), REQUEST_STATUSES[type][0]!);
+    fake.cloudformation.setStack(inRegion(STACK_ID), REQUEST_STATUSES[type][0]);
     const sent = await sendRaw(eventFor(type, props, old));
     if (sent.length !== 1) throw new Error(`${type} sent ${sent.length} responses instead of one`);
-    return sent[0]!;
+    return sent[0];
   };
 
   const harness = { fake, clock, logs, responses, simulateEvent, sendRaw, eventFor };

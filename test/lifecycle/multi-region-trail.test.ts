@@ -28,7 +28,7 @@ describe('one trail per account, by construction (four regions of one account)',
     const props = { PipelineName: 'demo', ...params };
     for (const h of hs) expect((await h.simulateEvent('Create', props)).Status).toBe('SUCCESS');
 
-    expect(trails(hs[0]!)).toEqual([`siem-demo@${home} (multi-region)`]);
+    expect(trails(hs[0])).toEqual([`siem-demo@${home} (multi-region)`]);
     for (const h of hs) {
       // Every region sees the one trail (a shadow trail outside its home region); only the home has its bucket and log group.
       const seen = await h.fake.clients().cloudtrail.send(new DescribeTrailsCommand({ includeShadowTrails: true }));
@@ -43,7 +43,7 @@ describe('one trail per account, by construction (four regions of one account)',
     const props = { PipelineName: 'demo' };
     const ids: string[] = [];
     for (const h of hs) ids.push((await h.simulateEvent('Create', props)).PhysicalResourceId);
-    const [home, other] = [hs[0]!, hs[1]!];
+    const [home, other] = [hs[0], hs[1]];
 
     expect((await other.simulateEvent('Update', { ...props, LogRetentionDays: '3' }, { id: ids[1], props })).Status).toBe('SUCCESS');
     expect(trails(home)).toEqual(['siem-demo@us-east-1 (multi-region)']);
@@ -58,10 +58,10 @@ describe('one trail per account, by construction (four regions of one account)',
 
   it('a trail of another pipeline or a single-region trail elsewhere does not move the home', async () => {
     const hs = account();
-    hs[1]!.fake.cloudtrail.seedTrail({ name: 'siem-other', multiRegion: true });
-    hs[2]!.fake.cloudtrail.seedTrail({ name: 'siem-demo', multiRegion: false });
-    expect((await hs[0]!.simulateEvent('Create', { PipelineName: 'demo' })).Status).toBe('SUCCESS');
-    expect(trails(hs[0]!)).toEqual(['siem-demo@ap-southeast-2', 'siem-demo@us-east-1 (multi-region)', 'siem-other@eu-west-1 (multi-region)']);
+    hs[1].fake.cloudtrail.seedTrail({ name: 'siem-other', multiRegion: true });
+    hs[2].fake.cloudtrail.seedTrail({ name: 'siem-demo', multiRegion: false });
+    expect((await hs[0].simulateEvent('Create', { PipelineName: 'demo' })).Status).toBe('SUCCESS');
+    expect(trails(hs[0])).toEqual(['siem-demo@ap-southeast-2', 'siem-demo@us-east-1 (multi-region)', 'siem-other@eu-west-1 (multi-region)']);
   });
 });
 

@@ -19,7 +19,7 @@ describe('defect 2: a rename never deletes the detector in use (GuardDutyOnDelet
   it('the new pipeline takes the detector over; the cleanup Delete of the old id leaves it, and findings still flow', async () => {
     const h = await seededAccount({ detector: false });
     const first = await h.simulateEvent('Create', created('demo'));
-    const detectorId = first.Data!.GuardDutyDetectorId!;
+    const detectorId = first.Data!.GuardDutyDetectorId;
 
     const renamed = await h.simulateEvent('Update', created('demo2'), { id: idOf('demo'), props: created('demo') });
     expect(renamed).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: idOf('demo2'), Data: { GuardDutyDetectorId: detectorId } });
@@ -28,7 +28,7 @@ describe('defect 2: a rename never deletes the detector in use (GuardDutyOnDelet
     expect(cleanup.Status).toBe('SUCCESS');
     expect(detectors(h)).toEqual([{ id: detectorId, enabled: true, frequency: 'FIFTEEN_MINUTES', tags: ownTags('demo2') }]);
     expect(h.fake.writes().filter((c) => c.command === 'DeleteDetector')).toEqual([]);
-    expect(deliveredSources(h, 'demo2', h.vpcs[3]!)).toContain('aws.guardduty');
+    expect(deliveredSources(h, 'demo2', h.vpcs[3])).toContain('aws.guardduty');
 
     // The new name's own Delete still honours GuardDutyOnDelete=Delete.
     expect((await h.simulateEvent('Delete', created('demo2'), { id: idOf('demo2') })).Status).toBe('SUCCESS');
@@ -37,7 +37,7 @@ describe('defect 2: a rename never deletes the detector in use (GuardDutyOnDelet
 
   it('a failed rename hands the detector back: the same detector serves the rolled-back pipeline', async () => {
     const h = await seededAccount({ detector: false });
-    const detectorId = (await h.simulateEvent('Create', created('demo'))).Data!.GuardDutyDetectorId!;
+    const detectorId = (await h.simulateEvent('Create', created('demo'))).Data!.GuardDutyDetectorId;
     h.fake.failWhen((c) => c.command === 'PutTargets' && String(c.input.Rule).startsWith('siem-demo2-'));
 
     const failed = await h.simulateEvent('Update', created('demo2'), { id: idOf('demo'), props: created('demo') });
@@ -53,7 +53,7 @@ describe('defect 2: a rename never deletes the detector in use (GuardDutyOnDelet
         .filter((c) => c.command === 'DeleteDetector' || c.command === 'CreateDetector')
         .map((c) => c.command),
     ).toEqual(['CreateDetector']);
-    expect(deliveredSources(h, 'demo', h.vpcs[3]!)).toContain('aws.guardduty');
+    expect(deliveredSources(h, 'demo', h.vpcs[3])).toContain('aws.guardduty');
   });
 });
 
@@ -179,7 +179,7 @@ describe('defect 8: renaming with a reused trail group that already has another 
     expect((await h.simulateEvent('Delete', adoptProps('demo'), { id: idOf('demo') })).Status).toBe('SUCCESS');
 
     expect(adoptedView(h.fake)).toEqual(liveView(before, 'demo2'));
-    expect(deliveredSources(h, 'demo2', h.vpcs[3]!)).toEqual(allSources('demo2'));
+    expect(deliveredSources(h, 'demo2', h.vpcs[3])).toEqual(allSources('demo2'));
   });
 
   it('a failed rename gives the old pipeline its filter back', async () => {
@@ -193,7 +193,7 @@ describe('defect 8: renaming with a reused trail group that already has another 
     expect(adoptedView(h.fake)).toEqual(liveView(before, 'demo'));
     expect(h.fake.resourcesOwnedBy('demo2')).toEqual([]);
     h.fake.clearFaults();
-    expect(deliveredSources(h, 'demo', h.vpcs[3]!)).toEqual(allSources('demo'));
+    expect(deliveredSources(h, 'demo', h.vpcs[3])).toEqual(allSources('demo'));
   });
 });
 
@@ -202,10 +202,10 @@ describe('defect 9: a detector the stack created and someone disabled', () => {
     const h = makeHarness();
     expect((await h.simulateEvent('Create', created('demo'))).Status).toBe('SUCCESS');
     const [ours] = detectors(h);
-    await h.fake.clients().guardduty.send(new UpdateDetectorCommand({ DetectorId: ours!.id, Enable: false }));
+    await h.fake.clients().guardduty.send(new UpdateDetectorCommand({ DetectorId: ours.id, Enable: false }));
 
     expect((await h.simulateEvent('Update', created('demo', { LogRetentionDays: '3' }), { id: idOf('demo'), props: created('demo') })).Status).toBe('SUCCESS');
-    expect(detectors(h)).toEqual([expect.objectContaining({ id: ours!.id, enabled: true })]);
+    expect(detectors(h)).toEqual([expect.objectContaining({ id: ours.id, enabled: true })]);
 
     const adopted = await seededAccount();
     await adopted.fake.clients().guardduty.send(new UpdateDetectorCommand({ DetectorId: adopted.detectorId, Enable: false }));

@@ -37,9 +37,9 @@ describe("the reader's access key secret", () => {
     const secret = secretOf(h);
     expect(secret.kmsKeyId).toBe(KEY_1);
     const [denyOthers, readersOnlyRead, readersRead] = secret.policy!.Statement;
-    expect(denyOthers!.Condition).toEqual({ StringNotEquals: { 'aws:PrincipalArn': [PROVISIONER_ROLE_ARN, READER] } });
-    expect(readersOnlyRead!.Condition).toEqual({ StringNotEquals: { 'aws:PrincipalArn': [PROVISIONER_ROLE_ARN] } });
-    expect(readersRead!.Principal).toEqual({ AWS: [READER] });
+    expect(denyOthers.Condition).toEqual({ StringNotEquals: { 'aws:PrincipalArn': [PROVISIONER_ROLE_ARN, READER] } });
+    expect(readersOnlyRead.Condition).toEqual({ StringNotEquals: { 'aws:PrincipalArn': [PROVISIONER_ROLE_ARN] } });
+    expect(readersRead.Principal).toEqual({ AWS: [READER] });
     // The key id is kept only inside the encrypted value, never in a tag.
     expect(JSON.stringify(secret.tags)).not.toContain(currentKeyId(h));
   });
@@ -64,7 +64,7 @@ describe("the reader's access key secret", () => {
         .filter((c) => c.service === 'secrets')
         .map((c) => c.command),
     ).toEqual(['PutResourcePolicy']);
-    expect(secretOf(h).policy!.Statement[0]!.Condition).toEqual({ StringNotEquals: { 'aws:PrincipalArn': [PROVISIONER_ROLE_ARN, READER] } });
+    expect(secretOf(h).policy!.Statement[0].Condition).toEqual({ StringNotEquals: { 'aws:PrincipalArn': [PROVISIONER_ROLE_ARN, READER] } });
   });
 
   it('back to the AWS managed key: the secret names no KMS key any more', async () => {

@@ -121,7 +121,7 @@ const ROLE_STEPS: Record<string, string> = {
  * or rule it is about. Services only one component calls map directly.
  */
 export function stepOf(call: FakeCall): string {
-  const input = call.input as Record<string, unknown>;
+  const input = call.input;
   const byService: Partial<Record<ServiceKey, string>> = {
     kinesis: 'stream',
     secrets: 'siem-user',

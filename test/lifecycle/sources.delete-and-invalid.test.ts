@@ -22,7 +22,7 @@ describe('sources: Delete', () => {
     await onceRoleHasPropagated(() =>
       clients.ec2.send(
         new CreateFlowLogsCommand({
-          ResourceIds: [...vpcs.slice(0, 3), excluded!],
+          ResourceIds: [...vpcs.slice(0, 3), excluded],
           ResourceType: 'VPC',
           TrafficType: 'ALL',
           LogGroupName: 'corp/flow-logs',

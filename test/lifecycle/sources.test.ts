@@ -116,7 +116,7 @@ describe('sources: Create with every source on', () => {
       publicAccessBlock: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
       lifecycle: { Rules: [expect.objectContaining({ Status: 'Enabled', Expiration: { Days: 7 } })] },
     });
-    const policy = parsePolicyText(bucket!.policy) as {
+    const policy = parsePolicyText(bucket.policy) as {
       Statement: { Effect: string; Principal: unknown; Action: string[]; Condition: Record<string, Record<string, string>> }[];
     };
     const [deny, ...allows] = policy.Statement;
@@ -162,7 +162,7 @@ describe('sources: Create with every source on', () => {
     expect(role).toMatchObject({ path: '/siem-pipeline/', boundary: BOUNDARY_ARN, tags: OWNER_TAGS });
     const trust = JSON.parse(role!.trust) as { Statement: { Principal: unknown; Condition?: unknown }[] };
     expect(trust.Statement.map((s) => s.Principal)).toEqual([{ Service: service }]);
-    expect(trust.Statement[0]!.Condition !== undefined).toBe(conditioned);
+    expect(trust.Statement[0].Condition !== undefined).toBe(conditioned);
   });
 
   it('carries a record of every source into the stream: CloudWatch Logs as gzip DATA_MESSAGE, EventBridge as raw event JSON', () => {
@@ -171,7 +171,7 @@ describe('sources: Create with every source on', () => {
     h.clock.advance(60_000);
     const from = fake.kinesis.records(N.streamName).length;
     expect(fake.cloudtrail.recordEvent(TRAIL_EVENT)).toBe(1);
-    expect(fake.ec2.recordFlows(vpcs[0]!, [FLOW_NODATA, FLOW_OK])).toBe(1);
+    expect(fake.ec2.recordFlows(vpcs[0], [FLOW_NODATA, FLOW_OK])).toBe(1);
     expect(fake.events.publish(GUARDDUTY_FINDING)).toBe(1);
     expect(fake.events.publish(SECURITYHUB_EVENT)).toBe(1);
     expect(fake.events.publish(HEALTH_EVENT)).toBe(1);
@@ -205,7 +205,7 @@ describe('sources: Create with every source on', () => {
     const { fake, vpcs } = h;
     const from = fake.kinesis.records(N.streamName).length;
     for (const vpc of vpcs) expect(fake.ec2.recordFlows(vpc, [FLOW_OK])).toBe(1);
-    expect(fake.ec2.recordFlows(vpcs[1]!, [FLOW_NODATA, FLOW_SKIPDATA])).toBe(1);
+    expect(fake.ec2.recordFlows(vpcs[1], [FLOW_NODATA, FLOW_SKIPDATA])).toBe(1);
 
     const delivered = dataRecords(fake, from);
     expect(delivered).toHaveLength(VPC_COUNT);

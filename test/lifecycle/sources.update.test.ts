@@ -108,7 +108,7 @@ describe('sources: Update', () => {
       const now = await ourFlowLogs(fake);
       expect([...now.keys()].sort()).toEqual([...vpcs].sort());
       for (const [fl] of now.values()) {
-        expect(oldIds.has(fl!.FlowLogId)).toBe(false);
+        expect(oldIds.has(fl.FlowLogId)).toBe(false);
         expect(fl).toMatchObject({
           TrafficType: settings.trafficType,
           MaxAggregationInterval: settings.interval,
@@ -169,8 +169,8 @@ describe('sources: Update', () => {
     // 12 flow logs of ours in pages of 5: the sweep read all three pages before planning.
     expect(fake.calls.filter((c) => c.command === 'DescribeFlowLogs').map((c) => 'NextToken' in c.input)).toEqual([false, true, true]);
     const byVpc = await ourFlowLogs(fake);
-    expect(byVpc.get(fresh!)).toEqual([expect.objectContaining({ DeliverLogsStatus: 'SUCCESS', DeliverLogsPermissionArn: N.roleArn(N.flowLogsRole) })]);
-    expect(byVpc.has(excluded!)).toBe(false);
+    expect(byVpc.get(fresh)).toEqual([expect.objectContaining({ DeliverLogsStatus: 'SUCCESS', DeliverLogsPermissionArn: N.roleArn(N.flowLogsRole) })]);
+    expect(byVpc.has(excluded)).toBe(false);
     expect(byVpc.size).toBe(VPC_COUNT + 1);
   });
 });

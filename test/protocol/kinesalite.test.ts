@@ -81,15 +81,15 @@ describe('Kinesis data stream on kinesalite (HTTP/1.1 endpoint override)', () =>
     const name = 'proto-reshard';
     await createActiveStream(name, 1);
     const [shard] = (await describeStream(name)).Shards ?? [];
-    const start = BigInt(shard!.HashKeyRange!.StartingHashKey!);
-    const end = BigInt(shard!.HashKeyRange!.EndingHashKey!);
+    const start = BigInt(shard.HashKeyRange!.StartingHashKey!);
+    const end = BigInt(shard.HashKeyRange!.EndingHashKey!);
 
-    await kinesis.send(new SplitShardCommand({ StreamName: name, ShardToSplit: shard!.ShardId!, NewStartingHashKey: ((start + end) / 2n + 1n).toString() }));
+    await kinesis.send(new SplitShardCommand({ StreamName: name, ShardToSplit: shard.ShardId!, NewStartingHashKey: ((start + end) / 2n + 1n).toString() }));
     await waitUntilStreamExists({ client: kinesis, ...WAIT }, { StreamName: name });
 
     const desc = await describeStream(name);
     expect(desc.StreamStatus).toBe('ACTIVE');
-    expect(openShards(desc.Shards).map((s) => s.ParentShardId)).toEqual([shard!.ShardId, shard!.ShardId]);
+    expect(openShards(desc.Shards).map((s) => s.ParentShardId)).toEqual([shard.ShardId, shard.ShardId]);
   });
 
   it.each([
@@ -130,9 +130,9 @@ describe('Kinesis data stream on kinesalite (HTTP/1.1 endpoint override)', () =>
     const { Records } = await kinesis.send(new GetRecordsCommand({ ShardIterator: ShardIterator! }));
 
     expect(Records).toHaveLength(1);
-    expect(Records![0]!.SequenceNumber).toBe(put.SequenceNumber);
-    expect(Buffer.from(Records![0]!.Data!)).toEqual(data);
-    expect(JSON.parse(gunzipSync(Records![0]!.Data!).toString('utf8'))).toEqual(payload);
+    expect(Records![0].SequenceNumber).toBe(put.SequenceNumber);
+    expect(Buffer.from(Records![0].Data!)).toEqual(data);
+    expect(JSON.parse(gunzipSync(Records![0].Data!).toString('utf8'))).toEqual(payload);
   });
 
   it('deletes a stream; the waiter sees it gone and a second delete is ResourceNotFoundException', async () => {

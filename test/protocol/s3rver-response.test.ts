@@ -51,8 +51,8 @@ async function storedResponse(key: string): Promise<{ raw: Buffer; json: Record<
   const raw = Buffer.from(await Body!.transformToByteArray());
   const puts = emulator.requests.filter((r) => r.method === 'PUT' && r.url.startsWith(`/${BUCKET}/${key}?`));
   expect(puts).toHaveLength(1);
-  expect(puts[0]!.headers).toMatchObject({ 'content-type': '', 'content-length': String(raw.length) });
-  expect(presignedSignatureMatches(puts[0]!, EMULATOR_CREDENTIALS.secretAccessKey)).toBe(true);
+  expect(puts[0].headers).toMatchObject({ 'content-type': '', 'content-length': String(raw.length) });
+  expect(presignedSignatureMatches(puts[0], EMULATOR_CREDENTIALS.secretAccessKey)).toBe(true);
   return { raw, json: JSON.parse(raw.toString('utf8')) as Record<string, unknown> };
 }
 

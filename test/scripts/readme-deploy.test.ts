@@ -6,7 +6,7 @@ const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
 const scripts = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 /** The README's shell blocks, continuation lines joined. */
 const commands = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) =>
-  m[1]!
+  m[1]
     .replace(/\\\n\s*/g, ' ')
     .split('\n')
     .filter(Boolean),
@@ -24,7 +24,7 @@ describe("the README's deploy commands fit the API limits", () => {
   });
 
   it('names only npm scripts that exist', () => {
-    const used = commands.flatMap((c) => [...c.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]!));
+    const used = commands.flatMap((c) => [...c.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]));
     expect(used).toEqual(expect.arrayContaining(['publish', 'stackset', 'launch-link']));
     expect(used.filter((name) => !(name in scripts))).toEqual([]);
   });

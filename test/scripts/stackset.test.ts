@@ -69,7 +69,7 @@ describe('the rendered template meets the service-managed StackSet rules', () =>
     [{ P: { Type: 'AWS::IAM::Policy', Properties: {} } }, ['CAPABILITY_IAM']],
     [{ B: { Type: 'AWS::S3::Bucket' } }, []],
   ])('derives the capabilities from the resources %#', (resources, capabilities) => {
-    expect(requiredCapabilities({ Resources: resources } as JsonObject)).toEqual(capabilities);
+    expect(requiredCapabilities({ Resources: resources })).toEqual(capabilities);
   });
 });
 
@@ -108,8 +108,8 @@ describe('stackSetRequests', () => {
   it('update: UpdateStackSet keeps the previous value of every parameter not given', () => {
     const [update, ...rest] = stackSetRequests({ ...base, action: 'update', failureTolerance: '1', maxConcurrent: '4', regionConcurrency: 'SEQUENTIAL' });
     expect(rest).toEqual([]);
-    expect(update!.command).toBe('UpdateStackSet');
-    const { Parameters, ...input } = update!.input as { Parameters: { ParameterKey: string; UsePreviousValue?: boolean }[] };
+    expect(update.command).toBe('UpdateStackSet');
+    const { Parameters, ...input } = update.input as { Parameters: { ParameterKey: string; UsePreviousValue?: boolean }[] };
     expect(input).toEqual({
       StackSetName: 'siem-pipeline',
       TemplateURL: templateUrl,
@@ -140,15 +140,15 @@ describe('stackSetRequests', () => {
 
   it('update without --ous and --regions updates every instance', () => {
     const [update] = stackSetRequests({ ...base, action: 'update', ous: [], regions: [] });
-    expect(update!.input).not.toHaveProperty('DeploymentTargets');
-    expect(update!.input).not.toHaveProperty('Regions');
-    expect((update!.input.OperationPreferences as JsonObject).RegionOrder).toBeUndefined();
+    expect(update.input).not.toHaveProperty('DeploymentTargets');
+    expect(update.input).not.toHaveProperty('Regions');
+    expect((update.input.OperationPreferences as JsonObject).RegionOrder).toBeUndefined();
   });
 
   it('the dry run masks NoEcho values', () => {
     const requests = stackSetRequests({ ...base, parameters: { SiemExternalId: 'vendor-secret-1' } });
     expect(JSON.stringify(printable(requests, rendered))).not.toContain('vendor-secret-1');
-    expect((printable(requests, rendered)[0]!.input.Parameters as unknown[])[1]).toEqual({ ParameterKey: 'SiemExternalId', ParameterValue: '****' });
+    expect((printable(requests, rendered)[0].input.Parameters as unknown[])[1]).toEqual({ ParameterKey: 'SiemExternalId', ParameterValue: '****' });
     expect(JSON.stringify(requests)).toContain('vendor-secret-1');
   });
 
@@ -185,10 +185,10 @@ describe('sendRequests', () => {
     const out = await sendRequests(requests, client);
     expect(out.map((o) => o.OperationId)).toEqual([undefined, 'op-1']);
     expect(cfn.calls().map((c) => [c.args[0].constructor.name, c.args[0].input])).toEqual([
-      ['CreateStackSetCommand', requests[0]!.input],
-      ['CreateStackInstancesCommand', requests[1]!.input],
+      ['CreateStackSetCommand', requests[0].input],
+      ['CreateStackInstancesCommand', requests[1].input],
     ]);
-    expect(cfn.commandCalls(CreateStackSetCommand)[0]!.args[0].input).not.toHaveProperty('TemplateBody');
+    expect(cfn.commandCalls(CreateStackSetCommand)[0].args[0].input).not.toHaveProperty('TemplateBody');
   });
 
   it('stops at the first failure: no instances for a stack set that was not created', async () => {
@@ -203,7 +203,7 @@ describe('sendRequests', () => {
     cfn.on(UpdateStackSetCommand).resolves({ OperationId: 'op-2' });
     const requests = stackSetRequests({ ...base, action: 'update' });
     await sendRequests(requests, new CloudFormationClient({ region: 'us-east-1' }));
-    expect(cfn.commandCalls(UpdateStackSetCommand).map((c) => c.args[0].input)).toEqual([requests[0]!.input]);
+    expect(cfn.commandCalls(UpdateStackSetCommand).map((c) => c.args[0].input)).toEqual([requests[0].input]);
   });
 });
 
@@ -241,7 +241,7 @@ describe('npm run stackset -- create --dry-run', () => {
     const printed = JSON.parse(out.stdout) as { region: string; requests: Request[] };
     expect(printed.region).toBe('us-east-1');
     expect(printed.requests.map((r) => r.command)).toEqual(['CreateStackSet', 'CreateStackInstances']);
-    expect(printed.requests[1]!.input.Regions).toEqual(['us-east-1', 'eu-west-1']);
+    expect(printed.requests[1].input.Regions).toEqual(['us-east-1', 'eu-west-1']);
   });
 
   it.each([
@@ -268,7 +268,7 @@ describe('npm run stackset -- create --dry-run', () => {
     ];
     const out = spawnSync(process.execPath, args, { cwd: root, env, encoding: 'utf8' });
     expect(out.status).toBe(status);
-    if (status === 0) expect((JSON.parse(out.stdout) as { requests: Request[] }).requests[0]!.input.TemplateURL).toBe(templateUrl);
+    if (status === 0) expect((JSON.parse(out.stdout) as { requests: Request[] }).requests[0].input.TemplateURL).toBe(templateUrl);
     else expect(out.stderr).toContain(message);
   });
 

@@ -31,7 +31,7 @@ export const TRUST_KEYS: Record<string, readonly string[]> = {
 /** `aws:RequestTag/${TagKey}` documents `aws:RequestTag/siem-pipeline:stack`; keys compare case-insensitively. */
 function documents(documented: string, key: string): boolean {
   const [head, tail] = documented.toLowerCase().split('${');
-  return tail === undefined ? documented.toLowerCase() === key.toLowerCase() : key.toLowerCase().startsWith(head!) && key.length > head!.length;
+  return tail === undefined ? documented.toLowerCase() === key.toLowerCase() : key.toLowerCase().startsWith(head) && key.length > head.length;
 }
 
 function conditionKeys(condition: JsonObject | undefined): string[] {

@@ -111,7 +111,7 @@ export function iamFindings(template: JsonObject, boundaryRef = 'PipelineBoundar
   const boundaries = boundaryRef === 'PipelineBoundary' ? BOUNDARY_REFS : [boundaryRef];
   for (const action of BOUNDED_ACTIONS) {
     for (const { where, statement } of statementsAllowing(template, action)) {
-      const named = asArray(conditionValue(statement, 'StringEquals', 'iam:PermissionsBoundary') as Json | Json[] | undefined);
+      const named = asArray(conditionValue(statement, 'StringEquals', 'iam:PermissionsBoundary'));
       const ours = named.length > 0 && named.every((v) => boundaries.includes(String((v as JsonObject | null)?.Ref)));
       if (!ours) findings.push(`${where}: ${action} without the iam:PermissionsBoundary condition`);
     }

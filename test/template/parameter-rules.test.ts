@@ -9,15 +9,15 @@ const rules = template.Rules as Record<string, { RuleCondition?: Json; Assertion
 /** Evaluates the rule functions the template uses over parameter values (defaults filled in), as CloudFormation does. */
 function evaluate(expr: Json, values: Record<string, string>): boolean | string {
   if (typeof expr === 'string') return expr;
-  const [fn, args] = Object.entries(expr as JsonObject)[0]!;
+  const [fn, args] = Object.entries(expr as JsonObject)[0];
   const a = args as Json[];
   switch (fn) {
     case 'Ref':
-      return values[args as string]!;
+      return values[args as string];
     case 'Fn::Equals':
-      return evaluate(a[0]!, values) === evaluate(a[1]!, values);
+      return evaluate(a[0], values) === evaluate(a[1], values);
     case 'Fn::Not':
-      return !evaluate(a[0]!, values);
+      return !evaluate(a[0], values);
     case 'Fn::And':
       return a.every((x) => evaluate(x, values) === true);
     case 'Fn::Or':
@@ -52,7 +52,7 @@ describe('template Rules (checked before any resource is created)', () => {
   });
 
   it('SiemAccountId takes exactly 12 digits when set', () => {
-    const pattern = new RegExp(parameters.SiemAccountId!.AllowedPattern as string);
+    const pattern = new RegExp(parameters.SiemAccountId.AllowedPattern as string);
     expect(['', '111122223333', '11112222333', '1111222233334', 'abcdabcdabcd'].map((v) => pattern.test(v))).toEqual([true, true, false, false, false]);
   });
 });
@@ -62,7 +62,7 @@ describe('comma-separated parameters', () => {
   const LISTS: Record<string, string> = { ExtraEventSources: 'aws.securityhub,aws.health' };
 
   it.each(Object.entries(LISTS))('%s accepts a list and empty, and rejects a leading, trailing or doubled comma', (name, list) => {
-    const pattern = new RegExp(parameters[name]!.AllowedPattern as string);
+    const pattern = new RegExp(parameters[name].AllowedPattern as string);
     const [first, second] = list.split(',');
     expect([list, `${first}, ${second}`, '', `,${list}`, `${list},`, `${first},,${second}`, ',', ' ,'].map((v) => [v, pattern.test(v)])).toEqual([
       [list, true],
@@ -85,7 +85,7 @@ describe('cost hints where the user decides', () => {
     ['StreamMode', '$11 per shard-month'],
     ['StreamMode', '$29 per month'],
   ])('%s names %s (README cost table)', (name, hint) => {
-    expect(parameters[name]!.Description).toContain(hint);
+    expect(parameters[name].Description).toContain(hint);
     expect(readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8')).toContain(hint);
   });
 });

@@ -43,7 +43,7 @@ const RENAMED: Record<string, string[]> = {
 
 /** Actions AWS also authorises when a call carries tags or passes a role (tag-on-create, PassRole). */
 function impliedActions(call: FakeCall): string[] {
-  const i = call.input as Record<string, unknown>;
+  const i = call.input;
   const implied: Record<string, () => string[]> = {
     'kinesis:CreateStream': () => (i.Tags ? ['kinesis:AddTagsToStream'] : []),
     'iam:CreateRole': () => (i.Tags ? ['iam:TagRole'] : []),
@@ -74,7 +74,7 @@ export function actionsOf(calls: readonly FakeCall[]): string[] {
 
 /** Actions the template grants to a role, through its inline policies and the managed policies it attaches. */
 export function grantedTo(template: JsonObject, roleId: string): string[] {
-  const role = (template.Resources as Record<string, JsonObject>)[roleId]!;
+  const role = (template.Resources as Record<string, JsonObject>)[roleId];
   const managed = asArray((role.Properties as JsonObject).ManagedPolicyArns as JsonObject[] | undefined).map((r) => r.Ref as string);
   return permissionStatements(template)
     .filter(({ where, statement }) => statement.Effect === 'Allow' && (where.startsWith(`${roleId}/`) || managed.includes(where)))
@@ -124,7 +124,7 @@ export function provisioner() {
   });
   const context = { getRemainingTimeInMillis: () => 600_000 };
   const send = async (e: CloudFormationCustomResourceEvent) => {
-    fake.cloudformation.setStack(STACK_ID, REQUEST_STATUSES[e.RequestType][0]!);
+    fake.cloudformation.setStack(STACK_ID, REQUEST_STATUSES[e.RequestType][0]);
     await handler(e, context);
     return JSON.parse(responses.at(-1)!).Status as string;
   };

@@ -77,11 +77,11 @@ describe('every condition key is documented for every action of its statement (S
     const passes = permissionStatements(template).filter(({ statement }) => statement.Effect === 'Allow' && asArray(statement.Action).includes('iam:PassRole'));
     const passedTo = Object.fromEntries(
       passes.map(({ statement }) => [
-        resourceStrings(statement)[0]!.split('-${AWS::Region}-')[1],
+        resourceStrings(statement)[0].split('-${AWS::Region}-')[1],
         asArray((statement.Condition?.StringEquals as JsonObject)['iam:PassedToService'] as string | string[]),
       ]),
     );
-    expect(passedTo).toEqual(Object.fromEntries(Object.entries(trustOf).map(([role, doc]) => [role, [doc.Statement[0]!.Principal!.Service]])));
+    expect(passedTo).toEqual(Object.fromEntries(Object.entries(trustOf).map(([role, doc]) => [role, [doc.Statement[0].Principal!.Service]])));
   });
 
   it('fails on a fixture with keys and resources the SAR does not document', () => {

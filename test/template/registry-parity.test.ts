@@ -7,7 +7,7 @@ import { loadTemplate, type JsonObject } from './template-helpers';
 const template = loadTemplate();
 const copy = (): JsonObject => JSON.parse(JSON.stringify(template)) as JsonObject;
 const params = (t: JsonObject) => t.Parameters as Record<string, JsonObject>;
-const res = (t: JsonObject, id: string) => (t.Resources as Record<string, JsonObject>)[id]!.Properties as JsonObject;
+const res = (t: JsonObject, id: string) => (t.Resources as Record<string, JsonObject>)[id].Properties as JsonObject;
 const ui = (t: JsonObject) => (t.Metadata as JsonObject)['AWS::CloudFormation::Interface'] as JsonObject;
 const enrollerEnv = (t: JsonObject) => (res(t, 'VpcEnrollerFunction').Environment as JsonObject).Variables as JsonObject;
 
@@ -18,30 +18,30 @@ describe('template.yaml agrees with the registry (src/sources)', () => {
 
   // Each mutation of a copy of the template must be caught, with a message that says where and what.
   it.each<[string, (t: JsonObject) => void, string]>([
-    ['a changed Default', (t) => (params(t).ShardCount!.Default = 2), 'parameter ShardCount: Default is 2 in template.yaml, 1 in the registry (src/sources)'],
+    ['a changed Default', (t) => (params(t).ShardCount.Default = 2), 'parameter ShardCount: Default is 2 in template.yaml, 1 in the registry (src/sources)'],
     [
       'a dropped allowed value',
-      (t) => (params(t).StreamMode!.AllowedValues = ['PROVISIONED']),
+      (t) => (params(t).StreamMode.AllowedValues = ['PROVISIONED']),
       'parameter StreamMode: AllowedValues is ["PROVISIONED"] in template.yaml, ["PROVISIONED","ON_DEMAND"] in the registry (src/sources)',
     ],
     [
       'a changed AllowedPattern',
-      (t) => (params(t).ExtraEventSources!.AllowedPattern = '^.*$'),
+      (t) => (params(t).ExtraEventSources.AllowedPattern = '^.*$'),
       'parameter ExtraEventSources: AllowedPattern is "^.*$" in template.yaml',
     ],
     [
       'a changed Type',
-      (t) => (params(t).EnableFlowLogs!.Type = 'Number'),
+      (t) => (params(t).EnableFlowLogs.Type = 'Number'),
       'parameter EnableFlowLogs: Type is "Number" in template.yaml, "String" in the registry (src/sources)',
     ],
     [
       'a constraint the registry lacks',
-      (t) => (params(t).StreamMode!.MinValue = 1),
+      (t) => (params(t).StreamMode.MinValue = 1),
       'parameter StreamMode: MinValue is 1 in template.yaml, absent in the registry (src/sources)',
     ],
     [
       'a lost NoEcho',
-      (t) => delete params(t).SiemExternalId!.NoEcho,
+      (t) => delete params(t).SiemExternalId.NoEcho,
       'parameter SiemExternalId: NoEcho is absent in template.yaml, true in the registry (src/sources)',
     ],
     [

@@ -36,7 +36,7 @@ describe('transform-free template (launch links, service-managed StackSets)', ()
   });
 
   it.each(samFunctions(yaml))('%s becomes a Lambda function with its bundle inlined as index.js', (id) => {
-    const fn = res[id]!;
+    const fn = res[id];
     const props = fn.Properties as JsonObject;
     expect(fn.Type).toBe('AWS::Lambda::Function');
     expect(props.Handler).toBe('index.handler');
@@ -66,7 +66,7 @@ describe('transform-free template (launch links, service-managed StackSets)', ()
       Type: 'AWS::Events::Rule',
       Properties: { ScheduleExpression: 'rate(6 hours)', Targets: [{ Arn: { 'Fn::GetAtt': ['Enroller', 'Arn'] }, Id: 'EnrollerSweepLambdaTarget' }] },
     });
-    expect(out.EnrollerNewVpc!.Properties).toEqual({
+    expect(out.EnrollerNewVpc.Properties).toEqual({
       EventPattern: { source: ['aws.ec2'], 'detail-type': ['AWS API Call via CloudTrail'], detail: { eventName: ['CreateVpc'] } },
       Targets: [{ Arn: { 'Fn::GetAtt': ['Enroller', 'Arn'] }, Id: 'EnrollerNewVpcLambdaTarget' }],
     });
@@ -89,7 +89,7 @@ describe('transform-free template (launch links, service-managed StackSets)', ()
       '    Type: AWS::Serverless::Function\n    Condition: FlowLogsOn\n',
     );
     const out = resourcesOf(renderTemplateText(yaml, { 'vpc-enroller': 'exports.handler = async () => {};' }));
-    expect(['Enroller', 'EnrollerSweep', 'EnrollerSweepPermission', 'EnrollerNewVpc', 'EnrollerNewVpcPermission'].map((id) => out[id]!.Condition)).toEqual(
+    expect(['Enroller', 'EnrollerSweep', 'EnrollerSweepPermission', 'EnrollerNewVpc', 'EnrollerNewVpcPermission'].map((id) => out[id].Condition)).toEqual(
       Array(5).fill('FlowLogsOn'),
     );
   });

@@ -64,7 +64,7 @@ describe("the renderer matches SAM's own translation", () => {
   it('compares each section: a changed translation is noticed', () => {
     const sam = JSON.parse(read('test/template/fixtures/sam-properties.sam.json')) as JsonObject;
     const changed = JSON.parse(JSON.stringify(sam)) as JsonObject;
-    ((changed.Resources as Record<string, JsonObject>).FnDisabled!.Properties as JsonObject).State = 'ENABLED';
+    ((changed.Resources as Record<string, JsonObject>).FnDisabled.Properties as JsonObject).State = 'ENABLED';
     delete (changed.Outputs as JsonObject).FnArn;
     expect(differences(withoutCodeLocation(sam), withoutCodeLocation(changed), 'T')).toEqual([
       'T.Resources.FnDisabled.Properties.State: rendered "DISABLED", SAM "ENABLED"',

@@ -36,7 +36,7 @@ export const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? []
  * (minus `AWS::NoValue`), so conditional statements are checked like the others.
  */
 export function statementsOf(doc: JsonObject): Statement[] {
-  return asArray(doc.Statement as Json).flatMap((s) => {
+  return asArray(doc.Statement).flatMap((s) => {
     const o = s as JsonObject;
     if (o && 'Fn::If' in o) {
       const [, yes, no] = o['Fn::If'] as Json[];

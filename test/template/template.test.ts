@@ -24,7 +24,7 @@ describe('template.yaml', () => {
   });
 
   it.each(Object.keys(parameters))('parameter %s is constrained', (name) => {
-    const p = parameters[name]!;
+    const p = parameters[name];
     const constrained = 'AllowedValues' in p || 'AllowedPattern' in p || ('MinValue' in p && 'MaxValue' in p);
     expect(constrained).toBe(true);
     expect(typeof p.Description).toBe('string');
@@ -48,7 +48,7 @@ describe('template.yaml', () => {
   it('sets ServiceTimeout above the function timeout and well under the default hour', () => {
     const pipeline = Object.values(res).find((r) => r.Type === 'Custom::SiemPipeline')!;
     const timeout = Number((pipeline.Properties as JsonObject).ServiceTimeout);
-    const fnTimeout = Number((res.ProvisionerFunction!.Properties as JsonObject).Timeout);
+    const fnTimeout = Number((res.ProvisionerFunction.Properties as JsonObject).Timeout);
     expect(timeout).toBeGreaterThan(fnTimeout);
     expect(timeout).toBeLessThanOrEqual(900);
   });
@@ -57,7 +57,7 @@ describe('template.yaml', () => {
     for (const [id, r] of Object.entries(res).filter(([, r]) => r.Type === 'AWS::Serverless::Function')) {
       const logging = (r.Properties as JsonObject).LoggingConfig as JsonObject | undefined;
       expect({ id, logGroup: logging?.LogGroup }).toEqual({ id, logGroup: { Ref: expect.any(String) } });
-      const group = res[(logging!.LogGroup as JsonObject).Ref as string]!;
+      const group = res[(logging!.LogGroup as JsonObject).Ref as string];
       expect(group.Type).toBe('AWS::Logs::LogGroup');
       expect((group.Properties as JsonObject).RetentionInDays).toBeDefined();
     }

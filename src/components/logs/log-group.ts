@@ -107,7 +107,7 @@ async function readOwnGroup(group: string, ctx: PipelineContext): Promise<GroupF
   const found = await describeGroup(group, ctx);
   const tags = found && (await groupTags(group, ctx));
   if (!tags || ownershipConflict('', tags, ctx)) return { group, read: true, ...(tags ? { tags } : {}) };
-  return { group, read: true, tags, retentionInDays: found!.retentionInDays, filter: await describeSubscription(ctx, group) };
+  return { group, read: true, tags, retentionInDays: found.retentionInDays, filter: await describeSubscription(ctx, group) };
 }
 
 /** Performs the changes; a reused group that went away since read is named by its parameter. */

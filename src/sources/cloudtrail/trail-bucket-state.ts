@@ -142,7 +142,7 @@ export function diffBucket(found: BucketFound, want: BucketWanted): Change<Bucke
     update('encryption', sse, want.sseAlgorithm, sse ? `default encryption is ${sse}, want ${want.sseAlgorithm}` : 'default encryption missing');
   if (found.policy === undefined || !samePolicy(found.policy ?? undefined, want.policy))
     update('policy', found.policy, want.policy, 'bucket policy missing or changed');
-  const rule = want.lifecycle[0]!;
+  const rule = want.lifecycle[0];
   if (!sameLifecycle(found.lifecycle, rule)) {
     const days = found.lifecycle?.find((r) => r.ID === rule.ID && r.Status === 'Enabled')?.Expiration?.Days;
     const wantDays = rule.Expiration?.Days;

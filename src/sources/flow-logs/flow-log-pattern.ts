@@ -60,6 +60,6 @@ function parseFields(logFormat: string): string[] {
     .map((token) => {
       const match = /^\$\{([a-z0-9-]+)\}$/.exec(token);
       if (!match) throw new Error(`flow-log format field '${token}' is not of the form \${name}`);
-      return match[1]!;
+      return match[1];
     });
 }

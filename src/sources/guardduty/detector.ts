@@ -106,7 +106,7 @@ function noDetector(ctx: PipelineContext): ComponentOutputs {
 
 /** Moves the detector to this pipeline name, recording `previous` (or clearing it when taken back). */
 async function handOver(detectorId: string, created: boolean, previous: string | undefined, ctx: PipelineContext): Promise<void> {
-  await tagDetector(detectorId, { [nameTagKey(created)]: ctx.tags[TAG_NAME]!, ...(previous ? { [TAG_PREVIOUS_NAME]: previous } : {}) }, ctx);
+  await tagDetector(detectorId, { [nameTagKey(created)]: ctx.tags[TAG_NAME], ...(previous ? { [TAG_PREVIOUS_NAME]: previous } : {}) }, ctx);
   if (!previous) await untagDetector(detectorId, [TAG_PREVIOUS_NAME], ctx);
 }
 
@@ -127,7 +127,7 @@ async function setFrequency(
   if (current === wanted) return;
   const tags = detector.Tags ?? {};
   const record = !created && tags[TAG_ORIGINAL_FREQUENCY] === undefined && current !== undefined;
-  const recorded = { [TAG_ADOPTED_STACK]: ctx.stackId, [TAG_ADOPTED_NAME]: ctx.tags[TAG_NAME]!, [TAG_ORIGINAL_FREQUENCY]: current ?? '' };
+  const recorded = { [TAG_ADOPTED_STACK]: ctx.stackId, [TAG_ADOPTED_NAME]: ctx.tags[TAG_NAME], [TAG_ORIGINAL_FREQUENCY]: current ?? '' };
   if (record) await tagDetector(detectorId, recorded, ctx);
   try {
     await ctx.clients.guardduty.send(new UpdateDetectorCommand({ DetectorId: detectorId, FindingPublishingFrequency: wanted }));
@@ -161,7 +161,7 @@ async function removeDetector(config: PipelineConfig, ctx: PipelineContext): Pro
   }
   const tags = detector.Tags ?? {};
   const relation = detectorRelation(tags, ctx);
-  const me = ctx.tags[TAG_NAME]!;
+  const me = ctx.tags[TAG_NAME];
   if (relation.kind === 'sibling' && relation.previousName === me) {
     // The cleanup Delete of a rename: the new pipeline name uses the detector now.
     await untagDetector(detectorId, [TAG_PREVIOUS_NAME], ctx);

@@ -192,7 +192,7 @@ export function s3Gaps(opts: S3GapsOptions): S3Bridge {
       return answer(await listVersions(input));
     }
     const match = /^(Put|Get)(.+)$/.exec(command);
-    const sub = match ? SUB_RESOURCES[match[2]!] : undefined;
+    const sub = match ? SUB_RESOURCES[match[2]] : undefined;
     if (!match || !sub) {
       const result = await next(args);
       if (command === 'DeleteBucket') stored.delete(bucket);
@@ -212,7 +212,7 @@ export function s3Gaps(opts: S3GapsOptions): S3Bridge {
         call.by = 'fallback';
       }
     }
-    const kind = match[2]!;
+    const kind = match[2];
     if (isPut) {
       settings(bucket).set(kind, structuredClone(input[sub.field]));
       return answer({});

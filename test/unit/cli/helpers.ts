@@ -99,7 +99,7 @@ export function bufferIo(files: Record<string, string> = {}) {
     },
     readFile: async (path: string) => {
       if (!Object.hasOwn(files, path)) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
-      return files[path]!;
+      return files[path];
     },
   };
   return io;

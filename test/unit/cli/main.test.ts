@@ -140,7 +140,7 @@ describe('run audit against a deployed pipeline', () => {
     const io = bufferIo();
     await expect(run([...AUDIT, ...PARAM_FLAGS, '--json'], io, { clientOptions: d.clientOptions })).resolves.toBe(EXIT.findings);
 
-    const report = (JSON.parse(io.out) as { regions: { report: AuditReport }[] }).regions[0]!.report;
+    const report = (JSON.parse(io.out) as { regions: { report: AuditReport }[] }).regions[0].report;
     expect(report.summary).toMatchObject({ findings: 1, missing: 1 });
     expect(report.components.find((e) => e.result !== 'ok')).toMatchObject({ id: 'guardduty-rule', expected: true, state: 'absent', result: 'missing' });
     expect(io.out).not.toContain(EXTERNAL_ID);
@@ -173,7 +173,7 @@ describe('run audit against a deployed pipeline', () => {
 
     const json = bufferIo(files);
     await expect(run([...args, '--json'], json, { clientOptions: d.clientOptions })).resolves.toBe(EXIT.findings);
-    const report = (JSON.parse(json.out) as { regions: { report: AuditReport }[] }).regions[0]!.report;
+    const report = (JSON.parse(json.out) as { regions: { report: AuditReport }[] }).regions[0].report;
     expect(report.components.filter((e) => e.result !== 'ok')).toEqual([
       { id: 'siem-role', expected: true, state: 'drifted', result: 'drifted', details: { roleArn: expect.any(String), differences: ['trust policy changed'] } },
     ]);

@@ -69,7 +69,7 @@ describe('defineComponent: ensure, inspect and plan from read, desired, diff and
 
   it('plan and inspect read for inspect and never apply', async () => {
     const { c, applied, reads } = component(1);
-    await expect(c.plan!(config, ctx)).resolves.toEqual([updateOf(R, 'n', 1, 2, 'n 1 -> 2', 'set')]);
+    await expect(c.plan(config, ctx)).resolves.toEqual([updateOf(R, 'n', 1, 2, 'n 1 -> 2', 'set')]);
     await expect(c.inspect(config, ctx)).resolves.toEqual({ state: 'drifted', details: { differences: ['n 1 -> 2'] } });
     expect(reads).toEqual(['inspect', 'inspect']);
     expect(applied).toEqual([]);

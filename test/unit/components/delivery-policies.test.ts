@@ -88,7 +88,7 @@ describe('least privilege of the delivery documents', () => {
   });
 
   it.each([...serviceTrusts, ...resourcePolicies])('%s conditions on exactly the keys its caller documents sending', (name, doc) => {
-    const caller = CALLERS[CALLER_OF[name]!];
+    const caller = CALLERS[CALLER_OF[name]];
     const toServices = doc.Statement.filter((s) => s.Effect === 'Allow' && s.Principal?.Service !== undefined);
     expect(toServices.length).toBeGreaterThan(0);
     for (const statement of toServices) {
@@ -144,7 +144,7 @@ describe('trailBucketPolicy', () => {
     ['aws-us-gov', 'arn:aws-us-gov:s3:::b'],
   ])('names the bucket in partition %s', (partition, arn) => {
     const doc = trailBucketPolicy({ partition, account: A, bucket: 'b', trailArn: TRAIL_ARN });
-    expect(doc.Statement[1]!.Resource).toEqual([arn]);
+    expect(doc.Statement[1].Resource).toEqual([arn]);
   });
 });
 

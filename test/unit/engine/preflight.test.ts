@@ -31,9 +31,9 @@ function world(opts: { trails?: object[]; groups?: string[]; filters?: object[];
   kinesis.on(DescribeLimitsCommand).resolves({ ShardLimit: 200, OpenShardCount: opts.openShards ?? 10, OnDemandStreamCount: 0, OnDemandStreamCountLimit: 50 });
   if (opts.ourShards === undefined) kinesis.on(DescribeStreamSummaryCommand).rejects(awsError(StreamNotFound, 'Stream siem-test not found.'));
   else kinesis.on(DescribeStreamSummaryCommand).resolves({ StreamDescriptionSummary: { OpenShardCount: opts.ourShards } as never });
-  cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: (opts.trails ?? [trail('org-trail', GROUP)]) as never });
+  cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: opts.trails ?? [trail('org-trail', GROUP)] });
   logs.on(DescribeLogGroupsCommand).resolves({ logGroups: (opts.groups ?? [GROUP]).map((logGroupName) => ({ logGroupName })) });
-  logs.on(DescribeSubscriptionFiltersCommand).resolves({ subscriptionFilters: (opts.filters ?? []) as never });
+  logs.on(DescribeSubscriptionFiltersCommand).resolves({ subscriptionFilters: opts.filters ?? [] });
 }
 
 afterEach(() => {

@@ -74,9 +74,9 @@ describe('adding a source: one module in a copy of the registry', () => {
     expect(harness.fake.events.publish({ source: RESOLVER, 'detail-type': 'DNS Firewall Block', detail: {} })).toBe(1);
     const [record] = harness.fake.kinesis.records(ctx.names.streamName);
     const scope = { config, names: ctx.names, region: ctx.region };
-    expect(sourceOfRecord(decodeRecord(record!.data), scope, registry)?.id).toBe('resolver');
+    expect(sourceOfRecord(decodeRecord(record.data), scope, registry)?.id).toBe('resolver');
     // verify counts it under its own row, expected while the source is on; the registry without it counts it as other.
-    const counted = (modules: readonly SourceModule[]) => tally([decodeVerifyRecord(record!.data)], recordStreamsOf(scope, modules), 0);
+    const counted = (modules: readonly SourceModule[]) => tally([decodeVerifyRecord(record.data)], recordStreamsOf(scope, modules), 0);
     expect(counted(registry).sources.find((s) => s.source === RESOLVER)).toMatchObject({ expected: true, records: 1, events: 1 });
     expect(counted(registry).other).toBe(0);
     expect(counted(SOURCES)).toMatchObject({ other: 1 });

@@ -44,7 +44,7 @@ const sharedIds = SHARED_COMPONENTS.map((c) => c.id);
 describe('the registry (src/sources/registry.ts)', () => {
   it('lists the same modules, with the same parameters, as the parameter list the config parser reads', () => {
     expect(SOURCES.map((m) => m.id)).toEqual(PARAMETER_MODULES.map((m) => m.id));
-    SOURCES.forEach((m, i) => expect({ id: m.id, same: m.parameters === PARAMETER_MODULES[i]!.parameters }).toEqual({ id: m.id, same: true }));
+    SOURCES.forEach((m, i) => expect({ id: m.id, same: m.parameters === PARAMETER_MODULES[i].parameters }).toEqual({ id: m.id, same: true }));
   });
 
   it('gives every component to exactly one module or the shared list, in the engine order the lifecycle suites know', () => {
@@ -91,11 +91,11 @@ describe('the registry (src/sources/registry.ts)', () => {
   });
 
   it('switches the logs and events roles by need: on with any source that needs them, off with none', () => {
-    const off = configOf(CONFIGS[1]![1]);
+    const off = configOf(CONFIGS[1][1]);
     expect([logsRoleComponent.enabled(off, regionOnly(REGION)), eventsRoleComponent.enabled(off, regionOnly(REGION))]).toEqual([false, false]);
     expect(logsRoleComponent.enabled(configOf({ EnableCloudTrail: 'false' }), regionOnly(REGION))).toBe(true);
     expect(logsRoleComponent.enabled(configOf({ TrailHomeRegion: 'us-east-1', EnableFlowLogs: 'false' }), regionOnly(REGION))).toBe(false);
-    expect(eventsRoleComponent.enabled(configOf(CONFIGS[7]![1]), regionOnly(REGION))).toBe(true);
+    expect(eventsRoleComponent.enabled(configOf(CONFIGS[7][1]), regionOnly(REGION))).toBe(true);
   });
 
   it('reads every parameter it passes to the custom resource: the template defaults parse without an unknown property', () => {

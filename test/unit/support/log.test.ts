@@ -122,7 +122,7 @@ describe('createLogger', () => {
     });
     expect(lines).toHaveLength(1);
     for (const secret of ['X-Amz-Signature', 'deadbeef', 'ext-secret-123', 'wJalrXUtnFEMI']) expect(lines[0]).not.toContain(secret);
-    expect(JSON.parse(lines[0]!)).toEqual({
+    expect(JSON.parse(lines[0])).toEqual({
       level: 'info',
       timestamp: NOW.toISOString(),
       message: REDACTED,

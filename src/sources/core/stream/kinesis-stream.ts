@@ -179,7 +179,7 @@ export async function streamTags(ctx: PipelineContext, streamName = ctx.names.st
       );
       tags.push(...(out.Tags ?? []));
       if (!out.HasMoreTags || !out.Tags?.length) break;
-      ExclusiveStartTagKey = out.Tags[out.Tags.length - 1]!.Key;
+      ExclusiveStartTagKey = out.Tags[out.Tags.length - 1].Key;
     }
   } catch (err) {
     if (isAwsError(err, NOT_FOUND)) return undefined;

@@ -150,12 +150,12 @@ describe('delivery role inspect', () => {
 
   it('the logs role also trusts the reused trail log group (ExistingTrailLogGroup), and no other group', async () => {
     iam.on(GetRoleCommand).rejects(noRole());
-    iam.on(CreateRoleCommand).resolves(role(roles[0]![1]));
+    iam.on(CreateRoleCommand).resolves(role(roles[0][1]));
     iam.on(PutRolePolicyCommand).resolves({});
 
     await logsRoleComponent.ensure(testConfig({ ExistingTrailLogGroup: 'org-trail/logs' }), createTestContext().ctx);
 
-    const trust = JSON.parse(iam.commandCalls(CreateRoleCommand)[0]!.args[0].input.AssumeRolePolicyDocument!);
+    const trust = JSON.parse(iam.commandCalls(CreateRoleCommand)[0].args[0].input.AssumeRolePolicyDocument!);
     const groups = ['/siem-pipeline/test/cloudtrail', '/siem-pipeline/test/vpc-flow-logs', 'org-trail/logs'].map(
       (g) => `arn:aws:logs:${R}:${A}:log-group:${g}`,
     );
@@ -165,18 +165,18 @@ describe('delivery role inspect', () => {
   it('uses the partition of the region in every ARN it trusts', async () => {
     const cn = createTestContext({ region: 'cn-north-1' }).ctx;
     iam.on(GetRoleCommand).rejects(noRole());
-    iam.on(CreateRoleCommand).resolves(role(roles[0]![1]));
+    iam.on(CreateRoleCommand).resolves(role(roles[0][1]));
     iam.on(PutRolePolicyCommand).resolves({});
 
     await logsRoleComponent.ensure(testConfig(), cn);
 
-    const trust = JSON.parse(iam.commandCalls(CreateRoleCommand)[0]!.args[0].input.AssumeRolePolicyDocument!);
+    const trust = JSON.parse(iam.commandCalls(CreateRoleCommand)[0].args[0].input.AssumeRolePolicyDocument!);
     const groups = [
       `arn:aws-cn:logs:cn-north-1:${A}:log-group:/siem-pipeline/test/cloudtrail`,
       `arn:aws-cn:logs:cn-north-1:${A}:log-group:/siem-pipeline/test/vpc-flow-logs`,
     ];
     expect(trust.Statement[0].Condition.ArnLike).toEqual({ 'aws:SourceArn': groups.flatMap((g) => [g, `${g}:*`]) });
-    const policy = JSON.parse(iam.commandCalls(PutRolePolicyCommand)[0]!.args[0].input.PolicyDocument!);
+    const policy = JSON.parse(iam.commandCalls(PutRolePolicyCommand)[0].args[0].input.PolicyDocument!);
     expect(policy.Statement[0].Resource).toEqual([`arn:aws-cn:kinesis:cn-north-1:${A}:stream/siem-test`]);
   });
 });

@@ -173,13 +173,13 @@ describe('submitResponse against a real HTTP server', () => {
     await submitResponse(srv.url, body, { retry: retry(clock) });
     expect(srv.received).toHaveLength(1);
     const [req] = srv.received;
-    expect(req!.method).toBe('PUT');
-    expect(req!.url).toBe('/bucket/key?X-Amz-Signature=abc123secret');
-    expect(req!.headers['content-type']).toBe('');
-    expect(req!.headers['content-length']).toBe(String(Buffer.byteLength(body)));
+    expect(req.method).toBe('PUT');
+    expect(req.url).toBe('/bucket/key?X-Amz-Signature=abc123secret');
+    expect(req.headers['content-type']).toBe('');
+    expect(req.headers['content-length']).toBe(String(Buffer.byteLength(body)));
     expect(Buffer.byteLength(body)).toBeGreaterThan(body.length);
-    expect(req!.body.toString('utf8')).toBe(body);
-    expect(req!.headers['transfer-encoding']).toBeUndefined();
+    expect(req.body.toString('utf8')).toBe(body);
+    expect(req.headers['transfer-encoding']).toBeUndefined();
     expect(clock.sleeps).toEqual([]);
   });
 

@@ -102,9 +102,9 @@ describe('safeHandler', () => {
 
   it('responds FAILED when the work throws synchronously instead of rejecting', async () => {
     const h = harness(
-      ((): never => {
+      (): never => {
         throw new Error('sync boom');
-      }) as unknown as RequestWork,
+      },
       { fallbackPhysicalId: () => 'fallback' },
     );
     await expect(h.handler(createEvent({}), plenty)).resolves.toBeUndefined();

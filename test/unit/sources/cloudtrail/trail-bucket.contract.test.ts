@@ -40,7 +40,7 @@ describe('trail bucket diff (pure)', () => {
     ['no policy: policy', { ...asWanted, policy: null }, ['update'], ['policy']],
     [
       'policy of another trail: policy',
-      { ...asWanted, policy: policyJson({ ...policy, Statement: [{ ...policy.Statement[0]!, Resource: ['x'] }] }) },
+      { ...asWanted, policy: policyJson({ ...policy, Statement: [{ ...policy.Statement[0], Resource: ['x'] }] }) },
       ['update'],
       ['policy'],
     ],

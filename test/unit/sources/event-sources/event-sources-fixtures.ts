@@ -59,6 +59,7 @@ export function removed(name: string): [string, unknown][] {
 
 /** The requests about one rule, in the order they were sent (rules are ensured side by side). */
 export function requestsFor(rule: string): [string, unknown][] {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the tuple type is the point of the assertion
   return sentRequests(events).filter(([, input]) => JSON.stringify(input).includes(`"${rule}"`) || JSON.stringify(input).includes(`/${rule}"`)) as [
     string,
     unknown,

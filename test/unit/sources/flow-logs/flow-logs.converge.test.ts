@@ -13,7 +13,7 @@ describe('flow-logs ensure: exclusions, logs, deletes and re-creates', () => {
   it('logs every exclusion in one warning, with the count, the first 20 VPC ids and the flow logs of ours it removes', async () => {
     const excluded = vpcIds(50);
     serveVpcs([...excluded.map((id) => vpc(id, { Tags: [{ Key: EXCLUDE_TAG, Value: 'true' }] })), vpc('vpc-new')]);
-    serveFlowLogs([flowLog('fl-0', excluded[0]!), flowLog('fl-1', excluded[1]!)]);
+    serveFlowLogs([flowLog('fl-0', excluded[0]), flowLog('fl-1', excluded[1])]);
     const { ctx, logs } = context();
 
     await flowLogsComponent.ensure(testConfig(), ctx);

@@ -52,7 +52,7 @@ describe('flow-logs ensure', () => {
     serveVpcs([vpc('vpc-1')]);
     serveFlowLogs([]);
     await flowLogsComponent.ensure(testConfig(), context().ctx);
-    expect(ec2.commandCalls(CreateFlowLogsCommand)[0]!.args[0].input).not.toHaveProperty('LogFormat');
+    expect(ec2.commandCalls(CreateFlowLogsCommand)[0].args[0].input).not.toHaveProperty('LogFormat');
   });
 
   it('changes nothing when every VPC has its flow log', async () => {

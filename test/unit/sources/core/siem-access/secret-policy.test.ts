@@ -30,8 +30,8 @@ describe('readerSecretPolicy', () => {
 
   it('lets named readers read (also across accounts) and nothing more', () => {
     const doc = readerSecretPolicy({ provisionerRoleArn: PROVISIONER, readers: [READER] });
-    expect(doc.Statement[0]!.Condition).toEqual({ StringNotEquals: { 'aws:PrincipalArn': [PROVISIONER, READER] } });
-    expect(doc.Statement[1]!.Condition).toEqual({ StringNotEquals: { 'aws:PrincipalArn': [PROVISIONER] } });
+    expect(doc.Statement[0].Condition).toEqual({ StringNotEquals: { 'aws:PrincipalArn': [PROVISIONER, READER] } });
+    expect(doc.Statement[1].Condition).toEqual({ StringNotEquals: { 'aws:PrincipalArn': [PROVISIONER] } });
     expect(doc.Statement[2]).toEqual({
       Sid: 'ReadersRead',
       Effect: 'Allow',

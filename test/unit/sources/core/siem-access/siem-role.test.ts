@@ -88,7 +88,7 @@ describe('siem-role ensure', () => {
       ],
       putPolicy,
     ]);
-    expect(JSON.parse(iam.commandCalls(CreateRoleCommand)[0]!.args[0].input.AssumeRolePolicyDocument!)).toEqual({
+    expect(JSON.parse(iam.commandCalls(CreateRoleCommand)[0].args[0].input.AssumeRolePolicyDocument!)).toEqual({
       Version: '2012-10-17',
       Statement: [
         {

@@ -78,7 +78,7 @@ describe('siem-user ensure: create and take over', () => {
     ]);
     expect(sentCommands(secrets)).toEqual(['DescribeSecretCommand', 'CreateSecretCommand', 'PutResourcePolicyCommand']);
     expect(sentRequests(secrets)[2]).toEqual(putSecretPolicy);
-    const created = secrets.commandCalls(CreateSecretCommand)[0]!.args[0].input;
+    const created = secrets.commandCalls(CreateSecretCommand)[0].args[0].input;
     expect({ ...created, SecretString: JSON.parse(created.SecretString!) }).toEqual({
       Name: SecretName,
       Description: 'Access key of the SIEM reader of Kinesis stream siem-test',

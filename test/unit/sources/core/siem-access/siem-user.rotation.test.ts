@@ -88,7 +88,7 @@ describe('siem-user ensure: rotation, re-keying and the secret policy', () => {
         'TagResourceCommand',
         'PutResourcePolicyCommand',
       ]);
-      const put = secrets.commandCalls(PutSecretValueCommand)[0]!.args[0].input;
+      const put = secrets.commandCalls(PutSecretValueCommand)[0].args[0].input;
       expect({ ...put, SecretString: JSON.parse(put.SecretString!) }).toEqual({ SecretId: SECRET_ARN, SecretString: secretValue() });
       expect(secrets).toHaveReceivedCommandWith(TagResourceCommand, {
         SecretId: SECRET_ARN,

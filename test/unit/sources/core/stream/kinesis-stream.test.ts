@@ -54,7 +54,7 @@ describe('stream ensure', () => {
     await streamComponent.ensure(testConfig({ StreamMode: 'ON_DEMAND', ShardCount: '3' }), ctx);
 
     expect(kinesis).toHaveReceivedCommandTimes(CreateStreamCommand, 1);
-    expect(kinesis.commandCalls(CreateStreamCommand)[0]!.args[0].input).toEqual({
+    expect(kinesis.commandCalls(CreateStreamCommand)[0].args[0].input).toEqual({
       StreamName,
       StreamModeDetails: { StreamMode: 'ON_DEMAND' },
       Tags: { [TAG_NAME]: 'test', [TAG_STACK]: STACK_TAG },

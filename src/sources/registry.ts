@@ -1,6 +1,6 @@
 import type { PipelineConfig } from '../config/pipeline-config';
 import type { Component, ComponentId } from '../components/component';
-import { eventsRoleComponent, flowLogsRoleComponent, logsRoleComponent, trailRoleComponent } from '../components/delivery/delivery-roles';
+import { eventsRoleComponent, flowLogsRoleComponent, logsRoleComponent, trailRoleComponent } from './delivery-roles';
 import type { PipelineContext } from '../components/context';
 import { cloudTrailModule } from './cloudtrail';
 import { coreModule, operationsModule } from './core';

@@ -5,10 +5,10 @@ import ts from 'typescript';
 /**
  * src/ is laid out as the data flow (docs/ARCHITECTURE.md): entry points first, then the layers they call.
  * A file may import its own layer or any layer below it, never one above; the two entry points (the Lambda
- * handlers and the CLI) do not import each other. Sources and components are one layer: a source module
- * lists its components, and a shared component (a delivery role) is switched on by what the sources need.
+ * handlers and the CLI) do not import each other. Sources use components (the contract, helpers, factories);
+ * components know no source.
  */
-const LAYERS: readonly (readonly string[])[] = [['handlers', 'cli'], ['engine'], ['sources', 'components'], ['config'], ['aws'], ['support']];
+const LAYERS: readonly (readonly string[])[] = [['handlers', 'cli'], ['engine'], ['sources'], ['components'], ['config'], ['aws'], ['support']];
 
 const SRC = path.resolve(__dirname, '../../src');
 
@@ -72,6 +72,7 @@ describe('src/ layers', () => {
     ['config/names.ts', "import type { X } from '../sources/types';", 'config may not import sources'],
     ['cli/main.ts', "import { handler } from '../handlers/custom-resource';", 'cli may not import handlers'],
     ['support/log.ts', "export { y } from '../aws/clients';", 'support may not import aws'],
+    ['components/logs/log-group.ts', "import { z } from '../../sources/cloudtrail/scope';", 'components may not import sources'],
   ])('reports an upward import in %s', (file, line, message) => {
     const abs = path.join(SRC, file);
     expect(layerViolations([abs], () => line)).toEqual([expect.stringContaining(message)]);

@@ -9,7 +9,7 @@ import {
 import { createClients } from '../../src/aws/clients';
 import { OwnershipConflictError } from '../../src/support/errors';
 import { STREAM_KMS_KEY, streamComponent } from '../../src/sources/core/stream/kinesis-stream';
-import { streamOwnerTags } from '../../src/sources/core/stream/stream-tags';
+import { streamOwnerTags } from '../../src/components/stream-tags';
 import { createTestContext, testConfig } from '../unit/helpers/context';
 import { EMULATOR_CREDENTIALS, EMULATOR_REGION, startKinesalite, type RunningEmulator } from './helpers/emulators';
 import { kinesaliteGaps, type KinesaliteBridge } from './helpers/kinesalite-gaps';

@@ -12,13 +12,7 @@ import { defineComponent, notInLambda, type Change, type Component, type Compone
 import type { PipelineContext } from '../context';
 import { deleteIgnoringNotFound, logResource, orUndefinedWhenNotFound, ownedAfterAlreadyExists, ownedOrLeftAlone, ownershipConflict } from '../ownership';
 import { diffLogGroup, type GroupAction, type GroupFound, type GroupWanted } from './log-group-plan';
-import {
-  recordedReusedGroup,
-  recordReusedGroup,
-  reusedGroupMissing,
-  subscriptionSlot,
-  unsubscribeReusedGroups,
-} from '../../sources/cloudtrail/reused-trail-group';
+import { recordedReusedGroup, recordReusedGroup, reusedGroupMissing, subscriptionSlot, unsubscribeReusedGroups } from './reused-group';
 import { deleteSubscription, describeSubscription, desiredSubscription, putSubscription } from './subscription';
 
 /** A subscription filter's pattern ('' forwards every event), with a warning for the log when it cannot filter as asked. */

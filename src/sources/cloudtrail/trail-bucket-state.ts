@@ -12,7 +12,7 @@ import { NOT_WANTED, updateOf, type Change, type ReadPurpose } from '../../compo
 import type { PipelineContext } from '../../components/context';
 import { orUndefinedWhenNotFound, ownershipConflict } from '../../components/ownership';
 import { samePolicy, trailBucketPolicy, type PolicyDocument } from '../../components/policies';
-import { createsTrail, trailArn } from '../../components/source-needs';
+import { createsTrail, trailArn } from '../needs';
 import { bucketTags, ForeignBucketError } from './trail-bucket-owner';
 
 export const PUBLIC_ACCESS_BLOCK: Required<PublicAccessBlockConfiguration> = {

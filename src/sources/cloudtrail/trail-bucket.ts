@@ -20,7 +20,7 @@ import { defineComponent, type Change, type Component, type ComponentOutputs } f
 import type { PipelineContext } from '../../components/context';
 import { leftInPlace, logResource, ownedAfterAlreadyExists, ownedOrLeftAlone, tagList } from '../../components/ownership';
 import { policyJson } from '../../components/policies';
-import { createsTrail } from '../../components/source-needs';
+import { createsTrail } from '../needs';
 import { bucketTags, ForeignBucketError } from './trail-bucket-owner';
 import { desiredBucket, diffBucket, readBucket, type BucketFound, type BucketSetting, type BucketWanted } from './trail-bucket-state';
 

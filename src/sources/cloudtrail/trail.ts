@@ -32,7 +32,7 @@ import {
   tagList,
   tagMap,
 } from '../../components/ownership';
-import { createsTrail, trailArn } from '../../components/source-needs';
+import { createsTrail, trailArn } from '../needs';
 
 /**
  * Until the new trail role and bucket policy have propagated, CloudTrail refuses them with these errors:

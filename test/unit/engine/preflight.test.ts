@@ -10,7 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { TAG_STACK } from '../../../src/config/names';
-import { kinesisTagText } from '../../../src/sources/core/stream/stream-tags';
+import { kinesisTagText } from '../../../src/components/stream-tags';
 import { PreflightError, validateBeforeWrite } from '../../../src/engine/preflight';
 import { awsError, sentRequests } from '../helpers/aws-mock';
 import { createTestContext, TEST_STACK_ID, testConfig } from '../helpers/context';

@@ -4,13 +4,13 @@ import { type PipelineConfig } from '../../../src/config/pipeline-config';
 import { parseConfig } from '../../../src/sources/parse';
 import type { PipelineContext } from '../../../src/components/context';
 import { defaultComponents } from '../../../src/sources/registry';
-import { eventsRoleComponent, logsRoleComponent } from '../../../src/components/delivery/delivery-roles';
+import { eventsRoleComponent, logsRoleComponent } from '../../../src/sources/delivery-roles';
 import { docsOf, MissingDocsError, PARAMETER_DOCS } from '../../../src/sources/docs';
 import { PARAMETER_MODULES, templateDefaults } from '../../../src/sources/parameters';
 import { parseWithModules } from '../../../src/sources/parse';
 import { decodeRecord, UnknownRecordError } from '../../../src/sources/records';
 import { recordStreamsOf, SHARED_COMPONENTS, SOURCES, sourceOfRecord } from '../../../src/sources/registry';
-import { subscribableLogGroups } from '../../../src/components/source-needs';
+import { subscribableLogGroups } from '../../../src/sources/needs';
 import { cwlDelivery } from '../../fake/stream-records';
 
 const REGION = 'eu-west-1';

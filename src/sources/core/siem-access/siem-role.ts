@@ -1,7 +1,7 @@
 import type { PipelineConfig } from '../../../config/pipeline-config';
 import type { PipelineContext } from '../../../components/context';
 import { crossAccountTrustPolicy, streamReaderPolicy, type PolicyDocument } from '../../../components/policies';
-import { serviceRoleComponent } from '../../../components/delivery/service-role';
+import { serviceRoleComponent } from '../../../components/iam/service-role';
 
 /**
  * SIEM read access by role: an account the SIEM runs in assumes this role with an ExternalId and may

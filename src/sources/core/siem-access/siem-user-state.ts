@@ -16,7 +16,7 @@ import {
   wantedSecretPolicy,
   type SecretState,
 } from './reader-secret';
-import { knownBoundary, NO_SUCH_ENTITY, RECREATE } from '../../../components/delivery/service-role';
+import { knownBoundary, NO_SUCH_ENTITY, RECREATE } from '../../../components/iam/service-role';
 
 /**
  * What read found. `keys`: ids of the user's live access keys, to converge and never to report (none when

@@ -10,7 +10,7 @@ import {
 import type { PipelineConfig } from '../../../config/pipeline-config';
 import { defineComponent, type Change, type Component, type ComponentOutputs } from '../../../components/component';
 import type { PipelineContext } from '../../../components/context';
-import { afterIamPropagation, createIamEntity, deleteIamEntity, NO_SUCH_ENTITY, RECREATE } from '../../../components/delivery/service-role';
+import { afterIamPropagation, createIamEntity, deleteIamEntity, NO_SUCH_ENTITY, RECREATE } from '../../../components/iam/service-role';
 import { assertOwned, deleteIgnoringNotFound, ownedOrLeftAlone, tagList, tagMap } from '../../../components/ownership';
 import { policyJson } from '../../../components/policies';
 import { settleAll } from '../../../support/settle';

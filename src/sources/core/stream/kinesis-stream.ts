@@ -5,29 +5,19 @@ import {
   DescribeStreamCommand,
   DescribeStreamSummaryCommand,
   IncreaseStreamRetentionPeriodCommand,
-  ListTagsForStreamCommand,
   StartStreamEncryptionCommand,
   UpdateShardCountCommand,
   UpdateStreamModeCommand,
   type KinesisClient,
   type StreamDescriptionSummary,
-  type Tag,
 } from '@aws-sdk/client-kinesis';
 import { checkExceptions, createWaiter, WaiterState, type WaiterResult } from '@smithy/core/client';
 import type { PipelineConfig } from '../../../config/pipeline-config';
 import { isAwsError, NOT_FOUND, OwnershipConflictError } from '../../../support/errors';
 import { defineComponent, type Change, type Component, type ComponentOutputs } from '../../../components/component';
 import type { PipelineContext } from '../../../components/context';
-import {
-  alreadyGone,
-  deleteIgnoringNotFound,
-  logResource,
-  orUndefinedWhenNotFound,
-  ownedOrLeftAlone,
-  ownershipConflict,
-  tagMap,
-} from '../../../components/ownership';
-import { streamOwnerTags, streamOwnershipTags } from './stream-tags';
+import { alreadyGone, deleteIgnoringNotFound, logResource, orUndefinedWhenNotFound, ownedOrLeftAlone, ownershipConflict } from '../../../components/ownership';
+import { streamOwnerTags, streamOwnershipTags, streamTags } from '../../../components/stream-tags';
 import { diffStream, type DesiredStream, type StreamAction, type StreamState } from './stream-plan';
 
 /** The KMS key Kinesis manages for itself: server-side encryption with it needs no extra IAM. */
@@ -166,26 +156,6 @@ async function createStream(config: PipelineConfig, ctx: PipelineContext): Promi
     if (!isAwsError(err, 'ResourceInUseException')) throw err;
     logResource(ctx, 'already exists', `Kinesis stream ${ctx.names.streamName}`);
   }
-}
-
-/** All tags of a stream (ListTagsForStream pages at 50), or undefined when the stream is gone. */
-export async function streamTags(ctx: PipelineContext, streamName = ctx.names.streamName): Promise<Record<string, string> | undefined> {
-  const tags: Tag[] = [];
-  let ExclusiveStartTagKey: string | undefined;
-  try {
-    for (;;) {
-      const out = await ctx.clients.kinesis.send(
-        new ListTagsForStreamCommand({ StreamName: streamName, ...(ExclusiveStartTagKey ? { ExclusiveStartTagKey } : {}) }),
-      );
-      tags.push(...(out.Tags ?? []));
-      if (!out.HasMoreTags || !out.Tags?.length) break;
-      ExclusiveStartTagKey = out.Tags[out.Tags.length - 1].Key;
-    }
-  } catch (err) {
-    if (isAwsError(err, NOT_FOUND)) return undefined;
-    throw err;
-  }
-  return tagMap(tags);
 }
 
 function stateOf(summary: StreamDescriptionSummary): StreamState {

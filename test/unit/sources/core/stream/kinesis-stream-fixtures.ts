@@ -2,7 +2,7 @@
 import { KinesisClient, ResourceNotFoundException, type StreamDescription, type StreamDescriptionSummary, type StreamStatus } from '@aws-sdk/client-kinesis';
 import { mockClient } from 'aws-sdk-client-mock';
 import { TAG_NAME as NAME_KEY, TAG_STACK as STACK_KEY } from '../../../../../src/config/names';
-import { kinesisTagText } from '../../../../../src/sources/core/stream/stream-tags';
+import { kinesisTagText } from '../../../../../src/components/stream-tags';
 import { awsError } from '../../../helpers/aws-mock';
 import { createTestContext, TEST_STACK_ID } from '../../../helpers/context';
 

@@ -1,7 +1,7 @@
 import type { StreamDescriptionSummary } from '@aws-sdk/client-kinesis';
 import { TAG_STACK } from '../../../../../src/config/names';
 import { diffStreamFound, type StreamFound, type StreamWanted } from '../../../../../src/sources/core/stream/kinesis-stream';
-import { streamOwnerTags } from '../../../../../src/sources/core/stream/stream-tags';
+import { streamOwnerTags } from '../../../../../src/components/stream-tags';
 
 const STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/siem/1';
 const wanted: StreamWanted = { name: 'siem-demo', stackId: STACK, settings: { mode: 'PROVISIONED', shardCount: 2, retentionHours: 48 } };

@@ -1,6 +1,6 @@
 import { CreateStreamCommand, DescribeStreamCommand, DescribeStreamSummaryCommand, ListTagsForStreamCommand } from '@aws-sdk/client-kinesis';
 import { TAG_STACK as STACK_KEY } from '../../../../../src/config/names';
-import { kinesisTagText } from '../../../../../src/sources/core/stream/stream-tags';
+import { kinesisTagText } from '../../../../../src/components/stream-tags';
 import { OwnershipConflictError } from '../../../../../src/support/errors';
 import { streamComponent } from '../../../../../src/sources/core/stream/kinesis-stream';
 import { sentCommands, sentRequests } from '../../../helpers/aws-mock';

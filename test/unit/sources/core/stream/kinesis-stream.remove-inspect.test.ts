@@ -1,5 +1,5 @@
 import { DeleteStreamCommand, DescribeStreamCommand, DescribeStreamSummaryCommand, ListTagsForStreamCommand } from '@aws-sdk/client-kinesis';
-import { kinesisTagText } from '../../../../../src/sources/core/stream/stream-tags';
+import { kinesisTagText } from '../../../../../src/components/stream-tags';
 import { streamComponent } from '../../../../../src/sources/core/stream/kinesis-stream';
 import { sentCommands, sentRequests } from '../../../helpers/aws-mock';
 import { createTestContext, OTHER_STACK_ID, testConfig } from '../../../helpers/context';

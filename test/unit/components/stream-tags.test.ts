@@ -1,7 +1,7 @@
-import { ownershipTags, TAG_STACK } from '../../../../../src/config/names';
-import { kinesisTagText, streamOwnershipTags, streamOwnerTags } from '../../../../../src/sources/core/stream/stream-tags';
-import { tagProblem } from '../../../../fake/tag-rules';
-import { OTHER_STACK_ID, TEST_STACK_ID } from '../../../helpers/context';
+import { ownershipTags, TAG_STACK } from '../../../src/config/names';
+import { kinesisTagText, streamOwnershipTags, streamOwnerTags } from '../../../src/components/stream-tags';
+import { tagProblem } from '../../fake/tag-rules';
+import { OTHER_STACK_ID, TEST_STACK_ID } from '../helpers/context';
 
 describe('stream tags', () => {
   it('our ownership tags break the documented Kinesis tag rules as they are, and pass them in the Kinesis spelling', () => {

@@ -1,11 +1,11 @@
 // Shared by delivery-roles.test.ts: the mocked IAM client and every delivery role with the documents it must carry.
 import { IAMClient, NoSuchEntityException, type Role } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { TAG_NAME, TAG_STACK } from '../../../../src/config/names';
-import type { Component } from '../../../../src/components/component';
-import { eventsRoleComponent, flowLogsRoleComponent, logsRoleComponent, trailRoleComponent } from '../../../../src/components/delivery/delivery-roles';
-import { awsError } from '../../helpers/aws-mock';
-import { createTestContext, TEST_BOUNDARY_ARN, TEST_STACK_ID } from '../../helpers/context';
+import { TAG_NAME, TAG_STACK } from '../../../src/config/names';
+import type { Component } from '../../../src/components/component';
+import { eventsRoleComponent, flowLogsRoleComponent, logsRoleComponent, trailRoleComponent } from '../../../src/sources/delivery-roles';
+import { awsError } from '../helpers/aws-mock';
+import { createTestContext, TEST_BOUNDARY_ARN, TEST_STACK_ID } from '../helpers/context';
 
 export const iam = mockClient(IAMClient);
 export const { ctx } = createTestContext();

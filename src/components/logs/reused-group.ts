@@ -1,12 +1,12 @@
 import { DescribeSubscriptionFiltersCommand, type SubscriptionFilter } from '@aws-sdk/client-cloudwatch-logs';
 import { AddTagsToStreamCommand, RemoveTagsFromStreamCommand } from '@aws-sdk/client-kinesis';
-import { ownedByThisStack } from '../../components/ownership';
+import { ownedByThisStack } from '../ownership';
 import { isAwsError, NOT_FOUND } from '../../support/errors';
 import { allPages, type Paging } from '../../aws/pages';
-import type { PipelineContext } from '../../components/context';
-import { deleteSubscription } from '../../components/logs/subscription';
-import { streamTags } from '../core/stream/kinesis-stream';
-import { kinesisTagText, streamOwnershipTags } from '../core/stream/stream-tags';
+import type { PipelineContext } from '../context';
+import { deleteSubscription } from './subscription';
+import { streamTags } from '../stream-tags';
+import { kinesisTagText, streamOwnershipTags } from '../stream-tags';
 
 /**
  * A reused trail log group (ExistingTrailLogGroup) belongs to someone else, so nothing of ours can be

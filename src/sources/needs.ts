@@ -1,7 +1,7 @@
 import type { PipelineConfig } from '../config/pipeline-config';
-import { sharedComponentNeeded } from '../sources/enabling';
-import { PARAMETER_MODULES } from '../sources/parameters';
-import type { PipelineContext } from './context';
+import { sharedComponentNeeded } from './enabling';
+import { PARAMETER_MODULES } from './parameters';
+import type { PipelineContext } from '../components/context';
 
 /**
  * Which log sources the config turns on in this region, as pure predicates over config and region. The
@@ -9,7 +9,7 @@ import type { PipelineContext } from './context';
  * component (roles, groups, bucket, trail) switches on and off together.
  */
 
-export { cloudTrailInThisRegion, createsTrail } from '../sources/cloudtrail/scope';
+export { cloudTrailInThisRegion, createsTrail } from './cloudtrail/scope';
 
 /** Some CloudWatch Logs group of this region is subscribed to the stream: a module needs the logs role. */
 export function logsToStreamEnabled(config: PipelineConfig, region: string): boolean {

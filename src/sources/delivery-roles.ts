@@ -1,5 +1,5 @@
-import { NAME_PREFIX } from '../../config/names';
-import type { PipelineContext } from '../context';
+import { NAME_PREFIX } from '../config/names';
+import type { PipelineContext } from '../components/context';
 import {
   eventsToKinesisTrustPolicy,
   flowLogsDeliveryPolicy,
@@ -9,9 +9,9 @@ import {
   trailDeliveryPolicy,
   trailTrustPolicy,
   type SourceScope,
-} from '../policies';
-import { serviceRoleComponent } from './service-role';
-import { createsTrail, eventsToStreamEnabled, logsToStreamEnabled, subscribableLogGroups } from '../source-needs';
+} from '../components/policies';
+import { serviceRoleComponent } from '../components/iam/service-role';
+import { createsTrail, eventsToStreamEnabled, logsToStreamEnabled, subscribableLogGroups } from './needs';
 
 /**
  * The roles AWS services assume to deliver logs along the pipeline, one per hop, each trusting one service

@@ -1,4 +1,8 @@
-import { TAG_STACK } from '../../../config/names';
+import { ListTagsForStreamCommand, type Tag } from '@aws-sdk/client-kinesis';
+import { TAG_STACK } from '../config/names';
+import { isAwsError, NOT_FOUND } from '../support/errors';
+import type { PipelineContext } from './context';
+import { tagMap } from './ownership';
 
 /**
  * Kinesis tag keys and values may hold only Unicode letters, digits, white space and `_ . / = + - @`
@@ -23,4 +27,24 @@ export function streamOwnershipTags(tags: Record<string, string>, stackId: strin
   const stored = tags[kinesisTagText(TAG_STACK)];
   if (stored === undefined) return tags[TAG_STACK] === undefined ? {} : { [TAG_STACK]: tags[TAG_STACK] };
   return { [TAG_STACK]: stored === kinesisTagText(stackId) ? stackId : stored };
+}
+
+/** All tags of a stream (ListTagsForStream pages at 50), or undefined when the stream is gone. */
+export async function streamTags(ctx: PipelineContext, streamName = ctx.names.streamName): Promise<Record<string, string> | undefined> {
+  const tags: Tag[] = [];
+  let ExclusiveStartTagKey: string | undefined;
+  try {
+    for (;;) {
+      const out = await ctx.clients.kinesis.send(
+        new ListTagsForStreamCommand({ StreamName: streamName, ...(ExclusiveStartTagKey ? { ExclusiveStartTagKey } : {}) }),
+      );
+      tags.push(...(out.Tags ?? []));
+      if (!out.HasMoreTags || !out.Tags?.length) break;
+      ExclusiveStartTagKey = out.Tags[out.Tags.length - 1].Key;
+    }
+  } catch (err) {
+    if (isAwsError(err, NOT_FOUND)) return undefined;
+    throw err;
+  }
+  return tagMap(tags);
 }

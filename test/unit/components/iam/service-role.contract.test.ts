@@ -1,6 +1,6 @@
 import type { Role } from '@aws-sdk/client-iam';
 import { TAG_STACK } from '../../../../src/config/names';
-import { diffRole, type RoleFound, type RoleWanted } from '../../../../src/components/delivery/service-role';
+import { diffRole, type RoleFound, type RoleWanted } from '../../../../src/components/iam/service-role';
 import { serviceTrustPolicy, streamReaderPolicy } from '../../../../src/components/policies';
 
 const STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/siem/1';

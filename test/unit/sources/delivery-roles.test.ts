@@ -7,12 +7,12 @@ import {
   PutRolePolicyCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { TAG_STACK } from '../../../../src/config/names';
-import { OwnershipConflictError } from '../../../../src/support/errors';
-import { eventsRoleComponent, flowLogsRoleComponent, logsRoleComponent, trailRoleComponent } from '../../../../src/components/delivery/delivery-roles';
-import { policyJson } from '../../../../src/components/policies';
-import { sentCommands, sentRequests } from '../../helpers/aws-mock';
-import { createTestContext, OTHER_STACK_ID, TEST_BOUNDARY_ARN, testConfig } from '../../helpers/context';
+import { TAG_STACK } from '../../../src/config/names';
+import { OwnershipConflictError } from '../../../src/support/errors';
+import { eventsRoleComponent, flowLogsRoleComponent, logsRoleComponent, trailRoleComponent } from '../../../src/sources/delivery-roles';
+import { policyJson } from '../../../src/components/policies';
+import { sentCommands, sentRequests } from '../helpers/aws-mock';
+import { createTestContext, OTHER_STACK_ID, TEST_BOUNDARY_ARN, testConfig } from '../helpers/context';
 import { iam, ctx, A, R, ourTags, roles, role, noRole } from './delivery-roles-cases';
 
 afterEach(() => iam.reset());

@@ -1,10 +1,7 @@
-import type { PipelineConfig } from '../config/pipeline-config';
 import type { Component, ComponentId } from '../components/component';
-import { eventsRoleComponent, flowLogsRoleComponent, logsRoleComponent, trailRoleComponent } from './delivery-roles';
-import type { PipelineContext } from '../components/context';
+import { deliveryRoles, eventsRoleComponent, flowLogsRoleComponent, logsRoleComponent, trailRoleComponent } from './delivery-roles';
 import { cloudTrailModule } from './cloudtrail';
 import { coreModule, operationsModule } from './core';
-import { sharedComponentNeeded } from './enabling';
 import { eventSourcesModule } from './event-sources';
 import { flowLogsModule } from './flow-logs';
 import { guardDutyModule } from './guardduty';
@@ -23,17 +20,12 @@ export const SHARED_COMPONENTS: readonly Component[] = [logsRoleComponent, event
 
 /**
  * The components of `modules` in a stable order (the engine orders by dependencies): the first module's
- * (the core's), the shared ones, then each source's. Each shared component's `enabled` is replaced by the
- * derivation from the modules' needs; everything else about it is the component itself.
+ * (the core's), the delivery roles the modules share (each enabled when one of these modules needs it, and the
+ * logs role trusting the groups these modules name), then each source's.
  */
-export function componentsOf(modules: readonly SourceModule[] = SOURCES, shared: readonly Component[] = SHARED_COMPONENTS): Component[] {
-  // A copy with the same prototype and own properties (plain objects and class instances alike), `enabled` replaced.
-  const derived = shared.map((s): Component => {
-    const enabled = (config: PipelineConfig, ctx: PipelineContext) => sharedComponentNeeded(modules, s.id, config, ctx.region);
-    return Object.assign(Object.create(Object.getPrototypeOf(s) as object | null) as Component, s, { enabled });
-  });
+export function componentsOf(modules: readonly SourceModule[] = SOURCES): Component[] {
   const [first, ...rest] = modules;
-  return [...(first?.components ?? []), ...derived, ...rest.flatMap((m) => m.components)];
+  return [...(first?.components ?? []), ...deliveryRoles(modules), ...rest.flatMap((m) => m.components)];
 }
 
 /**

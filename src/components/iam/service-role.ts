@@ -124,8 +124,11 @@ export function diffRole(found: RoleFound, want: RoleWanted): Change<RoleAction>
   const resource = `IAM role ${want.name}`;
   const { role } = found;
   const changes: Change<RoleAction>[] = [];
-  if (!role) changes.push({ kind: 'create', resource, description: 'create', action: 'create' });
-  else {
+  if (!role) {
+    changes.push({ kind: 'create', resource, description: 'create', action: 'create' });
+    // Not wanted: its absence is all there is to report (a plan drops a disabled component's creates); no policy to put.
+    if (want.unwanted) return changes;
+  } else {
     const conflict = ownershipConflict(resource, tagMap(role.Tags), want);
     if (conflict) return [{ kind: 'conflict', resource, description: conflict }];
     const boundary = role.PermissionsBoundary?.PermissionsBoundaryArn;

@@ -50,6 +50,11 @@ describe('service role diff (pure)', () => {
     ]);
   });
 
+  it('a role the config does not want and that is gone: its absence (a create), no policy to put', () => {
+    const { trust: _trust, ...unwanted } = want;
+    expect(diffRole({}, { ...unwanted, unwanted: 'not wanted' }).map((c) => c.action)).toEqual(['create']);
+  });
+
   it('a role of another stack is a conflict, and nothing else', () => {
     expect(diffRole({ role: role({ Tags: [{ Key: TAG_STACK, Value: 'other' }] }) }, want)).toEqual([
       { kind: 'conflict', resource: 'IAM role r', description: expect.stringContaining('IAM role r exists but is not managed by this stack') },

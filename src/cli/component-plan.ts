@@ -1,6 +1,4 @@
-import type { PipelineConfig } from '../config/pipeline-config';
-import type { Change, Component } from '../components/component';
-import type { PipelineContext } from '../components/context';
+import type { Change } from '../components/component';
 
 /** What a Create/Update would do to one component. */
 export type PlanAction = 'create' | 'change' | 'remove' | 'adopt' | 'none';
@@ -16,19 +14,6 @@ export interface PlannedChange {
 
 /** Create: the stack does not exist yet (what exists is someone else's); Update: it does. */
 export type PlanRequestType = 'Create' | 'Update';
-
-/** The component's planned change, from its `plan` (read + diff): reads only. */
-export async function componentPlan(
-  component: Component,
-  config: PipelineConfig,
-  ctx: PipelineContext,
-  request: PlanRequestType = 'Update',
-): Promise<PlannedChange> {
-  const enabled = component.enabled(config, ctx);
-  // A component the config does not enable is not created: its absence is no change.
-  const changes = (await component.plan(config, ctx)).filter((change) => enabled || change.kind !== 'create');
-  return fromChanges(component.id, changes, request);
-}
 
 /**
  * Normalises the contract's Change list (whatever its exact shape) to one PlannedChange. Changes with `targets`

@@ -5,7 +5,7 @@ import { REDACTED } from '../support/log';
 import { parseCliArgs, targetRegion, USAGE, UsageError, type CliRequest } from './args';
 import { auditRegions, findingCount, formatAudits } from './commands/audit';
 import { runDeploy, runDestroy } from './commands/deploy';
-import { formatPlan, planHasChanges, planPipeline } from './commands/plan';
+import { formatPlan, planHasChanges, planRegion } from './commands/plan';
 import { formatRepair, repairPipeline } from './commands/repair';
 import { runSmoke } from './commands/smoke';
 import { runVerify } from './commands/verify';
@@ -67,7 +67,7 @@ async function dispatch(req: CliRequest, session: Session): Promise<number> {
   switch (req.command) {
     case 'plan': {
       const target = await resolveTarget(req, session);
-      const report = await planPipeline(session, await regionalPipeline(session, target), req.target.kind === 'stack' ? 'Update' : 'Create');
+      const report = await planRegion(session, await regionalPipeline(session, target), req.target.kind === 'stack' ? 'Update' : 'Create');
       session.out(formatPlan(report, req.json));
       return planHasChanges(report) ? EXIT.findings : EXIT.ok;
     }

@@ -3,7 +3,9 @@ import { ORG_GROUP, seededAccount } from '../lifecycle/adopted-helpers';
 import { makeHarness, STACK_ID } from '../lifecycle/harness';
 import { deployPipeline, EXTERNAL_ID, PARAM_FLAGS, type Deployed } from '../unit/cli/helpers';
 import { GAPS, onAccount, putStack, runOn } from './stack';
-import { componentPlan } from '../../src/cli/component-plan';
+import { fromChanges } from '../../src/cli/component-plan';
+import { PipelineEngine } from '../../src/engine/engine';
+import { planAll } from '../../src/engine/plan-all';
 import type { Change, Component } from '../../src/components/component';
 import { parseConfig } from '../../src/sources/parse';
 
@@ -99,8 +101,10 @@ describe('plan', () => {
   });
 });
 
-describe('componentPlan', () => {
+describe("a component's planned change (planAll, then fromChanges)", () => {
   const config = parseConfig({ PipelineName: 'demo' });
+  const planOf = async (c: Component, request: 'Create' | 'Update' = 'Update') =>
+    fromChanges(c.id, (await planAll(new PipelineEngine([c]), config, {} as never))[0].changes, request);
   const component = (over: Partial<Component>): Component =>
     ({ id: 'x', dependsOn: [], enabled: () => true, ensure: jest.fn(), remove: jest.fn(), inspect: jest.fn(), ...over }) as Component;
 
@@ -111,7 +115,7 @@ describe('componentPlan', () => {
         { kind: 'none', resource: 'Kinesis stream siem-demo', description: 'encryption as wanted' },
       ],
     });
-    await expect(componentPlan(c, config, {} as never)).resolves.toEqual({ component: 'x', action: 'change', fields: ['retentionHours: 24 -> 48'] });
+    await expect(planOf(c)).resolves.toEqual({ component: 'x', action: 'change', fields: ['retentionHours: 24 -> 48'] });
     expect(c.inspect).not.toHaveBeenCalled();
   });
 
@@ -133,7 +137,7 @@ describe('componentPlan', () => {
     ],
   ])("from the component's own plan: %s", async (_what, enabled, changes, expected) => {
     const c = component({ enabled: () => enabled, plan: async () => changes });
-    await expect(componentPlan(c, config, {} as never)).resolves.toEqual({ component: 'x', ...expected });
+    await expect(planOf(c)).resolves.toEqual({ component: 'x', ...expected });
   });
 
   it.each<[string, Change[], 'Create' | 'Update', { action: string; fields: string[] }]>([
@@ -170,6 +174,6 @@ describe('componentPlan', () => {
     ],
   ])("from the component's own plan: %s", async (_what, changes, request, expected) => {
     const c = component({ plan: async () => changes });
-    await expect(componentPlan(c, config, {} as never, request)).resolves.toEqual({ component: 'x', ...expected });
+    await expect(planOf(c, request)).resolves.toEqual({ component: 'x', ...expected });
   });
 });

@@ -1,5 +1,5 @@
 import { TagResourceCommand } from '@aws-sdk/client-secrets-manager';
-import { componentPlan, type PlannedChange } from '../../src/cli/component-plan';
+import { fromChanges, type PlannedChange } from '../../src/cli/component-plan';
 import { defaultComponents } from '../../src/sources/registry';
 import { LEGACY_SECRET_TAG_KEY_ID } from '../../src/sources/core/siem-access/reader-secret';
 import { siemUserComponent } from '../../src/sources/core/siem-access/siem-user';
@@ -90,7 +90,9 @@ describe('plan and inspect of a pipeline with a secret', () => {
     await h.fake.clients().secrets.send(new TagResourceCommand({ SecretId: SECRET, Tags: [{ Key: LEGACY_SECRET_TAG_KEY_ID, Value: accessKeyId }] }));
     const { config, ctx } = readOnlyContext(h, props(overrides));
 
-    const reports = [await planAll(engine, config, ctx), await siemUserComponent.inspect(config, ctx), await componentPlan(siemUserComponent, config, ctx)];
+    const plans = await planAll(engine, config, ctx);
+    const userPlan = plans.find((p) => p.id === siemUserComponent.id)!;
+    const reports = [plans, await siemUserComponent.inspect(config, ctx), fromChanges(userPlan.id, userPlan.changes)];
 
     const text = JSON.stringify(reports);
     expect(text).toContain('secret publishes the access key id in a tag');

@@ -2,7 +2,8 @@ import { DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import type { PipelineConfig } from '../../config/pipeline-config';
 import type { PipelineContext } from '../../components/context';
 import type { PipelineEngine } from '../../engine/engine';
-import { componentPlan, type PlannedChange } from '../component-plan';
+import { planAll } from '../../engine/plan-all';
+import { fromChanges, type PlannedChange } from '../component-plan';
 import { table } from '../format';
 import type { RegionalPipeline } from '../pipeline-context';
 import type { Session } from '../session';
@@ -22,15 +23,10 @@ export interface PlanReport {
 }
 
 /** Plans every component (reads only) and the costs that change. */
-export async function planPipeline(session: Session, p: RegionalPipeline, request: PlanReport['request']): Promise<PlanReport> {
+export async function planRegion(session: Session, p: RegionalPipeline, request: PlanReport['request']): Promise<PlanReport> {
   session.progress.working(`planning ${p.ctx.region}`);
-  const changes = await Promise.all(
-    session.engine.components.map(async (c) => {
-      const planned = await componentPlan(c, p.config, p.ctx, request);
-      session.progress.done(`planned ${c.id}: ${planned.action}`);
-      return planned;
-    }),
-  );
+  const changes = (await planAll(session.engine, p.config, p.ctx)).map((plan) => fromChanges(plan.id, plan.changes, request));
+  for (const c of changes) session.progress.done(`planned ${c.component}: ${c.action}`);
   return {
     pipeline: p.config.name,
     region: p.ctx.region,

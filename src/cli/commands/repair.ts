@@ -4,7 +4,7 @@ import { regionalPipeline } from '../pipeline-context';
 import type { Session } from '../session';
 import type { PipelineTarget } from '../target';
 import { UsageError } from '../usage';
-import { planPipeline, type PlanReport } from './plan';
+import { planRegion, type PlanReport } from './plan';
 
 /** What repair changed: the plan it applied. */
 export interface RepairReport {
@@ -25,7 +25,7 @@ export async function repairPipeline(session: Session, target: PipelineTarget): 
     throw new UsageError('--param SiemExternalId=... is required: the SIEM role that holds the NoEcho ExternalId is gone, and repair would make it anew');
   }
   const p = await regionalPipeline(session, target, { write: true });
-  const plan: PlanReport = await planPipeline(session, p, 'Update');
+  const plan: PlanReport = await planRegion(session, p, 'Update');
   const applied = plan.changes.filter((c) => c.action !== 'none');
   if (applied.length === 0) return { region: p.ctx.region, applied };
   await validateBeforeWrite(p.config, p.ctx);

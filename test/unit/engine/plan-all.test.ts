@@ -17,8 +17,10 @@ describe('planAll: what ensure would change, with no write call', () => {
     const plans = await planAll(engine, config, ctx);
 
     expect(h.fake.writes()).toEqual([]);
-    expect(plans.map((p) => p.id)).toEqual([...engine.enabledIds(config, ctx)]);
-    expect(plans.filter((p) => p.changes.length === 0)).toEqual([]);
+    // Every enabled component has something to create; the disabled ones plan nothing (their creates are dropped).
+    const enabled = engine.enabledIds(config, ctx);
+    expect(plans.filter((p) => enabled.has(p.id) && p.changes.length === 0)).toEqual([]);
+    expect(plans.filter((p) => !enabled.has(p.id) && p.changes.length > 0)).toEqual([]);
     expect(plans.find((p) => p.id === 'stream')?.changes).toEqual([
       expect.objectContaining({ kind: 'create', resource: `Kinesis stream ${ctx.names.streamName}` }),
     ]);
@@ -39,18 +41,24 @@ describe('planAll: what ensure would change, with no write call', () => {
 
   it('plans the stream update (from -> to) and the removal of a source the new config drops', async () => {
     const h = makeHarness();
+    h.fake.ec2.seedVpcs(2);
     expect((await h.simulateEvent('Create', ALL_ON)).Status).toBe('SUCCESS');
-    const before = readOnlyContext(h, ALL_ON);
     const { config, ctx } = readOnlyContext(h, { ...ALL_ON, RetentionHours: '48', EnableFlowLogs: 'false' });
     h.fake.resetCalls();
 
-    const plans = await planAll(engine, config, ctx, before);
+    const plans = await planAll(engine, config, ctx);
 
     expect(h.fake.writes()).toEqual([]);
     expect(plans.find((p) => p.id === 'stream')?.changes).toEqual([
       expect.objectContaining({ kind: 'update', fields: [{ field: 'retentionHours', from: 24, to: 48 }] }),
     ]);
-    expect(plans.find((p) => p.id === 'flow-logs')?.changes).toEqual([expect.objectContaining({ kind: 'delete' })]);
+    // What the dropped source left in the account reads as its components' own deletes: the flow logs of both VPCs, its group.
+    expect(plans.find((p) => p.id === 'flow-logs')?.changes).toEqual([
+      expect.objectContaining({ kind: 'delete', targets: [expect.stringMatching(/^vpc-/), expect.stringMatching(/^vpc-/)] }),
+    ]);
+    expect(plans.find((p) => p.id === 'flow-log-group')?.changes).toEqual([expect.objectContaining({ kind: 'delete' })]);
+    // Every component is planned, enabled or not, in the engine's order.
+    expect(plans.map((p) => p.id)).toEqual(engine.components.map((c) => c.id));
   });
 
   it.each(defaultComponents().map((c) => [c.id, c] as const))('%s: plan on a drifted account makes no write call', async (_id, component) => {
@@ -59,7 +67,7 @@ describe('planAll: what ensure would change, with no write call', () => {
     const { config, ctx } = readOnlyContext(h, { ...ALL_ON, RetentionHours: '48', LogRetentionDays: '3', ExtraEventSources: 'aws.health' });
     h.fake.resetCalls();
 
-    await (component.plan ? component.plan(config, ctx) : component.inspect(config, ctx));
+    await component.plan(config, ctx);
 
     expect(h.fake.writes()).toEqual([]);
   });
